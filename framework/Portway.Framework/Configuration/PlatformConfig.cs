@@ -1,0 +1,17 @@
+namespace Portway.Configuration;
+
+/// <summary><c>runtime.platform</c>: where state lives and where stages run.</summary>
+public sealed class PlatformConfig
+{
+    /// <summary><c>kv</c>. Defaults to the memory backend.</summary>
+    public KvConfig Kv { get; set; } = new();
+
+    /// <summary><c>execution_ipc</c>: how envelopes travel between process groups.</summary>
+    public ExecutionIpcConfig ExecutionIpc { get; set; } = new();
+
+    /// <summary><c>process_groups</c>. Defaults to one group, <c>web</c>, that runs every stage.</summary>
+    public List<ProcessGroupConfig> ProcessGroups { get; set; } = [];
+
+    /// <summary><c>data_dir</c>: where file-backed examples keep data. Defaults to <c>./data</c>; <c>PORTWAY_DATA_DIR</c> overrides it.</summary>
+    public string DataDir { get; set; } = "./data";
+}

@@ -1,0 +1,11 @@
+namespace Portway.Configuration;
+
+/// <summary><c>runtime</c>.</summary>
+public sealed class RuntimeConfig
+{
+    /// <summary><c>runtime.platform</c>.</summary>
+    public PlatformConfig Platform { get; set; } = new();
+
+    /// <summary><c>runtime.web</c>.</summary>
+    public WebConfig Web { get; set; } = new();
+}

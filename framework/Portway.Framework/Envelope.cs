@@ -1,0 +1,57 @@
+namespace Portway;
+
+/// <summary>
+/// The one message shape that crosses every boundary: ingress → router → node → egress.
+/// <see cref="Ts"/>, <see cref="Nonce"/> and <see cref="Sig"/> are filled in by signing.
+/// </summary>
+public sealed class Envelope
+{
+    /// <summary>Unique id of this envelope.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>What it carries.</summary>
+    public EnvelopeKind Kind { get; set; }
+
+    /// <summary>Where it goes: a pipeline name, or <c>pipeline/stage</c> for a stage hop.</summary>
+    public string Route { get; set; } = "";
+
+    /// <summary>W3C trace id, 32 lower-case hex characters.</summary>
+    public string TraceId { get; set; } = "";
+
+    /// <summary>The caller's request id (the <c>x-request-id</c>).</summary>
+    public string RequestId { get; set; } = "";
+
+    /// <summary>Where the answer goes: <c>instance/waiter</c>.</summary>
+    public string ReplyTo { get; set; } = "";
+
+    /// <summary>The tenant, if the ingress knows one.</summary>
+    public string Tenant { get; set; } = "";
+
+    /// <summary>Extra metadata (span id, route parameters, stream sequence...).</summary>
+    public Dictionary<string, string> Headers { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The body, JSON by default.</summary>
+    public ReadOnlyMemory<byte> Payload { get; set; }
+
+    /// <summary>Unix time in milliseconds when the envelope was signed.</summary>
+    public long Ts { get; set; }
+
+    /// <summary>16 random bytes that make a signed envelope unique (replay protection).</summary>
+    public ReadOnlyMemory<byte> Nonce { get; set; }
+
+    /// <summary>HMAC-SHA256 over the canonical bytes, 32 bytes; empty when unsigned.</summary>
+    public ReadOnlyMemory<byte> Sig { get; set; }
+
+    /// <summary>Creates the answer to this envelope: same correlation, new id, the given kind and payload.</summary>
+    public Envelope CreateAnswer(EnvelopeKind kind, ReadOnlyMemory<byte> payload) => new()
+    {
+        Id = EnvelopeIds.NewId(),
+        Kind = kind,
+        Route = Route,
+        TraceId = TraceId,
+        RequestId = RequestId,
+        ReplyTo = ReplyTo,
+        Tenant = Tenant,
+        Payload = payload,
+    };
+}

@@ -1,0 +1,171 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Portway.Internal.Security;
+
+/// <summary>
+/// The canonical byte form of an <see cref="Envelope"/>: what HMAC signs and what a frame carries.
+/// Layout (big-endian): version u8 · kind u8 · ts i64 · nonce[16] · id, route, trace_id, request_id,
+/// reply_to, tenant as (u16 length · UTF-8) · header count u16 · headers sorted by key as
+/// (u16 · key · u16 · value) · payload length u32 · payload. The signature is not part of it.
+/// </summary>
+internal static class EnvelopeCodec
+{
+    public const byte Version = 1;
+    public const int NonceLength = 16;
+    public const int SignatureLength = 32;
+    public const int FixedLength = 1 + 1 + 8 + NonceLength + (6 * 2) + 2 + 4;
+
+    /// <summary>The canonical length; throws <see cref="EnvelopeFormatException"/> if a field is over its limit.</summary>
+    public static int GetLength(Envelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        long length = FixedLength
+            + StringLength(envelope.Id) + StringLength(envelope.Route) + StringLength(envelope.TraceId)
+            + StringLength(envelope.RequestId) + StringLength(envelope.ReplyTo) + StringLength(envelope.Tenant)
+            + envelope.Payload.Length;
+        if (envelope.Headers.Count > ushort.MaxValue)
+        {
+            throw new EnvelopeFormatException("too many headers");
+        }
+
+        foreach (var (key, value) in envelope.Headers)
+        {
+            length += 4 + StringLength(key) + StringLength(value);
+        }
+
+        return length > int.MaxValue - SignatureLength ? throw new EnvelopeFormatException("envelope too large") : (int)length;
+    }
+
+    /// <summary>Writes the canonical bytes into <paramref name="destination"/> (at least <see cref="GetLength"/> long) and returns the count.</summary>
+    public static int Write(Envelope envelope, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var span = destination;
+        span[0] = Version;
+        span[1] = (byte)envelope.Kind;
+        BinaryPrimitives.WriteInt64BigEndian(span[2..], envelope.Ts);
+        var nonce = span.Slice(10, NonceLength);
+        if (envelope.Nonce.Length == NonceLength) envelope.Nonce.Span.CopyTo(nonce);
+        else nonce.Clear();
+        var offset = 10 + NonceLength;
+        offset += WriteString(span[offset..], envelope.Id);
+        offset += WriteString(span[offset..], envelope.Route);
+        offset += WriteString(span[offset..], envelope.TraceId);
+        offset += WriteString(span[offset..], envelope.RequestId);
+        offset += WriteString(span[offset..], envelope.ReplyTo);
+        offset += WriteString(span[offset..], envelope.Tenant);
+        BinaryPrimitives.WriteUInt16BigEndian(span[offset..], (ushort)envelope.Headers.Count);
+        offset += 2;
+        if (envelope.Headers.Count > 0)
+        {
+            foreach (var (key, value) in envelope.Headers.OrderBy(h => h.Key, StringComparer.Ordinal))
+            {
+                offset += WriteString(span[offset..], key);
+                offset += WriteString(span[offset..], value);
+            }
+        }
+
+        BinaryPrimitives.WriteUInt32BigEndian(span[offset..], (uint)envelope.Payload.Length);
+        offset += 4;
+        envelope.Payload.Span.CopyTo(span[offset..]);
+        return offset + envelope.Payload.Length;
+    }
+
+    /// <summary>
+    /// Reads canonical bytes. Every length is checked against what is left before anything is allocated,
+    /// so a hostile length never allocates its claimed size. Throws <see cref="EnvelopeFormatException"/>.
+    /// </summary>
+    public static Envelope Read(ReadOnlySpan<byte> source, int maxPayloadBytes)
+    {
+        if (source.Length < FixedLength)
+        {
+            throw new EnvelopeFormatException("truncated envelope");
+        }
+
+        if (source[0] != Version)
+        {
+            throw new EnvelopeFormatException($"unknown envelope version {source[0]}");
+        }
+
+        var kind = source[1];
+        if (kind is < (byte)EnvelopeKind.Request or > (byte)EnvelopeKind.Control)
+        {
+            throw new EnvelopeFormatException($"unknown envelope kind {kind}");
+        }
+
+        var envelope = new Envelope
+        {
+            Kind = (EnvelopeKind)kind,
+            Ts = BinaryPrimitives.ReadInt64BigEndian(source[2..]),
+            Nonce = source.Slice(10, NonceLength).ToArray(),
+        };
+        var offset = 10 + NonceLength;
+        envelope.Id = ReadString(source, ref offset);
+        envelope.Route = ReadString(source, ref offset);
+        envelope.TraceId = ReadString(source, ref offset);
+        envelope.RequestId = ReadString(source, ref offset);
+        envelope.ReplyTo = ReadString(source, ref offset);
+        envelope.Tenant = ReadString(source, ref offset);
+        var headerCount = ReadUInt16(source, ref offset);
+        for (var i = 0; i < headerCount; i++)
+        {
+            var key = ReadString(source, ref offset);
+            envelope.Headers[key] = ReadString(source, ref offset);
+        }
+
+        Require(source, offset, 4);
+        var payloadLength = BinaryPrimitives.ReadUInt32BigEndian(source[offset..]);
+        offset += 4;
+        if (payloadLength > (uint)maxPayloadBytes)
+        {
+            throw new EnvelopeFormatException($"payload of {payloadLength} bytes is over max_payload_bytes ({maxPayloadBytes})", isPayloadTooLarge: true);
+        }
+
+        if (payloadLength != (uint)(source.Length - offset))
+        {
+            throw new EnvelopeFormatException("payload length does not match the envelope");
+        }
+
+        envelope.Payload = source[offset..].ToArray();
+        return envelope;
+    }
+
+    private static int StringLength(string value)
+    {
+        var length = Encoding.UTF8.GetByteCount(value);
+        return length > ushort.MaxValue ? throw new EnvelopeFormatException("envelope field over 65535 bytes") : 2 + length;
+    }
+
+    private static int WriteString(Span<byte> destination, string value)
+    {
+        var written = Encoding.UTF8.GetBytes(value, destination[2..]);
+        BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)written);
+        return 2 + written;
+    }
+
+    private static ushort ReadUInt16(ReadOnlySpan<byte> source, ref int offset)
+    {
+        Require(source, offset, 2);
+        var value = BinaryPrimitives.ReadUInt16BigEndian(source[offset..]);
+        offset += 2;
+        return value;
+    }
+
+    private static string ReadString(ReadOnlySpan<byte> source, ref int offset)
+    {
+        var length = ReadUInt16(source, ref offset);
+        Require(source, offset, length);
+        var value = length == 0 ? "" : Encoding.UTF8.GetString(source.Slice(offset, length));
+        offset += length;
+        return value;
+    }
+
+    private static void Require(ReadOnlySpan<byte> source, int offset, int count)
+    {
+        if (source.Length - offset < count)
+        {
+            throw new EnvelopeFormatException("truncated envelope");
+        }
+    }
+}

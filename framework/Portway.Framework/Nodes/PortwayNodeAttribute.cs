@@ -1,0 +1,9 @@
+namespace Portway.Nodes;
+
+/// <summary>Names a node class so discovery finds it and YAML can refer to it (<c>node: NAME</c>).</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class PortwayNodeAttribute(string name) : Attribute
+{
+    /// <summary>The node name YAML uses, e.g. <c>sys.echo</c>.</summary>
+    public string Name { get; } = name;
+}
