@@ -3,7 +3,7 @@ namespace Portway.Configuration;
 /// <summary>An entry of <c>runtime.web.interfaces[].endpoints</c>.</summary>
 public sealed class EndpointConfig
 {
-    /// <summary><c>route</c> (required): <c>"METHOD /path/{param}"</c>.</summary>
+    /// <summary><c>route</c> (required): <c>"METHOD /path/{param}"</c> for http; a bare <c>/path</c> for websocket.</summary>
     public string Route { get; set; } = "";
 
     /// <summary><c>pipeline</c> (required): the pipeline that answers.</summary>
@@ -14,6 +14,21 @@ public sealed class EndpointConfig
 
     /// <summary><c>max_body_bytes</c>: the largest request body. Defaults to 1 MiB.</summary>
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary><c>operations</c> (websocket only): operation name a client sends as <c>op</c> → pipeline.</summary>
+    public Dictionary<string, string> Operations { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary><c>max_message_bytes</c> (websocket only): the largest inbound message; over it the socket closes with 1009. Defaults to 65536.</summary>
+    public int MaxMessageBytes { get; set; } = 65_536;
+
+    /// <summary><c>send_queue_limit</c> (websocket only): outbound messages queued for a slow reader before the socket closes with 1013. Defaults to 256.</summary>
+    public int SendQueueLimit { get; set; } = 256;
+
+    /// <summary><c>idle_timeout_ms</c> (websocket only): a socket with no inbound traffic this long is closed. Defaults to 120000.</summary>
+    public int IdleTimeoutMs { get; set; } = 120_000;
+
+    /// <summary><c>ping_interval_ms</c> (websocket only): keep-alive ping interval. Defaults to 30000.</summary>
+    public int PingIntervalMs { get; set; } = 30_000;
 
     /// <summary>The method part of <see cref="Route"/>, upper case (filled in by normalization).</summary>
     public string Method { get; set; } = "";

@@ -11,4 +11,31 @@ public sealed class InterfaceConfig
 
     /// <summary><c>endpoints</c>.</summary>
     public List<EndpointConfig> Endpoints { get; set; } = [];
+
+    /// <summary><c>path</c> (graphql only): where the GraphQL endpoint listens. Defaults to <c>/graphql</c>.</summary>
+    public string Path { get; set; } = "/graphql";
+
+    /// <summary><c>types</c> (graphql only): object type name → field name → type reference (<c>Int</c>, <c>String!</c>, <c>[Tick!]</c>...).</summary>
+    public Dictionary<string, Dictionary<string, string>> Types { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary><c>query</c> (graphql only): field name → the pipeline behind it.</summary>
+    public Dictionary<string, GraphQLFieldConfig> Query { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary><c>mutation</c> (graphql only).</summary>
+    public Dictionary<string, GraphQLFieldConfig> Mutation { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary><c>subscription</c> (graphql only): fields backed by stream-producing pipelines.</summary>
+    public Dictionary<string, GraphQLFieldConfig> Subscription { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary><c>max_depth</c> (graphql only): the deepest selection a query may have. Defaults to 15.</summary>
+    public int MaxDepth { get; set; } = 15;
+
+    /// <summary><c>max_complexity</c> (graphql only): graphql-dotnet's complexity budget per document. Defaults to 1000.</summary>
+    public int MaxComplexity { get; set; } = 1000;
+
+    /// <summary><c>timeout_ms</c> (graphql only): each field's deadline. Defaults to 30000.</summary>
+    public int TimeoutMs { get; set; } = 30_000;
+
+    /// <summary><c>max_body_bytes</c> (graphql only): the largest request document. Defaults to 1 MiB.</summary>
+    public int MaxBodyBytes { get; set; } = 1024 * 1024;
 }
