@@ -1,0 +1,31 @@
+using System.Text.Json;
+using Portway.Configuration;
+
+namespace Portway.Internal.Routing;
+
+/// <summary>A pipeline ready to run: its graph plus what each stage hop needs, computed once.</summary>
+internal sealed class CompiledPipeline
+{
+    public CompiledPipeline(PipelineGraph graph)
+    {
+        Graph = graph;
+        Routes = graph.Stages.Select(s => graph.Name + "/" + s.Name).ToArray();
+        With = graph.Stages.Select(s => s.With is null ? null : JsonSerializer.SerializeToUtf8Bytes(s.With)).ToArray();
+        PredecessorNames = graph.Predecessors.Select(p => p.Select(i => JsonEncodedName(graph.Stages[i])).ToArray()).ToArray();
+    }
+
+    public PipelineGraph Graph { get; }
+
+    public string Name => Graph.Name;
+
+    /// <summary>The route of each stage hop: <c>pipeline/stage</c>.</summary>
+    public string[] Routes { get; }
+
+    /// <summary>Each stage's <c>with</c> object as JSON, or null.</summary>
+    public byte[]?[] With { get; }
+
+    /// <summary>For fan-in stages, the predecessors' names, pre-encoded.</summary>
+    public JsonEncodedText[][] PredecessorNames { get; }
+
+    private static JsonEncodedText JsonEncodedName(StageConfig stage) => JsonEncodedText.Encode(stage.Name);
+}

@@ -1,0 +1,246 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text.Json;
+using Portway.Internal.Observability;
+using Portway.Observability;
+
+namespace Portway.Internal.Routing;
+
+/// <summary>
+/// Runs a pipeline's DAG for a request envelope. Sources take the request payload; a stage with one
+/// predecessor takes its output; a stage with several takes a JSON object keyed by predecessor name
+/// (fan-in). Stages whose predecessors are done run in parallel (fan-out). The sink's output is the
+/// reply. The first stage error ends the run with that error and cancels the stages still running.
+/// </summary>
+internal sealed class PipelineRouter(RoutingTable table, StageTransports transports, PortwayTelemetry telemetry)
+{
+    /// <summary>Runs the pipeline <paramref name="request"/>'s route names; returns a reply or an error envelope.</summary>
+    public async Task<Envelope> RunAsync(Envelope request, string interfaceName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!table.TryGet(request.Route, out var pipeline))
+        {
+            return Error(request, new PortwayError(ErrorCode.NotFound, $"no pipeline '{request.Route}'"));
+        }
+
+        var stages = pipeline.Graph.Stages;
+        if (stages.Length == 1)
+        {
+            var only = await RunStageAsync(pipeline, 0, request, request.Payload, interfaceName, cancellationToken).ConfigureAwait(false);
+            return Answer(request, only);
+        }
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var run = new DagRun(this, pipeline, request, interfaceName, cts);
+        var sink = await run.RunAsync().ConfigureAwait(false);
+        return Answer(request, run.FirstError is { } first ? new StageOutcome(default, first) : sink);
+    }
+
+    private static Envelope Answer(Envelope request, StageOutcome outcome) => outcome.Error is { } error
+        ? Error(request, error)
+        : request.CreateAnswer(EnvelopeKind.Reply, outcome.Payload);
+
+    private static Envelope Error(Envelope request, PortwayError error) =>
+        request.CreateAnswer(EnvelopeKind.Error, error.ToPayload());
+
+    private async ValueTask<StageOutcome> RunStageAsync(CompiledPipeline pipeline, int index, Envelope request, ReadOnlyMemory<byte> input, string interfaceName, CancellationToken cancellationToken)
+    {
+        var stage = pipeline.Graph.Stages[index];
+        if (!transports.TryGet(stage.Group, out var transport))
+        {
+            return new StageOutcome(default, new PortwayError(ErrorCode.Unavailable, $"no transport reaches process group '{stage.Group}'"));
+        }
+
+        if (pipeline.With[index] is { } with)
+        {
+            input = MergeUnder(with, input);
+        }
+
+        var hop = new Envelope
+        {
+            Id = EnvelopeIds.NewId(),
+            Kind = EnvelopeKind.Request,
+            Route = pipeline.Routes[index],
+            TraceId = request.TraceId,
+            RequestId = request.RequestId,
+            ReplyTo = request.ReplyTo,
+            Tenant = request.Tenant,
+            Payload = input,
+            Headers =
+            {
+                [StageExecutor.PipelineHeader] = pipeline.Name,
+                [StageExecutor.StageHeader] = stage.Name,
+                [StageExecutor.NodeHeader] = stage.Node,
+            },
+        };
+
+        using var activity = PortwayTelemetry.Source.StartActivity("portway.stage " + hop.Route, ActivityKind.Internal);
+        if (activity is not null)
+        {
+            activity.SetTag("portway.stage", stage.Name);
+            activity.SetTag("portway.node", stage.Node);
+            activity.SetTag("portway.group", stage.Group);
+            activity.SetTag("portway.request_id", request.RequestId);
+            hop.Headers["traceparent"] = "00-" + activity.TraceId.ToHexString() + "-" + activity.SpanId.ToHexString() + "-01";
+        }
+
+        telemetry.Emit(new BoundaryEvent(BoundaryEventKind.RoutingHandoff, request.TraceId, request.RequestId, interfaceName, pipeline.Name, stage.Name));
+        try
+        {
+            var answer = await transport.SendAsync(hop, cancellationToken).ConfigureAwait(false);
+            if (answer.Kind == EnvelopeKind.Error)
+            {
+                var error = PortwayError.FromPayload(answer.Payload.Span);
+                activity?.SetStatus(ActivityStatusCode.Error, error.Code);
+                return new StageOutcome(default, error);
+            }
+
+            return new StageOutcome(answer.Payload, null);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new StageOutcome(default, new PortwayError(ErrorCode.Unavailable, $"stage '{stage.Name}' was cancelled"));
+        }
+    }
+
+    /// <summary>Merges a stage's <c>with</c> object under its input (input keys win); a non-object input is left alone.</summary>
+    private static ReadOnlyMemory<byte> MergeUnder(byte[] with, ReadOnlyMemory<byte> input)
+    {
+        using var withDoc = JsonDocument.Parse(with);
+        JsonDocument inputDoc;
+        try
+        {
+            inputDoc = JsonDocument.Parse(input);
+        }
+        catch (JsonException)
+        {
+            return input;
+        }
+
+        using (inputDoc)
+        {
+            if (inputDoc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return input;
+            }
+
+            var buffer = new ArrayBufferWriter<byte>(with.Length + input.Length);
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                foreach (var property in withDoc.RootElement.EnumerateObject())
+                {
+                    if (!inputDoc.RootElement.TryGetProperty(property.Name, out _))
+                    {
+                        property.WriteTo(writer);
+                    }
+                }
+
+                foreach (var property in inputDoc.RootElement.EnumerateObject())
+                {
+                    property.WriteTo(writer);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            return buffer.WrittenMemory;
+        }
+    }
+
+    private readonly record struct StageOutcome(ReadOnlyMemory<byte> Payload, PortwayError? Error);
+
+    /// <summary>One run of a multi-stage DAG.</summary>
+    private sealed class DagRun(PipelineRouter router, CompiledPipeline pipeline, Envelope request, string interfaceName, CancellationTokenSource cts)
+    {
+        private readonly Task<StageOutcome>[] _tasks = new Task<StageOutcome>[pipeline.Graph.Stages.Length];
+        private PortwayError? _firstError;
+
+        public PortwayError? FirstError => Volatile.Read(ref _firstError);
+
+        public Task<StageOutcome> RunAsync()
+        {
+            // Topological order: every predecessor's task exists before its successors are created.
+            for (var i = 0; i < _tasks.Length; i++)
+            {
+                _tasks[i] = RunOneAsync(i);
+            }
+
+            return _tasks[pipeline.Graph.Sink];
+        }
+
+        private async Task<StageOutcome> RunOneAsync(int index)
+        {
+            var predecessors = pipeline.Graph.Predecessors[index];
+            ReadOnlyMemory<byte> input;
+            if (predecessors.Length == 0)
+            {
+                input = request.Payload;
+            }
+            else
+            {
+                foreach (var p in predecessors)
+                {
+                    var before = await _tasks[p].ConfigureAwait(false);
+                    if (before.Error is not null)
+                    {
+                        return before;
+                    }
+                }
+
+                input = predecessors.Length == 1 ? _tasks[predecessors[0]].Result.Payload : FanIn(index);
+                if (input.IsEmpty)
+                {
+                    return Fail(new PortwayError(ErrorCode.Internal, $"a predecessor of stage '{pipeline.Graph.Stages[index].Name}' answered with malformed JSON"));
+                }
+            }
+
+            if (cts.IsCancellationRequested)
+            {
+                return new StageOutcome(default, FirstError ?? new PortwayError(ErrorCode.Unavailable, "the run was cancelled"));
+            }
+
+            var outcome = await router.RunStageAsync(pipeline, index, request, input, interfaceName, cts.Token).ConfigureAwait(false);
+            return outcome.Error is { } error ? Fail(error) : outcome;
+        }
+
+        private StageOutcome Fail(PortwayError error)
+        {
+            if (Interlocked.CompareExchange(ref _firstError, error, null) is null)
+            {
+                cts.Cancel();
+            }
+
+            return new StageOutcome(default, FirstError);
+        }
+
+        private ReadOnlyMemory<byte> FanIn(int index)
+        {
+            var predecessors = pipeline.Graph.Predecessors[index];
+            var names = pipeline.PredecessorNames[index];
+            var buffer = new ArrayBufferWriter<byte>(256);
+            try
+            {
+                using var writer = new Utf8JsonWriter(buffer);
+                writer.WriteStartObject();
+                for (var i = 0; i < predecessors.Length; i++)
+                {
+                    writer.WritePropertyName(names[i]);
+                    writer.WriteRawValue(_tasks[predecessors[i]].Result.Payload.Span, skipInputValidation: false);
+                }
+
+                writer.WriteEndObject();
+            }
+            catch (JsonException)
+            {
+                return default;
+            }
+            catch (ArgumentException)
+            {
+                return default;
+            }
+
+            return buffer.WrittenMemory;
+        }
+    }
+}

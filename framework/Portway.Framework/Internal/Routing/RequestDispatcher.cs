@@ -1,0 +1,40 @@
+using Portway.Internal.Correlation;
+
+namespace Portway.Internal.Routing;
+
+/// <summary>
+/// The hand-off from ingress to the router: runs the envelope's pipeline in the background and routes
+/// the answer by <c>reply_to</c> to the waiter, which the ingress awaits. The run is cancelled when the
+/// waiter ends first (deadline, caller gone, shutdown).
+/// </summary>
+internal sealed class RequestDispatcher(PipelineRouter router, ReplyRouter replies)
+{
+    public void Dispatch(Envelope request, Waiter waiter, string interfaceName)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(waiter);
+        request.ReplyTo = waiter.ReplyTo;
+        _ = RunAsync(request, waiter.Aborted, interfaceName);
+    }
+
+    private async Task RunAsync(Envelope request, CancellationToken aborted, string interfaceName)
+    {
+        Envelope answer;
+        try
+        {
+            answer = await router.RunAsync(request, interfaceName, aborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            return;
+        }
+#pragma warning disable CA1031 // Whatever happens, the waiter gets an answer.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            answer = request.CreateAnswer(EnvelopeKind.Error, new PortwayError(ErrorCode.Internal, "routing failed: " + ex.GetType().Name).ToPayload());
+        }
+
+        replies.Deliver(answer);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Portway.Configuration;
+using Portway.Internal;
+using Portway.Internal.Correlation;
+using Portway.Internal.Observability;
+using Portway.Internal.Routing;
+using Portway.Internal.Security;
+using Portway.Nodes;
+using Portway.Observability;
+
+namespace Portway;
+
+/// <summary>Registers the Portway runtime core: config, nodes, router, waiters, observability.</summary>
+public static class PortwayServiceCollectionExtensions
+{
+    /// <summary>Adds the runtime for a loaded, validated <paramref name="config"/>, with the built-in <c>sys.*</c> nodes.</summary>
+    public static IPortwayBuilder AddPortway(this IServiceCollection services, PortwayConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(config);
+        services.TryAddSingleton(config);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => IpcSecret.CreateRandom());
+        foreach (var node in NodeDiscovery.BuiltIn)
+        {
+            services.AddSingleton(node);
+        }
+
+        services.TryAddSingleton(sp => new WaiterRegistry(sp.GetRequiredService<TimeProvider>(), "i" + EnvelopeIds.NewId()[..12]));
+        services.TryAddSingleton(sp => new NodeCatalog(sp, sp.GetServices<NodeRegistration>()));
+        services.TryAddSingleton<StageExecutor>();
+        services.TryAddSingleton(sp =>
+        {
+            var auth = config.Runtime.Platform.ExecutionIpc.Auth;
+            var signer = auth.Mode == "hmac"
+                ? new EnvelopeSigner(sp.GetRequiredService<IpcSecret>().Key, sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(auth.TtlSeconds), auth.NonceCacheSize)
+                : null;
+            return new MemoryStageTransport(sp.GetRequiredService<StageExecutor>(), signer, sp.GetRequiredService<ILogger<MemoryStageTransport>>());
+        });
+        services.TryAddSingleton<StageTransports>();
+        services.TryAddSingleton<RoutingTable>();
+        services.TryAddSingleton<PipelineRouter>();
+        services.TryAddSingleton<ReplyRouter>();
+        services.TryAddSingleton<RequestDispatcher>();
+        services.TryAddSingleton<PortwayTelemetry>();
+        services.TryAddSingleton<RuntimeStats>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IBoundaryEventSink, RuntimeStats>(sp => sp.GetRequiredService<RuntimeStats>()));
+        return new PortwayBuilder(services);
+    }
+
+    /// <summary>Registers every <see cref="PortwayNodeAttribute"/> node of <paramref name="assembly"/>.</summary>
+    public static IPortwayBuilder AddNodesFrom(this IPortwayBuilder builder, Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        foreach (var node in NodeDiscovery.FromAssembly(assembly))
+        {
+            builder.Services.AddSingleton(node);
+        }
+
+        return builder;
+    }
+
+    /// <summary>Registers one node class under <paramref name="name"/> (DI registration, no attribute needed).</summary>
+    public static IPortwayBuilder AddNode<TNode>(this IPortwayBuilder builder, string name) where TNode : class, INode
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton(new NodeRegistration(name, typeof(TNode)));
+        return builder;
+    }
+}

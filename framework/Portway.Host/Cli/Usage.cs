@@ -1,0 +1,17 @@
+namespace Portway.Host.Cli;
+
+internal static class Usage
+{
+    public const string Text = """
+        usage:
+          portway serve [--config FILE] [--urls URL]   serve the endpoints of FILE (default config/runtime.yaml, else the embedded default)
+          portway check FILE [--json]                  validate FILE and print its normalized contract summary
+          portway worker --group NAME                  run a process group's stages (started by serve; reads its bootstrap from stdin)
+        """;
+
+    public static int Print(TextWriter writer, int exitCode = 2)
+    {
+        writer.WriteLine(Text);
+        return exitCode;
+    }
+}
