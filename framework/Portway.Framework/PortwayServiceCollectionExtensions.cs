@@ -1,10 +1,12 @@
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Portway.Configuration;
 using Portway.Internal;
 using Portway.Internal.Correlation;
+using Portway.Internal.Lifecycle;
 using Portway.Internal.Observability;
 using Portway.Internal.Routing;
 using Portway.Internal.Security;
@@ -47,6 +49,8 @@ public static class PortwayServiceCollectionExtensions
         services.TryAddSingleton<RequestDispatcher>();
         services.TryAddSingleton<PortwayTelemetry>();
         services.TryAddSingleton<RuntimeStats>();
+        services.TryAddSingleton<DrainCoordinator>();
+        services.AddHostedService(sp => sp.GetRequiredService<DrainCoordinator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IBoundaryEventSink, RuntimeStats>(sp => sp.GetRequiredService<RuntimeStats>()));
         return new PortwayBuilder(services);
     }

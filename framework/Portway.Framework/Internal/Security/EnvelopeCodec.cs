@@ -14,7 +14,7 @@ internal static class EnvelopeCodec
     public const byte Version = 1;
     public const int NonceLength = 16;
     public const int SignatureLength = 32;
-    public const int FixedLength = 1 + 1 + 8 + NonceLength + (6 * 2) + 2 + 4;
+    public const int FixedLength = 1 + 1 + 8 + NonceLength + 2 + 4;
 
     /// <summary>The canonical length; throws <see cref="EnvelopeFormatException"/> if a field is over its limit.</summary>
     public static int GetLength(Envelope envelope)
@@ -31,7 +31,7 @@ internal static class EnvelopeCodec
 
         foreach (var (key, value) in envelope.Headers)
         {
-            length += 4 + StringLength(key) + StringLength(value);
+            length += StringLength(key) + StringLength(value);
         }
 
         return length > int.MaxValue - SignatureLength ? throw new EnvelopeFormatException("envelope too large") : (int)length;
@@ -78,7 +78,7 @@ internal static class EnvelopeCodec
     /// </summary>
     public static Envelope Read(ReadOnlySpan<byte> source, int maxPayloadBytes)
     {
-        if (source.Length < FixedLength)
+        if (source.Length < FixedLength + (6 * 2))
         {
             throw new EnvelopeFormatException("truncated envelope");
         }

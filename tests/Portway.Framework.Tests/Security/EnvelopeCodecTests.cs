@@ -1,0 +1,80 @@
+using System.Text;
+using Portway.Internal.Security;
+
+namespace Portway.Framework.Tests.Security;
+
+public sealed class EnvelopeCodecTests
+{
+    [Fact]
+    public void WriteThenRead_RoundTripsEveryField()
+    {
+        var envelope = new Envelope
+        {
+            Id = "id-ü",
+            Kind = EnvelopeKind.StreamItem,
+            Route = "p/s",
+            TraceId = "t",
+            RequestId = "r",
+            ReplyTo = "i/7",
+            Tenant = "acme",
+            Headers = { ["b"] = "2", ["a"] = "1" },
+            Payload = Encoding.UTF8.GetBytes("[1,2,3]"),
+            Ts = 1234567890123,
+            Nonce = Enumerable.Range(1, 16).Select(i => (byte)i).ToArray(),
+        };
+        var bytes = new byte[EnvelopeCodec.GetLength(envelope)];
+        Assert.Equal(bytes.Length, EnvelopeCodec.Write(envelope, bytes));
+
+        var read = EnvelopeCodec.Read(bytes, 1024);
+
+        Assert.Equal(envelope.Id, read.Id);
+        Assert.Equal(envelope.Kind, read.Kind);
+        Assert.Equal(envelope.Route, read.Route);
+        Assert.Equal(envelope.ReplyTo, read.ReplyTo);
+        Assert.Equal(envelope.Tenant, read.Tenant);
+        Assert.Equal(envelope.Ts, read.Ts);
+        Assert.Equal(envelope.Nonce.ToArray(), read.Nonce.ToArray());
+        Assert.Equal(envelope.Payload.ToArray(), read.Payload.ToArray());
+        Assert.Equal(["a", "b"], read.Headers.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Read_PayloadOverLimit_IsPayloadTooLarge()
+    {
+        var envelope = new Envelope { Kind = EnvelopeKind.Request, Payload = new byte[100] };
+        var bytes = new byte[EnvelopeCodec.GetLength(envelope)];
+        EnvelopeCodec.Write(envelope, bytes);
+
+        var ex = Assert.Throws<EnvelopeFormatException>(() => EnvelopeCodec.Read(bytes, 99));
+
+        Assert.Equal(ErrorCode.PayloadTooLarge, ex.ToError().Code);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    [InlineData(255)]
+    public void Read_UnknownKind_IsRejected(byte kind)
+    {
+        var bytes = new byte[EnvelopeCodec.GetLength(new Envelope())];
+        EnvelopeCodec.Write(new Envelope { Kind = EnvelopeKind.Reply }, bytes);
+        bytes[1] = kind;
+
+        var ex = Assert.Throws<EnvelopeFormatException>(() => EnvelopeCodec.Read(bytes, 1024));
+
+        Assert.Contains("unknown envelope kind", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_EveryTruncation_IsRejectedWithoutOtherExceptions()
+    {
+        var envelope = new Envelope { Kind = EnvelopeKind.Request, Id = "abc", Headers = { ["k"] = "v" }, Payload = new byte[10] };
+        var bytes = new byte[EnvelopeCodec.GetLength(envelope)];
+        EnvelopeCodec.Write(envelope, bytes);
+
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            Assert.Throws<EnvelopeFormatException>(() => EnvelopeCodec.Read(bytes.AsSpan(0, length), 1024));
+        }
+    }
+}
