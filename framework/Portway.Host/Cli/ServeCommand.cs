@@ -1,6 +1,1 @@
-namespace Portway.Host.Cli;
-
-internal static class ServeCommand
-{
-    public static Task<int> RunAsync(IReadOnlyList<string> args) => Task.FromResult(2);
-}
+namespace Portway.Host.Cli; internal static class ServeCommand { public static Task<int> RunAsync(IReadOnlyList<string> a) => Task.FromResult(2); }

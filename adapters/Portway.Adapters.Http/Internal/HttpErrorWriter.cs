@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Portway.Adapters.Http.Internal;
+
+/// <summary>Writes the one error body format: <c>{"error":{"code","message","request_id","trace_id"}}</c>, with the taxonomy status.</summary>
+internal static class HttpErrorWriter
+{
+    public static Task WriteAsync(HttpResponse response, PortwayError error, string requestId, string traceId)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(error);
+        response.StatusCode = ErrorCode.ToHttpStatus(error.Code);
+        response.ContentType = "application/json";
+        var body = ToBody(error, requestId, traceId);
+        response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body).AsTask();
+    }
+
+    public static byte[] ToBody(PortwayError error, string requestId, string traceId)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(128 + error.Message.Length);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("error");
+            writer.WriteString("code", error.Code);
+            writer.WriteString("message", error.Message);
+            writer.WriteString("request_id", requestId);
+            writer.WriteString("trace_id", traceId);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+
+namespace Portway.Adapters.Http.Internal;
+
+/// <summary>
+/// The correlation ids of one request: <c>x-request-id</c> and W3C <c>traceparent</c> are read when sent
+/// and well formed, else allocated. The response carries both back.
+/// </summary>
+internal readonly record struct RequestCorrelation(string RequestId, string TraceId, string ParentSpanId, string SpanId)
+{
+    public const string RequestIdHeader = "x-request-id";
+    public const string TraceParentHeader = "traceparent";
+    private const int MaxRequestIdLength = 128;
+
+    /// <summary>The <c>traceparent</c> of this hop: <c>00-TRACE-SPAN-01</c>.</summary>
+    public string TraceParent => "00-" + TraceId + "-" + SpanId + "-01";
+
+    /// <summary>The parent context for the request's span, when the caller sent one.</summary>
+    public ActivityContext ParentContext => ParentSpanId.Length == 0
+        ? default
+        : new ActivityContext(ActivityTraceId.CreateFromString(TraceId), ActivitySpanId.CreateFromString(ParentSpanId), ActivityTraceFlags.Recorded, isRemote: true);
+
+    public static RequestCorrelation From(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var requestId = request.Headers[RequestIdHeader].ToString();
+        if (!IsValidRequestId(requestId))
+        {
+            requestId = EnvelopeIds.NewId();
+        }
+
+        var traceId = "";
+        var parentSpanId = "";
+        if (TryParseTraceParent(request.Headers[TraceParentHeader].ToString(), out var t, out var p))
+        {
+            traceId = t;
+            parentSpanId = p;
+        }
+        else
+        {
+            traceId = EnvelopeIds.NewTraceId();
+        }
+
+        return new RequestCorrelation(requestId, traceId, parentSpanId, EnvelopeIds.NewSpanId());
+    }
+
+    /// <summary>Writes <c>x-request-id</c> and <c>traceparent</c> on the response.</summary>
+    public void Apply(HttpResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.Headers[RequestIdHeader] = RequestId;
+        response.Headers[TraceParentHeader] = TraceParent;
+    }
+
+    /// <summary>A request id is 1–128 characters of <c>[A-Za-z0-9._:-]</c>; anything else is replaced.</summary>
+    public static bool IsValidRequestId(string value)
+    {
+        if (value.Length is 0 or > MaxRequestIdLength)
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or ':'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Parses a version-00 W3C traceparent; all-zero ids are invalid.</summary>
+    public static bool TryParseTraceParent(string value, out string traceId, out string parentSpanId)
+    {
+        traceId = parentSpanId = "";
+        if (value.Length != 55 || value[2] != '-' || value[35] != '-' || value[52] != '-' || !value.StartsWith("00", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var t = value.AsSpan(3, 32);
+        var s = value.AsSpan(36, 16);
+        if (!IsLowerHex(t) || !IsLowerHex(s) || !IsLowerHex(value.AsSpan(53, 2)) || IsAllZero(t) || IsAllZero(s))
+        {
+            return false;
+        }
+
+        traceId = t.ToString();
+        parentSpanId = s.ToString();
+        return true;
+    }
+
+    private static bool IsLowerHex(ReadOnlySpan<char> span)
+    {
+        foreach (var c in span)
+        {
+            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsAllZero(ReadOnlySpan<char> span) => !span.ContainsAnyExcept('0');
+}

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Portway.Adapters.Http.Internal;
+using Portway.Configuration;
+
+namespace Portway.Adapters.Http;
+
+/// <summary>Maps the config's http endpoints; no endpoint has handler code of its own.</summary>
+public static class PortwayEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps every endpoint of every <c>kind: http</c> interface in the config, the built-in health and
+    /// stats endpoints (unless disabled), and a fallback that answers <c>not_found</c> in the error format.
+    /// </summary>
+    public static IEndpointRouteBuilder MapPortwayHttp(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var services = endpoints.ServiceProvider;
+        var config = services.GetRequiredService<PortwayConfig>();
+        var ingress = services.GetRequiredService<HttpIngress>();
+        var builtins = services.GetRequiredService<BuiltinEndpoints>();
+
+        var sets = config.Runtime.Web.Interfaces
+            .Where(i => i.Kind == "http")
+            .SelectMany(i => i.Endpoints)
+            .GroupBy(e => e.Path, StringComparer.OrdinalIgnoreCase)
+            .Select(g => new HttpEndpointSet(g.Key, g));
+        foreach (var set in sets)
+        {
+            endpoints.Map(set.Path, context => ingress.HandleAsync(context, set)).WithDisplayName("portway " + set.Path);
+        }
+
+        var web = config.Runtime.Web;
+        if (web.Health.Enabled)
+        {
+            endpoints.MapGet(web.Health.Path, builtins.HealthAsync).WithDisplayName("portway health");
+        }
+
+        if (web.Stats.Enabled)
+        {
+            endpoints.MapGet(web.Stats.Path, builtins.StatsAsync).WithDisplayName("portway stats");
+        }
+
+        endpoints.MapFallback(ingress.NotFoundAsync);
+        return endpoints;
+    }
+}

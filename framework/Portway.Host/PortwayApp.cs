@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Portway.Adapters.Http;
+using Portway.Configuration;
+using Portway.Internal.Observability;
+using Portway.Pipelines;
+
+namespace Portway.Host;
+
+/// <summary>The composition root: one ASP.NET Core app serving a validated config. Wiring only, no logic.</summary>
+internal static class PortwayApp
+{
+    public static WebApplication Build(PortwayConfig config, PortwayAppOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        options ??= new PortwayAppOptions();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseUrls(options.Urls ?? config.Runtime.Web.Listen);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(config.Runtime.Web.DrainTimeoutMs + 5_000));
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Information);
+        options.ConfigureLogging?.Invoke(builder.Logging);
+
+        var portway = builder.Services.AddPortway(config)
+            .AddNodesFrom(PipelineNodes.Assembly)
+            .AddPortwayHttp();
+        AddOpenTelemetry(builder.Services);
+        options.ConfigureServices?.Invoke(portway.Services);
+
+        var app = builder.Build();
+        app.MapPortwayHttp();
+        return app;
+    }
+
+    /// <summary>OTLP traces and metrics when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (Jaeger ingests OTLP natively).</summary>
+    private static void AddOpenTelemetry(IServiceCollection services)
+    {
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
+        {
+            return;
+        }
+
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("portway"))
+            .WithTracing(t => t.AddSource(PortwayTelemetry.Name).AddOtlpExporter())
+            .WithMetrics(m => m.AddMeter(PortwayTelemetry.Name).AddOtlpExporter());
+    }
+}
