@@ -1,0 +1,272 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Portway.Configuration;
+
+/// <summary>
+/// The normalized contract of a loaded config, as deterministic text (printed by <c>portway check</c>, logged by
+/// <c>serve</c> before it listens) or as indented JSON with snake_case keys. Both show every setting with its
+/// effective value, so a default is as visible as a written value.
+/// </summary>
+public static class ContractSummary
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        NewLine = "\n",
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private static readonly JsonSerializerOptions CompactJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The contract as human-readable text, one setting per line, ending with a newline.</summary>
+    public static string Render(PortwayConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var w = new StringBuilder();
+        var platform = config.Runtime.Platform;
+        var ipc = platform.ExecutionIpc;
+        var web = config.Runtime.Web;
+
+        Line(w, 0, $"portway contract: {config.Source}");
+        Line(w, 0, "");
+        Line(w, 0, "platform");
+        Line(w, 1, $"kv.backend                          {platform.Kv.Backend}");
+        Line(w, 1, $"execution_ipc.transport             {ipc.Transport}");
+        Line(w, 1, $"execution_ipc.bind_host             {ipc.BindHost}");
+        Line(w, 1, $"execution_ipc.bind_port             {Num(ipc.BindPort)}");
+        Line(w, 1, $"execution_ipc.auth.mode             {ipc.Auth.Mode}");
+        Line(w, 1, $"execution_ipc.auth.ttl_seconds      {Num(ipc.Auth.TtlSeconds)}");
+        Line(w, 1, $"execution_ipc.auth.nonce_cache_size {Num(ipc.Auth.NonceCacheSize)}");
+        Line(w, 1, $"execution_ipc.max_payload_bytes     {Num(ipc.MaxPayloadBytes)}");
+        Line(w, 1, $"data_dir                            {platform.DataDir}");
+        Line(w, 0, "");
+        Line(w, 0, "process groups");
+        foreach (var group in platform.ProcessGroups)
+        {
+            var where = group.Name == ProcessGroupConfig.WebGroup ? "host process" : $"replicas={Num(group.Replicas)}";
+            Line(w, 1, $"{group.Name} ({where}): {List(group.Stages)}");
+        }
+
+        Line(w, 0, "");
+        Line(w, 0, "web");
+        Line(w, 1, $"listen           {web.Listen}");
+        Line(w, 1, $"drain_timeout_ms {Num(web.DrainTimeoutMs)}");
+        Line(w, 1, $"health           {Builtin(web.Health)}");
+        Line(w, 1, $"stats            {Builtin(web.Stats)}");
+        foreach (var iface in web.Interfaces)
+        {
+            Line(w, 0, "");
+            RenderInterface(w, iface);
+        }
+
+        Line(w, 0, "");
+        Line(w, 0, "pipelines");
+        foreach (var pipeline in config.Pipelines.Values)
+        {
+            Line(w, 1, $"{pipeline.Name} (sink: {pipeline.Sink})");
+            var byName = pipeline.Stages.ToDictionary(s => s.Name, StringComparer.Ordinal);
+            var width = pipeline.Order.Max(n => n.Length);
+            var nodeWidth = pipeline.Stages.Max(s => s.Node.Length);
+            for (var i = 0; i < pipeline.Order.Count; i++)
+            {
+                var stage = byName[pipeline.Order[i]];
+                var sink = stage.Name == pipeline.Sink ? "  [sink]" : "";
+                Line(w, 2, $"{Num(i + 1)}. {stage.Name.PadRight(width)}  node={stage.Node.PadRight(nodeWidth)}  group={stage.Group}  after={List(stage.After)}{sink}");
+                if (stage.With is not null) Line(w, 2, $"   {new string(' ', width)}  with={stage.With.ToJsonString(CompactJson)}");
+            }
+        }
+
+        return w.ToString();
+    }
+
+    private static void RenderInterface(StringBuilder w, InterfaceConfig iface)
+    {
+        var binds = $"binds=[{string.Join(", ", iface.Binds)}]";
+        switch (iface.Kind)
+        {
+            case "graphql":
+                Line(w, 0, $"interface graphql POST {iface.Path} {binds}");
+                Line(w, 1, $"max_depth={Num(iface.MaxDepth)}, max_complexity={Num(iface.MaxComplexity)}, timeout_ms={Num(iface.TimeoutMs)}, max_body_bytes={Num(iface.MaxBodyBytes)}");
+                foreach (var (name, fields) in iface.Types)
+                {
+                    Line(w, 1, $"type {name} {{ {string.Join(", ", fields.Select(f => $"{f.Key}: {f.Value}"))} }}");
+                }
+
+                foreach (var (operation, fields) in new[] { ("query", iface.Query), ("mutation", iface.Mutation), ("subscription", iface.Subscription) })
+                {
+                    foreach (var (name, field) in fields)
+                    {
+                        var args = field.Args.Count == 0 ? "" : $"({string.Join(", ", field.Args.Select(a => $"{a.Key}: {a.Value}"))})";
+                        Line(w, 1, $"{operation} {name}{args}: {field.Returns} -> {field.Pipeline}");
+                    }
+                }
+
+                break;
+            case "websocket":
+                Line(w, 0, $"interface websocket {binds}");
+                foreach (var e in iface.Endpoints)
+                {
+                    var target = e.Pipeline.Length > 0 ? e.Pipeline : "(operations)";
+                    Line(w, 1, $"{e.Method} {e.Path} -> {target} (timeout_ms={Num(e.TimeoutMs)}, max_body_bytes={Num(e.MaxBodyBytes)}, max_message_bytes={Num(e.MaxMessageBytes)}, send_queue_limit={Num(e.SendQueueLimit)}, idle_timeout_ms={Num(e.IdleTimeoutMs)}, ping_interval_ms={Num(e.PingIntervalMs)})");
+                    foreach (var (op, pipeline) in e.Operations) Line(w, 2, $"op {op} -> {pipeline}");
+                }
+
+                break;
+            default:
+                Line(w, 0, $"interface {iface.Kind} {binds}");
+                var width = iface.Endpoints.Count == 0 ? 0 : iface.Endpoints.Max(e => e.Method.Length + 1 + e.Path.Length);
+                foreach (var e in iface.Endpoints)
+                {
+                    Line(w, 1, $"{$"{e.Method} {e.Path}".PadRight(width)} -> {e.Pipeline} (timeout_ms={Num(e.TimeoutMs)}, max_body_bytes={Num(e.MaxBodyBytes)})");
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The contract as indented JSON (snake_case keys, <c>\n</c> line ends), ending with a newline.</summary>
+    public static string RenderJson(PortwayConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var platform = config.Runtime.Platform;
+        var ipc = platform.ExecutionIpc;
+        var web = config.Runtime.Web;
+        var root = new JsonObject
+        {
+            ["source"] = config.Source,
+            ["runtime"] = new JsonObject
+            {
+                ["platform"] = new JsonObject
+                {
+                    ["kv"] = new JsonObject { ["backend"] = platform.Kv.Backend },
+                    ["execution_ipc"] = new JsonObject
+                    {
+                        ["transport"] = ipc.Transport,
+                        ["bind_host"] = ipc.BindHost,
+                        ["bind_port"] = ipc.BindPort,
+                        ["auth"] = new JsonObject
+                        {
+                            ["mode"] = ipc.Auth.Mode,
+                            ["ttl_seconds"] = ipc.Auth.TtlSeconds,
+                            ["nonce_cache_size"] = ipc.Auth.NonceCacheSize,
+                        },
+                        ["max_payload_bytes"] = ipc.MaxPayloadBytes,
+                    },
+                    ["process_groups"] = new JsonArray([.. platform.ProcessGroups.Select(g => (JsonNode)new JsonObject
+                    {
+                        ["name"] = g.Name,
+                        ["replicas"] = g.Replicas,
+                        ["stages"] = Strings(g.Stages),
+                    })]),
+                    ["data_dir"] = platform.DataDir,
+                },
+                ["web"] = new JsonObject
+                {
+                    ["listen"] = web.Listen,
+                    ["drain_timeout_ms"] = web.DrainTimeoutMs,
+                    ["health"] = new JsonObject { ["enabled"] = web.Health.Enabled, ["path"] = web.Health.Path },
+                    ["stats"] = new JsonObject { ["enabled"] = web.Stats.Enabled, ["path"] = web.Stats.Path },
+                    ["interfaces"] = new JsonArray([.. web.Interfaces.Select(InterfaceJson)]),
+                },
+            },
+            ["pipelines"] = new JsonArray([.. config.Pipelines.Values.Select(PipelineJson)]),
+        };
+        return root.ToJsonString(JsonOptions) + "\n";
+    }
+
+    private static JsonNode InterfaceJson(InterfaceConfig iface)
+    {
+        var obj = new JsonObject { ["kind"] = iface.Kind, ["binds"] = Strings(iface.Binds) };
+        if (iface.Kind == "graphql")
+        {
+            obj["path"] = iface.Path;
+            obj["max_depth"] = iface.MaxDepth;
+            obj["max_complexity"] = iface.MaxComplexity;
+            obj["timeout_ms"] = iface.TimeoutMs;
+            obj["max_body_bytes"] = iface.MaxBodyBytes;
+            var types = new JsonObject();
+            foreach (var (name, fields) in iface.Types) types[name] = StringMap(fields);
+            obj["types"] = types;
+            obj["query"] = FieldsJson(iface.Query);
+            obj["mutation"] = FieldsJson(iface.Mutation);
+            obj["subscription"] = FieldsJson(iface.Subscription);
+            return obj;
+        }
+
+        obj["endpoints"] = new JsonArray([.. iface.Endpoints.Select(e =>
+        {
+            var endpoint = new JsonObject
+            {
+                ["route"] = e.Route,
+                ["method"] = e.Method,
+                ["path"] = e.Path,
+                ["pipeline"] = e.Pipeline,
+                ["timeout_ms"] = e.TimeoutMs,
+                ["max_body_bytes"] = e.MaxBodyBytes,
+            };
+            if (iface.Kind == "websocket")
+            {
+                endpoint["operations"] = StringMap(e.Operations);
+                endpoint["max_message_bytes"] = e.MaxMessageBytes;
+                endpoint["send_queue_limit"] = e.SendQueueLimit;
+                endpoint["idle_timeout_ms"] = e.IdleTimeoutMs;
+                endpoint["ping_interval_ms"] = e.PingIntervalMs;
+            }
+
+            return (JsonNode)endpoint;
+        })]);
+        return obj;
+    }
+
+    private static JsonObject FieldsJson(Dictionary<string, GraphQLFieldConfig> fields)
+    {
+        var obj = new JsonObject();
+        foreach (var (name, field) in fields)
+        {
+            obj[name] = new JsonObject { ["pipeline"] = field.Pipeline, ["args"] = StringMap(field.Args), ["returns"] = field.Returns };
+        }
+
+        return obj;
+    }
+
+    private static JsonNode PipelineJson(PipelineConfig pipeline)
+    {
+        var byName = pipeline.Stages.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        return new JsonObject
+        {
+            ["name"] = pipeline.Name,
+            ["sink"] = pipeline.Sink,
+            ["stages"] = new JsonArray([.. pipeline.Order.Select(n => byName[n]).Select(s => (JsonNode)new JsonObject
+            {
+                ["name"] = s.Name,
+                ["node"] = s.Node,
+                ["group"] = s.Group,
+                ["after"] = Strings(s.After),
+                ["with"] = s.With?.DeepClone(),
+                ["sink"] = s.Name == pipeline.Sink,
+            })]),
+        };
+    }
+
+    private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);
+
+    private static JsonObject StringMap(Dictionary<string, string> map)
+    {
+        var obj = new JsonObject();
+        foreach (var (key, value) in map) obj[key] = value;
+        return obj;
+    }
+
+    private static string Builtin(BuiltinEndpointConfig builtin) => builtin.Enabled ? $"GET {builtin.Path}" : $"disabled (path {builtin.Path})";
+
+    private static string List(IReadOnlyCollection<string> values) => values.Count == 0 ? "-" : string.Join(", ", values);
+
+    private static string Num(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static void Line(StringBuilder w, int indent, string text) =>
+        w.Append(' ', indent * 2).Append(text.TrimEnd()).Append('\n');
+}

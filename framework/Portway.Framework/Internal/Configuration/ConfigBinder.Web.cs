@@ -1,0 +1,205 @@
+using Portway.Configuration;
+using YamlDotNet.RepresentationModel;
+
+namespace Portway.Internal.Configuration;
+
+internal sealed partial class ConfigBinder
+{
+    private void BindWeb(YamlNode node, WebConfig web)
+    {
+        var reader = Reader(AsMapping(node, "web"), node.Start, "runtime.web", ConfigSchema.Web, web);
+        reader.String("listen", v =>
+        {
+            if (Uri.TryCreate(v, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            {
+                web.Listen = v;
+            }
+            else
+            {
+                reader.TryGet("listen", out var at);
+                _diagnostics.Report(at.Start, $"listen: expected an http:// or https:// URL, got '{v}'");
+            }
+        });
+        reader.Int("drain_timeout_ms", v => web.DrainTimeoutMs = v);
+        if (reader.TryGet("health", out var health)) BindBuiltin(health, "health", web.Health);
+        if (reader.TryGet("stats", out var stats)) BindBuiltin(stats, "stats", web.Stats);
+        if (reader.Sequence("interfaces") is { } interfaces)
+        {
+            foreach (var item in interfaces.Children) web.Interfaces.Add(BindInterface(item));
+        }
+    }
+
+    private void BindBuiltin(YamlNode node, string name, BuiltinEndpointConfig builtin)
+    {
+        var reader = Reader(AsMapping(node, name), node.Start, $"runtime.web.{name}", ConfigSchema.BuiltinEndpoint, builtin);
+        reader.Bool("enabled", v => builtin.Enabled = v);
+        Path(reader, "path", v => builtin.Path = v);
+    }
+
+    private InterfaceConfig BindInterface(YamlNode node)
+    {
+        var iface = new InterfaceConfig();
+        var mapping = AsMapping(node, "an interface");
+        var kind = mapping?.Children.TryGetValue(new YamlScalarNode("kind"), out var k) == true && k is YamlScalarNode ks ? ks.Value : null;
+        var known = kind is not null && ConfigSchema.InterfaceKinds.Contains(kind, StringComparer.Ordinal) ? kind : null;
+        var what = known is null ? "interface" : $"{known} interface";
+        var reader = Reader(mapping, node.Start, what, ConfigSchema.Interface(known), iface);
+        reader.Enum("kind", ConfigSchema.InterfaceKinds, v => iface.Kind = v, required: true);
+        if (reader.StringList("binds") is { } binds)
+        {
+            for (var i = 0; i < binds.Count; i++)
+            {
+                if (!ConfigSchema.Binds.Contains(binds[i], StringComparer.Ordinal))
+                {
+                    _diagnostics.Report(_map.At(iface, $"binds[{i}]"),
+                        $"binds: expected one of {string.Join(", ", ConfigSchema.Binds)}, got '{binds[i]}'{DidYouMean.Suffix(binds[i], ConfigSchema.Binds)}");
+                }
+            }
+
+            iface.Binds = binds;
+        }
+
+        if (reader.Sequence("endpoints") is { } endpoints)
+        {
+            foreach (var item in endpoints.Children) iface.Endpoints.Add(BindEndpoint(item, known));
+        }
+
+        if (known == "graphql")
+        {
+            Path(reader, "path", v => iface.Path = v);
+            reader.Int("max_depth", v => iface.MaxDepth = v);
+            reader.Int("max_complexity", v => iface.MaxComplexity = v);
+            reader.Int("timeout_ms", v => iface.TimeoutMs = v);
+            reader.Int("max_body_bytes", v => iface.MaxBodyBytes = v);
+            BindGraphQLTypes(reader, iface);
+            iface.Query = BindGraphQLFields(reader, "query");
+            iface.Mutation = BindGraphQLFields(reader, "mutation");
+            iface.Subscription = BindGraphQLFields(reader, "subscription");
+        }
+
+        return iface;
+    }
+
+    private EndpointConfig BindEndpoint(YamlNode node, string? kind)
+    {
+        var endpoint = new EndpointConfig();
+        var what = kind is null ? "endpoint" : $"{kind} endpoint";
+        var reader = Reader(AsMapping(node, "an endpoint"), node.Start, what, ConfigSchema.Endpoint(kind), endpoint);
+        var isWebSocket = kind == "websocket";
+        if (reader.String("route", required: true) is { } route)
+        {
+            endpoint.Route = route;
+            reader.TryGet("route", out var at);
+            string method = "GET", path, error;
+            var ok = isWebSocket
+                ? RouteTemplate.TryParseWebSocket(route, out path, out error)
+                : RouteTemplate.TryParseHttp(route, out method, out path, out error);
+            if (ok)
+            {
+                endpoint.Method = method;
+                endpoint.Path = path;
+            }
+            else
+            {
+                _diagnostics.Report(at.Start, error);
+            }
+        }
+
+        if (isWebSocket)
+        {
+            if (reader.Mapping("operations") is { } operations)
+            {
+                var ops = Reader(operations, operations.Start, "operations", [.. StringKeys(operations)], endpoint.Operations);
+                foreach (var op in StringKeys(operations))
+                {
+                    ops.String(op, v => endpoint.Operations[op] = v, required: true);
+                }
+            }
+
+            if (!reader.Has("pipeline") && !reader.Has("operations"))
+            {
+                _diagnostics.Report(reader.Start, "websocket endpoint needs 'pipeline' or 'operations'");
+            }
+
+            reader.String("pipeline", v => endpoint.Pipeline = v);
+            reader.Int("max_message_bytes", v => endpoint.MaxMessageBytes = v);
+            reader.Int("send_queue_limit", v => endpoint.SendQueueLimit = v);
+            reader.Int("idle_timeout_ms", v => endpoint.IdleTimeoutMs = v);
+            reader.Int("ping_interval_ms", v => endpoint.PingIntervalMs = v);
+        }
+        else
+        {
+            reader.String("pipeline", v => endpoint.Pipeline = v, required: true);
+        }
+
+        reader.Int("timeout_ms", v => endpoint.TimeoutMs = v);
+        reader.Int("max_body_bytes", v => endpoint.MaxBodyBytes = v);
+        return endpoint;
+    }
+
+    private void BindGraphQLTypes(MappingReader reader, InterfaceConfig iface)
+    {
+        if (reader.Mapping("types") is not { } types) return;
+        _map.Record(iface.Types, "", types.Start);
+        foreach (var (key, value) in types.Children)
+        {
+            if (key is not YamlScalarNode { Value: { } typeName }) continue;
+            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+            _map.Record(fields, "", key.Start);
+            if (AsMapping(value, $"type '{typeName}'") is { } fieldMap)
+            {
+                var f = Reader(fieldMap, value.Start, $"type '{typeName}'", [.. StringKeys(fieldMap)], fields);
+                foreach (var field in StringKeys(fieldMap))
+                {
+                    f.String(field, v => fields[field] = v, required: true);
+                }
+            }
+
+            iface.Types[typeName] = fields;
+        }
+    }
+
+    private Dictionary<string, GraphQLFieldConfig> BindGraphQLFields(MappingReader reader, string operation)
+    {
+        var result = new Dictionary<string, GraphQLFieldConfig>(StringComparer.Ordinal);
+        if (reader.Mapping(operation) is not { } fields) return result;
+        foreach (var (key, value) in fields.Children)
+        {
+            if (key is not YamlScalarNode { Value: { } name }) continue;
+            var field = new GraphQLFieldConfig();
+            var f = Reader(AsMapping(value, $"{operation} field '{name}'"), key.Start, $"{operation} field '{name}'", ConfigSchema.GraphQLField, field);
+            _map.Record(field, "", key.Start);
+            f.String("pipeline", v => field.Pipeline = v, required: true);
+            f.String("returns", v => field.Returns = v, required: true);
+            if (f.Mapping("args") is { } args)
+            {
+                _map.Record(field.Args, "", args.Start);
+                var a = Reader(args, args.Start, $"args of '{name}'", [.. StringKeys(args)], field.Args);
+                foreach (var arg in StringKeys(args))
+                {
+                    a.String(arg, v => field.Args[arg] = v, required: true);
+                }
+            }
+
+            result[name] = field;
+        }
+
+        return result;
+    }
+
+    private void Path(MappingReader reader, string key, Action<string> set)
+    {
+        if (reader.String(key) is not { } path) return;
+        if (RouteTemplate.TryCheckPath(path, out var error))
+        {
+            set(path);
+            return;
+        }
+
+        reader.TryGet(key, out var at);
+        _diagnostics.Report(at.Start, $"{key}: malformed path '{path}': {error}");
+    }
+
+    private static IEnumerable<string> StringKeys(YamlMappingNode mapping) =>
+        mapping.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value).OfType<string>();
+}

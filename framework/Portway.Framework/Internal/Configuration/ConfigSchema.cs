@@ -1,0 +1,50 @@
+namespace Portway.Internal.Configuration;
+
+/// <summary>
+/// The YAML keys allowed at each place of a Portway file, and the allowed values of its enums.
+/// <see cref="MappingReader"/> checks a mapping against one of these lists; the binder reads only listed keys.
+/// </summary>
+internal static class ConfigSchema
+{
+    public static readonly string[] Root = ["runtime", "pipelines"];
+    public static readonly string[] Runtime = ["platform", "web"];
+    public static readonly string[] Platform = ["kv", "execution_ipc", "process_groups", "data_dir"];
+    public static readonly string[] Kv = ["backend"];
+    public static readonly string[] ExecutionIpc = ["transport", "bind_host", "bind_port", "auth", "max_payload_bytes"];
+    public static readonly string[] Auth = ["mode", "ttl_seconds", "nonce_cache_size"];
+    public static readonly string[] ProcessGroup = ["name", "stages", "replicas"];
+    public static readonly string[] Web = ["listen", "drain_timeout_ms", "health", "stats", "interfaces"];
+    public static readonly string[] BuiltinEndpoint = ["enabled", "path"];
+    public static readonly string[] Pipeline = ["stages"];
+    public static readonly string[] Stage = ["name", "node", "after", "group", "with"];
+    public static readonly string[] GraphQLField = ["pipeline", "args", "returns"];
+
+    private static readonly string[] InterfaceCommon = ["kind", "binds"];
+    private static readonly string[] InterfaceHttp = [.. InterfaceCommon, "endpoints"];
+    private static readonly string[] InterfaceGraphQL =
+        [.. InterfaceCommon, "path", "types", "query", "mutation", "subscription", "max_depth", "max_complexity", "timeout_ms", "max_body_bytes"];
+    private static readonly string[] InterfaceAny = [.. InterfaceHttp, .. InterfaceGraphQL.Except(InterfaceCommon)];
+
+    private static readonly string[] EndpointHttp = ["route", "pipeline", "timeout_ms", "max_body_bytes"];
+    private static readonly string[] EndpointWebSocket =
+        [.. EndpointHttp, "operations", "max_message_bytes", "send_queue_limit", "idle_timeout_ms", "ping_interval_ms"];
+
+    public static readonly string[] Transports = ["memory", "tcp_local", "redis"];
+    public static readonly string[] KvBackends = ["memory", "redis"];
+    public static readonly string[] AuthModes = ["hmac", "none"];
+    public static readonly string[] InterfaceKinds = ["http", "websocket", "graphql"];
+    public static readonly string[] Binds = ["request", "response", "stream", "kv_stream"];
+    public static readonly string[] HttpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+    public static readonly string[] GraphQLScalars = ["Int", "Float", "String", "Boolean", "ID"];
+
+    /// <summary>Keys of an interface of <paramref name="kind"/>; every interface key when the kind is missing or wrong.</summary>
+    public static string[] Interface(string? kind) => kind switch
+    {
+        "http" or "websocket" => InterfaceHttp,
+        "graphql" => InterfaceGraphQL,
+        _ => InterfaceAny,
+    };
+
+    /// <summary>Keys of an endpoint of an interface of <paramref name="kind"/>.</summary>
+    public static string[] Endpoint(string? kind) => kind == "http" ? EndpointHttp : EndpointWebSocket;
+}

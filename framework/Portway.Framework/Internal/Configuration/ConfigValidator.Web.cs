@@ -1,0 +1,126 @@
+using Portway.Configuration;
+using YamlDotNet.Core;
+
+namespace Portway.Internal.Configuration;
+
+internal sealed partial class ConfigValidator
+{
+    private void ValidateWeb(PortwayConfig config)
+    {
+        var web = config.Runtime.Web;
+        var pipelines = config.Pipelines.Keys.ToArray();
+        var routes = new Dictionary<string, (string Route, Mark At)>(StringComparer.Ordinal);
+
+        AddBuiltin(routes, web.Health, "health");
+        AddBuiltin(routes, web.Stats, "stats");
+        foreach (var iface in web.Interfaces)
+        {
+            if (iface.Kind == "graphql")
+            {
+                AddRoute(routes, "POST", iface.Path, $"graphql {iface.Path}", _map.At(iface, "path"));
+                ValidateGraphQL(iface, pipelines);
+                continue;
+            }
+
+            foreach (var endpoint in iface.Endpoints)
+            {
+                if (endpoint.Pipeline.Length > 0) CheckPipeline(endpoint.Pipeline, $"endpoint '{endpoint.Route}'", _map.At(endpoint, "pipeline"), pipelines);
+                foreach (var (op, pipeline) in endpoint.Operations)
+                {
+                    CheckPipeline(pipeline, $"operation '{op}' of endpoint '{endpoint.Route}'", _map.At(endpoint.Operations, op), pipelines);
+                }
+
+                if (endpoint.Path.Length > 0) AddRoute(routes, endpoint.Method, endpoint.Path, endpoint.Route, _map.At(endpoint, "route"));
+            }
+        }
+    }
+
+    private void AddBuiltin(Dictionary<string, (string Route, Mark At)> routes, BuiltinEndpointConfig builtin, string name)
+    {
+        if (builtin.Enabled) AddRoute(routes, "GET", builtin.Path, $"{name} GET {builtin.Path}", _map.At(builtin, "path"));
+    }
+
+    /// <summary>Reports a route whose method and path (parameter names erased) another route already took.</summary>
+    private void AddRoute(Dictionary<string, (string Route, Mark At)> routes, string method, string path, string route, Mark at)
+    {
+        var key = RouteTemplate.CollisionKey(method, path);
+        if (routes.TryGetValue(key, out var first))
+        {
+            _diagnostics.Report(at, $"duplicate route '{route}': '{first.Route}' at {Position(first.At)} already takes {method} {path}");
+            return;
+        }
+
+        routes[key] = (route, at);
+    }
+
+    private void CheckPipeline(string pipeline, string what, Mark at, string[] pipelines)
+    {
+        if (!pipelines.Contains(pipeline, StringComparer.Ordinal))
+        {
+            _diagnostics.Report(at, $"{what} names unknown pipeline '{pipeline}'{DidYouMean.Suffix(pipeline, pipelines)}");
+        }
+    }
+
+    private void ValidateGraphQL(InterfaceConfig iface, string[] pipelines)
+    {
+        var declared = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (typeName, fields) in iface.Types)
+        {
+            var at = _map.At(fields);
+            if (!GraphQLTypeRef.IsName(typeName))
+            {
+                _diagnostics.Report(at, $"type name '{typeName}' is not a GraphQL name");
+            }
+            else if (ConfigSchema.GraphQLScalars.Contains(typeName, StringComparer.Ordinal))
+            {
+                _diagnostics.Report(at, $"type '{typeName}' redefines a built-in scalar");
+            }
+
+            declared.Add(typeName);
+        }
+
+        var outputTypes = ConfigSchema.GraphQLScalars.Concat(declared).ToArray();
+        foreach (var (typeName, fields) in iface.Types)
+        {
+            if (fields.Count == 0) _diagnostics.Report(_map.At(fields), $"type '{typeName}' has no fields");
+            foreach (var (field, typeRef) in fields)
+            {
+                CheckTypeRef(typeRef, $"field '{typeName}.{field}'", _map.At(fields, field), outputTypes);
+            }
+        }
+
+        if (iface.Query.Count == 0 && iface.Mutation.Count == 0 && iface.Subscription.Count == 0)
+        {
+            _diagnostics.Report(_map.At(iface), "graphql interface has no query, mutation or subscription fields");
+        }
+
+        foreach (var (operation, fields) in new[] { ("query", iface.Query), ("mutation", iface.Mutation), ("subscription", iface.Subscription) })
+        {
+            foreach (var (name, field) in fields)
+            {
+                var what = $"{operation} field '{name}'";
+                if (!GraphQLTypeRef.IsName(name)) _diagnostics.Report(_map.At(field), $"{what}: '{name}' is not a GraphQL name");
+                if (field.Pipeline.Length > 0) CheckPipeline(field.Pipeline, what, _map.At(field, "pipeline"), pipelines);
+                if (field.Returns.Length > 0) CheckTypeRef(field.Returns, what, _map.At(field, "returns"), outputTypes);
+                foreach (var (arg, typeRef) in field.Args)
+                {
+                    CheckTypeRef(typeRef, $"argument '{arg}' of {what}", _map.At(field.Args, arg), ConfigSchema.GraphQLScalars);
+                }
+            }
+        }
+    }
+
+    private void CheckTypeRef(string typeRef, string what, Mark at, IReadOnlyList<string> allowed)
+    {
+        if (!GraphQLTypeRef.TryGetNamedType(typeRef, out var name))
+        {
+            _diagnostics.Report(at, $"{what}: malformed type '{typeRef}'; expected T, T!, [T], [T!]!");
+            return;
+        }
+
+        if (!allowed.Contains(name, StringComparer.Ordinal))
+        {
+            _diagnostics.Report(at, $"{what}: unknown type '{name}'; expected {string.Join(", ", allowed)}{DidYouMean.Suffix(name, allowed)}");
+        }
+    }
+}

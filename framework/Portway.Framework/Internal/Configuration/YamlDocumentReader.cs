@@ -1,0 +1,55 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Portway.Internal.Configuration;
+
+/// <summary>Parses YAML text into one document's root node; a syntax error becomes one problem at YamlDotNet's position.</summary>
+internal static partial class YamlDocumentReader
+{
+    public static YamlNode? Read(string yamlText, ConfigDiagnostics diagnostics)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            using var reader = new StringReader(yamlText);
+            stream.Load(reader);
+        }
+        catch (YamlException ex)
+        {
+            diagnostics.Report(ex.Start, "YAML syntax error: " + Describe(ex));
+            return null;
+        }
+
+        if (stream.Documents.Count == 0 || IsEmpty(stream.Documents[0].RootNode))
+        {
+            diagnostics.Report(Mark.Empty, "the file is empty; expected a mapping with 'runtime' and 'pipelines'");
+            return null;
+        }
+
+        if (stream.Documents.Count > 1)
+        {
+            diagnostics.Report(stream.Documents[1].RootNode.Start, $"expected one YAML document, found {stream.Documents.Count}");
+            return null;
+        }
+
+        return stream.Documents[0].RootNode;
+    }
+
+    private static bool IsEmpty(YamlNode node) => node is YamlScalarNode scalar && YamlScalars.IsNull(scalar);
+
+    /// <summary>YamlDotNet prefixes its messages with "(Line: 1, Col: 2, Idx: 3) - (...): "; the problem carries the position already.</summary>
+    private static string Describe(YamlException ex)
+    {
+        var message = PositionPrefix().Replace(ex.Message, "");
+        if (ex.InnerException is { } inner && !string.IsNullOrWhiteSpace(inner.Message) && message.Length < 40)
+        {
+            message = $"{message} ({PositionPrefix().Replace(inner.Message, "")})";
+        }
+
+        return message.Trim();
+    }
+
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
+    private static partial Regex PositionPrefix();
+}
