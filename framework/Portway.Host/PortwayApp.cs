@@ -28,7 +28,7 @@ internal static class PortwayApp
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {
-            o.SingleLine = true;
+            o.SingleLine = false;
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

@@ -29,6 +29,9 @@ public sealed class PortwayTestServer : IAsyncDisposable
     /// <summary>Waiters pending in the host right now.</summary>
     public int PendingWaiters => _app.Services.GetRequiredService<WaiterRegistry>().Pending;
 
+    public static Task<PortwayTestServer> StartAsync(string yaml, Action<IServiceCollection>? configureServices = null, params string[] extraNodes) =>
+        StartAsync(TestConfig.Load(yaml, extraNodes), configureServices);
+
     public static async Task<PortwayTestServer> StartAsync(PortwayConfig config, Action<IServiceCollection>? configureServices = null)
     {
         var app = PortwayApp.Build(config, new PortwayAppOptions

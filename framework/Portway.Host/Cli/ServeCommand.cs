@@ -1,1 +1,56 @@
-namespace Portway.Host.Cli; internal static class ServeCommand { public static Task<int> RunAsync(IReadOnlyList<string> a) => Task.FromResult(2); }
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Portway.Configuration;
+
+namespace Portway.Host.Cli;
+
+/// <summary><c>portway serve [--config FILE] [--urls URL]</c>: validate, log the contract summary, listen until SIGTERM, drain.</summary>
+internal static partial class ServeCommand
+{
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        string? configPath = null, urls = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--config" when i + 1 < args.Count:
+                    configPath = args[++i];
+                    break;
+                case "--urls" when i + 1 < args.Count:
+                    urls = args[++i];
+                    break;
+                default:
+                    Console.Error.WriteLine($"portway serve: unexpected argument '{args[i]}'");
+                    return Usage.Print(Console.Error);
+            }
+        }
+
+        if (configPath is not null && !File.Exists(configPath))
+        {
+            Console.Error.WriteLine($"portway serve: config file '{configPath}' not found");
+            return 2;
+        }
+
+        var loaded = ConfigSource.Load(configPath);
+        if (loaded.Config is not { } config)
+        {
+            foreach (var problem in loaded.Problems)
+            {
+                Console.Error.WriteLine(problem);
+            }
+
+            Console.Error.WriteLine($"{loaded.Problems.Count} problem(s): not serving");
+            return 1;
+        }
+
+        var app = PortwayApp.Build(config, new PortwayAppOptions { Urls = urls });
+        LogSummary(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Portway.Host"), config.Source, ContractSummary.Render(config));
+        await app.RunAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Contract summary of {Source}:\n{Summary}")]
+    private static partial void LogSummary(ILogger logger, string source, string summary);
+}
