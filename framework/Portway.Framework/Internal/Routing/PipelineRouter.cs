@@ -14,6 +14,9 @@ namespace Portway.Internal.Routing;
 /// </summary>
 internal sealed class PipelineRouter(RoutingTable table, StageTransports transports, PortwayTelemetry telemetry)
 {
+    /// <summary>The W3C trace context header every hop carries.</summary>
+    public const string TraceParentHeader = "traceparent";
+
     /// <summary>Runs the pipeline <paramref name="request"/>'s route names; returns a reply or an error envelope.</summary>
     public async Task<Envelope> RunAsync(Envelope request, string interfaceName, CancellationToken cancellationToken)
     {
@@ -74,14 +77,20 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
             },
         };
 
-        using var activity = PortwayTelemetry.Source.StartActivity("portway.stage " + hop.Route, ActivityKind.Internal);
+        request.Headers.TryGetValue(TraceParentHeader, out var incoming);
+        ActivityContext.TryParse(incoming, null, isRemote: false, out var parent);
+        using var activity = PortwayTelemetry.Source.StartActivity("portway.stage " + hop.Route, ActivityKind.Internal, Activity.Current?.Context ?? parent);
         if (activity is not null)
         {
             activity.SetTag("portway.stage", stage.Name);
             activity.SetTag("portway.node", stage.Node);
             activity.SetTag("portway.group", stage.Group);
             activity.SetTag("portway.request_id", request.RequestId);
-            hop.Headers["traceparent"] = "00-" + activity.TraceId.ToHexString() + "-" + activity.SpanId.ToHexString() + "-01";
+            hop.Headers[TraceParentHeader] = "00-" + activity.TraceId.ToHexString() + "-" + activity.SpanId.ToHexString() + "-01";
+        }
+        else if (incoming is not null)
+        {
+            hop.Headers[TraceParentHeader] = incoming;
         }
 
         telemetry.Emit(new BoundaryEvent(BoundaryEventKind.RoutingHandoff, request.TraceId, request.RequestId, interfaceName, pipeline.Name, stage.Name));

@@ -1,0 +1,23 @@
+using System.Text.Json;
+using Portway.Nodes;
+
+namespace Portway.Adapters.Tests.Http;
+
+/// <summary><c>test.context</c>: answers what the node was told about the message (correlation, tenant, input).</summary>
+internal sealed class ContextNode : INode
+{
+    public ValueTask<NodeResult> InvokeAsync(NodeContext context, CancellationToken cancellationToken)
+    {
+        var answer = new Dictionary<string, object?>
+        {
+            ["trace_id"] = context.TraceId,
+            ["request_id"] = context.RequestId,
+            ["tenant"] = context.Tenant,
+            ["pipeline"] = context.Pipeline,
+            ["stage"] = context.Stage,
+            ["traceparent"] = context.Headers.TryGetValue("traceparent", out var tp) ? tp : null,
+            ["input"] = JsonSerializer.Deserialize<JsonElement>(context.Input.Span),
+        };
+        return ValueTask.FromResult(NodeResult.Success(JsonSerializer.SerializeToUtf8Bytes(answer)));
+    }
+}
