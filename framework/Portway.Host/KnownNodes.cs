@@ -1,0 +1,18 @@
+using Portway.Nodes;
+using Portway.Pipelines;
+
+namespace Portway.Host;
+
+/// <summary>Every node the host can run: the built-in <c>sys.*</c> nodes and those discovered in the example pipelines.</summary>
+internal static class KnownNodes
+{
+    /// <summary>Built-in ∪ discovered, one registration per name (a built-in wins), sorted by name.</summary>
+    public static IReadOnlyList<NodeRegistration> All { get; } = NodeDiscovery.BuiltIn
+        .Concat(NodeDiscovery.FromAssembly(PipelineNodes.Assembly))
+        .DistinctBy(r => r.Name, StringComparer.Ordinal)
+        .OrderBy(r => r.Name, StringComparer.Ordinal)
+        .ToArray();
+
+    /// <summary>The names of <see cref="All"/>, for <see cref="Configuration.PortwayConfigLoader"/>.</summary>
+    public static IReadOnlyCollection<string> Names { get; } = All.Select(r => r.Name).ToArray();
+}
