@@ -83,7 +83,14 @@ internal sealed class MappingReader
     {
         if (required ? !Require(key) : !TryGet(key, out _)) return null;
         TryGet(key, out var node);
-        return AsString(node, key);
+        var value = AsString(node, key);
+        if (required && value is not null && value.Trim().Length == 0)
+        {
+            _diagnostics.Report(node.Start, $"{key}: must not be empty");
+            return null;
+        }
+
+        return value;
     }
 
     public void String(string key, Action<string> set, bool required = false)
