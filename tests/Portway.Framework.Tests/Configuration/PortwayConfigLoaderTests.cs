@@ -230,7 +230,7 @@ public sealed class PortwayConfigLoaderTests
             """);
 
         Assert.StartsWith("YAML syntax error: ", problem.Message, StringComparison.Ordinal);
-        Assert.Equal(4, problem.Line);
+        Assert.Equal((4, 4), (problem.Line, problem.Column));
     }
 
     [Fact]
