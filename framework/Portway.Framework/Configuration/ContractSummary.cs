@@ -118,10 +118,11 @@ public static class ContractSummary
                 break;
             default:
                 Line(w, 0, $"interface {iface.Kind} {binds}");
-                var width = iface.Endpoints.Count == 0 ? 0 : iface.Endpoints.Max(e => e.Method.Length + 1 + e.Path.Length);
+                var methodWidth = iface.Endpoints.Count == 0 ? 0 : iface.Endpoints.Max(e => e.Method.Length);
+                var pathWidth = iface.Endpoints.Count == 0 ? 0 : iface.Endpoints.Max(e => e.Path.Length);
                 foreach (var e in iface.Endpoints)
                 {
-                    Line(w, 1, $"{$"{e.Method} {e.Path}".PadRight(width)} -> {e.Pipeline} (timeout_ms={Num(e.TimeoutMs)}, max_body_bytes={Num(e.MaxBodyBytes)})");
+                    Line(w, 1, $"{e.Method.PadRight(methodWidth)} {e.Path.PadRight(pathWidth)} -> {e.Pipeline} (timeout_ms={Num(e.TimeoutMs)}, max_body_bytes={Num(e.MaxBodyBytes)})");
                 }
 
                 break;

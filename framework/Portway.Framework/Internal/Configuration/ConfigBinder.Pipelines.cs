@@ -18,14 +18,20 @@ internal sealed partial class ConfigBinder
 
             var pipeline = new PipelineConfig { Name = name };
             var what = $"pipeline '{name}'";
-            var reader = Reader(AsMapping(value, what), key.Start, what, ConfigSchema.Pipeline, pipeline);
+            config.Pipelines[name] = pipeline;
+            var mapping = AsMapping(value, what);
+            if (mapping is null && !(value is YamlScalarNode scalar && YamlScalars.IsNull(scalar)))
+            {
+                _map.Record(pipeline, "", key.Start);
+                continue;
+            }
+
+            var reader = Reader(mapping, key.Start, what, ConfigSchema.Pipeline, pipeline);
             _map.Record(pipeline, "", key.Start);
             if (reader.Sequence("stages", required: true) is { } stages)
             {
                 foreach (var item in stages.Children) pipeline.Stages.Add(BindStage(item, name));
             }
-
-            config.Pipelines[name] = pipeline;
         }
     }
 

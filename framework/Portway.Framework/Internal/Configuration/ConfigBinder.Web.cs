@@ -59,7 +59,7 @@ internal sealed partial class ConfigBinder
             iface.Binds = binds;
         }
 
-        if (reader.Sequence("endpoints") is { } endpoints)
+        if (known != "graphql" && reader.Sequence("endpoints") is { } endpoints)
         {
             foreach (var item in endpoints.Children) iface.Endpoints.Add(BindEndpoint(item, known));
         }

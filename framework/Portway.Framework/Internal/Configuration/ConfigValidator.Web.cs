@@ -9,7 +9,7 @@ internal sealed partial class ConfigValidator
     {
         var web = config.Runtime.Web;
         var pipelines = config.Pipelines.Keys.ToArray();
-        var routes = new Dictionary<string, (string Route, Mark At)>(StringComparer.Ordinal);
+        var routes = new Dictionary<string, string>(StringComparer.Ordinal);
 
         AddBuiltin(routes, web.Health, "health");
         AddBuiltin(routes, web.Stats, "stats");
@@ -35,22 +35,30 @@ internal sealed partial class ConfigValidator
         }
     }
 
-    private void AddBuiltin(Dictionary<string, (string Route, Mark At)> routes, BuiltinEndpointConfig builtin, string name)
+    private void AddBuiltin(Dictionary<string, string> routes, BuiltinEndpointConfig builtin, string name)
     {
-        if (builtin.Enabled) AddRoute(routes, "GET", builtin.Path, $"{name} GET {builtin.Path}", _map.At(builtin, "path"));
+        if (!builtin.Enabled) return;
+        var key = RouteTemplate.CollisionKey("GET", builtin.Path);
+        if (routes.TryGetValue(key, out var first))
+        {
+            _diagnostics.Report(_map.At(builtin, "path"), $"duplicate route: the built-in {name} endpoint's GET {builtin.Path} is taken by {first}");
+            return;
+        }
+
+        routes[key] = $"the built-in {name} endpoint (runtime.web.{name})";
     }
 
     /// <summary>Reports a route whose method and path (parameter names erased) another route already took.</summary>
-    private void AddRoute(Dictionary<string, (string Route, Mark At)> routes, string method, string path, string route, Mark at)
+    private void AddRoute(Dictionary<string, string> routes, string method, string path, string route, Mark at)
     {
         var key = RouteTemplate.CollisionKey(method, path);
         if (routes.TryGetValue(key, out var first))
         {
-            _diagnostics.Report(at, $"duplicate route '{route}': '{first.Route}' at {Position(first.At)} already takes {method} {path}");
+            _diagnostics.Report(at, $"duplicate route '{route}': {first} already takes {method} {path}");
             return;
         }
 
-        routes[key] = (route, at);
+        routes[key] = $"'{route}' at {Position(at)}";
     }
 
     private void CheckPipeline(string pipeline, string what, Mark at, string[] pipelines)
@@ -79,7 +87,7 @@ internal sealed partial class ConfigValidator
             declared.Add(typeName);
         }
 
-        var outputTypes = ConfigSchema.GraphQLScalars.Concat(declared).ToArray();
+        var outputTypes = ConfigSchema.GraphQLScalars.Concat(declared).Distinct(StringComparer.Ordinal).ToArray();
         foreach (var (typeName, fields) in iface.Types)
         {
             if (fields.Count == 0) _diagnostics.Report(_map.At(fields), $"type '{typeName}' has no fields");

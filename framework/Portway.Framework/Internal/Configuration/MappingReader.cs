@@ -83,7 +83,14 @@ internal sealed class MappingReader
     {
         if (required ? !Require(key) : !TryGet(key, out _)) return null;
         TryGet(key, out var node);
-        return AsString(node, key);
+        var value = AsString(node, key);
+        if (required && value is not null && value.Trim().Length == 0)
+        {
+            _diagnostics.Report(node.Start, $"{key}: must not be empty");
+            return null;
+        }
+
+        return value;
     }
 
     public void String(string key, Action<string> set, bool required = false)
@@ -103,14 +110,14 @@ internal sealed class MappingReader
         if (!YamlScalars.TryInteger(scalar, out var value, out var overflow))
         {
             _diagnostics.Report(node.Start, overflow
-                ? $"{key}: {RangeText(min, max)}, got {scalar.Value}"
+                ? $"{key}: {RangeText(min, max, scalar.Value!.StartsWith('-') ? long.MinValue : long.MaxValue)}, got {scalar.Value}"
                 : $"{key}: expected an integer, got {Describe(node)}");
             return;
         }
 
         if (value < min || value > max)
         {
-            _diagnostics.Report(node.Start, $"{key}: {RangeText(min, max)}, got {value.ToString(CultureInfo.InvariantCulture)}");
+            _diagnostics.Report(node.Start, $"{key}: {RangeText(min, max, value)}, got {value.ToString(CultureInfo.InvariantCulture)}");
             return;
         }
 
@@ -189,11 +196,14 @@ internal sealed class MappingReader
         YamlMappingNode => "a mapping",
         YamlSequenceNode => "a list",
         YamlScalarNode s when YamlScalars.IsNull(s) => "null",
+        YamlScalarNode s when !YamlScalars.IsPlain(s) => $"the quoted string '{s.Value}'",
         YamlScalarNode s => $"'{s.Value}'",
         _ => "an alias",
     };
 
-    private static string RangeText(int min, int max) => max == int.MaxValue
-        ? $"must be at least {min.ToString(CultureInfo.InvariantCulture)}"
-        : $"must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}";
+    private static string RangeText(int min, int max, long value) => max != int.MaxValue
+        ? $"must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}"
+        : value < min
+            ? $"must be at least {min.ToString(CultureInfo.InvariantCulture)}"
+            : $"must be at most {max.ToString(CultureInfo.InvariantCulture)}";
 }

@@ -20,6 +20,13 @@ internal static partial class YamlDocumentReader
             diagnostics.Report(ex.Start, "YAML syntax error: " + Describe(ex));
             return null;
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        {
+            // YamlDotNet's scanner throws these for some malformed input (an unclosed flow mapping, for one)
+            // instead of a YamlException; report where the last well-formed token ended.
+            diagnostics.Report(LastGoodMark(yamlText), "YAML syntax error: the parser could not continue after this point (an unclosed '{', '[' or quote?)");
+            return null;
+        }
 
         if (stream.Documents.Count == 0 || IsEmpty(stream.Documents[0].RootNode))
         {
@@ -34,6 +41,25 @@ internal static partial class YamlDocumentReader
         }
 
         return stream.Documents[0].RootNode;
+    }
+
+    private static Mark LastGoodMark(string yamlText)
+    {
+        var last = Mark.Empty;
+        try
+        {
+            var parser = new Parser(new StringReader(yamlText));
+            while (parser.MoveNext())
+            {
+                if (parser.Current is { } current) last = current.End;
+            }
+        }
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        {
+            // Stop at the failure: 'last' is where parsing was still sound.
+        }
+
+        return last;
     }
 
     private static bool IsEmpty(YamlNode node) => node is YamlScalarNode scalar && YamlScalars.IsNull(scalar);
