@@ -51,6 +51,36 @@ public sealed class CheckCommandGoldenTests
     }
 
     [Fact]
+    public void Check_ValidFile_PrintsSummaryOrJsonAndExitsZero()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"portway-check-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(file, """
+            runtime:
+              web:
+                interfaces:
+                  - kind: http
+                    endpoints: [{ route: "POST /v1/echo", pipeline: echo }]
+            pipelines:
+              echo:
+                stages: [{ name: echo, node: sys.echo }]
+            """);
+        try
+        {
+            var (code, stdout, stderr) = Run(file);
+            var (jsonCode, json, jsonStderr) = Run(file, "--json");
+
+            Assert.Equal((0, "", 0, ""), (code, stderr, jsonCode, jsonStderr));
+            Assert.StartsWith($"portway contract: {file}\n", stdout, StringComparison.Ordinal);
+            Assert.Contains("  POST /v1/echo -> echo (timeout_ms=30000, max_body_bytes=1048576)\n", stdout, StringComparison.Ordinal);
+            Assert.Equal("echo", System.Text.Json.Nodes.JsonNode.Parse(json)!["pipelines"]![0]!["sink"]!.GetValue<string>());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Check_MissingFile_ExitsTwoWithClearError()
     {
         var (code, stdout, stderr) = Run(Path.Combine(GoldenDir, "no-such-file.yaml"));
