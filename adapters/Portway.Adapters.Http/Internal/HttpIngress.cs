@@ -55,8 +55,9 @@ internal sealed class HttpIngress(
     {
         var request = context.Request;
         var correlation = RequestCorrelation.From(request);
-        correlation.Apply(context.Response);
         using var activity = PortwayTelemetry.Source.StartActivity("portway.request " + endpoint.Route, ActivityKind.Server, correlation.ParentContext);
+        correlation = correlation.WithActivity(activity);
+        correlation.Apply(context.Response);
         activity?.SetTag("portway.request_id", correlation.RequestId);
         activity?.SetTag("portway.pipeline", endpoint.Pipeline);
 

@@ -45,6 +45,14 @@ internal readonly record struct RequestCorrelation(string RequestId, string Trac
         return new RequestCorrelation(requestId, traceId, parentSpanId, EnvelopeIds.NewSpanId());
     }
 
+    /// <summary>
+    /// The ids of the request's own span when one was started: its trace id (equal to the caller's when
+    /// the caller sent one) and span id, so envelope, response and exported trace all agree.
+    /// </summary>
+    public RequestCorrelation WithActivity(Activity? activity) => activity is null
+        ? this
+        : this with { TraceId = activity.TraceId.ToHexString(), SpanId = activity.SpanId.ToHexString() };
+
     /// <summary>Writes <c>x-request-id</c> and <c>traceparent</c> on the response.</summary>
     public void Apply(HttpResponse response)
     {

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Portway.Internal.Lifecycle;
 using Portway.Observability;
+using Portway.Testing;
 
 namespace Portway.Adapters.Tests.Http;
 
@@ -8,29 +11,35 @@ namespace Portway.Adapters.Tests.Http;
 public sealed class DrainTests
 {
     [Fact]
-    public async Task Stop_InFlightPastDrainTimeout_AnswersUnavailable_ShortOneFinishes()
+    public async Task Stop_RequestFinishingDuringDrain_Succeeds_OnePastDrainTimeout_IsUnavailable()
     {
         var (server, events) = await HttpTestConfig.StartAsync();
         await using var _ = server;
-        var longOne = Send(server.Client, "long", "{\"ms\":60000}");
-        var shortOne = Send(server.Client, "short", "{\"ms\":100}");
-        await events.WaitForAsync(e => e.RequestId == "long" && e.Kind == BoundaryEventKind.RoutingHandoff);
-        await events.WaitForAsync(e => e.RequestId == "short" && e.Kind == BoundaryEventKind.RoutingHandoff);
+        var stuck = Send(server.Client, "/v1/slow", "stuck", "{\"ms\":60000}");
+        var gated = Send(server.Client, "/v1/gate", "gated", "{\"n\":1}");
+        await events.WaitForAsync(e => e.RequestId == "stuck" && e.Kind == BoundaryEventKind.RoutingHandoff);
+        await events.WaitForAsync(e => e.RequestId == "gated" && e.Kind == BoundaryEventKind.RoutingHandoff);
 
         var stopping = server.StopAsync();
-        using var longResponse = await longOne.WaitAsync(TimeSpan.FromSeconds(10));
-        using var shortResponse = await shortOne.WaitAsync(TimeSpan.FromSeconds(10));
+        var drain = server.Services.GetRequiredService<DrainCoordinator>();
+        await Eventually.TrueAsync(() => drain.IsDraining, TimeSpan.FromSeconds(10), "draining began");
+        server.Services.GetRequiredService<Gate>().Open.SetResult();
+
+        using var gatedResponse = await gated.WaitAsync(TimeSpan.FromSeconds(10));
+        using var stuckResponse = await stuck.WaitAsync(TimeSpan.FromSeconds(10));
         await stopping.WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.Equal(HttpStatusCode.OK, shortResponse.StatusCode);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, longResponse.StatusCode);
-        Assert.Contains("unavailable", await longResponse.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, gatedResponse.StatusCode);
+        Assert.Equal("{\"n\":1}", await gatedResponse.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, stuckResponse.StatusCode);
+        Assert.Contains("\"unavailable\"", await stuckResponse.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(drain.Drained.IsCancellationRequested);
         Assert.Equal(0, server.PendingWaiters);
     }
 
-    private static Task<HttpResponseMessage> Send(HttpClient client, string id, string body)
+    private static Task<HttpResponseMessage> Send(HttpClient client, string path, string id, string body)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/slow") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add("x-request-id", id);
         return client.SendAsync(request);
     }

@@ -266,7 +266,7 @@ public sealed class HttpIngressTests : IAsyncLifetime
     [Fact]
     public async Task HealthAndStats_RenamedOrRemovedInYaml()
     {
-        var yaml = HttpTestConfig.Yaml.Replace("drain_timeout_ms: 300", "drain_timeout_ms: 300\n    health: { path: /livez }\n    stats: { enabled: false }", StringComparison.Ordinal);
+        var yaml = HttpTestConfig.Yaml.Replace("drain_timeout_ms: 2000", "drain_timeout_ms: 2000\n    health: { path: /livez }\n    stats: { enabled: false }", StringComparison.Ordinal);
         var (server, _) = await HttpTestConfig.StartAsync(yaml);
         await using var _s = server;
 

@@ -9,7 +9,7 @@ internal static class HttpTestConfig
     public const string Yaml = """
         runtime:
           web:
-            drain_timeout_ms: 300
+            drain_timeout_ms: 2000
             interfaces:
               - kind: http
                 binds: [request, response]
@@ -19,6 +19,7 @@ internal static class HttpTestConfig
                   - { route: "POST /v1/delay", pipeline: delay, timeout_ms: 200 }
                   - { route: "POST /v1/slow", pipeline: delay, timeout_ms: 10000 }
                   - { route: "POST /v1/fail", pipeline: fail }
+                  - { route: "POST /v1/gate", pipeline: gate }
                   - { route: "POST /v1/tenants/{tenant}/things/{thing}", pipeline: context }
                   - { route: "GET /v1/tenants/{tenant}/things/{thing}", pipeline: context }
         pipelines:
@@ -26,6 +27,7 @@ internal static class HttpTestConfig
           delay: { stages: [ { name: wait, node: sys.delay } ] }
           fail: { stages: [ { name: fail, node: sys.fail } ] }
           context: { stages: [ { name: look, node: test.context } ] }
+          gate: { stages: [ { name: wait, node: test.gate } ] }
         """;
 
     public static async Task<(PortwayTestServer Server, RecordingEventSink Events)> StartAsync(string? yaml = null)
@@ -35,7 +37,9 @@ internal static class HttpTestConfig
         {
             services.AddSingleton<IBoundaryEventSink>(sink);
             services.AddSingleton(new Portway.Nodes.NodeRegistration("test.context", typeof(ContextNode)));
-        }, "test.context");
+            services.AddSingleton(new Portway.Nodes.NodeRegistration("test.gate", typeof(GateNode)));
+            services.AddSingleton<Gate>();
+        }, "test.context", "test.gate");
         return (server, sink);
     }
 }

@@ -83,4 +83,29 @@ public sealed class ObservabilityTests
         Assert.Equal("b7ad6b7169203331", request.ParentSpanId.ToHexString());
         Assert.Equal(request.SpanId, stage.ParentSpanId);
     }
+
+    [Fact]
+    public async Task WEB07_Spans_WithoutCallerTrace_UseTheTraceIdTheResponseCarries()
+    {
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "Portway",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var (server, events) = await HttpTestConfig.StartAsync();
+        await using var _ = server;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/echo") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        request.Headers.Add("x-request-id", "no-trace-1");
+
+        using var response = await server.Client.SendAsync(request);
+        await events.WaitForAsync(e => e.RequestId == "no-trace-1" && e.Kind == BoundaryEventKind.EgressDelivered);
+
+        var traceparent = response.Headers.GetValues("traceparent").Single();
+        var requestSpan = Assert.Single(spans, a => a.GetTagItem("portway.request_id") as string == "no-trace-1" && a.Kind == ActivityKind.Server);
+        Assert.Equal($"00-{requestSpan.TraceId.ToHexString()}-{requestSpan.SpanId.ToHexString()}-01", traceparent);
+        Assert.All(events.For("no-trace-1"), e => Assert.Equal(requestSpan.TraceId.ToHexString(), e.TraceId));
+    }
 }

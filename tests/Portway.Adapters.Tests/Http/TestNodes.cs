@@ -21,3 +21,19 @@ internal sealed class ContextNode : INode
         return ValueTask.FromResult(NodeResult.Success(JsonSerializer.SerializeToUtf8Bytes(answer)));
     }
 }
+
+/// <summary>Released by the test; <see cref="GateNode"/> waits for it.</summary>
+internal sealed class Gate
+{
+    public TaskCompletionSource Open { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary><c>test.gate</c>: waits until the test opens the gate (or cancellation), then echoes.</summary>
+internal sealed class GateNode(Gate gate) : INode
+{
+    public async ValueTask<NodeResult> InvokeAsync(NodeContext context, CancellationToken cancellationToken)
+    {
+        await gate.Open.Task.WaitAsync(cancellationToken);
+        return NodeResult.Success(context.Input);
+    }
+}

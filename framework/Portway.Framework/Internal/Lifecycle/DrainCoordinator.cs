@@ -35,10 +35,18 @@ internal sealed partial class DrainCoordinator(
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Drains, and returns once draining ended (or the host's shutdown timeout fires).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         BeginDrain();
-        return Task.CompletedTask;
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(_drained.Token, cancellationToken);
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, either.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>Starts draining (idempotent).</summary>
