@@ -54,7 +54,7 @@ public sealed class DefaultProfileTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, get);
         Assert.Equal(JsonSerializer.Deserialize<double[]>(Alice), profile.GetProperty("vector").Deserialize<double[]>());
         Assert.Equal(HttpStatusCode.OK, list);
-        Assert.Equal(["Bob", "alice"], names.GetProperty("profiles").Deserialize<string[]>());
+        Assert.Equal(["Bob", "alice"], names.GetProperty("profiles").Deserialize<string[]>()!);
         Assert.True(File.Exists(Path.Combine(DataDir, "acme", "alice.json")));
     }
 
