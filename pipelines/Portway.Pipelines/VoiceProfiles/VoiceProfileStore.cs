@@ -16,9 +16,9 @@ namespace Portway.Pipelines.VoiceProfiles;
 /// deleted when anything fails before the rename. No lock is taken, so this holds across processes too.
 /// </para>
 /// <para>
-/// <c>created</c> is exact even under concurrent writers: the first rename is a no-overwrite move
-/// (<c>link(2)</c> on Unix, which fails when the name exists), so exactly one writer of a new profile sees
-/// <c>true</c>; the others fall back to an overwriting move and see <c>false</c>.
+/// <c>created</c> is exact even under concurrent writers: the first rename is an atomic no-replace move
+/// (<see cref="NoReplaceMove"/>), so exactly one writer of a new profile sees <c>true</c>; the others fall back
+/// to an overwriting move and see <c>false</c>.
 /// </para>
 /// <para>
 /// Names are validated (<see cref="VoiceProfileNames"/>) before any path is built, and the resolved paths are
@@ -87,16 +87,13 @@ internal sealed class VoiceProfileStore
                 stream.Flush(flushToDisk: true);
             }
 
-            try
+            if (NoReplaceMove.TryMove(temp, path))
             {
-                File.Move(temp, path, overwrite: false);
                 return true;
             }
-            catch (IOException) when (File.Exists(path))
-            {
-                File.Move(temp, path, overwrite: true);
-                return false;
-            }
+
+            File.Move(temp, path, overwrite: true);
+            return false;
         }
         finally
         {

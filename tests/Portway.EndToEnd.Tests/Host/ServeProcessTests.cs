@@ -20,7 +20,7 @@ public sealed class ServeProcessTests
         var config = WriteConfig("""
             runtime:
               web:
-                drain_timeout_ms: 5000
+                drain_timeout_ms: 20000
                 interfaces:
                   - kind: http
                     endpoints:
@@ -35,14 +35,16 @@ public sealed class ServeProcessTests
 
         using var echo = await client.PostAsync("/v1/echo", new StringContent("{\"a\":1}", Encoding.UTF8, "application/json"));
         Assert.Equal("{\"a\":1}", await echo.Content.ReadAsStringAsync());
-        var inFlight = client.PostAsync("/v1/delay", new StringContent("{\"ms\":700}", Encoding.UTF8, "application/json"));
-        await Eventually.TrueAsync(() => host.Output.Contains("routing handoff", StringComparison.Ordinal) || StatsPending(client) > 0, TimeSpan.FromSeconds(10), "the delay request is in flight");
+        // Long enough that it is surely still in flight when /stats is read, even on a loaded machine; the
+        // drain timeout is longer still, so draining lets it finish.
+        var inFlight = client.PostAsync("/v1/delay", new StringContent("{\"ms\":4000}", Encoding.UTF8, "application/json"));
+        await Eventually.TrueAsync(() => StatsPending(client) > 0, TimeSpan.FromSeconds(10), "the delay request is in flight");
 
         host.Terminate();
 
-        using var drained = await inFlight.WaitAsync(TimeSpan.FromSeconds(10));
+        using var drained = await inFlight.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(HttpStatusCode.OK, drained.StatusCode);
-        Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+        Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains("Contract summary", host.Output, StringComparison.Ordinal);
         Assert.Contains("Draining", host.Output, StringComparison.Ordinal);
         File.Delete(config);
