@@ -7,10 +7,16 @@ namespace Portway.Internal.Security;
 /// Signs envelopes with HMAC-SHA256 over their canonical bytes and verifies them on the other side:
 /// signature (constant-time compare), <c>ts</c> within the TTL, nonce not seen before.
 /// </summary>
+/// <remarks>
+/// Allocation-free on the hot path except the one output buffer <see cref="Sign"/> fills (nonce and signature):
+/// canonical bytes go to the stack (pooled above 1 KiB), and each thread keeps one keyed HMAC that is reset
+/// after every use, so the key schedule is not rebuilt per signature.
+/// </remarks>
 internal sealed class EnvelopeSigner
 {
     private const int StackLimit = 1024;
     private readonly byte[] _key;
+    private readonly ThreadLocal<IncrementalHash> _hmac;
     private readonly TimeProvider _time;
     private readonly long _ttlMs;
     private readonly ReplayCache _replay;
@@ -23,22 +29,23 @@ internal sealed class EnvelopeSigner
         }
 
         _key = key.ToArray();
+        _hmac = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key));
         _time = time;
         _ttlMs = (long)ttl.TotalMilliseconds;
         _replay = new ReplayCache(nonceCacheSize);
     }
 
-    /// <summary>Sets <c>ts</c> and a fresh nonce on <paramref name="envelope"/> and signs it.</summary>
+    /// <summary>Sets <c>ts</c> and a fresh nonce on <paramref name="envelope"/> and signs it (one 48-byte array holds both).</summary>
     public void Sign(Envelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         envelope.Ts = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var nonce = new byte[EnvelopeCodec.NonceLength];
-        EnvelopeIds.FillNonce(nonce);
+        var output = new byte[EnvelopeCodec.NonceLength + EnvelopeCodec.SignatureLength];
+        var nonce = output.AsMemory(0, EnvelopeCodec.NonceLength);
+        EnvelopeIds.FillNonce(nonce.Span);
         envelope.Nonce = nonce;
-        var sig = new byte[EnvelopeCodec.SignatureLength];
-        ComputeSignature(envelope, sig);
-        envelope.Sig = sig;
+        ComputeSignature(envelope, output.AsSpan(EnvelopeCodec.NonceLength));
+        envelope.Sig = output.AsMemory(EnvelopeCodec.NonceLength);
     }
 
     /// <summary>Computes the signature of <paramref name="envelope"/>'s canonical bytes into <paramref name="destination"/> (32 bytes).</summary>
@@ -50,7 +57,7 @@ internal sealed class EnvelopeSigner
         try
         {
             var written = EnvelopeCodec.Write(envelope, buffer);
-            HMACSHA256.HashData(_key, buffer[..written], destination);
+            ComputeSignature(buffer[..written], destination);
         }
         finally
         {
@@ -62,8 +69,12 @@ internal sealed class EnvelopeSigner
     }
 
     /// <summary>Computes the signature of canonical bytes already written.</summary>
-    public void ComputeSignature(ReadOnlySpan<byte> canonical, Span<byte> destination) =>
-        HMACSHA256.HashData(_key, canonical, destination);
+    public void ComputeSignature(ReadOnlySpan<byte> canonical, Span<byte> destination)
+    {
+        var hmac = _hmac.Value!;
+        hmac.AppendData(canonical);
+        hmac.GetHashAndReset(destination);
+    }
 
     /// <summary>Verifies a received envelope; null when it is good, else why it is refused.</summary>
     public PortwayError? Verify(Envelope envelope)
