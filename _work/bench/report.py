@@ -97,16 +97,17 @@ def main():
     mem = [line.rstrip("\n").split("\t") for line in open(memory) if line.strip()]
     if mem:
         out.append("")
-        out.append(f"Resident memory (VmRSS) idle (after the load above) and with {env.get('HELD')} `sys.delay` "
-                   "requests held open over real connections (wrk, one request per connection):")
+        out.append(f"Resident memory (VmRSS) of the fresh servers, idle (nothing served but the probes) and with "
+                   f"{env.get('HELD')} `sys.delay` requests held open over real connections (wrk, one request per "
+                   "connection), measured before the throughput load:")
         out.append("")
-        out.append("| server | idle MiB | held requests | with them held MiB | added KiB per held request |")
-        out.append("|---|---:|---:|---:|---:|")
-        for who, idle, held_n, held_kb in mem:
+        out.append("| server | idle MiB | held requests | with them held MiB | added KiB per held request | pending waiters after the clients left |")
+        out.append("|---|---:|---:|---:|---:|---:|")
+        for who, idle, held_n, held_kb, left in mem:
             idle_kb, n, held_kb = int(idle), int(held_n), int(held_kb)
             per = f"{(held_kb - idle_kb) / n:.1f}" if n > 0 else "—"
             name = "Portway" if who == "pw" else "baseline"
-            out.append(f"| {name} | {idle_kb / 1024:.0f} | {n} | {held_kb / 1024:.0f} | {per} |")
+            out.append(f"| {name} | {idle_kb / 1024:.0f} | {n} | {held_kb / 1024:.0f} | {per} | {left} |")
     text = "\n".join(out)
     print(text)
     if write == "1":

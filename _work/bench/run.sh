@@ -38,7 +38,8 @@ START=$(date +%s)
 # ---------------------------------------------------------------------------------------------------
 # The scenarios. One row each; adding a scenario is one row (plus a config endpoint / baseline route).
 #   name       : table name
-#   client     : wrk (HTTP/1.1) | h2load (HTTP/2 prior knowledge, h2c) | ws (WebSocket round trips)
+#   client     : wrk (HTTP/1.1) | h2load (HTTP/2 prior knowledge, h2c) | ws (WebSocket round trips, LoadWs/:
+#                {"id","op":"echo","payload":BODY} answered by {"id","type":"reply",...}, one at a time per connection)
 #   instance   : which Portway host serves it: pw (bench.yaml) | pwtcp (bench-tcp.yaml, echo in a child)
 #   path       : the Portway path
 #   base_path  : the baseline path, or - when the reference is another Portway scenario
@@ -50,7 +51,7 @@ SCENARIOS=(
   "dag3/h1            wrk    pw    /v1/dag3               /v1/dag3               echo.json     baseline     -"
   "feedback/h1        wrk    pw    /v1/resonance/feedback /v1/resonance/feedback feedback.json baseline     -"
   "sys.echo/h2        h2load pw    /v1/echo               /v1/echo               echo.json     baseline     issue-3(host-h2c)"
-  "sys.echo/ws        ws     pw    /v1/ws                 /ws                    echo.json     baseline     issue-3(ws-client)"
+  "sys.echo/ws        ws     pw    /v1/ws                 /ws                    echo.json     baseline     issue-3(websocket)"
   "sys.echo/tcp_local wrk    pwtcp /v1/echo               -                      echo.json     sys.echo/h1  issue-4(tcp_local)"
 )
 # ---------------------------------------------------------------------------------------------------
@@ -95,10 +96,12 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 # --- build -------------------------------------------------------------------------------------------
 HOST_DLL="$ROOT/framework/Portway.Host/bin/Release/net10.0/Portway.Host.dll"
 BASE_DLL="$BENCH/Baseline/bin/Release/net10.0/Portway.Bench.Baseline.dll"
+LOADWS_DLL="$BENCH/LoadWs/bin/Release/net10.0/Portway.Bench.LoadWs.dll"
 if [[ $BUILD -eq 1 ]]; then
-  log "building Release (host, baseline)"
+  log "building Release (host, baseline, WebSocket load client)"
   dotnet build -c Release -nologo -v q "$ROOT/framework/Portway.Host/Portway.Host.csproj" >"$WORK/build-host.log" 2>&1 || { cat "$WORK/build-host.log" >&2; exit 1; }
   dotnet build -c Release -nologo -v q "$BENCH/Baseline/Portway.Bench.Baseline.csproj" >"$WORK/build-base.log" 2>&1 || { cat "$WORK/build-base.log" >&2; exit 1; }
+  dotnet build -c Release -nologo -v q "$BENCH/LoadWs/Portway.Bench.LoadWs.csproj" >"$WORK/build-loadws.log" 2>&1 || { cat "$WORK/build-loadws.log" >&2; exit 1; }
 fi
 
 # --- servers -----------------------------------------------------------------------------------------
@@ -151,7 +154,9 @@ probe() { # client url body -> 0 when it answers 200 (over HTTP/2 for h2load)
   case "$client" in
     wrk) out=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -X POST "$url" -H 'content-type: application/json' --data-binary "@$body" || true); [[ $out == 200 ]] ;;
     h2load) out=$(curl -s -o /dev/null -w '%{http_code} %{http_version}' --max-time 10 --http2-prior-knowledge -X POST "$url" -H 'content-type: application/json' --data-binary "@$body" || true); [[ $out == "200 2" ]] ;;
-    *) return 1 ;; # ws: no WebSocket load client yet
+    ws) out=$(timeout 30 dotnet "$LOADWS_DLL" "${url/http:/ws:}" 1 1 "$body" echo 2>/dev/null | grep '^BENCH_RESULT' || true)
+        [[ $out =~ requests=([0-9]+).*non2xx=0\ sockerr=0 ]] && [[ ${BASH_REMATCH[1]} -gt 0 ]] ;;
+    *) return 1 ;;
   esac
 }
 declare -A READY WHY
@@ -165,6 +170,45 @@ for s in "${SCENARIOS[@]}"; do
   READY[$name]=1
 done
 
+# --- memory, on the fresh servers: resident set idle (started, nothing served but the probes) and with HELD
+#     sys.delay requests held open over real connections; before the load, so the load's heap growth is not in it
+MEMORY_TSV="$WORK/memory.tsv"; : >"$MEMORY_TSV"
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+pending() { curl -fsS --max-time 5 "$1/stats" 2>/dev/null | python3 -c 'import sys,json; print(json.load(sys.stdin).get("pending_waiters",-1))' 2>/dev/null || echo -1; }
+if [[ $MEMORY -eq 1 ]] && ! over_budget; then
+  printf '{"ms":120000}' >"$WORK/delay.json"
+  for who in pw base; do
+    pid=${PID_OF[$who]}
+    sleep 2
+    idle=$(rss_kb "$pid")
+    log "memory $who: idle VmRSS ${idle} kB; holding $HELD sys.delay requests"
+    BENCH_BODY_FILE="$WORK/delay.json" timeout 150 wrk -t2 -c"$HELD" -d100s --timeout 130s -s "$BENCH/post.lua" "${URL[$who]}/v1/delay" >"$WORK/held-$who.log" 2>&1 &
+    held_pid=$!
+    PIDS+=($held_pid)
+    # Wait (deadline 60 s) until the server holds them: Portway's /stats pending_waiters, else established sockets.
+    deadline=$(( $(date +%s) + 60 )) n=0
+    while [[ $(date +%s) -lt $deadline ]]; do
+      if [[ $who == pw ]]; then n=$(pending "${URL[pw]}"); else n=$(ss -Htn state established "( sport = :$BP )" | wc -l); fi
+      [[ $n -ge $HELD ]] && break
+      sleep 0.5
+    done
+    sleep 2
+    held=$(rss_kb "$pid")
+    [[ $who == pw ]] && n=$(pending "${URL[pw]}")
+    log "memory $who: ${n} held, VmRSS ${held} kB"
+    kill "$held_pid" 2>/dev/null || true
+    wait "$held_pid" 2>/dev/null || true
+    left=-
+    if [[ $who == pw ]]; then
+      deadline=$(( $(date +%s) + 60 ))
+      until [[ $(pending "${URL[pw]}") -eq 0 || $(date +%s) -ge $deadline ]]; do sleep 0.5; done
+      left=$(pending "${URL[pw]}")
+      log "memory pw: pending waiters after the clients left: $left"
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\n' "$who" "$idle" "$n" "$held" "$left" >>"$MEMORY_TSV"
+  done
+fi
+
 # --- load ----------------------------------------------------------------------------------------------
 RESULTS="$WORK/results.tsv"; : >"$RESULTS"
 run_load() { # client url body seconds -> "rps p50_us p99_us errors" on stdout
@@ -172,6 +216,16 @@ run_load() { # client url body seconds -> "rps p50_us p99_us errors" on stdout
   case "$client" in
     wrk)
       out=$(BENCH_BODY_FILE="$body" wrk -t2 -c"$CONNECTIONS" -d"${secs}s" --timeout 10s -s "$BENCH/post.lua" "$url" 2>&1 | grep '^BENCH_RESULT' || true)
+      [[ -n $out ]] || { echo "0 0 0 -1"; return; }
+      python3 - "$out" <<'PY'
+import sys
+kv = dict(p.split("=") for p in sys.argv[1].split()[1:])
+rps = int(kv["requests"]) / (int(kv["duration_us"]) / 1e6)
+print(f'{rps:.0f} {kv["p50_us"]} {kv["p99_us"]} {int(kv["non2xx"]) + int(kv["sockerr"])}')
+PY
+      ;;
+    ws)
+      out=$(timeout $(( secs + 60 )) dotnet "$LOADWS_DLL" "${url/http:/ws:}" "$CONNECTIONS" "$secs" "$body" echo 2>&1 | grep '^BENCH_RESULT' || true)
       [[ -n $out ]] || { echo "0 0 0 -1"; return; }
       python3 - "$out" <<'PY'
 import sys
@@ -237,43 +291,6 @@ for (( round = 1; round <= ROUNDS; round++ )); do
   done
 done
 LOAD_AFTER=$(loadavg)
-
-# --- memory: resident set of the host idle and with HELD sys.delay requests held open ----------------------
-MEMORY_TSV="$WORK/memory.tsv"; : >"$MEMORY_TSV"
-rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
-pending() { curl -fsS --max-time 5 "$1/stats" 2>/dev/null | python3 -c 'import sys,json; print(json.load(sys.stdin).get("pending_waiters",-1))' 2>/dev/null || echo -1; }
-if [[ $MEMORY -eq 1 ]] && ! over_budget; then
-  printf '{"ms":120000}' >"$WORK/delay.json"
-  for who in pw base; do
-    pid=${PID_OF[$who]}
-    # Idle: after the load above, a forced quiet period; RSS is what the process holds, not what it needs.
-    sleep 3
-    idle=$(rss_kb "$pid")
-    log "memory $who: idle VmRSS ${idle} kB; holding $HELD sys.delay requests"
-    BENCH_BODY_FILE="$WORK/delay.json" timeout 150 wrk -t2 -c"$HELD" -d100s --timeout 130s -s "$BENCH/post.lua" "${URL[$who]}/v1/delay" >"$WORK/held-$who.log" 2>&1 &
-    held_pid=$!
-    PIDS+=($held_pid)
-    # Wait (deadline 60 s) until the server holds them: Portway's /stats pending_waiters, else established sockets.
-    deadline=$(( $(date +%s) + 60 )) n=0
-    while [[ $(date +%s) -lt $deadline ]]; do
-      if [[ $who == pw ]]; then n=$(pending "${URL[pw]}"); else n=$(ss -Htn state established "( sport = :$BP )" | wc -l); fi
-      [[ $n -ge $HELD ]] && break
-      sleep 0.5
-    done
-    sleep 2
-    held=$(rss_kb "$pid")
-    [[ $who == pw ]] && n=$(pending "${URL[pw]}")
-    log "memory $who: ${n} held, VmRSS ${held} kB"
-    printf '%s\t%s\t%s\t%s\n' "$who" "$idle" "$n" "$held" >>"$MEMORY_TSV"
-    kill "$held_pid" 2>/dev/null || true
-    wait "$held_pid" 2>/dev/null || true
-    if [[ $who == pw ]]; then
-      deadline=$(( $(date +%s) + 60 ))
-      until [[ $(pending "${URL[pw]}") -eq 0 || $(date +%s) -ge $deadline ]]; do sleep 0.5; done
-      log "memory pw: pending waiters after the clients left: $(pending "${URL[pw]}")"
-    fi
-  done
-fi
 
 # --- report ------------------------------------------------------------------------------------------
 PENDING_TSV="$WORK/pending.tsv"; : >"$PENDING_TSV"

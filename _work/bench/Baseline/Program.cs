@@ -30,6 +30,7 @@ builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Information);
 builder.Services.AddSingleton<VoiceFeedback>();
 
 var app = builder.Build();
+app.UseWebSockets();
 
 // sys.echo: read a small JSON body, answer it.
 app.MapPost("/v1/echo", (JsonElement body) => Results.Json(body));
@@ -51,6 +52,19 @@ app.MapPost("/v1/delay", async (JsonElement body, CancellationToken cancellation
     var ms = body.TryGetProperty("ms", out var value) && value.TryGetInt32(out var n) ? Math.Clamp(n, 0, 600_000) : 0;
     await Task.Delay(ms, cancellationToken);
     return Results.Json(body);
+});
+
+// WebSocket round trips in Portway's message shape: {"id","op","payload"} in, {"id","type":"reply","payload"} out.
+app.Map("/ws", async (HttpContext context) =>
+{
+    if (!context.WebSockets.IsWebSocketRequest)
+    {
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        return;
+    }
+
+    using var socket = await context.WebSockets.AcceptWebSocketAsync();
+    await WebSocketEcho.RunAsync(socket, context.RequestAborted);
 });
 
 app.MapGet("/health", () => Results.Json(new { status = "ok" }));

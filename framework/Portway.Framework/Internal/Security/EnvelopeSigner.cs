@@ -39,13 +39,39 @@ internal sealed class EnvelopeSigner
     public void Sign(Envelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
+        var length = EnvelopeCodec.GetLength(envelope);
+        byte[]? rented = null;
+        var buffer = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            Sign(envelope, buffer);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sets <c>ts</c> and a fresh nonce on <paramref name="envelope"/>, writes its canonical bytes into
+    /// <paramref name="canonical"/> (at least <see cref="EnvelopeCodec.GetLength"/> long) and signs them: what a
+    /// sender puts on the wire. Returns the count written. One 48-byte array holds the nonce and the signature.
+    /// </summary>
+    public int Sign(Envelope envelope, Span<byte> canonical)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
         envelope.Ts = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var output = new byte[EnvelopeCodec.NonceLength + EnvelopeCodec.SignatureLength];
         var nonce = output.AsMemory(0, EnvelopeCodec.NonceLength);
         EnvelopeIds.FillNonce(nonce.Span);
         envelope.Nonce = nonce;
-        ComputeSignature(envelope, output.AsSpan(EnvelopeCodec.NonceLength));
+        var written = EnvelopeCodec.Write(envelope, canonical);
+        ComputeSignature(canonical[..written], output.AsSpan(EnvelopeCodec.NonceLength));
         envelope.Sig = output.AsMemory(EnvelopeCodec.NonceLength);
+        return written;
     }
 
     /// <summary>Computes the signature of <paramref name="envelope"/>'s canonical bytes into <paramref name="destination"/> (32 bytes).</summary>
@@ -87,6 +113,23 @@ internal sealed class EnvelopeSigner
 
         Span<byte> expected = stackalloc byte[EnvelopeCodec.SignatureLength];
         ComputeSignature(envelope, expected);
+        return VerifyComputed(envelope, expected);
+    }
+
+    /// <summary>
+    /// Verifies an envelope received together with its canonical bytes (as a frame carries them): the signature
+    /// over <paramref name="canonical"/>, <c>ts</c>, nonce. Null when it is good, else why it is refused.
+    /// </summary>
+    public PortwayError? Verify(Envelope envelope, ReadOnlySpan<byte> canonical)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (envelope.Sig.Length != EnvelopeCodec.SignatureLength)
+        {
+            return new PortwayError(ErrorCode.Unauthorized, "envelope is not signed");
+        }
+
+        Span<byte> expected = stackalloc byte[EnvelopeCodec.SignatureLength];
+        ComputeSignature(canonical, expected);
         return VerifyComputed(envelope, expected);
     }
 
