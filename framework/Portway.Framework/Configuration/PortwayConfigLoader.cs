@@ -28,6 +28,7 @@ public static class PortwayConfigLoader
         var sourceMap = new SourceMap();
         var config = new ConfigBinder(diagnostics, sourceMap).Bind(root);
         config.Source = sourceName;
+        config.Text = yamlText;
         new ConfigValidator(diagnostics, sourceMap, knownNodes).Validate(config);
         if (diagnostics.HasProblems)
         {

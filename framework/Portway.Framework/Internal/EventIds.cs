@@ -20,6 +20,9 @@ internal static class EventIds
     public const int WorkerExited = 401;
     public const int WorkerRestartScheduled = 402;
     public const int WorkerReady = 403;
+    public const int WorkerListening = 404;
+    public const int WorkerGaveUp = 405;
+    public const int WorkerOutput = 406;
 
     public const int ContractSummary = 500;
     public const int Draining = 501;
