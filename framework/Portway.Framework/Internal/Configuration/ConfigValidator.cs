@@ -26,6 +26,7 @@ internal sealed partial class ConfigValidator
         var groups = ValidateProcessGroups(config);
         foreach (var pipeline in config.Pipelines.Values) ValidatePipeline(pipeline, groups);
         ValidateGroupAssignments(config);
+        ValidateExecution(config);
         ValidateWeb(config);
     }
 

@@ -19,7 +19,7 @@ internal static class FrameCodec
     /// <summary>Room for ids, routes and headers on top of the payload limit.</summary>
     public const int HeaderAllowance = 64 * 1024;
 
-    public static int MaxBodyLength(int maxPayloadBytes) => maxPayloadBytes + HeaderAllowance;
+    public static int MaxBodyLength(int maxPayloadBytes) => (int)Math.Min((long)maxPayloadBytes + HeaderAllowance, int.MaxValue - PrefixLength);
 
     /// <summary>
     /// Takes one complete frame body off the front of <paramref name="buffer"/>; false when more bytes are needed.
@@ -56,13 +56,30 @@ internal static class FrameCodec
         return true;
     }
 
-    /// <summary>Encodes a signed frame for <paramref name="envelope"/> into a rented buffer; return it to the pool after writing.</summary>
-    public static (byte[] Buffer, int Length) Encode(Envelope envelope, EnvelopeSigner signer)
+    /// <summary>
+    /// Encodes a signed frame for <paramref name="envelope"/> into a rented buffer; return it to the pool after writing.
+    /// Throws <see cref="EnvelopeFormatException"/> when the peer would refuse it (payload over
+    /// <paramref name="maxPayloadBytes"/>, or a frame over the limit), so the sender answers instead of the link breaking.
+    /// </summary>
+    public static (byte[] Buffer, int Length) Encode(Envelope envelope, EnvelopeSigner signer, int maxPayloadBytes)
     {
+        ArgumentNullException.ThrowIfNull(envelope);
+        ArgumentNullException.ThrowIfNull(signer);
+        if (envelope.Payload.Length > maxPayloadBytes)
+        {
+            throw new EnvelopeFormatException($"payload of {envelope.Payload.Length} bytes is over max_payload_bytes ({maxPayloadBytes})", isPayloadTooLarge: true);
+        }
+
         var canonical = EnvelopeCodec.GetLength(envelope);
-        var total = PrefixLength + canonical + EnvelopeCodec.SignatureLength;
+        var bodyLength = canonical + EnvelopeCodec.SignatureLength;
+        if (bodyLength > MaxBodyLength(maxPayloadBytes))
+        {
+            throw new EnvelopeFormatException($"envelope of {bodyLength} bytes is over the frame limit", isPayloadTooLarge: true);
+        }
+
+        var total = PrefixLength + bodyLength;
         var buffer = ArrayPool<byte>.Shared.Rent(total);
-        BinaryPrimitives.WriteUInt32BigEndian(buffer, (uint)(canonical + EnvelopeCodec.SignatureLength));
+        BinaryPrimitives.WriteUInt32BigEndian(buffer, (uint)bodyLength);
         EnvelopeCodec.Write(envelope, buffer.AsSpan(PrefixLength, canonical));
         signer.ComputeSignature(buffer.AsSpan(PrefixLength, canonical), buffer.AsSpan(PrefixLength + canonical, EnvelopeCodec.SignatureLength));
         return (buffer, total);

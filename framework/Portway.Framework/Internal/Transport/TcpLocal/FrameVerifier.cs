@@ -4,18 +4,25 @@ using Portway.Internal.Security;
 namespace Portway.Internal.Transport.TcpLocal;
 
 /// <summary>
-/// Turns a frame body into a verified envelope: HMAC over the canonical bytes (constant-time compare),
-/// well-formed envelope within <c>max_payload_bytes</c>, known kind, <c>ts</c> within the TTL, fresh nonce.
+/// Turns a frame body (<c>canonical envelope · HMAC</c>) into a verified envelope: well-formed within
+/// <c>max_payload_bytes</c> (every length checked before anything is allocated), HMAC-SHA256 over the
+/// canonical bytes (constant-time compare), <c>ts</c> within the TTL, fresh nonce, and a kind this side accepts.
 /// </summary>
-internal sealed class FrameVerifier(EnvelopeSigner signer, int maxPayloadBytes)
+internal sealed class FrameVerifier(EnvelopeSigner signer, int maxPayloadBytes, IReadOnlySet<EnvelopeKind> allowedKinds)
 {
     /// <summary>
-    /// The verified envelope, or null with <paramref name="error"/>; <paramref name="parsed"/> is the envelope when
-    /// it parsed but was refused (so the sender can be answered), else null.
+    /// The verified envelope, or null with <paramref name="error"/>; <paramref name="refused"/> is the envelope
+    /// when it parsed but was refused (so a request can be answered), else null.
     /// </summary>
-    public Envelope? Verify(ReadOnlySequence<byte> body, out PortwayError? error, out Envelope? parsed)
+    public Envelope? Verify(ReadOnlySequence<byte> body, out PortwayError? error, out Envelope? refused)
     {
-        parsed = null;
+        refused = null;
+        if (body.Length < FrameCodec.MinBodyLength || body.Length > FrameCodec.MaxBodyLength(maxPayloadBytes))
+        {
+            error = new PortwayError(ErrorCode.ValidationFailed, $"frame body of {body.Length} bytes is outside the valid range");
+            return null;
+        }
+
         var length = (int)body.Length;
         byte[]? rented = null;
         ReadOnlySpan<byte> span;
@@ -33,7 +40,6 @@ internal sealed class FrameVerifier(EnvelopeSigner signer, int maxPayloadBytes)
         try
         {
             var canonical = span[..^EnvelopeCodec.SignatureLength];
-            var signature = span[^EnvelopeCodec.SignatureLength..];
             Envelope envelope;
             try
             {
@@ -45,13 +51,18 @@ internal sealed class FrameVerifier(EnvelopeSigner signer, int maxPayloadBytes)
                 return null;
             }
 
-            envelope.Sig = signature.ToArray();
+            envelope.Sig = span[^EnvelopeCodec.SignatureLength..].ToArray();
             Span<byte> expected = stackalloc byte[EnvelopeCodec.SignatureLength];
             signer.ComputeSignature(canonical, expected);
             error = signer.VerifyComputed(envelope, expected);
+            if (error is null && !allowedKinds.Contains(envelope.Kind))
+            {
+                error = new PortwayError(ErrorCode.ValidationFailed, $"envelope kind {envelope.Kind} is not accepted on this link");
+            }
+
             if (error is not null)
             {
-                parsed = envelope;
+                refused = envelope;
                 return null;
             }
 

@@ -1,5 +1,5 @@
 using System.IO.Pipelines;
-using Microsoft.Extensions.Logging;
+using Portway.Internal.Security;
 
 namespace Portway.Internal.Transport.TcpLocal;
 
@@ -7,6 +7,8 @@ internal sealed partial class TcpLink
 {
     private async Task ReceiveLoopAsync()
     {
+        // Bounded by construction: a frame is parsed or refused as soon as its prefix is in, so the pipe
+        // never holds more than one maximal frame plus one read.
         var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4096, leaveOpen: true));
         Exception? reason = null;
         try
@@ -19,15 +21,20 @@ internal sealed partial class TcpLink
                 {
                     while (FrameCodec.TryRead(ref buffer, _maxBodyLength, out var body))
                     {
-                        var envelope = _verifier.Verify(body, out var error, out var parsed);
+                        var envelope = _verifier.Verify(body, out var error, out var refused);
                         if (envelope is null)
                         {
-                            await RejectAsync(error!, parsed).ConfigureAwait(false);
+                            await RejectAsync(error!, refused).ConfigureAwait(false);
                             continue;
                         }
 
                         _consecutiveRejects = 0;
                         await _onEnvelope!(this, envelope).ConfigureAwait(false);
+                    }
+
+                    if (result.IsCompleted && !buffer.IsEmpty)
+                    {
+                        throw new FrameFormatException($"the peer closed the connection inside a frame ({buffer.Length} bytes left)");
                     }
                 }
                 finally
@@ -51,12 +58,15 @@ internal sealed partial class TcpLink
         catch (OperationCanceledException) when (_closing.IsCancellationRequested)
         {
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException or PeerMisbehavingException)
         {
             reason = ex;
         }
-        catch (PeerMisbehavingException ex)
+#pragma warning disable CA1031 // A bug in a handler closes this link (logged); it never takes the process down.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
+            TransportLog.LinkFailed(_logger, Name, ex);
             reason = ex;
         }
         finally
@@ -67,19 +77,26 @@ internal sealed partial class TcpLink
         }
     }
 
-    private async ValueTask RejectAsync(PortwayError error, Envelope? parsed)
+    private async ValueTask RejectAsync(PortwayError error, Envelope? refused)
     {
         Interlocked.Increment(ref _rejected);
         TransportLog.FrameRejected(_logger, Name, error.Message);
-        if (parsed is { Kind: EnvelopeKind.Request })
+        if (refused is { Kind: EnvelopeKind.Request })
         {
-            var answer = parsed.CreateAnswer(EnvelopeKind.Error, error.ToPayload());
-            if (parsed.Headers.TryGetValue(TcpLocalProtocol.HopHeader, out var hop))
+            var answer = refused.CreateAnswer(EnvelopeKind.Error, error.ToPayload());
+            if (refused.Headers.TryGetValue(TcpLocalProtocol.HopHeader, out var hop) && hop.Length <= 64)
             {
                 answer.Headers[TcpLocalProtocol.HopHeader] = hop;
             }
 
-            await SendAsync(answer).ConfigureAwait(false);
+            try
+            {
+                await SendAsync(answer).ConfigureAwait(false);
+            }
+            catch (EnvelopeFormatException)
+            {
+                // The refused envelope's fields are too large to echo back; the refusal is logged and counted.
+            }
         }
 
         if (++_consecutiveRejects >= MaxConsecutiveRejects)

@@ -23,6 +23,7 @@ internal sealed partial class TcpLink : IAsyncDisposable
     private readonly EnvelopeSigner _signer;
     private readonly FrameVerifier _verifier;
     private readonly int _maxBodyLength;
+    private readonly int _maxPayloadBytes;
     private readonly ILogger _logger;
     private readonly Channel<(byte[] Buffer, int Length)> _sendQueue =
         Channel.CreateBounded<(byte[], int)>(new BoundedChannelOptions(SendQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -35,13 +36,14 @@ internal sealed partial class TcpLink : IAsyncDisposable
     private long _rejected;
     private int _shutdown;
 
-    public TcpLink(Socket socket, EnvelopeSigner signer, int maxPayloadBytes, ILogger logger, string name)
+    public TcpLink(Socket socket, EnvelopeSigner signer, int maxPayloadBytes, IReadOnlySet<EnvelopeKind> allowedKinds, ILogger logger, string name)
     {
         _socket = socket;
         _socket.NoDelay = true;
         _stream = new NetworkStream(socket, ownsSocket: true);
         _signer = signer;
-        _verifier = new FrameVerifier(signer, maxPayloadBytes);
+        _verifier = new FrameVerifier(signer, maxPayloadBytes, allowedKinds);
+        _maxPayloadBytes = maxPayloadBytes;
         _maxBodyLength = FrameCodec.MaxBodyLength(maxPayloadBytes);
         _logger = logger;
         Name = name;
@@ -66,7 +68,10 @@ internal sealed partial class TcpLink : IAsyncDisposable
         _sending = Task.Run(SendLoopAsync);
     }
 
-    /// <summary>Signs and queues <paramref name="envelope"/>; false when the link is closed.</summary>
+    /// <summary>
+    /// Signs and queues <paramref name="envelope"/>; false when the link is closed. Throws
+    /// <see cref="Security.EnvelopeFormatException"/> for an envelope the peer would refuse (too large).
+    /// </summary>
     public async ValueTask<bool> SendAsync(Envelope envelope, CancellationToken cancellationToken = default)
     {
         if (IsClosed)
@@ -75,7 +80,7 @@ internal sealed partial class TcpLink : IAsyncDisposable
         }
 
         _signer.Stamp(envelope);
-        var frame = FrameCodec.Encode(envelope, _signer);
+        var frame = FrameCodec.Encode(envelope, _signer, _maxPayloadBytes);
         try
         {
             await _sendQueue.Writer.WriteAsync(frame, cancellationToken).ConfigureAwait(false);

@@ -9,4 +9,7 @@ internal static partial class TransportLog
 
     [LoggerMessage(EventId = EventIds.PeerDisconnected, Level = LogLevel.Information, Message = "Link to {Peer} closed: {Reason}")]
     public static partial void PeerDisconnected(ILogger logger, string peer, string reason);
+
+    [LoggerMessage(EventId = EventIds.LinkFailed, Level = LogLevel.Error, Message = "Link to {Peer} failed")]
+    public static partial void LinkFailed(ILogger logger, string peer, Exception exception);
 }
