@@ -36,11 +36,15 @@ internal sealed class TcpLocalHarness : IAsyncDisposable
     private readonly CancellationTokenSource _workerStopping = new();
     private ServiceProvider? _worker;
 
-    private TcpLocalHarness()
+    private TcpLocalHarness(TimeSpan helloTimeout, TimeSpan heartbeatTimeout)
     {
         Config = TestConfig.Load(Yaml, "test.hang", "test.headers");
         Loggers = LoggerFactory.Create(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
-        Listener = new TcpLocalListener(Config, new IpcSecret(Frames.Key), Pool, TimeProvider.System, Loggers);
+        Listener = new TcpLocalListener(Config, new IpcSecret(Frames.Key), Pool, TimeProvider.System, Loggers)
+        {
+            HelloTimeout = helloTimeout,
+            HeartbeatTimeout = heartbeatTimeout,
+        };
         Transport = new TcpStageTransport("cpu", Pool);
     }
 
@@ -62,9 +66,9 @@ internal sealed class TcpLocalHarness : IAsyncDisposable
 
     public System.Net.IPEndPoint EndPoint => Listener.EndPoint!;
 
-    public static async Task<TcpLocalHarness> StartAsync(bool withWorker = true)
+    public static async Task<TcpLocalHarness> StartAsync(bool withWorker = true, TimeSpan? helloTimeout = null, TimeSpan? heartbeatTimeout = null)
     {
-        var harness = new TcpLocalHarness();
+        var harness = new TcpLocalHarness(helloTimeout ?? TimeSpan.FromSeconds(10), heartbeatTimeout ?? TimeSpan.FromSeconds(10));
         await harness.Listener.StartAsync(CancellationToken.None);
         if (withWorker)
         {

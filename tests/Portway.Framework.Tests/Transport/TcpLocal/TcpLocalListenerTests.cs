@@ -246,4 +246,34 @@ public sealed class TcpLocalListenerTests
         Assert.True(await peer.ClosedByHostAsync(Deadline));
         Assert.Equal(0, harness.Pool.ReadyCount("web"));
     }
+
+    [Fact]
+    public async Task Connection_WithoutHelloInTime_IsClosed()
+    {
+        await using var harness = await TcpLocalHarness.StartAsync(withWorker: false, helloTimeout: TimeSpan.FromSeconds(1));
+        await using var peer = await RawPeer.ConnectAsync(harness.EndPoint);
+
+        Assert.True(await peer.ClosedByHostAsync(Deadline));
+    }
+
+    [Fact]
+    public async Task Worker_SilentPastHeartbeatTimeout_IsDroppedAndItsHopsAnswerUnavailable()
+    {
+        await using var harness = await TcpLocalHarness.StartAsync(withWorker: false, heartbeatTimeout: TimeSpan.FromSeconds(2));
+        await using var silent = await RawPeer.ConnectAsync(harness.EndPoint);
+        var hello = Control(TcpLocalProtocol.Hello);
+        hello.Headers[TcpLocalProtocol.GroupHeader] = "cpu";
+        hello.Headers[TcpLocalProtocol.WorkerHeader] = "cpu-silent";
+        hello.Headers[TcpLocalProtocol.StagesHeader] = "p.core,p.hang,p.headers";
+        await silent.SendAsync(Signed(hello));
+        await Eventually.TrueAsync(() => harness.Pool.ReadyCount("cpu") == 1, Deadline, "the silent peer is a worker");
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+
+        var answer = await harness.Transport.SendAsync(TcpLocalHarness.Hop("core", "sys.echo"), deadline.Token).AsTask().WaitAsync(Deadline);
+
+        Assert.Equal(ErrorCode.Unavailable, PortwayError.FromPayload(answer.Payload.Span).Code);
+        Assert.Contains("no heartbeat", PortwayError.FromPayload(answer.Payload.Span).Message, StringComparison.Ordinal);
+        Assert.Equal(0, harness.Pool.ReadyCount("cpu"));
+        Assert.True(await silent.ClosedByHostAsync(Deadline));
+    }
 }

@@ -22,8 +22,11 @@ internal sealed partial class TcpLocalListener(
     TimeProvider time,
     ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
-    public static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(10);
-    public static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>How long a new connection may take to say hello. Defaults to 10 s.</summary>
+    public TimeSpan HelloTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a worker may stay silent (its heartbeat is every second). Defaults to 10 s.</summary>
+    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     private readonly ILogger _logger = loggers.CreateLogger<TcpLocalListener>();
     private readonly CancellationTokenSource _stopping = new();
@@ -61,7 +64,8 @@ internal sealed partial class TcpLocalListener(
         EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
         LogListening(_logger, EndPoint.ToString());
         _accepting = Task.Run(AcceptLoopAsync, CancellationToken.None);
-        _monitor = time.CreateTimer(_ => CheckHeartbeats(), null, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(500));
+        var tick = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(500).Ticks, HeartbeatTimeout.Ticks / 4));
+        _monitor = time.CreateTimer(_ => CheckHeartbeats(), null, tick, tick);
         return Task.CompletedTask;
     }
 
