@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Portway.Configuration;
+using Portway.Internal.Observability;
 using Portway.Internal.Security;
 
 namespace Portway.Internal.Transport.TcpLocal;
@@ -20,7 +21,8 @@ internal sealed partial class TcpLocalListener(
     IpcSecret secret,
     WorkerPool pool,
     TimeProvider time,
-    ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+    ILoggerFactory loggers,
+    PortwayTelemetry? telemetry = null) : IHostedService, IAsyncDisposable
 {
     /// <summary>How long a new connection may take to say hello. Defaults to 10 s.</summary>
     public TimeSpan HelloTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -63,6 +65,7 @@ internal sealed partial class TcpLocalListener(
         _listener.Listen(128);
         EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
         LogListening(_logger, EndPoint.ToString());
+        telemetry?.Meter.CreateObservableCounter("portway.tcp_local.frames_rejected", () => RejectedFrames, description: "Frames refused by the tcp_local listener");
         _accepting = Task.Run(AcceptLoopAsync, CancellationToken.None);
         var tick = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(500).Ticks, HeartbeatTimeout.Ticks / 4));
         _monitor = time.CreateTimer(_ => CheckHeartbeats(), null, tick, tick);

@@ -36,6 +36,9 @@ internal sealed class WorkerConnection
 
     public int InFlight => _inFlight.Count;
 
+    /// <summary>True once the link closed: nothing more is sent to this worker.</summary>
+    public bool IsDead => Volatile.Read(ref _deadReason) is not null || Link.IsClosed;
+
     public long LastSeen => Interlocked.Read(ref _lastSeen);
 
     public void Seen(long now) => Interlocked.Exchange(ref _lastSeen, now);

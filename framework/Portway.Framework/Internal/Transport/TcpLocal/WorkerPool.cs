@@ -35,10 +35,20 @@ internal sealed class WorkerPool
         Changed?.Invoke();
     }
 
+    /// <summary>The next ready worker of <paramref name="group"/> (round-robin), skipping one whose link just closed; null when none.</summary>
     public WorkerConnection? Pick(string group)
     {
         var workers = _ready.GetValueOrDefault(group, []);
-        return workers.IsEmpty ? null : workers[(int)((uint)Interlocked.Increment(ref _next) % (uint)workers.Length)];
+        for (var i = 0; i < workers.Length; i++)
+        {
+            var worker = workers[(int)((uint)Interlocked.Increment(ref _next) % (uint)workers.Length)];
+            if (!worker.IsDead)
+            {
+                return worker;
+            }
+        }
+
+        return null;
     }
 
     public IReadOnlyList<WorkerConnection> All => _ready.Values.SelectMany(w => w).ToArray();
