@@ -3,6 +3,7 @@ using GraphQL;
 using GraphQL.Validation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
 using Portway.Adapters.Http.Internal;
 using Portway.Internal.Lifecycle;
 using Portway.Internal.Observability;
@@ -20,7 +21,8 @@ internal sealed class GraphQLIngress(
     IDocumentExecuter executer,
     IGraphQLTextSerializer serializer,
     PortwayTelemetry telemetry,
-    DrainCoordinator drain)
+    DrainCoordinator drain,
+    ILogger<GraphQLIngress> logger)
 {
     public const string InterfaceName = PipelineFieldResolver.InterfaceName;
     public const string GraphQLResponseMediaType = "application/graphql-response+json";
@@ -40,6 +42,12 @@ internal sealed class GraphQLIngress(
         activity?.SetTag("portway.request_id", correlation.RequestId);
         var graphQLResponse = WantsGraphQLResponse(request);
         var reply = new Reply(context, correlation, route, graphQLResponse);
+
+        if (context.WebSockets.IsWebSocketRequest)
+        {
+            await AcceptWebSocketAsync(context, endpoint, reply).ConfigureAwait(false);
+            return;
+        }
 
         var isGet = HttpMethods.IsGet(request.Method);
         if (!isGet && !HttpMethods.IsPost(request.Method))
@@ -141,6 +149,38 @@ internal sealed class GraphQLIngress(
         {
             // The client went away after its answer was ready: nothing left to clean up.
         }
+    }
+
+    /// <summary>
+    /// A WebSocket upgrade: subscriptions (and any operation) over <c>graphql-transport-ws</c>. A client that does
+    /// not offer that subprotocol is accepted and closed with 4406; draining refuses the upgrade with 503.
+    /// </summary>
+    private async Task AcceptWebSocketAsync(HttpContext context, GraphQLEndpoint endpoint, Reply reply)
+    {
+        if (drain.IsDraining)
+        {
+            await RejectAsync(reply, new PortwayError(ErrorCode.Unavailable, "the server is draining")).ConfigureAwait(false);
+            return;
+        }
+
+        var offered = context.WebSockets.WebSocketRequestedProtocols.Contains(GraphQLWebSocketSession.SubProtocol, StringComparer.Ordinal);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(offered ? GraphQLWebSocketSession.SubProtocol : null).ConfigureAwait(false);
+        if (!offered)
+        {
+            try
+            {
+                await socket.CloseAsync((System.Net.WebSockets.WebSocketCloseStatus)GraphQLWsCloseCodes.SubprotocolNotAcceptable,
+                    "Subprotocol not acceptable: use graphql-transport-ws", context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or System.Net.WebSockets.WebSocketException or IOException)
+            {
+            }
+
+            return;
+        }
+
+        var session = new GraphQLWebSocketSession(socket, endpoint, executer, serializer, telemetry, drain, logger, reply.Correlation);
+        await session.RunAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -26,4 +26,6 @@ internal static class EventIds
     public const int DrainTimedOut = 502;
 
     public const int GraphQLSchemaBuilt = 700;
+    public const int GraphQLWebSocketClosing = 701;
+    public const int GraphQLOperationFailed = 702;
 }

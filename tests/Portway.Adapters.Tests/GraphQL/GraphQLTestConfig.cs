@@ -23,15 +23,18 @@ internal static class GraphQLTestConfig
                 types:
                   Echo: { x: Int, s: String, f: Float, b: Boolean, id: ID, tags: "[String!]", inner: Inner }
                   Inner: { n: Int!, deeper: Inner }
+                  Tick: { n: Int! }
                 query:
                   echo: { pipeline: echo, args: { x: Int, s: String, f: Float, b: Boolean, id: ID, tags: "[String!]" }, returns: Echo }
                   fail: { pipeline: fail, args: { code: String!, message: String }, returns: Echo }
                   strict: { pipeline: echo, args: { x: Int! }, returns: "Echo!" }
                 mutation:
                   put: { pipeline: echo, args: { s: String! }, returns: Echo }
+                subscription:
+                  ticks: { pipeline: ticks, args: { count: Int!, interval_ms: Int }, returns: Tick }
               - kind: graphql
                 path: /graphql-tight
-                timeout_ms: 300
+                timeout_ms: 1000
                 max_depth: 3
                 max_complexity: 4
                 types:
@@ -43,6 +46,7 @@ internal static class GraphQLTestConfig
           echo: { stages: [ { name: echo, node: sys.echo } ] }
           delay: { stages: [ { name: wait, node: sys.delay } ] }
           fail: { stages: [ { name: fail, node: sys.fail } ] }
+          ticks: { stages: [ { name: ticks, node: sys.ticks } ] }
         """;
 
     public static async Task<(PortwayTestServer Server, RecordingEventSink Events)> StartAsync(string? yaml = null)

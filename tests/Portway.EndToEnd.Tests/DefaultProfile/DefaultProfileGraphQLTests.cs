@@ -62,6 +62,22 @@ public sealed class DefaultProfileGraphQLTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ticks_Subscription_StreamsOverGraphQLTransportWs()
+    {
+        await using var client = await GraphQLWsClient.ConnectAndInitAsync(_server.BaseAddress);
+        await client.SubscribeAsync("t", "subscription { ticks(count: 2, interval_ms: 10) { n } }");
+
+        var first = await client.ReceiveAsync();
+        var second = await client.ReceiveAsync();
+        var end = await client.ReceiveAsync();
+
+        Assert.Equal("""{"ticks":{"n":1}}""", first.GetProperty("payload").GetProperty("data").GetRawText());
+        Assert.Equal("""{"ticks":{"n":2}}""", second.GetProperty("payload").GetProperty("data").GetRawText());
+        Assert.Equal("complete", end.GetProperty("type").GetString());
+        await Eventually.TrueAsync(() => _server.PendingWaiters == 0, TimeSpan.FromSeconds(15), "pending waiters back to 0");
+    }
+
+    [Fact]
     public async Task Feedback_UnknownProfile_IsNotFoundInErrors()
     {
         var (status, body) = await PostAsync("""{ feedback(tenant: "acme", profile_name: "nobody", text: "Hi.") { hrv } }""");
