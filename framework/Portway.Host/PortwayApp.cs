@@ -44,7 +44,6 @@ internal static class PortwayApp
         options.ConfigureServices?.Invoke(portway.Services);
 
         var app = builder.Build();
-        app.UseWebSockets();
         app.MapPortwayGraphQL();
         app.MapPortwayHttp();
         return app;

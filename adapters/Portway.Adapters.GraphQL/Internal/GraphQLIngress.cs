@@ -22,6 +22,7 @@ internal sealed class GraphQLIngress(
     IGraphQLTextSerializer serializer,
     PortwayTelemetry telemetry,
     DrainCoordinator drain,
+    TimeProvider time,
     ILogger<GraphQLIngress> logger)
 {
     public const string InterfaceName = PipelineFieldResolver.InterfaceName;
@@ -179,7 +180,7 @@ internal sealed class GraphQLIngress(
             return;
         }
 
-        var session = new GraphQLWebSocketSession(socket, endpoint, executer, serializer, telemetry, drain, logger, reply.Correlation);
+        var session = new GraphQLWebSocketSession(socket, endpoint, executer, serializer, telemetry, drain, logger, time, reply.Correlation);
         await session.RunAsync(context.RequestAborted).ConfigureAwait(false);
     }
 

@@ -30,6 +30,7 @@ internal sealed partial class GraphQLWebSocketSession
     private readonly PortwayTelemetry _telemetry;
     private readonly DrainCoordinator _drain;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly RequestCorrelation _correlation;
     private readonly Channel<byte[]> _outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(SendQueueLimit)
     {
@@ -51,6 +52,7 @@ internal sealed partial class GraphQLWebSocketSession
         PortwayTelemetry telemetry,
         DrainCoordinator drain,
         ILogger logger,
+        TimeProvider time,
         RequestCorrelation correlation)
     {
         _socket = socket;
@@ -60,6 +62,7 @@ internal sealed partial class GraphQLWebSocketSession
         _telemetry = telemetry;
         _drain = drain;
         _logger = logger;
+        _time = time;
         _correlation = correlation;
     }
 
@@ -69,7 +72,7 @@ internal sealed partial class GraphQLWebSocketSession
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _closing.Token);
         using var goingAway = _drain.Drained.Register(() => RequestClose(GraphQLWsCloseCodes.GoingAway, "the server is shutting down"));
         var send = SendLoopAsync();
-        using var initTimer = new Timer(
+        using var initTimer = _time.CreateTimer(
             static s => ((GraphQLWebSocketSession)s!).OnInitTimeout(), this, TimeSpan.FromMilliseconds(_endpoint.Config.TimeoutMs), Timeout.InfiniteTimeSpan);
         try
         {

@@ -5,8 +5,6 @@ namespace Portway.Adapters.GraphQL.Internal;
 /// <summary>A parsed GraphQL type reference from the config: <c>T</c>, <c>T!</c>, <c>[T]</c>, nested.</summary>
 internal sealed class TypeShape
 {
-    private static readonly string[] Scalars = ["Int", "Float", "String", "Boolean", "ID"];
-
     private TypeShape(TypeShapeKind kind, string name, TypeShape? of)
     {
         Kind = kind;
@@ -21,8 +19,6 @@ internal sealed class TypeShape
 
     /// <summary>The wrapped type (for lists and non-null).</summary>
     public TypeShape? Of { get; }
-
-    public bool IsScalar => Kind == TypeShapeKind.Named && Scalars.Contains(Name, StringComparer.Ordinal);
 
     /// <summary>Parses a reference the config validator has accepted.</summary>
     public static TypeShape Parse(string typeRef)

@@ -1,3 +1,4 @@
+using Portway.Configuration;
 using Portway.Testing;
 
 namespace Portway.Adapters.Tests.GraphQL;
@@ -11,7 +12,7 @@ public sealed class GraphQLSchemaTests
         """;
 
     [Fact]
-    public async Task Subscription_OnRequestResponsePipeline_StopsStartup()
+    public async Task PipelineKindMismatch_NotCaughtByLoader_StopsStartup()
     {
         var yaml = """
             runtime:
@@ -25,7 +26,10 @@ public sealed class GraphQLSchemaTests
                       more: { pipeline: echo, returns: Tick }
             """ + "\n" + Pipelines;
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => PortwayTestServer.StartAsync(yaml));
+        // Loaded without the stream node names (as a host embedding the runtime might): startup is the backstop.
+        var config = PortwayConfigLoader.Load(yaml, "test.yaml", TestConfig.KnownNodes).Config!;
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => PortwayTestServer.StartAsync(config));
 
         Assert.Contains("query field 'now' names the stream pipeline 'ticks'; declare it under subscription", error.Message, StringComparison.Ordinal);
         Assert.Contains("subscription field 'more' names 'echo', which is not a stream pipeline", error.Message, StringComparison.Ordinal);

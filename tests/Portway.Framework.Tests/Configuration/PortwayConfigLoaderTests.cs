@@ -471,6 +471,37 @@ public sealed class PortwayConfigLoaderTests
     }
 
     [Fact]
+    public void Load_GraphQLPipelineKinds_MustMatchOperations()
+    {
+        var yaml = Echo + """
+
+              ticks:
+                stages:
+                  - { name: ticks, node: sys.ticks }
+            runtime:
+              web:
+                interfaces:
+                  - kind: graphql
+                    types: { Tick: { n: Int! } }
+                    query:
+                      now: { pipeline: ticks, returns: Tick }
+                    subscription:
+                      more: { pipeline: echo, returns: Tick }
+            """;
+
+        var result = PortwayConfigLoader.Load(yaml, "test.yaml", ["sys.echo", "sys.ticks"], ["sys.ticks"]);
+
+        Assert.Null(result.Config);
+        Assert.Equal(
+            [
+                "query field 'now' names the stream pipeline 'ticks'; declare it under subscription",
+                "subscription field 'more' names 'echo', which is not a stream pipeline (its sink must be a stream node, e.g. sys.ticks)",
+            ],
+            result.Problems.Select(p => p.Message));
+        Assert.All(result.Problems, p => Assert.True(p.Line > 0 && p.Column > 0));
+    }
+
+    [Fact]
     public void Load_GraphQLPathTakenByHttpGet_IsADuplicateRoute()
     {
         var problem = Single(Echo + """

@@ -21,6 +21,7 @@ internal sealed partial class ConfigValidator
                 AddRoute(routes, "POST", iface.Path, $"graphql {iface.Path}", _map.At(iface, "path"));
                 AddRoute(routes, "GET", iface.Path, $"graphql {iface.Path}", _map.At(iface, "path"));
                 ValidateGraphQL(iface, pipelines);
+                ValidateGraphQLPipelineKinds(iface, config);
                 continue;
             }
 
@@ -123,6 +124,33 @@ internal sealed partial class ConfigValidator
                 {
                     CheckGraphQLName(arg, $"argument '{arg}' of {what}", _map.At(field.Args, arg));
                     CheckTypeRef(typeRef, $"argument '{arg}' of {what}", _map.At(field.Args, arg), ConfigSchema.GraphQLScalars);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Query and mutation fields need request/response pipelines, subscription fields stream pipelines (whose sink is
+    /// a stream node). Checked when the loader knows the stream nodes.
+    /// </summary>
+    private void ValidateGraphQLPipelineKinds(InterfaceConfig iface, PortwayConfig config)
+    {
+        if (_streamNodes.Count == 0) return;
+        foreach (var (operation, fields) in new[] { ("query", iface.Query), ("mutation", iface.Mutation), ("subscription", iface.Subscription) })
+        {
+            foreach (var (name, field) in fields)
+            {
+                if (!config.Pipelines.TryGetValue(field.Pipeline, out var pipeline) || pipeline.Sink.Length == 0) continue;
+                var isStream = pipeline.Stages.FirstOrDefault(s => s.Name == pipeline.Sink) is { } sink && _streamNodes.Contains(sink.Node);
+                if (operation == "subscription" && !isStream)
+                {
+                    _diagnostics.Report(_map.At(field, "pipeline"),
+                        $"subscription field '{name}' names '{field.Pipeline}', which is not a stream pipeline (its sink must be a stream node, e.g. sys.ticks)");
+                }
+                else if (operation != "subscription" && isStream)
+                {
+                    _diagnostics.Report(_map.At(field, "pipeline"),
+                        $"{operation} field '{name}' names the stream pipeline '{field.Pipeline}'; declare it under subscription");
                 }
             }
         }
