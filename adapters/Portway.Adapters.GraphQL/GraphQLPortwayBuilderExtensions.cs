@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using GraphQL;
 using GraphQL.SystemTextJson;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +19,9 @@ public static class GraphQLPortwayBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.TryAddSingleton<IDocumentExecuter, DocumentExecuter>();
-        services.TryAddSingleton<IGraphQLTextSerializer>(_ => new GraphQLSerializer(new PortwayErrorInfoProvider()));
+        // Relaxed escaping: responses are JSON documents, never embedded in HTML, so "'" stays "'" and not "\u0027".
+        services.TryAddSingleton<IGraphQLTextSerializer>(_ => new GraphQLSerializer(
+            options => options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, new PortwayErrorInfoProvider()));
         services.TryAddSingleton<GraphQLSchemaFactory>();
         services.TryAddSingleton<GraphQLEndpoints>();
         services.TryAddSingleton<GraphQLIngress>();

@@ -119,7 +119,7 @@ internal sealed class GraphQLIngress(
         PortwayErrorInfoProvider.Classify(result.Errors, correlation.RequestId);
         var firstError = result.Errors is { Count: > 0 } errors ? errors[0] : null;
         var status = StatusCodes.Status200OK;
-        if (firstError is OperationNotAllowedError { TaxonomyCode: ErrorCode.MethodNotAllowed })
+        if (result.Errors?.Any(e => e is OperationNotAllowedError { TaxonomyCode: ErrorCode.MethodNotAllowed }) == true)
         {
             status = StatusCodes.Status405MethodNotAllowed;
             context.Response.Headers.Allow = "POST";

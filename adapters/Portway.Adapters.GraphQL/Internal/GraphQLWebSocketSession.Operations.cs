@@ -102,6 +102,11 @@ internal sealed partial class GraphQLWebSocketSession
         PortwayErrorInfoProvider.Classify(result.Errors, operation.RequestId);
         if (result.Streams is { Count: > 0 } streams)
         {
+            if (operation.IsEnded)
+            {
+                return;
+            }
+
             var subscription = streams.Values.First().Subscribe(new OperationObserver(this, operation));
             if (!operation.Attach(subscription))
             {
