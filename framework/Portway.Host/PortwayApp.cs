@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Portway.Adapters.GraphQL;
 using Portway.Adapters.Http;
 using Portway.Configuration;
 using Portway.Internal.Observability;
@@ -37,11 +38,13 @@ internal static class PortwayApp
 
         var portway = builder.Services.AddPortway(config)
             .AddNodesFrom(PipelineNodes.Assembly)
-            .AddPortwayHttp();
+            .AddPortwayHttp()
+            .AddPortwayGraphQL();
         AddOpenTelemetry(builder.Services);
         options.ConfigureServices?.Invoke(portway.Services);
 
         var app = builder.Build();
+        app.MapPortwayGraphQL();
         app.MapPortwayHttp();
         return app;
     }
