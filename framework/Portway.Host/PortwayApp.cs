@@ -7,6 +7,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Portway.Adapters.Http;
+using Portway.Adapters.WebSocket;
 using Portway.Configuration;
 using Portway.Internal.Observability;
 using Portway.Pipelines;
@@ -37,11 +38,13 @@ internal static class PortwayApp
 
         var portway = builder.Services.AddPortway(config)
             .AddNodesFrom(PipelineNodes.Assembly)
-            .AddPortwayHttp();
+            .AddPortwayHttp()
+            .AddPortwayWebSocket();
         AddOpenTelemetry(builder.Services);
         options.ConfigureServices?.Invoke(portway.Services);
 
         var app = builder.Build();
+        app.MapPortwayWebSocket();
         app.MapPortwayHttp();
         return app;
     }

@@ -1,6 +1,6 @@
 namespace Portway.Internal;
 
-/// <summary>Every log event id of the runtime, in one place. Ranges: 1xx boundary, 2xx routing, 3xx transport, 4xx supervisor, 5xx host.</summary>
+/// <summary>Every log event id of the runtime, in one place. Ranges: 1xx boundary, 2xx routing, 3xx transport, 4xx supervisor, 5xx host, 6xx websocket.</summary>
 internal static class EventIds
 {
     public const int IngressAccepted = 100;
@@ -24,4 +24,8 @@ internal static class EventIds
     public const int ContractSummary = 500;
     public const int Draining = 501;
     public const int DrainTimedOut = 502;
+
+    public const int WebSocketOpened = 600;
+    public const int WebSocketClosed = 601;
+    public const int WebSocketSlowReader = 602;
 }

@@ -27,6 +27,11 @@ internal sealed partial class ConfigValidator
                 if (endpoint.Pipeline.Length > 0) CheckPipeline(endpoint.Pipeline, $"endpoint '{endpoint.Route}'", _map.At(endpoint, "pipeline"), pipelines);
                 foreach (var (op, pipeline) in endpoint.Operations)
                 {
+                    if (op == "cancel")
+                    {
+                        _diagnostics.Report(_map.At(endpoint.Operations, op), $"operation name 'cancel' of endpoint '{endpoint.Route}' is reserved: a client sends {{\"id\",\"op\":\"cancel\"}} to cancel a request in flight");
+                    }
+
                     CheckPipeline(pipeline, $"operation '{op}' of endpoint '{endpoint.Route}'", _map.At(endpoint.Operations, op), pipelines);
                 }
 
