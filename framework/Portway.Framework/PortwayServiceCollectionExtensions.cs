@@ -47,6 +47,7 @@ public static class PortwayServiceCollectionExtensions
         services.TryAddSingleton<PipelineRouter>();
         services.TryAddSingleton<ReplyRouter>();
         services.TryAddSingleton<RequestDispatcher>();
+        services.TryAddSingleton<StreamDispatcher>();
         services.TryAddSingleton<PortwayTelemetry>();
         services.TryAddSingleton<RuntimeStats>();
         services.TryAddSingleton<DrainCoordinator>();
@@ -64,6 +65,14 @@ public static class PortwayServiceCollectionExtensions
             builder.Services.AddSingleton(node);
         }
 
+        return builder;
+    }
+
+    /// <summary>Registers one stream node class under <paramref name="name"/> (DI registration, no attribute needed).</summary>
+    public static IPortwayBuilder AddStreamNode<TNode>(this IPortwayBuilder builder, string name) where TNode : class, IStreamNode
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton(new NodeRegistration(name, typeof(TNode)));
         return builder;
     }
 
