@@ -22,8 +22,7 @@ internal static class PortwayApp
         ArgumentNullException.ThrowIfNull(config);
         options ??= new PortwayAppOptions();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.UseUrls(options.Urls ?? config.Runtime.Web.Listen);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.WebHost.UsePortwayKestrel(config, options.Urls);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(config.Runtime.Web.DrainTimeoutMs + 5_000));
 
         builder.Logging.ClearProviders();

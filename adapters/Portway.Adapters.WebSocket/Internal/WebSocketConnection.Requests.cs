@@ -66,7 +66,20 @@ internal sealed partial class WebSocketConnection
         envelope.Headers["traceparent"] = "00-" + traceId + "-" + spanId + "-01";
 
         Emit(BoundaryEventKind.IngressAccepted, request.RequestId, traceId, route);
-        var waiter = new MessageWaiter(this, request, TimeSpan.FromMilliseconds(_endpoint.TimeoutMs), _ingress.Time);
+        var timeout = TimeSpan.FromMilliseconds(_endpoint.TimeoutMs);
+        if (_ingress.Routes.TryGet(pipeline, out var compiled) && compiled.IsStream)
+        {
+            var stream = _ingress.Streams.Open(envelope, timeout, _requestsAborted.Token, WebSocketIngress.InterfaceName);
+            request.Cancel = () =>
+            {
+                request.CancelledByClient = true;
+                stream.Fail(WaiterEnd.CallerCancelled);
+            };
+            _ = PumpAsync(request, stream);
+            return;
+        }
+
+        var waiter = new MessageWaiter(this, request, timeout, _ingress.Time);
         request.Cancel = () =>
         {
             request.CancelledByClient = true;
@@ -76,16 +89,46 @@ internal sealed partial class WebSocketConnection
         _ingress.Dispatcher.Dispatch(envelope, waiter, WebSocketIngress.InterfaceName);
     }
 
+    /// <summary>
+    /// Forwards a stream's items as <c>{"id","type":"item"}</c> messages, then its end (<c>{"type":"end"}</c> or an
+    /// error). An item waits for room in the send queue: the stream pauses, and backpressure reaches the node.
+    /// </summary>
+    private async Task PumpAsync(InFlight request, StreamWaiter stream)
+    {
+        try
+        {
+            while (await stream.Items.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                while (stream.Items.TryRead(out var item))
+                {
+                    if (!await EnqueueItemAsync(ServerMessage.Item(request.Id, item.Payload)).ConfigureAwait(false))
+                    {
+                        // Closing (or the reader is too slow): the socket's close fails the stream's waiter.
+                        stream.Fail(WaiterEnd.CallerCancelled);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            Finish(request, stream.End, stream.Result.Error, ServerMessage.End(request.Id));
+        }
+    }
     /// <summary>The waiter of a request/response message ended: answer its id (unless the socket is closing).</summary>
     internal void OnReplied(MessageWaiter waiter, WaiterEnd reason, Envelope? answer)
     {
-        var request = waiter.Request;
-        _inFlight.TryRemove(new KeyValuePair<string, InFlight>(request.Id, request));
         var result = new WaiterResult(reason, answer);
-        if (result.Error is not { } error)
+        Finish(waiter.Request, reason, result.Error, result.Error is null ? ServerMessage.Reply(waiter.Request.Id, answer!.Payload) : null);
+    }
+
+    /// <summary>Ends a request: its last message (<paramref name="success"/>, or the error) goes out, and its events.</summary>
+    private void Finish(InFlight request, WaiterEnd reason, PortwayError? error, byte[]? success)
+    {
+        _inFlight.TryRemove(new KeyValuePair<string, InFlight>(request.Id, request));
+        if (error is null)
         {
             Emit(BoundaryEventKind.EgressDelivered, request.RequestId, request.TraceId, request.Route);
-            Enqueue(ServerMessage.Reply(request.Id, answer!.Payload));
+            Enqueue(success!);
         }
         else if (reason == WaiterEnd.CallerCancelled && !request.CancelledByClient)
         {

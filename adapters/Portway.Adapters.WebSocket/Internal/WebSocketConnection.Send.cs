@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Threading.Channels;
 using Portway.Observability;
 
 namespace Portway.Adapters.WebSocket.Internal;
@@ -31,6 +32,38 @@ internal sealed partial class WebSocketConnection
         Emit(BoundaryEventKind.EgressFailed, _correlation.RequestId, _correlation.TraceId, _endpoint.Route, ErrorCode.Unavailable);
         BeginClose(TryAgainLater, $"send queue full ({_endpoint.SendQueueLimit} messages): the client reads too slowly", discardQueued: true);
         return false;
+    }
+
+    /// <summary>
+    /// Queues a stream item, waiting for room up to the endpoint's <c>timeout_ms</c> (the stream is paused
+    /// meanwhile); a reader that leaves the queue full that long is closed with 1013.
+    /// </summary>
+    private async ValueTask<bool> EnqueueItemAsync(byte[] message)
+    {
+        if (IsClosing)
+        {
+            return false;
+        }
+
+        if (_outbound.Writer.TryWrite(message))
+        {
+            return true;
+        }
+
+        using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(_endpoint.TimeoutMs), _ingress.Time);
+        try
+        {
+            await _outbound.Writer.WriteAsync(message, wait.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (ChannelClosedException)
+        {
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return Enqueue(message);
+        }
     }
 
     /// <summary>Sends queued messages in order; once closing, sends the close frame (or acknowledges the client's).</summary>

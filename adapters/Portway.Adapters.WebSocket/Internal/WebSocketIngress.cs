@@ -18,6 +18,7 @@ namespace Portway.Adapters.WebSocket.Internal;
 internal sealed class WebSocketIngress(
     WaiterRegistry waiters,
     RequestDispatcher dispatcher,
+    StreamDispatcher streams,
     RoutingTable routes,
     PortwayTelemetry telemetry,
     DrainCoordinator drain,
@@ -29,6 +30,8 @@ internal sealed class WebSocketIngress(
     public WaiterRegistry Waiters => waiters;
 
     public RequestDispatcher Dispatcher => dispatcher;
+
+    public StreamDispatcher Streams => streams;
 
     public RoutingTable Routes => routes;
 
