@@ -14,3 +14,21 @@ internal sealed class FailingStreamNode : IStreamNode
         yield return NodeResult.Failure(ErrorCode.Conflict, "third item refused");
     }
 }
+
+/// <summary><c>test.stream_big</c>: <c>{"count": N, "size": S}</c> produces N items <c>{"i":n,"pad":"xx..."}</c> of about S bytes, as fast as it may.</summary>
+internal sealed class BigStreamNode : StreamNode<BigStreamNode.Input, BigStreamNode.Item>
+{
+    protected override async IAsyncEnumerable<Item> ProduceAsync(Input input, NodeContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var pad = new string('x', input.Size);
+        for (var i = 1; i <= input.Count; i++)
+        {
+            await Task.Yield();
+            yield return new Item(i, pad);
+        }
+    }
+
+    internal sealed record Input(int Count, int Size);
+
+    internal sealed record Item(int I, string Pad);
+}

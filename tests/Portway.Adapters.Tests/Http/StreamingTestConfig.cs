@@ -16,7 +16,7 @@ internal static class StreamingTestConfig
                   - { route: "POST /v1/ticks", pipeline: ticks, timeout_ms: 10000 }
                   - { route: "GET /v1/ticks/{count}", pipeline: ticks }
                   - { route: "POST /v1/stream-fail", pipeline: stream_fail }
-                  - { route: "POST /v1/stream-slow", pipeline: ticks, timeout_ms: 300 }
+                  - { route: "POST /v1/stream-slow", pipeline: ticks, timeout_ms: 2000 }
         pipelines:
           echo: { stages: [ { name: echo, node: sys.echo } ] }
           ticks: { stages: [ { name: ticks, node: sys.ticks } ] }

@@ -21,23 +21,25 @@ public sealed class WebSocketStreamTests : IAsyncLifetime
                     operations: { echo: echo, ticks: ticks, stream_fail: stream_fail }
                     timeout_ms: 10000
                   - route: /v1/ws-slow
-                    operations: { ticks: ticks }
+                    operations: { big: big }
                     send_queue_limit: 4
-                    timeout_ms: 500
+                    timeout_ms: 5000
         pipelines:
           echo: { stages: [ { name: echo, node: sys.echo } ] }
           ticks: { stages: [ { name: ticks, node: sys.ticks } ] }
           stream_fail: { stages: [ { name: produce, node: test.stream_fail } ] }
+          big: { stages: [ { name: produce, node: test.stream_big } ] }
         """;
 
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
     private PortwayTestServer _server = null!;
     private readonly RecordingEventSink _events = new();
 
-    public async Task InitializeAsync() => _server = await PortwayTestServer.StartAsync(TestConfig.Load(Yaml, "test.stream_fail"), services =>
+    public async Task InitializeAsync() => _server = await PortwayTestServer.StartAsync(TestConfig.Load(Yaml, "test.stream_fail", "test.stream_big"), services =>
     {
         services.AddSingleton<IBoundaryEventSink>(_events);
         services.AddSingleton(new Portway.Nodes.NodeRegistration("test.stream_fail", typeof(FailingStreamNode)));
+        services.AddSingleton(new Portway.Nodes.NodeRegistration("test.stream_big", typeof(BigStreamNode)));
     });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -152,9 +154,11 @@ public sealed class WebSocketStreamTests : IAsyncLifetime
     [Fact]
     public async Task SlowReader_OnAStream_ClosesWith1013()
     {
-        // A client that reads nothing: the stream fills the socket, then the send queue (4), then waits timeout_ms.
+        // A client that reads nothing: 64 KB items fill the socket's buffers, then the send queue (4), then an
+        // item waits timeout_ms for room. (timeout_ms is generous: it is also the per-item deadline, and a
+        // producer stalled that long on a loaded machine would end the stream with a timeout instead.)
         await using var client = await WsClient.ConnectAsync(_server.BaseAddress, "/v1/ws-slow");
-        await client.SendAsync("""{"id":"t","op":"ticks","payload":{"count":1000000}}""");
+        await client.SendAsync("""{"id":"t","op":"big","payload":{"count":1000000,"size":65536}}""");
 
         await _events.WaitForAsync(e => e.Interface == "websocket" && e.Kind == BoundaryEventKind.EgressFailed && e.Code == "unavailable", TimeSpan.FromSeconds(60));
         var received = await client.ReceiveUntilCloseAsync();

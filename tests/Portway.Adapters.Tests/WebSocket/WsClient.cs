@@ -60,7 +60,10 @@ internal sealed class WsClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads (and drops) messages until the server's close frame; returns how many came before it.</summary>
+    /// <summary>
+    /// Reads (and drops) messages until the server's close frame, answers it (the close handshake, as a
+    /// well-behaved client does), and returns how many messages came before it.
+    /// </summary>
     public async Task<int> ReceiveUntilCloseAsync()
     {
         var count = 0;
@@ -69,6 +72,8 @@ internal sealed class WsClient : IAsyncDisposable
             count++;
         }
 
+        using var cts = new CancellationTokenSource(Deadline);
+        await Socket.CloseOutputAsync(Socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, "", cts.Token);
         return count;
     }
 
