@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Portway.Adapters.GraphQL;
 using Portway.Adapters.Http;
 using Portway.Adapters.WebSocket;
 using Portway.Configuration;
@@ -38,12 +39,14 @@ internal static class PortwayApp
         var portway = builder.Services.AddPortway(config)
             .AddNodesFrom(PipelineNodes.Assembly)
             .AddPortwayHttp()
-            .AddPortwayWebSocket();
+            .AddPortwayWebSocket()
+            .AddPortwayGraphQL();
         AddOpenTelemetry(builder.Services);
         options.ConfigureServices?.Invoke(portway.Services);
 
         var app = builder.Build();
         app.MapPortwayWebSocket();
+        app.MapPortwayGraphQL();
         app.MapPortwayHttp();
         return app;
     }

@@ -124,6 +124,8 @@ internal sealed partial class WebSocketConnection
     /// <summary>Ends a request: its last message (<paramref name="success"/>, or the error) goes out, and its events.</summary>
     private void Finish(InFlight request, WaiterEnd reason, PortwayError? error, byte[]? success)
     {
+        // Counted as finishing until its last message is queued (see CloseWhenIdle); the id is free again at once.
+        Interlocked.Increment(ref _finishing);
         _inFlight.TryRemove(new KeyValuePair<string, InFlight>(request.Id, request));
         if (error is null)
         {
@@ -144,6 +146,9 @@ internal sealed partial class WebSocketConnection
         }
 
         request.Activity?.Dispose();
+
+        Interlocked.Decrement(ref _finishing);
+        CloseIfShuttingDownAndIdle();
     }
 
     /// <summary>Answers a message refused before routing with an error; the socket stays open.</summary>

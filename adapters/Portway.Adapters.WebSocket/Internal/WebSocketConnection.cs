@@ -33,6 +33,8 @@ internal sealed partial class WebSocketConnection : IDisposable
     private CancellationTokenRegistration _drained;
     private ITimer? _closeTimer;
     private int _closing;
+    private int _closeWhenIdle;
+    private int _finishing;
     private volatile bool _discardQueued;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeReason = "";
@@ -60,8 +62,7 @@ internal sealed partial class WebSocketConnection : IDisposable
     /// <summary>Runs the socket until it is closed or broken; never throws for a socket problem.</summary>
     public async Task RunAsync()
     {
-        _drained = _ingress.Drain.Drained.UnsafeRegister(
-            static s => ((WebSocketConnection)s!).BeginClose(WebSocketCloseStatus.EndpointUnavailable, "server shutting down", discardQueued: false), this);
+        _drained = _ingress.Drain.Drained.UnsafeRegister(static s => ((WebSocketConnection)s!).CloseWhenIdle(), this);
         var send = SendLoopAsync();
         try
         {
@@ -98,6 +99,25 @@ internal sealed partial class WebSocketConnection : IDisposable
         _closeTimer = _ingress.Time.CreateTimer(static s => ((WebSocketConnection)s!).Abort(), this, CloseTimeout, Timeout.InfiniteTimeSpan);
         Cancel(_requestsAborted);
         _outbound.Writer.TryComplete();
+    }
+
+    /// <summary>
+    /// Shutdown (the drain ended): closes with 1001 once no request is in flight or finishing. A request's
+    /// waiter is gone from the registry (so the drain may end) a moment before its last message is queued;
+    /// closing only when the socket's own requests are done keeps that message.
+    /// </summary>
+    private void CloseWhenIdle()
+    {
+        Interlocked.Exchange(ref _closeWhenIdle, 1);
+        CloseIfShuttingDownAndIdle();
+    }
+
+    private void CloseIfShuttingDownAndIdle()
+    {
+        if (Volatile.Read(ref _closeWhenIdle) != 0 && _inFlight.IsEmpty && Volatile.Read(ref _finishing) == 0)
+        {
+            BeginClose(WebSocketCloseStatus.EndpointUnavailable, "server shutting down", discardQueued: false);
+        }
     }
 
     private void Abort() => Cancel(_abort);

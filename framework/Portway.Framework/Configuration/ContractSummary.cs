@@ -90,7 +90,7 @@ public static class ContractSummary
         switch (iface.Kind)
         {
             case "graphql":
-                Line(w, 0, $"interface graphql POST {iface.Path} {binds}");
+                Line(w, 0, $"interface graphql GET, POST {iface.Path} {binds}");
                 Line(w, 1, $"max_depth={Num(iface.MaxDepth)}, max_complexity={Num(iface.MaxComplexity)}, timeout_ms={Num(iface.TimeoutMs)}, max_body_bytes={Num(iface.MaxBodyBytes)}");
                 foreach (var (name, fields) in iface.Types)
                 {

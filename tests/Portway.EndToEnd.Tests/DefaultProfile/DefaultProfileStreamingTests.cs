@@ -136,6 +136,28 @@ public sealed class DefaultProfileStreamingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FeedbackBatch_AsGraphQLSubscription_SameItemsAsWebSocket()
+    {
+        await using var graphql = await GraphQLWsClient.ConnectAndInitAsync(_server.BaseAddress);
+        await graphql.SubscribeAsync("s", "subscription ($texts: [String!]!) { feedback_batch(tenant: \"acme\", profile_name: \"alice\", texts: $texts) { index hrv profile hrv_feedback } }",
+            new { texts = new[] { "Hello there! How are you today?", "Fine.", "WHAT?!" } });
+        var next = new List<JsonElement>();
+        for (var i = 0; i < 3; i++) next.Add(await graphql.ReceiveAsync());
+        var complete = await graphql.ReceiveAsync();
+        using var socket = await ConnectAsync();
+        await SendAsync(socket, $$"""{"id":"b","op":"feedback_batch","payload":{{Batch}}}""");
+
+        Assert.Equal("complete", complete.GetProperty("type").GetString());
+        foreach (var message in next)
+        {
+            var item = message.GetProperty("payload").GetProperty("data").GetProperty("feedback_batch");
+            var overWebSocket = (await ReceiveAsync(socket)).GetProperty("payload");
+            Assert.Equal(overWebSocket.GetProperty("index").GetInt32(), item.GetProperty("index").GetInt32());
+            Assert.Equal(overWebSocket.GetProperty("hrv_feedback").Deserialize<double[]>(), item.GetProperty("hrv_feedback").Deserialize<double[]>());
+        }
+    }
+
+    [Fact]
     public async Task Ticks_OverHttp11_AsServerSentEvents()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/ticks") { Content = Json("""{"count":2}""") };

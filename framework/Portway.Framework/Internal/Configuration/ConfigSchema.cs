@@ -37,6 +37,7 @@ internal static class ConfigSchema
     public static readonly string[] Binds = ["request", "response", "stream", "kv_stream"];
     public static readonly string[] HttpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
     public static readonly string[] GraphQLScalars = ["Int", "Float", "String", "Boolean", "ID"];
+    public static readonly string[] GraphQLRootTypes = ["Query", "Mutation", "Subscription"];
 
     /// <summary>Keys of an interface of <paramref name="kind"/>; every interface key when the kind is missing or wrong.</summary>
     public static string[] Interface(string? kind) => kind switch
