@@ -123,13 +123,17 @@ internal sealed partial class GraphQLWebSocketSession
             return;
         }
 
-        if (!End(operation))
+        lock (_gate)
         {
-            return;
+            if (!End(operation))
+            {
+                return;
+            }
+
+            Enqueue(NextMessage(operation.Id, result));
+            Enqueue(Message("complete", operation.Id));
         }
 
-        Enqueue(NextMessage(operation.Id, result));
-        Enqueue(Message("complete", operation.Id));
         if (result.Errors is { Count: > 0 } fieldErrors)
         {
             Emit(BoundaryEventKind.EgressFailed, operation, PortwayErrorInfoProvider.CodeOf(fieldErrors[0]));
@@ -143,14 +147,19 @@ internal sealed partial class GraphQLWebSocketSession
     /// <summary>Ends an operation with the protocol's <c>error</c> message (no <c>complete</c> follows).</summary>
     private void Fail(Operation operation, ExecutionError error, bool rejected, IEnumerable<ExecutionError>? all = null)
     {
-        if (!End(operation))
-        {
-            return;
-        }
-
         var errors = all ?? [error];
         PortwayErrorInfoProvider.Classify(errors, operation.RequestId);
-        Enqueue(ErrorMessage(operation.Id, errors));
+        var message = ErrorMessage(operation.Id, errors);
+        lock (_gate)
+        {
+            if (!End(operation))
+            {
+                return;
+            }
+
+            Enqueue(message);
+        }
+
         Emit(rejected ? BoundaryEventKind.IngressRejected : BoundaryEventKind.EgressFailed, operation, PortwayErrorInfoProvider.CodeOf(error));
     }
 
@@ -271,11 +280,17 @@ internal sealed partial class GraphQLWebSocketSession
 
         public void OnCompleted()
         {
-            if (session.End(operation))
+            lock (session._gate)
             {
+                if (!session.End(operation))
+                {
+                    return;
+                }
+
                 session.Enqueue(Message("complete", operation.Id));
-                session.Emit(BoundaryEventKind.EgressDelivered, operation);
             }
+
+            session.Emit(BoundaryEventKind.EgressDelivered, operation);
         }
     }
 }

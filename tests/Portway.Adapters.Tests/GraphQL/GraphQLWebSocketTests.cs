@@ -129,6 +129,28 @@ public sealed class GraphQLWebSocketTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Shutdown_EndsRunningSubscriptionWithUnavailableThenCloses1001()
+    {
+        await using var client = await GraphQLWsClient.ConnectAndInitAsync(_server.BaseAddress);
+        await client.SubscribeAsync("long", "subscription { ticks(count: 1000000, interval_ms: 20) { n } }");
+        Assert.Equal("next", TypeOf(await client.ReceiveAsync()));
+
+        var stopping = _server.StopAsync();
+        JsonElement message;
+        do
+        {
+            message = await client.ReceiveAsync();
+        }
+        while (TypeOf(message) == "next");
+
+        Assert.Equal("error", TypeOf(message));
+        Assert.Equal("unavailable", message.GetProperty("payload")[0].GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Equal(1001, await client.ReceiveCloseAsync());
+        await stopping.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, _server.PendingWaiters);
+    }
+
+    [Fact]
     public async Task Subscribe_BeforeInit_Closes4401()
     {
         await using var client = await GraphQLWsClient.ConnectAsync(_server.BaseAddress);
