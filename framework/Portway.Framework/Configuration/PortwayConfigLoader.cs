@@ -37,6 +37,7 @@ public static class PortwayConfigLoader
         var sourceMap = new SourceMap();
         var config = new ConfigBinder(diagnostics, sourceMap).Bind(root);
         config.Source = sourceName;
+        config.Text = yamlText;
         new ConfigValidator(diagnostics, sourceMap, knownNodes, streamNodes).Validate(config);
         if (diagnostics.HasProblems)
         {

@@ -15,11 +15,21 @@ internal static class EventIds
 
     public const int FrameRejected = 300;
     public const int PeerDisconnected = 301;
+    public const int LinkFailed = 302;
+    public const int WorkerLinkLost = 303;
 
     public const int WorkerStarted = 400;
     public const int WorkerExited = 401;
     public const int WorkerRestartScheduled = 402;
     public const int WorkerReady = 403;
+    public const int WorkerListening = 404;
+    public const int WorkerGaveUp = 405;
+    public const int WorkerOutput = 406;
+    public const int WorkerStartFailed = 407;
+    public const int WorkerConnected = 408;
+    public const int WorkerRefused = 409;
+    public const int WorkerStopping = 410;
+    public const int WorkerNotReady = 411;
 
     public const int ContractSummary = 500;
     public const int Draining = 501;

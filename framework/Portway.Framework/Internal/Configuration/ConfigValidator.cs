@@ -29,6 +29,7 @@ internal sealed partial class ConfigValidator
         foreach (var pipeline in config.Pipelines.Values) ValidatePipeline(pipeline, groups);
         ValidateGroupAssignments(config);
         ValidateStreamStages(config);
+        ValidateExecution(config);
         ValidateWeb(config);
     }
 

@@ -31,14 +31,20 @@ internal sealed class EnvelopeSigner
     /// <summary>Sets <c>ts</c> and a fresh nonce on <paramref name="envelope"/> and signs it.</summary>
     public void Sign(Envelope envelope)
     {
+        Stamp(envelope);
+        var sig = new byte[EnvelopeCodec.SignatureLength];
+        ComputeSignature(envelope, sig);
+        envelope.Sig = sig;
+    }
+
+    /// <summary>Sets <c>ts</c> and a fresh nonce, for a sender that signs the canonical bytes it writes (a frame).</summary>
+    public void Stamp(Envelope envelope)
+    {
         ArgumentNullException.ThrowIfNull(envelope);
         envelope.Ts = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var nonce = new byte[EnvelopeCodec.NonceLength];
         EnvelopeIds.FillNonce(nonce);
         envelope.Nonce = nonce;
-        var sig = new byte[EnvelopeCodec.SignatureLength];
-        ComputeSignature(envelope, sig);
-        envelope.Sig = sig;
     }
 
     /// <summary>Computes the signature of <paramref name="envelope"/>'s canonical bytes into <paramref name="destination"/> (32 bytes).</summary>
