@@ -59,6 +59,13 @@ internal sealed partial class GraphQLWebSocketSession
             return;
         }
 
+        if (_operations.Count > MaxOperations)
+        {
+            Fail(operation, new PortwayFieldError(new PortwayError(ErrorCode.RateLimited,
+                $"at most {MaxOperations} operations may run at once on one connection; complete one first")), rejected: true);
+            return;
+        }
+
         _ = RunOperationGuardedAsync(operation, query.GetString()!, operationName, variables);
     }
 

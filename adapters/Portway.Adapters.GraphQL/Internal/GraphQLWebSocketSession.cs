@@ -23,6 +23,9 @@ internal sealed partial class GraphQLWebSocketSession
     public const string SubProtocol = "graphql-transport-ws";
     private const int SendQueueLimit = 256;
 
+    /// <summary>Operations one connection may run at once; one more is refused with <c>rate_limited</c>.</summary>
+    public const int MaxOperations = 100;
+
     private readonly WebSocket _socket;
     private readonly GraphQLEndpoint _endpoint;
     private readonly IDocumentExecuter _executer;

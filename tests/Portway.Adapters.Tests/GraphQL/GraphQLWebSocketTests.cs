@@ -151,6 +151,33 @@ public sealed class GraphQLWebSocketTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Subscribe_OverTheOperationLimit_IsRateLimited()
+    {
+        await using var client = await GraphQLWsClient.ConnectAndInitAsync(_server.BaseAddress);
+        const int limit = 100;
+        for (var i = 0; i < limit; i++)
+        {
+            await client.SubscribeAsync($"s{i}", "subscription { ticks(count: 2, interval_ms: 600000) { n } }");
+        }
+
+        var started = new HashSet<string>();
+        while (started.Count < limit)
+        {
+            var message = await client.ReceiveAsync();
+            Assert.Equal("next", TypeOf(message));
+            started.Add(message.GetProperty("id").GetString()!);
+        }
+
+        await client.SubscribeAsync("one-more", "subscription { ticks(count: 1) { n } }");
+        var refused = await client.ReceiveAsync();
+
+        Assert.Equal("error", TypeOf(refused));
+        Assert.Equal("one-more", refused.GetProperty("id").GetString());
+        Assert.Equal("rate_limited", refused.GetProperty("payload")[0].GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Equal(limit, _server.PendingWaiters);
+    }
+
+    [Fact]
     public async Task Subscribe_BeforeInit_Closes4401()
     {
         await using var client = await GraphQLWsClient.ConnectAsync(_server.BaseAddress);
