@@ -224,6 +224,15 @@ public sealed class GraphQLWebSocketTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MessageOverMaxBodyBytes_Closes1009()
+    {
+        await using var client = await GraphQLWsClient.ConnectAndInitAsync(_server.BaseAddress);
+        await client.SubscribeAsync("big", "{ echo(s: \"" + new string('x', 5000) + "\") { s } }");
+
+        Assert.Equal(1009, await client.ReceiveCloseAsync());
+    }
+
+    [Fact]
     public async Task NoInit_ClosesWith4408AfterTheInterfaceTimeout()
     {
         await using var client = await GraphQLWsClient.ConnectAsync(_server.BaseAddress, "/graphql-tight");
