@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using GraphQL;
 using GraphQL.Validation;
+using Portway.Internal.Observability;
 using Portway.Observability;
 
 namespace Portway.Adapters.GraphQL.Internal;
@@ -46,7 +47,7 @@ internal sealed partial class GraphQLWebSocketSession
             variables = _serializer.Deserialize<Inputs>(vars.GetRawText());
         }
 
-        var operation = new Operation(id, _correlation with { RequestId = EnvelopeIds.NewId(), SpanId = EnvelopeIds.NewSpanId() });
+        var operation = StartOperation(id);
         if (!_operations.TryAdd(id, operation))
         {
             RequestClose(GraphQLWsCloseCodes.SubscriberAlreadyExists, Reason($"Subscriber for {id} already exists"));
@@ -69,6 +70,22 @@ internal sealed partial class GraphQLWebSocketSession
         _ = RunOperationGuardedAsync(operation, query.GetString()!, operationName, variables);
     }
 
+    /// <summary>
+    /// A new operation with its own request id and span (<c>portway.subscribe PATH</c>, child of the connection's
+    /// span, ended with the operation); the span is not left current on the receive loop.
+    /// </summary>
+    private Operation StartOperation(string id)
+    {
+        var previous = Activity.Current;
+        var parent = new ActivityContext(ActivityTraceId.CreateFromString(_correlation.TraceId), ActivitySpanId.CreateFromString(_correlation.SpanId), ActivityTraceFlags.Recorded);
+        var activity = PortwayTelemetry.Source.StartActivity("portway.subscribe " + _endpoint.Path, ActivityKind.Server, parent);
+        Activity.Current = previous;
+        var correlation = (_correlation with { RequestId = EnvelopeIds.NewId(), SpanId = EnvelopeIds.NewSpanId() }).WithActivity(activity);
+        activity?.SetTag("portway.request_id", correlation.RequestId);
+        activity?.SetTag("graphql.operation_id", id);
+        return new Operation(id, correlation, activity);
+    }
+
     private async Task RunOperationGuardedAsync(Operation operation, string query, string? operationName, Inputs? variables)
     {
         try
@@ -86,6 +103,7 @@ internal sealed partial class GraphQLWebSocketSession
 
     private async Task RunOperationAsync(Operation operation, string query, string? operationName, Inputs? variables)
     {
+        Activity.Current = operation.Activity;
         Emit(BoundaryEventKind.IngressAccepted, operation);
         ExecutionResult result;
         try
@@ -156,6 +174,7 @@ internal sealed partial class GraphQLWebSocketSession
     {
         var errors = all ?? [error];
         PortwayErrorInfoProvider.Classify(errors, operation.RequestId);
+        operation.Activity?.SetStatus(ActivityStatusCode.Error, PortwayErrorInfoProvider.CodeOf(error));
         var message = ErrorMessage(operation.Id, errors);
         lock (_gate)
         {
@@ -205,7 +224,7 @@ internal sealed partial class GraphQLWebSocketSession
     private const string InterfaceName = PipelineFieldResolver.InterfaceName;
 
     /// <summary>One <c>subscribe</c> of the connection, by its id.</summary>
-    private sealed class Operation(string id, Portway.Adapters.Http.Internal.RequestCorrelation correlation)
+    private sealed class Operation(string id, Portway.Adapters.Http.Internal.RequestCorrelation correlation, Activity? activity)
     {
         private readonly CancellationTokenSource _cancel = new();
         private readonly Lock _gate = new();
@@ -217,6 +236,9 @@ internal sealed partial class GraphQLWebSocketSession
         public Portway.Adapters.Http.Internal.RequestCorrelation Correlation { get; } = correlation;
 
         public string RequestId => Correlation.RequestId;
+
+        /// <summary>The operation's span; stopped when it ends.</summary>
+        public Activity? Activity { get; } = activity;
 
         public CancellationToken Token => _cancel.Token;
 
@@ -263,6 +285,7 @@ internal sealed partial class GraphQLWebSocketSession
 
             _cancel.Cancel();
             subscription?.Dispose();
+            Activity?.Stop();
             return true;
         }
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Portway.Observability;
@@ -44,6 +45,35 @@ public sealed class GraphQLWebSocketTests : IAsyncLifetime
         Assert.Equal([1, 2, 3], messages.Take(3).Select(m => m.GetProperty("payload").GetProperty("data").GetProperty("ticks").GetProperty("n").GetInt32()));
         await PendingWaitersAreZeroAsync();
         await _events.WaitForAsync(e => e.Interface == "graphql" && e.Kind == BoundaryEventKind.EgressDelivered && e.Route == "SUBSCRIBE /graphql");
+    }
+
+    [Fact]
+    public async Task Subscription_HasItsOwnSpan_ChildOfTheConnectionsTrace()
+    {
+        const string traceId = "5af7651916cd43dd8448eb211c80319d";
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "Portway",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var client = await GraphQLWsClient.ConnectAndInitAsync(_server.BaseAddress,
+            new Dictionary<string, string> { ["traceparent"] = $"00-{traceId}-b7ad6b7169203331-01" });
+
+        await client.SubscribeAsync("s", "subscription { ticks(count: 1) { n } }");
+        Assert.Equal("next", TypeOf(await client.ReceiveAsync()));
+        Assert.Equal("complete", TypeOf(await client.ReceiveAsync()));
+        await Eventually.TrueAsync(() => spans.Any(a => a.OperationName == "portway.subscribe /graphql" && a.TraceId.ToHexString() == traceId),
+            TimeSpan.FromSeconds(15), "the subscribe span stopped");
+
+        var subscribe = Assert.Single(spans, a => a.OperationName == "portway.subscribe /graphql" && a.TraceId.ToHexString() == traceId);
+        var stage = Assert.Single(spans, a => a.OperationName.StartsWith("portway.stage", StringComparison.Ordinal) && a.TraceId.ToHexString() == traceId);
+        Assert.Equal(subscribe.SpanId, stage.ParentSpanId);
+        var delivered = await _events.WaitForAsync(e => e.Route == "SUBSCRIBE /graphql" && e.Kind == BoundaryEventKind.EgressDelivered);
+        Assert.Equal(subscribe.GetTagItem("portway.request_id"), delivered.RequestId);
+        Assert.Equal(traceId, delivered.TraceId);
     }
 
     [Fact]
