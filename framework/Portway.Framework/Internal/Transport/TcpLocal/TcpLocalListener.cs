@@ -52,8 +52,11 @@ internal sealed partial class TcpLocalListener(
         }
     }
 
-    /// <summary>Raised when a ready worker's link closes: worker id and why.</summary>
-    public event Action<string, string>? WorkerLost;
+    /// <summary>Raised when a worker said hello: worker id and pid.</summary>
+    public event Action<string, int>? WorkerReady;
+
+    /// <summary>Raised when a ready worker's link closes: worker id, pid and why.</summary>
+    public event Action<string, int, string>? WorkerLost;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -131,6 +134,7 @@ internal sealed partial class TcpLocalListener(
                     helloTimer.Dispose();
                     pool.Add(current);
                     LogWorkerReady(_logger, current.WorkerId, current.Group, current.Pid);
+                    WorkerReady?.Invoke(current.WorkerId, current.Pid);
                 }
 
                 return ValueTask.CompletedTask;
@@ -160,7 +164,7 @@ internal sealed partial class TcpLocalListener(
                 pool.Remove(gone);
                 gone.FailAll($"worker {gone.WorkerId} of process group '{gone.Group}' went away ({why})");
                 LogWorkerLinkLost(_logger, gone.WorkerId, gone.Group, why);
-                WorkerLost?.Invoke(gone.WorkerId, why);
+                WorkerLost?.Invoke(gone.WorkerId, gone.Pid, why);
             }
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
