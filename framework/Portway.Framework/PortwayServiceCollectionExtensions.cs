@@ -58,6 +58,7 @@ public static class PortwayServiceCollectionExtensions
         services.TryAddSingleton<PipelineRouter>();
         services.TryAddSingleton<ReplyRouter>();
         services.TryAddSingleton<RequestDispatcher>();
+        services.TryAddSingleton<StreamDispatcher>();
         services.TryAddSingleton<PortwayTelemetry>();
         services.TryAddSingleton<RuntimeStats>();
         if (config.Runtime.Platform.ExecutionIpc.Transport == "tcp_local" && ChildProcessGroups(config).Any())
@@ -92,6 +93,14 @@ public static class PortwayServiceCollectionExtensions
             builder.Services.AddSingleton(node);
         }
 
+        return builder;
+    }
+
+    /// <summary>Registers one stream node class under <paramref name="name"/> (DI registration, no attribute needed).</summary>
+    public static IPortwayBuilder AddStreamNode<TNode>(this IPortwayBuilder builder, string name) where TNode : class, IStreamNode
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton(new NodeRegistration(name, typeof(TNode)));
         return builder;
     }
 

@@ -16,26 +16,15 @@ public abstract class Node<TIn, TOut> : INode
     public async ValueTask<NodeResult> InvokeAsync(NodeContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        TIn? input;
-        try
+        if (NodeInput.Bind<TIn>(context.Input, out var input) is { } invalid)
         {
-            input = JsonSerializer.Deserialize<TIn>(context.Input.Span, NodeJson.Options);
-        }
-        catch (JsonException ex)
-        {
-            var where = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "input" : ex.Path;
-            return NodeResult.Failure(ErrorCode.ValidationFailed, $"{where}: {FirstLine(ex.Message)}");
-        }
-
-        if (input is null)
-        {
-            return NodeResult.Failure(ErrorCode.ValidationFailed, "input is required");
+            return NodeResult.Failure(invalid);
         }
 
         NodeOutcome<TOut> outcome;
         try
         {
-            outcome = await ExecuteAsync(input, context, cancellationToken).ConfigureAwait(false);
+            outcome = await ExecuteAsync(input!, context, cancellationToken).ConfigureAwait(false);
         }
         catch (PortwayException ex)
         {
@@ -45,11 +34,5 @@ public abstract class Node<TIn, TOut> : INode
         return outcome.Error is { } error
             ? NodeResult.Failure(error)
             : NodeResult.Success(JsonSerializer.SerializeToUtf8Bytes(outcome.Value, NodeJson.Options));
-    }
-
-    private static string FirstLine(string message)
-    {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
     }
 }

@@ -8,12 +8,12 @@ public static class NodeDiscovery
     /// <summary>The built-in <c>sys.*</c> nodes.</summary>
     public static IReadOnlyList<NodeRegistration> BuiltIn { get; } = FromAssembly(typeof(NodeDiscovery).Assembly);
 
-    /// <summary>Every concrete <see cref="INode"/> in <paramref name="assembly"/> that carries the attribute, sorted by name.</summary>
+    /// <summary>Every concrete <see cref="INode"/> or <see cref="IStreamNode"/> in <paramref name="assembly"/> that carries the attribute, sorted by name.</summary>
     public static IReadOnlyList<NodeRegistration> FromAssembly(Assembly assembly)
     {
         ArgumentNullException.ThrowIfNull(assembly);
         return assembly.GetTypes()
-            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(INode).IsAssignableFrom(t))
+            .Where(t => t is { IsClass: true, IsAbstract: false } && (typeof(INode).IsAssignableFrom(t) || typeof(IStreamNode).IsAssignableFrom(t)))
             .Select(t => (Type: t, Attribute: t.GetCustomAttribute<PortwayNodeAttribute>()))
             .Where(x => x.Attribute is not null)
             .Select(x => new NodeRegistration(x.Attribute!.Name, x.Type))

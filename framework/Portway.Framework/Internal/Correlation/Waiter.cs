@@ -87,6 +87,19 @@ internal abstract class Waiter
         return true;
     }
 
+    /// <summary>Restarts the deadline at <paramref name="timeout"/> from now (a stream's deadline runs per item).</summary>
+    protected void RestartDeadline(TimeSpan timeout)
+    {
+        try
+        {
+            _deadline.CancelAfter(timeout);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Ended meanwhile: nothing left to time.
+        }
+    }
+
     /// <summary>True when <paramref name="answer"/> ends the conversation (reply, error, stream end).</summary>
     protected virtual bool IsFinal(Envelope answer) => answer.Kind is not (EnvelopeKind.StreamItem or EnvelopeKind.Control);
 

@@ -6,9 +6,10 @@ namespace Portway.Internal.Routing;
 /// <summary>A pipeline ready to run: its graph plus what each stage hop needs, computed once.</summary>
 internal sealed class CompiledPipeline
 {
-    public CompiledPipeline(PipelineGraph graph)
+    public CompiledPipeline(PipelineGraph graph, bool isStream = false)
     {
         Graph = graph;
+        IsStream = isStream;
         Routes = graph.Stages.Select(s => graph.Name + "/" + s.Name).ToArray();
         With = graph.Stages.Select(s => s.With is null ? null : JsonSerializer.SerializeToUtf8Bytes(s.With)).ToArray();
         PredecessorNames = graph.Predecessors.Select(p => p.Select(i => JsonEncodedName(graph.Stages[i])).ToArray()).ToArray();
@@ -17,6 +18,9 @@ internal sealed class CompiledPipeline
     public PipelineGraph Graph { get; }
 
     public string Name => Graph.Name;
+
+    /// <summary>True when the sink stage is a stream node: the pipeline answers many items (the stream port).</summary>
+    public bool IsStream { get; }
 
     /// <summary>The route of each stage hop: <c>pipeline/stage</c>.</summary>
     public string[] Routes { get; }

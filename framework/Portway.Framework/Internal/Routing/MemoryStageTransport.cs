@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Portway.Internal.Security;
 
@@ -7,31 +8,57 @@ namespace Portway.Internal.Routing;
 /// Runs stages in this process. With <c>auth.mode: hmac</c> it signs each envelope and verifies it on
 /// the receiving side, exactly as a process boundary would, so a missing signature is caught in one process too.
 /// </summary>
-internal sealed class MemoryStageTransport(StageExecutor executor, EnvelopeSigner? signer, ILogger<MemoryStageTransport> logger) : IStageTransport
+internal sealed class MemoryStageTransport(StageExecutor executor, EnvelopeSigner? signer, ILogger<MemoryStageTransport> logger) : IStreamStageTransport
 {
     public async ValueTask<Envelope> SendAsync(Envelope request, CancellationToken cancellationToken)
     {
-        if (signer is not null)
+        ArgumentNullException.ThrowIfNull(request);
+        var verified = SignAndVerify(request, request);
+        if (!ReferenceEquals(verified, request))
         {
-            signer.Sign(request);
-            if (signer.Verify(request) is { } rejected)
-            {
-                RoutingLog.SignatureRejected(logger, request.Route, rejected.Message);
-                return request.CreateAnswer(EnvelopeKind.Error, rejected.ToPayload());
-            }
+            return verified;
         }
 
         var answer = await executor.ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
-        if (signer is not null)
+        return SignAndVerify(request, answer);
+    }
+
+    public async IAsyncEnumerable<Envelope> StreamAsync(Envelope request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var verified = SignAndVerify(request, request);
+        if (!ReferenceEquals(verified, request))
         {
-            signer.Sign(answer);
-            if (signer.Verify(answer) is { } rejected)
-            {
-                RoutingLog.SignatureRejected(logger, answer.Route, rejected.Message);
-                return request.CreateAnswer(EnvelopeKind.Error, rejected.ToPayload());
-            }
+            yield return verified;
+            yield break;
         }
 
-        return answer;
+        await foreach (var answer in executor.StreamAsync(request, cancellationToken).ConfigureAwait(false))
+        {
+            var checkedAnswer = SignAndVerify(request, answer);
+            yield return checkedAnswer;
+            if (checkedAnswer.Kind == EnvelopeKind.Error)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>Signs <paramref name="envelope"/> and verifies it as its receiver would: the envelope, or an error answer to <paramref name="request"/>.</summary>
+    private Envelope SignAndVerify(Envelope request, Envelope envelope)
+    {
+        if (signer is null)
+        {
+            return envelope;
+        }
+
+        signer.Sign(envelope);
+        if (signer.Verify(envelope) is { } rejected)
+        {
+            RoutingLog.SignatureRejected(logger, envelope.Route, rejected.Message);
+            return request.CreateAnswer(EnvelopeKind.Error, rejected.ToPayload());
+        }
+
+        return envelope;
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Portway.Internal.Observability;
 using Portway.Observability;
@@ -26,17 +27,86 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
             return Error(request, new PortwayError(ErrorCode.NotFound, $"no pipeline '{request.Route}'"));
         }
 
-        var stages = pipeline.Graph.Stages;
-        if (stages.Length == 1)
+        if (pipeline.IsStream)
+        {
+            return Error(request, new PortwayError(ErrorCode.Internal, $"pipeline '{request.Route}' streams; it is served on the stream port only"));
+        }
+
+        if (pipeline.Graph.Stages.Length == 1)
         {
             var only = await RunStageAsync(pipeline, 0, request, request.Payload, interfaceName, cancellationToken).ConfigureAwait(false);
             return Answer(request, only);
         }
 
+        return Answer(request, await RunDagAsync(pipeline, request, interfaceName, sinkInputOnly: false, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Runs the stream pipeline <paramref name="request"/>'s route names: the stages before the sink as in
+    /// <see cref="RunAsync"/>, then the sink's stream. Yields <see cref="EnvelopeKind.StreamItem"/> answers in
+    /// order, then exactly one final answer: <see cref="EnvelopeKind.StreamEnd"/> or <see cref="EnvelopeKind.Error"/>.
+    /// Cancellation stops the stream and throws.
+    /// </summary>
+    public async IAsyncEnumerable<Envelope> StreamAsync(Envelope request, string interfaceName, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!table.TryGet(request.Route, out var pipeline))
+        {
+            yield return Error(request, new PortwayError(ErrorCode.NotFound, $"no pipeline '{request.Route}'"));
+            yield break;
+        }
+
+        if (!pipeline.IsStream)
+        {
+            yield return Error(request, new PortwayError(ErrorCode.Internal, $"pipeline '{request.Route}' answers once; it is served on the request/response port only"));
+            yield break;
+        }
+
+        var sinkIndex = pipeline.Graph.Sink;
+        var input = request.Payload;
+        if (pipeline.Graph.Stages.Length > 1)
+        {
+            var before = await RunDagAsync(pipeline, request, interfaceName, sinkInputOnly: true, cancellationToken).ConfigureAwait(false);
+            if (before.Error is { } error)
+            {
+                yield return Error(request, error);
+                yield break;
+            }
+
+            input = before.Payload;
+        }
+
+        var sink = pipeline.Graph.Stages[sinkIndex];
+        if (!transports.TryGet(sink.Group, out var transport) || transport is not IStreamStageTransport streams)
+        {
+            yield return Error(request, new PortwayError(ErrorCode.Unavailable, $"no stream transport reaches process group '{sink.Group}'"));
+            yield break;
+        }
+
+        var hop = BuildHop(pipeline, sinkIndex, request, input);
+        using var activity = StartStageActivity(pipeline, sinkIndex, request, hop);
+        telemetry.Emit(new BoundaryEvent(BoundaryEventKind.RoutingHandoff, request.TraceId, request.RequestId, interfaceName, pipeline.Name, sink.Name));
+        await foreach (var answer in streams.StreamAsync(hop, cancellationToken).ConfigureAwait(false))
+        {
+            if (answer.Kind == EnvelopeKind.Error)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, PortwayError.FromPayload(answer.Payload.Span).Code);
+                yield return request.CreateAnswer(EnvelopeKind.Error, answer.Payload);
+                yield break;
+            }
+
+            yield return request.CreateAnswer(EnvelopeKind.StreamItem, answer.Payload);
+        }
+
+        yield return request.CreateAnswer(EnvelopeKind.StreamEnd, ReadOnlyMemory<byte>.Empty);
+    }
+
+    private async Task<StageOutcome> RunDagAsync(CompiledPipeline pipeline, Envelope request, string interfaceName, bool sinkInputOnly, CancellationToken cancellationToken)
+    {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var run = new DagRun(this, pipeline, request, interfaceName, cts);
+        var run = new DagRun(this, pipeline, request, interfaceName, cts, sinkInputOnly);
         var sink = await run.RunAsync().ConfigureAwait(false);
-        return Answer(request, run.FirstError is { } first ? new StageOutcome(default, first) : sink);
+        return run.FirstError is { } first ? new StageOutcome(default, first) : sink;
     }
 
     private static Envelope Answer(Envelope request, StageOutcome outcome) => outcome.Error is { } error
@@ -54,45 +124,8 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
             return new StageOutcome(default, new PortwayError(ErrorCode.Unavailable, $"no transport reaches process group '{stage.Group}'"));
         }
 
-        if (pipeline.With[index] is { } with)
-        {
-            input = MergeUnder(with, input);
-        }
-
-        var hop = new Envelope
-        {
-            Id = EnvelopeIds.NewId(),
-            Kind = EnvelopeKind.Request,
-            Route = pipeline.Routes[index],
-            TraceId = request.TraceId,
-            RequestId = request.RequestId,
-            ReplyTo = request.ReplyTo,
-            Tenant = request.Tenant,
-            Payload = input,
-            Headers =
-            {
-                [StageExecutor.PipelineHeader] = pipeline.Name,
-                [StageExecutor.StageHeader] = stage.Name,
-                [StageExecutor.NodeHeader] = stage.Node,
-            },
-        };
-
-        request.Headers.TryGetValue(TraceParentHeader, out var incoming);
-        ActivityContext.TryParse(incoming, null, isRemote: false, out var parent);
-        using var activity = PortwayTelemetry.Source.StartActivity("portway.stage " + hop.Route, ActivityKind.Internal, Activity.Current?.Context ?? parent);
-        if (activity is not null)
-        {
-            activity.SetTag("portway.stage", stage.Name);
-            activity.SetTag("portway.node", stage.Node);
-            activity.SetTag("portway.group", stage.Group);
-            activity.SetTag("portway.request_id", request.RequestId);
-            hop.Headers[TraceParentHeader] = "00-" + activity.TraceId.ToHexString() + "-" + activity.SpanId.ToHexString() + "-01";
-        }
-        else if (incoming is not null)
-        {
-            hop.Headers[TraceParentHeader] = incoming;
-        }
-
+        var hop = BuildHop(pipeline, index, request, input);
+        using var activity = StartStageActivity(pipeline, index, request, hop);
         telemetry.Emit(new BoundaryEvent(BoundaryEventKind.RoutingHandoff, request.TraceId, request.RequestId, interfaceName, pipeline.Name, stage.Name));
         try
         {
@@ -110,6 +143,57 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
         {
             return new StageOutcome(default, new PortwayError(ErrorCode.Unavailable, $"stage '{stage.Name}' was cancelled"));
         }
+    }
+
+    /// <summary>The stage request for stage <paramref name="index"/>: its route, correlation and node headers, and its input (with <c>with</c> merged under it).</summary>
+    private static Envelope BuildHop(CompiledPipeline pipeline, int index, Envelope request, ReadOnlyMemory<byte> input)
+    {
+        var stage = pipeline.Graph.Stages[index];
+        if (pipeline.With[index] is { } with)
+        {
+            input = MergeUnder(with, input);
+        }
+
+        return new Envelope
+        {
+            Id = EnvelopeIds.NewId(),
+            Kind = EnvelopeKind.Request,
+            Route = pipeline.Routes[index],
+            TraceId = request.TraceId,
+            RequestId = request.RequestId,
+            ReplyTo = request.ReplyTo,
+            Tenant = request.Tenant,
+            Payload = input,
+            Headers =
+            {
+                [StageExecutor.PipelineHeader] = pipeline.Name,
+                [StageExecutor.StageHeader] = stage.Name,
+                [StageExecutor.NodeHeader] = stage.Node,
+            },
+        };
+    }
+
+    /// <summary>Opens the stage's span (child of the request's) and carries its context on <paramref name="hop"/>'s <c>traceparent</c>.</summary>
+    private static Activity? StartStageActivity(CompiledPipeline pipeline, int index, Envelope request, Envelope hop)
+    {
+        var stage = pipeline.Graph.Stages[index];
+        request.Headers.TryGetValue(TraceParentHeader, out var incoming);
+        ActivityContext.TryParse(incoming, null, isRemote: false, out var parent);
+        var activity = PortwayTelemetry.Source.StartActivity("portway.stage " + hop.Route, ActivityKind.Internal, Activity.Current?.Context ?? parent);
+        if (activity is not null)
+        {
+            activity.SetTag("portway.stage", stage.Name);
+            activity.SetTag("portway.node", stage.Node);
+            activity.SetTag("portway.group", stage.Group);
+            activity.SetTag("portway.request_id", request.RequestId);
+            hop.Headers[TraceParentHeader] = "00-" + activity.TraceId.ToHexString() + "-" + activity.SpanId.ToHexString() + "-01";
+        }
+        else if (incoming is not null)
+        {
+            hop.Headers[TraceParentHeader] = incoming;
+        }
+
+        return activity;
     }
 
     /// <summary>Merges a stage's <c>with</c> object under its input (input keys win); a non-object input is left alone.</summary>
@@ -160,7 +244,8 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
     private readonly record struct StageOutcome(ReadOnlyMemory<byte> Payload, PortwayError? Error);
 
     /// <summary>One run of a multi-stage DAG.</summary>
-    private sealed class DagRun(PipelineRouter router, CompiledPipeline pipeline, Envelope request, string interfaceName, CancellationTokenSource cts)
+    /// <remarks>With <c>sinkInputOnly</c> the sink is not run: its outcome is its input (a stream sink runs apart).</remarks>
+    private sealed class DagRun(PipelineRouter router, CompiledPipeline pipeline, Envelope request, string interfaceName, CancellationTokenSource cts, bool sinkInputOnly)
     {
         private readonly Task<StageOutcome>[] _tasks = new Task<StageOutcome>[pipeline.Graph.Stages.Length];
         private PortwayError? _firstError;
@@ -207,6 +292,11 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
             if (cts.IsCancellationRequested)
             {
                 return new StageOutcome(default, FirstError ?? new PortwayError(ErrorCode.Unavailable, "the run was cancelled"));
+            }
+
+            if (sinkInputOnly && index == pipeline.Graph.Sink)
+            {
+                return new StageOutcome(input, null);
             }
 
             var outcome = await router.RunStageAsync(pipeline, index, request, input, interfaceName, cts.Token).ConfigureAwait(false);

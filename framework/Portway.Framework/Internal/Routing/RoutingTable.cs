@@ -3,17 +3,56 @@ using Portway.Configuration;
 
 namespace Portway.Internal.Routing;
 
-/// <summary>Every pipeline of the config, compiled once at startup.</summary>
-internal sealed class RoutingTable(PortwayConfig config)
+/// <summary>
+/// Every pipeline of the config, compiled once at startup. A pipeline whose sink stage is a stream node is a
+/// stream pipeline; a stream node anywhere else, or a stream sink outside the web group, stops startup.
+/// </summary>
+internal sealed class RoutingTable
 {
-    private readonly FrozenDictionary<string, CompiledPipeline> _pipelines = config.Pipelines
-        .ToFrozenDictionary(p => p.Key, p => new CompiledPipeline(PipelineGraph.Build(Named(p.Key, p.Value))), StringComparer.Ordinal);
+    private readonly FrozenDictionary<string, CompiledPipeline> _pipelines;
+
+    public RoutingTable(PortwayConfig config, NodeCatalog nodes)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(nodes);
+        var problems = new List<string>();
+        _pipelines = config.Pipelines.ToFrozenDictionary(
+            p => p.Key,
+            p => Compile(p.Key, p.Value, nodes, problems),
+            StringComparer.Ordinal);
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("invalid pipelines:" + Environment.NewLine + string.Join(Environment.NewLine, problems));
+        }
+    }
 
     public bool TryGet(string pipeline, out CompiledPipeline compiled) => _pipelines.TryGetValue(pipeline, out compiled!);
 
-    private static PipelineConfig Named(string name, PipelineConfig pipeline)
+    /// <summary>True when <paramref name="pipeline"/> exists and is a stream pipeline.</summary>
+    public bool IsStream(string pipeline) => _pipelines.TryGetValue(pipeline, out var compiled) && compiled.IsStream;
+
+    private static CompiledPipeline Compile(string name, PipelineConfig pipeline, NodeCatalog nodes, List<string> problems)
     {
         pipeline.Name = name;
-        return pipeline;
+        var graph = PipelineGraph.Build(pipeline);
+        for (var i = 0; i < graph.Stages.Length; i++)
+        {
+            var stage = graph.Stages[i];
+            if (!nodes.IsStream(stage.Node))
+            {
+                continue;
+            }
+
+            if (i != graph.Sink)
+            {
+                problems.Add($"pipeline '{name}': stage '{stage.Name}' uses the stream node '{stage.Node}', but only the sink stage may stream");
+            }
+            else if (!string.Equals(stage.Group, ProcessGroupConfig.WebGroup, StringComparison.Ordinal))
+            {
+                problems.Add($"pipeline '{name}': the stream stage '{stage.Name}' must run in the web group, not '{stage.Group}'");
+            }
+        }
+
+        return new CompiledPipeline(graph, nodes.IsStream(graph.Stages[graph.Sink].Node));
     }
 }

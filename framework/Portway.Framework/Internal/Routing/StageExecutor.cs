@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Portway.Nodes;
 
@@ -15,22 +16,12 @@ internal sealed class StageExecutor(NodeCatalog nodes, ILogger<StageExecutor> lo
         ArgumentNullException.ThrowIfNull(request);
         request.Headers.TryGetValue(NodeHeader, out var nodeName);
         request.Headers.TryGetValue(StageHeader, out var stage);
-        request.Headers.TryGetValue(PipelineHeader, out var pipeline);
         if (nodeName is null || !nodes.TryGet(nodeName, out var node))
         {
             return Error(request, new PortwayError(ErrorCode.Internal, $"node '{nodeName}' is not registered in this process"));
         }
 
-        var context = new NodeContext
-        {
-            Input = request.Payload,
-            Pipeline = pipeline ?? "",
-            Stage = stage ?? "",
-            TraceId = request.TraceId,
-            RequestId = request.RequestId,
-            Tenant = request.Tenant,
-            Headers = request.Headers,
-        };
+        var context = CreateContext(request);
 
         NodeResult result;
         try
@@ -57,6 +48,74 @@ internal sealed class StageExecutor(NodeCatalog nodes, ILogger<StageExecutor> lo
             ? request.CreateAnswer(EnvelopeKind.Reply, result.Payload)
             : Error(request, result.Error!);
     }
+
+    /// <summary>
+    /// Runs a stream stage request on the stream node it names: yields <see cref="EnvelopeKind.StreamItem"/>
+    /// answers, ending normally or with one <see cref="EnvelopeKind.Error"/> answer. Cancellation throws.
+    /// </summary>
+    public async IAsyncEnumerable<Envelope> StreamAsync(Envelope request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Headers.TryGetValue(NodeHeader, out var nodeName);
+        request.Headers.TryGetValue(StageHeader, out var stage);
+        if (nodeName is null || !nodes.TryGetStream(nodeName, out var node))
+        {
+            yield return Error(request, new PortwayError(ErrorCode.Internal, $"stream node '{nodeName}' is not registered in this process"));
+            yield break;
+        }
+
+        var items = node.StreamAsync(CreateContext(request), cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (items.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                NodeResult item;
+                try
+                {
+                    if (!await items.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+
+                    item = items.Current;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (PortwayException ex)
+                {
+                    item = NodeResult.Failure(ex.Error);
+                }
+#pragma warning disable CA1031 // A node's bug ends its stream with internal; it never takes the runtime down.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    RoutingLog.NodeFailed(logger, nodeName, stage ?? "", request.RequestId, ex);
+                    item = NodeResult.Failure(ErrorCode.Internal, $"stage '{stage}' failed unexpectedly");
+                }
+
+                if (!item.IsSuccess)
+                {
+                    yield return Error(request, item.Error!);
+                    yield break;
+                }
+
+                yield return request.CreateAnswer(EnvelopeKind.StreamItem, item.Payload);
+            }
+        }
+    }
+
+    private static NodeContext CreateContext(Envelope request) => new()
+    {
+        Input = request.Payload,
+        Pipeline = request.Headers.GetValueOrDefault(PipelineHeader) ?? "",
+        Stage = request.Headers.GetValueOrDefault(StageHeader) ?? "",
+        TraceId = request.TraceId,
+        RequestId = request.RequestId,
+        Tenant = request.Tenant,
+        Headers = request.Headers,
+    };
 
     private static Envelope Error(Envelope request, PortwayError error) =>
         request.CreateAnswer(EnvelopeKind.Error, error.ToPayload());
