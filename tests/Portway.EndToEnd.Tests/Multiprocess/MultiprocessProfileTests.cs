@@ -146,6 +146,7 @@ public sealed class MultiprocessProfileTests : IDisposable
 
         Assert.Contains("Worker cpu-1 exited with code 137", host.Output, StringComparison.Ordinal);
         Assert.Contains("Restarting worker cpu-1", host.Output, StringComparison.Ordinal);
+        Assert.Contains("5 hop(s) in flight answered unavailable", host.Output, StringComparison.Ordinal);
     }
 
     /// <summary>A slow request; its time is taken when the response headers arrive.</summary>
@@ -194,6 +195,7 @@ public sealed class MultiprocessProfileTests : IDisposable
         Assert.False(WorkerProcesses.IsRunning(worker));
         Assert.Contains("Worker cpu-1 stopping: the host closed stdin", host.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Restarting worker", host.Output, StringComparison.Ordinal);
+        Assert.Contains("Worker cpu-1 stopped (exit code 0)", host.Output, StringComparison.Ordinal);
     }
 
     /// <summary>The host closed the connection: a read of 0 bytes or a reset (it closed with our bytes unread).</summary>

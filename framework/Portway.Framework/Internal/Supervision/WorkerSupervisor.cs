@@ -251,7 +251,15 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
                 await StopChildAsync(process, workerId).ConfigureAwait(false);
             }
 
-            LogExited(_logger, workerId, process.ExitCode);
+            if (_stopping.IsCancellationRequested)
+            {
+                LogStopped(_logger, workerId, process.ExitCode);
+            }
+            else
+            {
+                LogExited(_logger, workerId, process.ExitCode);
+            }
+
             return $"exit code {process.ExitCode}";
         }
         finally
@@ -310,6 +318,9 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
 
     [LoggerMessage(EventId = EventIds.WorkerExited, Level = LogLevel.Warning, Message = "Worker {Worker} exited with code {ExitCode}")]
     private static partial void LogExited(ILogger logger, string worker, int exitCode);
+
+    [LoggerMessage(EventId = EventIds.WorkerStopped, Level = LogLevel.Information, Message = "Worker {Worker} stopped (exit code {ExitCode})")]
+    private static partial void LogStopped(ILogger logger, string worker, int exitCode);
 
     [LoggerMessage(EventId = EventIds.WorkerRestartScheduled, Level = LogLevel.Warning, Message = "Restarting worker {Worker} ({Why}) in {BackoffMs} ms")]
     private static partial void LogRestart(ILogger logger, string worker, string why, long backoffMs);
