@@ -40,7 +40,8 @@ START=$(date +%s)
 #   name       : table name
 #   client     : wrk (HTTP/1.1) | h2load (HTTP/2 prior knowledge, h2c) | ws (WebSocket round trips, LoadWs/:
 #                {"id","op":"echo","payload":BODY} answered by {"id","type":"reply",...}, one at a time per connection)
-#   instance   : which Portway host serves it: pw (bench.yaml) | pwtcp (bench-tcp.yaml, echo in a child)
+#   instance   : which Portway host serves it: pw (bench.yaml) | pwtcp (bench-tcp.yaml, echo in a child) |
+#                pwnoauth (bench.yaml with auth.mode: none: what signing every in-process hop costs)
 #   path       : the Portway path
 #   base_path  : the baseline path, or - when the reference is another Portway scenario
 #   body       : file under bodies/
@@ -50,6 +51,7 @@ SCENARIOS=(
   "sys.echo/h1        wrk    pw    /v1/echo               /v1/echo               echo.json     baseline     -"
   "dag3/h1            wrk    pw    /v1/dag3               /v1/dag3               echo.json     baseline     -"
   "feedback/h1        wrk    pw    /v1/resonance/feedback /v1/resonance/feedback feedback.json baseline     -"
+  "sys.echo/h1-noauth wrk    pwnoauth /v1/echo          /v1/echo               echo.json     baseline     -"
   "sys.echo/h2        h2load pw    /v1/echo               /v1/echo               echo.json     baseline     issue-3(host-h2c)"
   "sys.echo/ws        ws     pw    /v1/ws                 /ws                    echo.json     baseline     issue-3(websocket)"
   "sys.echo/tcp_local wrk    pwtcp /v1/echo               -                      echo.json     sys.echo/h1  issue-4(tcp_local)"
@@ -130,16 +132,18 @@ selected() { [[ -z "$ONLY" ]] || [[ ",$ONLY," == *",$1,"* ]]; }
 BP=$(free_port); BH2=$(free_port)
 URL[base]="http://127.0.0.1:$BP"; H2URL[base]="http://127.0.0.1:$BH2"
 start base "$WORK/base.log" dotnet "$BASE_DLL" --port "$BP" --h2c-port "$BH2"
-PP=$(free_port)
-URL[pw]="http://127.0.0.1:$PP"; H2URL[pw]="${BENCH_PORTWAY_H2C_URL:-${URL[pw]}}"
-start pw "$WORK/pw.log" dotnet "$HOST_DLL" serve --config "$BENCH/bench.yaml" --urls "${URL[pw]}"
-INSTANCES=(base pw)
-if uses_instance pwtcp; then
-  TP=$(free_port)
-  URL[pwtcp]="http://127.0.0.1:$TP"; H2URL[pwtcp]="${URL[pwtcp]}"
-  start pwtcp "$WORK/pwtcp.log" dotnet "$HOST_DLL" serve --config "$BENCH/bench-tcp.yaml" --urls "${URL[pwtcp]}"
-  INSTANCES+=(pwtcp)
-fi
+# Portway hosts: pw always; the others when a selected scenario uses them.
+sed 's/mode: hmac/mode: none/' "$BENCH/bench.yaml" >"$WORK/bench-noauth.yaml"
+declare -A CONFIG=([pw]="$BENCH/bench.yaml" [pwtcp]="$BENCH/bench-tcp.yaml" [pwnoauth]="$WORK/bench-noauth.yaml")
+INSTANCES=(base)
+for i in pw pwtcp pwnoauth; do
+  [[ $i == pw ]] || uses_instance "$i" || continue
+  port=$(free_port)
+  URL[$i]="http://127.0.0.1:$port"; H2URL[$i]="${URL[$i]}"
+  start "$i" "$WORK/$i.log" dotnet "$HOST_DLL" serve --config "${CONFIG[$i]}" --urls "${URL[$i]}"
+  INSTANCES+=("$i")
+done
+H2URL[pw]="${BENCH_PORTWAY_H2C_URL:-${URL[pw]}}"
 declare -A UP
 for i in "${INSTANCES[@]}"; do
   if wait_health "$i" "${URL[$i]}"; then UP[$i]=1; else UP[$i]=0; log "$i did not come up (log: $(tail -c 300 "$WORK/$i.log" | tr '\n' ' '))"; fi
