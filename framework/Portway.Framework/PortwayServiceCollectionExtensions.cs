@@ -10,6 +10,8 @@ using Portway.Internal.Lifecycle;
 using Portway.Internal.Observability;
 using Portway.Internal.Routing;
 using Portway.Internal.Security;
+using Portway.Internal.Supervision;
+using Portway.Internal.Transport.TcpLocal;
 using Portway.Nodes;
 using Portway.Observability;
 
@@ -42,7 +44,16 @@ public static class PortwayServiceCollectionExtensions
                 : null;
             return new MemoryStageTransport(sp.GetRequiredService<StageExecutor>(), signer, sp.GetRequiredService<ILogger<MemoryStageTransport>>());
         });
-        services.TryAddSingleton<StageTransports>();
+        services.TryAddSingleton(sp =>
+        {
+            var transports = new StageTransports(sp.GetRequiredService<MemoryStageTransport>());
+            if (sp.GetService<WorkerPool>() is { } pool)
+            {
+                foreach (var group in ChildProcessGroups(config)) transports.Register(group.Name, new TcpStageTransport(group.Name, pool));
+            }
+
+            return transports;
+        });
         services.TryAddSingleton<RoutingTable>();
         services.TryAddSingleton<PipelineRouter>();
         services.TryAddSingleton<ReplyRouter>();
@@ -50,11 +61,28 @@ public static class PortwayServiceCollectionExtensions
         services.TryAddSingleton<StreamDispatcher>();
         services.TryAddSingleton<PortwayTelemetry>();
         services.TryAddSingleton<RuntimeStats>();
+        if (config.Runtime.Platform.ExecutionIpc.Transport == "tcp_local" && ChildProcessGroups(config).Any())
+        {
+            // Registered before the drain coordinator: hosted services stop in reverse order, so the host
+            // drains first, then the supervisor stops the children, then the listener closes.
+            services.TryAddSingleton<WorkerPool>();
+            services.TryAddSingleton(new RestartPolicy());
+            services.TryAddSingleton(_ => WorkerExecutable.ThisProcess());
+            services.TryAddSingleton<TcpLocalListener>();
+            services.TryAddSingleton<WorkerSupervisor>();
+            services.AddHostedService(sp => sp.GetRequiredService<TcpLocalListener>());
+            services.AddHostedService(sp => sp.GetRequiredService<WorkerSupervisor>());
+        }
+
         services.TryAddSingleton<DrainCoordinator>();
         services.AddHostedService(sp => sp.GetRequiredService<DrainCoordinator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IBoundaryEventSink, RuntimeStats>(sp => sp.GetRequiredService<RuntimeStats>()));
         return new PortwayBuilder(services);
     }
+
+    /// <summary>The non-web process groups that run stages: each is served by supervised child processes.</summary>
+    internal static IEnumerable<ProcessGroupConfig> ChildProcessGroups(PortwayConfig config) =>
+        config.Runtime.Platform.ProcessGroups.Where(g => g.Name != ProcessGroupConfig.WebGroup && g.Stages.Count > 0);
 
     /// <summary>Registers every <see cref="PortwayNodeAttribute"/> node of <paramref name="assembly"/>.</summary>
     public static IPortwayBuilder AddNodesFrom(this IPortwayBuilder builder, Assembly assembly)

@@ -15,4 +15,7 @@ internal static class KnownNodes
 
     /// <summary>The names of <see cref="All"/>, for <see cref="Configuration.PortwayConfigLoader"/>.</summary>
     public static IReadOnlyCollection<string> Names { get; } = All.Select(r => r.Name).ToArray();
+
+    /// <summary>The names of the stream nodes of <see cref="All"/>.</summary>
+    public static IReadOnlyCollection<string> StreamNames { get; } = All.Where(r => typeof(IStreamNode).IsAssignableFrom(r.NodeType)).Select(r => r.Name).ToArray();
 }

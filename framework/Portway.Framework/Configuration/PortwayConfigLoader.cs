@@ -12,11 +12,20 @@ public static class PortwayConfigLoader
     /// <param name="yamlText">The YAML text.</param>
     /// <param name="sourceName">The name problems are reported under (a path or <c>embedded:runtime.yaml</c>).</param>
     /// <param name="knownNodes">The node names stages may use (built-in and discovered).</param>
-    public static ConfigLoadResult Load(string yamlText, string sourceName, IReadOnlyCollection<string> knownNodes)
+    public static ConfigLoadResult Load(string yamlText, string sourceName, IReadOnlyCollection<string> knownNodes) =>
+        Load(yamlText, sourceName, knownNodes, []);
+
+    /// <summary>Loads config from <paramref name="yamlText"/>, also checking where stream nodes stand.</summary>
+    /// <param name="yamlText">The YAML text.</param>
+    /// <param name="sourceName">The name problems are reported under (a path or <c>embedded:runtime.yaml</c>).</param>
+    /// <param name="knownNodes">The node names stages may use (built-in and discovered).</param>
+    /// <param name="streamNodes">Which of <paramref name="knownNodes"/> are stream nodes: only a pipeline's sink may be one, in the web group.</param>
+    public static ConfigLoadResult Load(string yamlText, string sourceName, IReadOnlyCollection<string> knownNodes, IReadOnlyCollection<string> streamNodes)
     {
         ArgumentNullException.ThrowIfNull(yamlText);
         ArgumentNullException.ThrowIfNull(sourceName);
         ArgumentNullException.ThrowIfNull(knownNodes);
+        ArgumentNullException.ThrowIfNull(streamNodes);
 
         var diagnostics = new ConfigDiagnostics(sourceName);
         var root = YamlDocumentReader.Read(yamlText, diagnostics);
@@ -28,7 +37,8 @@ public static class PortwayConfigLoader
         var sourceMap = new SourceMap();
         var config = new ConfigBinder(diagnostics, sourceMap).Bind(root);
         config.Source = sourceName;
-        new ConfigValidator(diagnostics, sourceMap, knownNodes).Validate(config);
+        config.Text = yamlText;
+        new ConfigValidator(diagnostics, sourceMap, knownNodes, streamNodes).Validate(config);
         if (diagnostics.HasProblems)
         {
             return new ConfigLoadResult(null, diagnostics.Sorted());
@@ -40,9 +50,14 @@ public static class PortwayConfigLoader
 
     /// <summary>Loads config from the file at <paramref name="path"/>; problems are reported under the path as given.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    public static ConfigLoadResult LoadFile(string path, IReadOnlyCollection<string> knownNodes)
+    public static ConfigLoadResult LoadFile(string path, IReadOnlyCollection<string> knownNodes) =>
+        LoadFile(path, knownNodes, []);
+
+    /// <summary>Loads config from the file at <paramref name="path"/>, also checking where stream nodes stand.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static ConfigLoadResult LoadFile(string path, IReadOnlyCollection<string> knownNodes, IReadOnlyCollection<string> streamNodes)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Load(File.ReadAllText(path), path, knownNodes);
+        return Load(File.ReadAllText(path), path, knownNodes, streamNodes);
     }
 }

@@ -76,7 +76,7 @@ internal static class CheckCommand
             return 2;
         }
 
-        var result = PortwayConfigLoader.Load(text, file, KnownNodes.Names);
+        var result = PortwayConfigLoader.Load(text, file, KnownNodes.Names, KnownNodes.StreamNames);
         if (result.Config is { } config)
         {
             stdout.Write(json ? ContractSummary.RenderJson(config) : ContractSummary.Render(config));

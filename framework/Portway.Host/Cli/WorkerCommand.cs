@@ -1,11 +1,82 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Portway.Configuration;
+using Portway.Internal.Supervision;
+using Portway.Pipelines;
+
 namespace Portway.Host.Cli;
 
-/// <summary><c>portway worker --group NAME</c>: placeholder until the tcp_local transport lands (issue 4).</summary>
+/// <summary>
+/// <c>portway worker --group NAME</c>: a supervised child of <c>serve</c>. Its bootstrap (config, HMAC secret,
+/// where the host listens) comes as one JSON line on stdin, never on the command line or in the environment.
+/// It exits when stdin closes (the host stops it, or the host died) or when its link to the host breaks.
+/// SIGINT and SIGTERM are ignored: a Ctrl+C reaches the whole process group, and the host drains before it
+/// stops its workers.
+/// </summary>
 internal static class WorkerCommand
 {
-    public static Task<int> RunAsync(IReadOnlyList<string> args)
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
-        Console.Error.WriteLine("portway worker: the tcp_local transport is not built yet");
-        return Task.FromResult(2);
+        if (args is not ["--group", { Length: > 0 } group])
+        {
+            Console.Error.WriteLine("portway worker: expected --group NAME (started by `portway serve`, bootstrap on stdin)");
+            return Usage.Print(Console.Error);
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => c.Cancel = true);
+
+        var stdin = new StreamReader(Console.OpenStandardInput());
+        var bootstrap = await Task.Factory.StartNew(() => WorkerRuntime.ReadBootstrapAsync(stdin, CancellationToken.None).GetAwaiter().GetResult(),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+        if (bootstrap is null || bootstrap.Group != group)
+        {
+            Console.Error.WriteLine("portway worker: no valid bootstrap on stdin for group " + group);
+            return WorkerRuntime.ExitBadBootstrap;
+        }
+
+        var loaded = PortwayConfigLoader.Load(bootstrap.ConfigText, bootstrap.ConfigSource, KnownNodes.Names);
+        if (loaded.Config is not { } config)
+        {
+            foreach (var problem in loaded.Problems) Console.Error.WriteLine(problem);
+            return WorkerRuntime.ExitBadBootstrap;
+        }
+
+        config.Runtime.Platform.DataDir = bootstrap.DataDir;
+
+        // Stdin's end (the host closed it, or died) is the signal to stop; a worker that does not stop in time is ended.
+        using var stopping = new CancellationTokenSource();
+        _ = Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                while (stdin.ReadLine() is not null)
+                {
+                }
+            }
+            catch (IOException)
+            {
+            }
+
+            stopping.Cancel();
+            Thread.Sleep(TimeSpan.FromSeconds(5));
+            Environment.Exit(WorkerRuntime.ExitStopped);
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        services.AddPortwayWorker(config, bootstrap).AddNodesFrom(PipelineNodes.Assembly);
+        PortwayApp.AddOpenTelemetry(services);
+        await using var provider = services.BuildServiceProvider();
+
+        // No generic host here to start the exporters: resolving the providers starts them (worker spans join the caller's trace).
+        _ = provider.GetService<OpenTelemetry.Trace.TracerProvider>();
+        _ = provider.GetService<OpenTelemetry.Metrics.MeterProvider>();
+        return await WorkerRuntime.RunAsync(provider, bootstrap, stopping.Token).ConfigureAwait(false);
     }
 }

@@ -13,12 +13,14 @@ internal sealed partial class ConfigValidator
     private readonly ConfigDiagnostics _diagnostics;
     private readonly SourceMap _map;
     private readonly IReadOnlyCollection<string> _knownNodes;
+    private readonly HashSet<string> _streamNodes;
 
-    public ConfigValidator(ConfigDiagnostics diagnostics, SourceMap map, IReadOnlyCollection<string> knownNodes)
+    public ConfigValidator(ConfigDiagnostics diagnostics, SourceMap map, IReadOnlyCollection<string> knownNodes, IReadOnlyCollection<string>? streamNodes = null)
     {
         _diagnostics = diagnostics;
         _map = map;
         _knownNodes = knownNodes;
+        _streamNodes = new HashSet<string>(streamNodes ?? [], StringComparer.Ordinal);
     }
 
     public void Validate(PortwayConfig config)
@@ -26,7 +28,35 @@ internal sealed partial class ConfigValidator
         var groups = ValidateProcessGroups(config);
         foreach (var pipeline in config.Pipelines.Values) ValidatePipeline(pipeline, groups);
         ValidateGroupAssignments(config);
+        ValidateStreamStages(config);
+        ValidateExecution(config);
         ValidateWeb(config);
+    }
+
+    /// <summary>A stream node may only be a pipeline's sink, and it runs in the web group.</summary>
+    private void ValidateStreamStages(PortwayConfig config)
+    {
+        if (_streamNodes.Count == 0) return;
+        var listedBy = StageGroupAssignment.ListedBy(config);
+        foreach (var pipeline in config.Pipelines.Values)
+        {
+            foreach (var stage in pipeline.Stages.Where(s => _streamNodes.Contains(s.Node)))
+            {
+                var where = $"stage '{stage.Name}' of pipeline '{pipeline.Name}'";
+                if (pipeline.Sink.Length > 0 && !string.Equals(pipeline.Sink, stage.Name, StringComparison.Ordinal))
+                {
+                    _diagnostics.Report(_map.At(stage, "node"),
+                        $"{where} uses the stream node '{stage.Node}', but only a pipeline's sink stage may stream (the sink is '{pipeline.Sink}')");
+                }
+
+                var group = listedBy.TryGetValue(stage, out var groups) ? groups[0].Name : _map.Has(stage, "group") ? stage.Group : ProcessGroupConfig.WebGroup;
+                if (!string.Equals(group, ProcessGroupConfig.WebGroup, StringComparison.Ordinal))
+                {
+                    _diagnostics.Report(_map.At(stage, _map.Has(stage, "group") ? "group" : "node"),
+                        $"{where} uses the stream node '{stage.Node}', which runs in the web group only, not in '{group}'");
+                }
+            }
+        }
     }
 
     private HashSet<string> ValidateProcessGroups(PortwayConfig config)

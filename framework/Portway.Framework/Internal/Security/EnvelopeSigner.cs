@@ -55,6 +55,16 @@ internal sealed class EnvelopeSigner
         }
     }
 
+    /// <summary>Sets <c>ts</c> and a fresh nonce, for a sender that signs the canonical bytes it writes (a frame).</summary>
+    public void Stamp(Envelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        envelope.Ts = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var nonce = new byte[EnvelopeCodec.NonceLength];
+        EnvelopeIds.FillNonce(nonce);
+        envelope.Nonce = nonce;
+    }
+
     /// <summary>
     /// Sets <c>ts</c> and a fresh nonce on <paramref name="envelope"/>, writes its canonical bytes into
     /// <paramref name="canonical"/> (at least <see cref="EnvelopeCodec.GetLength"/> long) and signs them: what a

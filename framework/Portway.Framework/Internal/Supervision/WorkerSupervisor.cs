@@ -1,0 +1,342 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Portway.Configuration;
+using Portway.Internal.Security;
+using Portway.Internal.Transport.TcpLocal;
+
+namespace Portway.Internal.Supervision;
+
+/// <summary>
+/// Starts <c>replicas</c> child processes for every non-web process group that runs stages and hands each its
+/// bootstrap (config, secret, where to connect) over stdin. A child that exits, or whose link breaks (it
+/// crashed, hung, or stopped sending heartbeats; it is killed then), is restarted with exponential backoff
+/// within a restart budget per window. On shutdown (after the host drained) it closes their stdin, so they
+/// exit, and kills any that linger. A child also exits on its own when its stdin breaks, so a host killed
+/// with SIGKILL leaves no orphan.
+/// </summary>
+internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
+{
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+
+
+    private readonly PortwayConfig _config;
+    private readonly IpcSecret _secret;
+    private readonly TcpLocalListener _listener;
+    private readonly WorkerExecutable _executable;
+    private readonly RestartPolicy _policy;
+    private readonly TimeProvider _time;
+    private readonly ILogger<WorkerSupervisor> _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _slots = [];
+    private readonly Dictionary<string, Process> _running = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, TaskCompletionSource> _ready = [];
+
+    public WorkerSupervisor(PortwayConfig config, IpcSecret secret, TcpLocalListener listener, WorkerExecutable executable,
+        RestartPolicy policy, TimeProvider time, ILogger<WorkerSupervisor> logger)
+    {
+        _config = config;
+        _secret = secret;
+        _listener = listener;
+        _executable = executable;
+        _policy = policy;
+        _time = time;
+        _logger = logger;
+        _listener.WorkerLost += OnWorkerLost;
+        _listener.WorkerReady += OnWorkerReady;
+    }
+
+    /// <summary>A child that has not said hello this long after it started is killed (and restarted). Defaults to 60 s.</summary>
+    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Pids of the children alive now, by worker id.</summary>
+    public IReadOnlyDictionary<string, int> Pids
+    {
+        get
+        {
+            lock (_running) return _running.Where(p => !p.Value.HasExited).ToDictionary(p => p.Key, p => p.Value.Id);
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var group in _config.Runtime.Platform.ProcessGroups.Where(g => g.Name != ProcessGroupConfig.WebGroup && g.Stages.Count > 0))
+        {
+            for (var i = 1; i <= group.Replicas; i++)
+            {
+                var workerId = $"{group.Name}-{i}";
+                var name = group.Name;
+                _slots.Add(Task.Run(() => SuperviseAsync(name, workerId), CancellationToken.None));
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_slots).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            KillAll();
+        }
+    }
+
+    public void Dispose()
+    {
+        _listener.WorkerLost -= OnWorkerLost;
+        _listener.WorkerReady -= OnWorkerReady;
+        KillAll();
+        _stopping.Dispose();
+    }
+
+    private void KillAll()
+    {
+        lock (_running)
+        {
+            foreach (var process in _running.Values) TryKill(process);
+        }
+    }
+
+    private void OnWorkerReady(string workerId, int pid)
+    {
+        TaskCompletionSource? ready;
+        lock (_running) _ready.TryGetValue(pid, out ready);
+        ready?.TrySetResult();
+    }
+
+    private void OnWorkerLost(string workerId, int pid, string why)
+    {
+        Process? process;
+        lock (_running) _running.TryGetValue(workerId, out process);
+
+        // A child whose link broke but that still runs is hung or confused: end it, the slot restarts it.
+        // Only that very process: by now its slot may run a newer one under the same worker id.
+        if (process is not null && SafePid(process) == pid && !_stopping.IsCancellationRequested)
+        {
+            TryKill(process);
+        }
+    }
+
+    private static int SafePid(Process process)
+    {
+        try
+        {
+            return process.Id;
+        }
+        catch (InvalidOperationException)
+        {
+            return -1;
+        }
+    }
+
+    private async Task SuperviseAsync(string group, string workerId)
+    {
+        var restarts = new Queue<long>();
+        while (!_stopping.IsCancellationRequested)
+        {
+            string why;
+            try
+            {
+                why = await RunOnceAsync(group, workerId).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // A failed start is logged and retried under the budget like an exit.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogStartFailed(_logger, workerId, ex.Message);
+                why = "it could not start";
+            }
+
+            if (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var now = _time.GetTimestamp();
+            while (restarts.Count > 0 && _time.GetElapsedTime(restarts.Peek(), now) > _policy.Window) restarts.Dequeue();
+            if (restarts.Count >= _policy.MaxRestartsPerWindow)
+            {
+                LogGaveUp(_logger, workerId, group, restarts.Count, _policy.Window.TotalSeconds);
+                return;
+            }
+
+            restarts.Enqueue(now);
+            var backoff = _policy.Backoff(restarts.Count);
+            LogRestart(_logger, workerId, why, (long)backoff.TotalMilliseconds);
+            try
+            {
+                await Task.Delay(backoff, _time, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Runs one child to its end; returns why it ended.</summary>
+    private async Task<string> RunOnceAsync(string group, string workerId)
+    {
+        var endPoint = _listener.EndPoint ?? throw new InvalidOperationException("the tcp_local listener is not bound");
+        var start = new ProcessStartInfo(_executable.FileName)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in _executable.PrefixArguments) start.ArgumentList.Add(argument);
+        start.ArgumentList.Add("worker");
+        start.ArgumentList.Add("--group");
+        start.ArgumentList.Add(group);
+
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) LogWorkerOutput(_logger, workerId, e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) LogWorkerOutput(_logger, workerId, e.Data); };
+        lock (_running)
+        {
+            if (_stopping.IsCancellationRequested)
+            {
+                return "the host is stopping";
+            }
+
+            process.Start();
+            _running[workerId] = process;
+            _ready[process.Id] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        var pid = process.Id;
+
+        try
+        {
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            LogStarted(_logger, workerId, group, process.Id);
+
+            var bootstrap = new WorkerBootstrap(group, workerId, endPoint.Address.ToString(), endPoint.Port,
+                Convert.ToBase64String(_secret.Key), _config.Text, _config.Source, _config.Runtime.Platform.DataDir);
+            try
+            {
+                // One line on stdin, then stdin stays open: its end is the signal to stop.
+                await process.StandardInput.WriteLineAsync(JsonSerializer.Serialize(bootstrap)).ConfigureAwait(false);
+                await process.StandardInput.FlushAsync().ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // The child died before reading its bootstrap: handled as an exit below.
+            }
+
+            Task ready;
+            lock (_running) ready = _ready[pid].Task;
+            try
+            {
+                var exited = process.WaitForExitAsync(_stopping.Token);
+                var first = await Task.WhenAny(exited, ready, Task.Delay(ReadyTimeout, _time, _stopping.Token)).ConfigureAwait(false);
+                if (first != exited && first != ready && !_stopping.IsCancellationRequested)
+                {
+                    LogNotReady(_logger, workerId, pid, (long)ReadyTimeout.TotalMilliseconds);
+                    TryKill(process);
+                }
+
+                await exited.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await StopChildAsync(process, workerId).ConfigureAwait(false);
+            }
+
+            if (_stopping.IsCancellationRequested)
+            {
+                LogStopped(_logger, workerId, process.ExitCode);
+            }
+            else
+            {
+                LogExited(_logger, workerId, process.ExitCode);
+            }
+
+            return $"exit code {process.ExitCode}";
+        }
+        finally
+        {
+            lock (_running)
+            {
+                _running.Remove(workerId);
+                _ready.Remove(pid);
+            }
+
+            TryKill(process);
+        }
+    }
+
+    private async Task StopChildAsync(Process process, string workerId)
+    {
+        // Shutdown, after the host drained: closing stdin tells the worker to exit; kill it if it lingers.
+        LogStopping(_logger, workerId);
+        try
+        {
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+        }
+
+        using var grace = new CancellationTokenSource(StopGrace, _time);
+        try
+        {
+            await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            TryKill(process);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static void TryKill(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone.
+        }
+    }
+
+    [LoggerMessage(EventId = EventIds.WorkerStarted, Level = LogLevel.Information, Message = "Started worker {Worker} of group {Group}, pid {Pid}")]
+    private static partial void LogStarted(ILogger logger, string worker, string group, int pid);
+
+    [LoggerMessage(EventId = EventIds.WorkerExited, Level = LogLevel.Warning, Message = "Worker {Worker} exited with code {ExitCode}")]
+    private static partial void LogExited(ILogger logger, string worker, int exitCode);
+
+    [LoggerMessage(EventId = EventIds.WorkerStopped, Level = LogLevel.Information, Message = "Worker {Worker} stopped (exit code {ExitCode})")]
+    private static partial void LogStopped(ILogger logger, string worker, int exitCode);
+
+    [LoggerMessage(EventId = EventIds.WorkerRestartScheduled, Level = LogLevel.Warning, Message = "Restarting worker {Worker} ({Why}) in {BackoffMs} ms")]
+    private static partial void LogRestart(ILogger logger, string worker, string why, long backoffMs);
+
+    [LoggerMessage(EventId = EventIds.WorkerGaveUp, Level = LogLevel.Error, Message = "Worker {Worker} of group {Group} restarted {Count} times within {WindowSeconds} s: giving up; its stages answer unavailable")]
+    private static partial void LogGaveUp(ILogger logger, string worker, string group, int count, double windowSeconds);
+
+    [LoggerMessage(EventId = EventIds.WorkerStartFailed, Level = LogLevel.Error, Message = "Worker {Worker} could not start: {Reason}")]
+    private static partial void LogStartFailed(ILogger logger, string worker, string reason);
+
+    [LoggerMessage(EventId = EventIds.WorkerNotReady, Level = LogLevel.Error, Message = "Worker {Worker} (pid {Pid}) did not connect within {Ms} ms: killing it")]
+    private static partial void LogNotReady(ILogger logger, string worker, int pid, long ms);
+
+    [LoggerMessage(EventId = EventIds.WorkerOutput, Level = LogLevel.Information, Message = "[{Worker}] {Line}")]
+    private static partial void LogWorkerOutput(ILogger logger, string worker, string line);
+
+    [LoggerMessage(EventId = EventIds.WorkerStopping, Level = LogLevel.Information, Message = "Stopping worker {Worker}: closing its stdin")]
+    private static partial void LogStopping(ILogger logger, string worker);
+}

@@ -1,0 +1,279 @@
+using System.Buffers.Binary;
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using Portway.Internal.Transport.TcpLocal;
+using Portway.Testing;
+
+namespace Portway.Framework.Tests.Transport.TcpLocal;
+
+/// <summary>
+/// The host's tcp_local listener over real sockets: a real worker client serves hops, while raw sockets
+/// attack the listener. Every attack is refused, counted and logged, and the worker's traffic goes on.
+/// </summary>
+public sealed class TcpLocalListenerTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    private static Envelope Control(string route = TcpLocalProtocol.Heartbeat) => new() { Id = EnvelopeIds.NewId(), Kind = EnvelopeKind.Control, Route = route };
+
+    private static byte[] Signed(Envelope envelope, TimeSpan clockOffset = default, byte[]? key = null) =>
+        Frames.Encode(envelope, Frames.Signer(new FakeTimeProvider(DateTimeOffset.UtcNow + clockOffset), key));
+
+    [Fact]
+    public async Task SendAsync_ThroughWorker_RepliesWithTheNodeOutput()
+    {
+        await using var harness = await TcpLocalHarness.StartAsync();
+
+        Assert.Equal("{\"x\":1}", await harness.EchoAsync());
+    }
+
+    [Fact]
+    public async Task SendAsync_ManyHopsInFlightOnOneLink_EachGetsItsOwnReply()
+    {
+        await using var harness = await TcpLocalHarness.StartAsync();
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => harness.EchoAsync($"{{\"i\":{i}}}")));
+
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => $"{{\"i\":{i}}}"), replies);
+    }
+
+    [Fact]
+    public async Task SendAsync_TraceContext_CrossesTheHop()
+    {
+        await using var harness = await TcpLocalHarness.StartAsync();
+        using var deadline = new CancellationTokenSource(Deadline);
+
+        var answer = await harness.Transport.SendAsync(TcpLocalHarness.Hop("headers", "test.headers"), deadline.Token);
+
+        var headers = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(answer.Payload.Span)!;
+        Assert.Equal("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", headers["traceparent"]);
+    }
+
+    [Fact]
+    public async Task SendAsync_PayloadOverLimit_AnswersPayloadTooLargeAndTheLinkStaysUp()
+    {
+        await using var harness = await TcpLocalHarness.StartAsync();
+        using var deadline = new CancellationTokenSource(Deadline);
+
+        var answer = await harness.Transport.SendAsync(TcpLocalHarness.Hop("core", "sys.echo", "\"" + new string('a', 5000) + "\""), deadline.Token);
+
+        Assert.Equal(EnvelopeKind.Error, answer.Kind);
+        Assert.Equal(ErrorCode.PayloadTooLarge, PortwayError.FromPayload(answer.Payload.Span).Code);
+        Assert.Equal("{\"x\":1}", await harness.EchoAsync());
+    }
+
+    [Fact]
+    public async Task SendAsync_CallerCancels_WorkerStopsTheNode()
+    {
+        await using var harness = await TcpLocalHarness.StartAsync();
+        using var cancel = new CancellationTokenSource();
+
+        var hop = harness.Transport.SendAsync(TcpLocalHarness.Hop("hang", "test.hang"), cancel.Token).AsTask();
+        await Eventually.TrueAsync(() => Volatile.Read(ref harness.Probe.Started) == 1, Deadline, "the node runs in the worker");
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => hop);
+        await harness.Probe.Cancelled.Task.WaitAsync(Deadline);
+    }
+
+    [Fact]
+    public async Task WorkerGone_HopsInFlight_AnswerUnavailableAtOnce()
+    {
+        await using var harness = await TcpLocalHarness.StartAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var hops = Enumerable.Range(0, 5).Select(_ => harness.Transport.SendAsync(TcpLocalHarness.Hop("hang", "test.hang"), deadline.Token).AsTask()).ToArray();
+        await Eventually.TrueAsync(() => harness.Pool.All.Single().InFlight == 5, Deadline, "5 hops in flight");
+
+        await harness.StopWorkerAsync();
+        var answers = await Task.WhenAll(hops).WaitAsync(Deadline);
+
+        Assert.All(answers, a => Assert.Equal(ErrorCode.Unavailable, PortwayError.FromPayload(a.Payload.Span).Code));
+        await Eventually.TrueAsync(() => harness.Pool.ReadyCount("cpu") == 0, Deadline, "the worker left the pool");
+        var none = await harness.Transport.SendAsync(TcpLocalHarness.Hop("core", "sys.echo"), deadline.Token);
+        Assert.Equal(ErrorCode.Unavailable, PortwayError.FromPayload(none.Payload.Span).Code);
+    }
+
+    public static TheoryData<string> Attacks() => ["bad signature", "replayed nonce", "ts too old", "ts too far ahead", "unknown kind", "oversize length prefix", "truncated frame", "random bytes"];
+
+    [Theory]
+    [MemberData(nameof(Attacks))]
+    public async Task Attack_OnAnotherConnection_IsRefusedLoggedAndTheWorkerGoesOn(string attack)
+    {
+        await using var harness = await TcpLocalHarness.StartAsync();
+        await using var attacker = await RawPeer.ConnectAsync(harness.EndPoint);
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+
+        var expected = await RunAttackAsync(attack, attacker, harness);
+
+        await Eventually.TrueAsync(() => harness.Listener.RejectedFrames >= 1, Deadline, "the frame was counted as rejected");
+        await Eventually.TrueAsync(() => harness.Logs.Messages.Any(m => m.Contains("rejected: ", StringComparison.Ordinal) && m.Contains(expected, StringComparison.Ordinal)),
+            Deadline, $"a rejection naming '{expected}' was logged");
+        Assert.Equal("{\"x\":1}", await harness.EchoAsync());
+        Assert.Equal(1, harness.Pool.ReadyCount("cpu"));
+        Assert.True(GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore < 256L * 1024 * 1024, "no allocation of a claimed size");
+        Assert.DoesNotContain(harness.Logs.Messages, m => m.Contains(Convert.ToBase64String(Frames.Key), StringComparison.Ordinal));
+    }
+
+    private static async Task<string> RunAttackAsync(string attack, RawPeer attacker, TcpLocalHarness harness)
+    {
+        switch (attack)
+        {
+            case "bad signature":
+                await attacker.SendAsync(Signed(Control(), key: "not the key, but 32 bytes long.."u8.ToArray()));
+                return "bad envelope signature";
+            case "replayed nonce":
+            {
+                // The frame is good once (on its own connection, which it does not make a worker), never twice.
+                var frame = Signed(Control());
+                await using (var first = await RawPeer.ConnectAsync(harness.EndPoint))
+                {
+                    await first.SendAsync(frame);
+                    Assert.True(await first.ClosedByHostAsync(Deadline));
+                }
+
+                await attacker.SendAsync(frame);
+                return "already used";
+            }
+
+            case "ts too old":
+                await attacker.SendAsync(Signed(Control(), TimeSpan.FromSeconds(-120)));
+                return "old";
+            case "ts too far ahead":
+                await attacker.SendAsync(Signed(Control(), TimeSpan.FromSeconds(120)));
+                return "in the future";
+            case "unknown kind":
+            {
+                var envelope = Control();
+                Frames.Signer(new FakeTimeProvider(DateTimeOffset.UtcNow)).Stamp(envelope);
+                var canonical = Frames.Canonical(envelope);
+                canonical[1] = 0x7f;
+                await attacker.SendAsync(Frames.FromCanonical(canonical));
+                return "unknown envelope kind 127";
+            }
+
+            case "oversize length prefix":
+            {
+                var prefix = new byte[8];
+                BinaryPrimitives.WriteUInt32BigEndian(prefix, 0x7fff_fff0);
+                await attacker.SendAsync(prefix);
+                Assert.True(await attacker.ClosedByHostAsync(Deadline));
+                return "over the";
+            }
+
+            case "truncated frame":
+            {
+                var frame = Signed(Control());
+                await attacker.SendAsync(frame[..(frame.Length / 2)]);
+                attacker.CloseSend();
+                return "inside a frame";
+            }
+
+            case "random bytes":
+            {
+                var bytes = new byte[4096];
+                new Random(42).NextBytes(bytes);
+                bytes[0] = 0; // a plausible length prefix, so the bytes are read as frames, not refused by their size alone
+                bytes[1] = 0;
+                bytes[2] = 0;
+                bytes[3] = 200;
+                await attacker.SendAsync(bytes);
+                return "";
+            }
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(attack), attack, null);
+        }
+    }
+
+    [Fact]
+    public async Task Attack_ForgedRequest_IsAnsweredUnauthorizedOnItsConnection()
+    {
+        await using var harness = await TcpLocalHarness.StartAsync();
+        await using var attacker = await RawPeer.ConnectAsync(harness.EndPoint);
+        var forged = TcpLocalHarness.Hop("core", "sys.echo");
+        forged.Headers[TcpLocalProtocol.HopHeader] = "h-forged";
+
+        await attacker.SendAsync(Signed(forged, key: "not the key, but 32 bytes long.."u8.ToArray()));
+        var answer = await attacker.ReadEnvelopeAsync(Deadline);
+
+        Assert.Equal(EnvelopeKind.Error, answer.Kind);
+        Assert.Equal("h-forged", answer.Headers[TcpLocalProtocol.HopHeader]);
+        Assert.Equal((ErrorCode.Unauthorized, "bad envelope signature"), (PortwayError.FromPayload(answer.Payload.Span).Code, PortwayError.FromPayload(answer.Payload.Span).Message));
+    }
+
+    [Fact]
+    public async Task Attack_GarbageRepeatedly_DisconnectsThePeer()
+    {
+        await using var harness = await TcpLocalHarness.StartAsync();
+        await using var attacker = await RawPeer.ConnectAsync(harness.EndPoint);
+        var badKey = "not the key, but 32 bytes long.."u8.ToArray();
+
+        for (var i = 0; i < TcpLink.MaxConsecutiveRejects; i++) await attacker.SendAsync(Signed(Control(), key: badKey));
+
+        Assert.True(await attacker.ClosedByHostAsync(Deadline));
+        Assert.True(harness.Listener.RejectedFrames >= TcpLink.MaxConsecutiveRejects);
+        Assert.Equal("{\"x\":1}", await harness.EchoAsync());
+    }
+
+    [Fact]
+    public async Task RefusedFrame_ThenValidHello_TheConnectionGoesOn()
+    {
+        await using var harness = await TcpLocalHarness.StartAsync();
+        await using var peer = await RawPeer.ConnectAsync(harness.EndPoint);
+        var hello = Control(TcpLocalProtocol.Hello);
+        hello.Headers[TcpLocalProtocol.GroupHeader] = "cpu";
+        hello.Headers[TcpLocalProtocol.WorkerHeader] = "cpu-raw";
+        hello.Headers[TcpLocalProtocol.StagesHeader] = "p.core,p.hang,p.headers";
+
+        await peer.SendAsync(Signed(Control(), key: "not the key, but 32 bytes long.."u8.ToArray()));
+        await peer.SendAsync(Signed(hello));
+
+        await Eventually.TrueAsync(() => harness.Pool.ReadyCount("cpu") == 2, Deadline, "the raw peer became a worker after a refused frame");
+        Assert.Equal(1, harness.Listener.RejectedFrames);
+    }
+
+    [Fact]
+    public async Task Hello_ForAGroupWithoutStages_IsRefused()
+    {
+        await using var harness = await TcpLocalHarness.StartAsync(withWorker: false);
+        await using var peer = await RawPeer.ConnectAsync(harness.EndPoint);
+        var hello = Control(TcpLocalProtocol.Hello);
+        hello.Headers[TcpLocalProtocol.GroupHeader] = "web";
+        hello.Headers[TcpLocalProtocol.WorkerHeader] = "w-1";
+
+        await peer.SendAsync(Signed(hello));
+
+        Assert.True(await peer.ClosedByHostAsync(Deadline));
+        Assert.Equal(0, harness.Pool.ReadyCount("web"));
+    }
+
+    [Fact]
+    public async Task Connection_WithoutHelloInTime_IsClosed()
+    {
+        await using var harness = await TcpLocalHarness.StartAsync(withWorker: false, helloTimeout: TimeSpan.FromSeconds(1));
+        await using var peer = await RawPeer.ConnectAsync(harness.EndPoint);
+
+        Assert.True(await peer.ClosedByHostAsync(Deadline));
+    }
+
+    [Fact]
+    public async Task Worker_SilentPastHeartbeatTimeout_IsDroppedAndItsHopsAnswerUnavailable()
+    {
+        await using var harness = await TcpLocalHarness.StartAsync(withWorker: false, heartbeatTimeout: TimeSpan.FromSeconds(3));
+        await using var silent = await RawPeer.ConnectAsync(harness.EndPoint);
+        var hello = Control(TcpLocalProtocol.Hello);
+        hello.Headers[TcpLocalProtocol.GroupHeader] = "cpu";
+        hello.Headers[TcpLocalProtocol.WorkerHeader] = "cpu-silent";
+        hello.Headers[TcpLocalProtocol.StagesHeader] = "p.core,p.hang,p.headers";
+        await silent.SendAsync(Signed(hello));
+        await Eventually.TrueAsync(() => harness.Pool.ReadyCount("cpu") == 1, Deadline, "the silent peer is a worker");
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+
+        var answer = await harness.Transport.SendAsync(TcpLocalHarness.Hop("core", "sys.echo"), deadline.Token).AsTask().WaitAsync(Deadline);
+
+        Assert.Equal(ErrorCode.Unavailable, PortwayError.FromPayload(answer.Payload.Span).Code);
+        Assert.Contains("no heartbeat", PortwayError.FromPayload(answer.Payload.Span).Message, StringComparison.Ordinal);
+        await Eventually.TrueAsync(() => harness.Pool.ReadyCount("cpu") == 0, Deadline, "the silent worker left the pool");
+        Assert.True(await silent.ClosedByHostAsync(Deadline));
+    }
+}
