@@ -45,16 +45,17 @@ START=$(date +%s)
 #   path       : the Portway path
 #   base_path  : the baseline path, or - when the reference is another Portway scenario
 #   body       : file under bodies/
-#   ref        : baseline | NAME (ratio against Portway's NAME scenario of the same round)
+#   ref        : baseline | NAME (ratio against Portway's NAME scenario of the same round; keep the row
+#                right after NAME's so the two run back to back)
 #   waits_for  : what must land before it can run; it runs as soon as its probe answers 200 over its protocol
 SCENARIOS=(
   "sys.echo/h1        wrk    pw    /v1/echo               /v1/echo               echo.json     baseline     -"
+  "sys.echo/tcp_local wrk    pwtcp /v1/echo               -                      echo.json     sys.echo/h1  issue-4(tcp_local)"
+  "sys.echo/h1-noauth wrk    pwnoauth /v1/echo          /v1/echo               echo.json     baseline     -"
   "dag3/h1            wrk    pw    /v1/dag3               /v1/dag3               echo.json     baseline     -"
   "feedback/h1        wrk    pw    /v1/resonance/feedback /v1/resonance/feedback feedback.json baseline     -"
-  "sys.echo/h1-noauth wrk    pwnoauth /v1/echo          /v1/echo               echo.json     baseline     -"
   "sys.echo/h2        h2load pw    /v1/echo               /v1/echo               echo.json     baseline     issue-3(host-h2c)"
   "sys.echo/ws        ws     pw    /v1/ws                 /ws                    echo.json     baseline     issue-3(websocket)"
-  "sys.echo/tcp_local wrk    pwtcp /v1/echo               -                      echo.json     sys.echo/h1  issue-4(tcp_local)"
 )
 # ---------------------------------------------------------------------------------------------------
 

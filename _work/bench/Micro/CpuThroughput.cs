@@ -33,6 +33,9 @@ internal static class CpuThroughput
             var written = signer.Sign(envelope, canonical);
             _ = signer.Verify(envelope, canonical.AsSpan(0, written));
         });
+        var frames = new FrameBenchmarks { PayloadBytes = 256 };
+        frames.Setup();
+        Measure("tcp_local frame: encode, read, decode + verify (one hop direction)", () => frames.EncodeReadVerify());
         Measure("HMAC-SHA256 of the canonical bytes", () => signer.ComputeSignature(canonical, signature));
         Measure("HMAC-SHA256 of 32 bytes (the per-call floor)", () => signer.ComputeSignature(signature, signature));
         Measure("canonical encode", () => EnvelopeCodec.Write(envelope, canonical));
