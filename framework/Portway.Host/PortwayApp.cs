@@ -8,6 +8,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Portway.Adapters.GraphQL;
 using Portway.Adapters.Http;
+using Portway.Adapters.WebSocket;
 using Portway.Configuration;
 using Portway.Internal.Observability;
 using Portway.Pipelines;
@@ -22,8 +23,7 @@ internal static class PortwayApp
         ArgumentNullException.ThrowIfNull(config);
         options ??= new PortwayAppOptions();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.UseUrls(options.Urls ?? config.Runtime.Web.Listen);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.WebHost.UsePortwayKestrel(config, options.Urls);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(config.Runtime.Web.DrainTimeoutMs + 5_000));
 
         builder.Logging.ClearProviders();
@@ -39,18 +39,20 @@ internal static class PortwayApp
         var portway = builder.Services.AddPortway(config)
             .AddNodesFrom(PipelineNodes.Assembly)
             .AddPortwayHttp()
+            .AddPortwayWebSocket()
             .AddPortwayGraphQL();
         AddOpenTelemetry(builder.Services);
         options.ConfigureServices?.Invoke(portway.Services);
 
         var app = builder.Build();
+        app.MapPortwayWebSocket();
         app.MapPortwayGraphQL();
         app.MapPortwayHttp();
         return app;
     }
 
     /// <summary>OTLP traces and metrics when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (Jaeger ingests OTLP natively).</summary>
-    private static void AddOpenTelemetry(IServiceCollection services)
+    internal static void AddOpenTelemetry(IServiceCollection services)
     {
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
         {

@@ -11,6 +11,7 @@ internal sealed partial class ConfigValidator
         var pipelines = config.Pipelines.Keys.ToArray();
         var routes = new Dictionary<string, string>(StringComparer.Ordinal);
 
+        ValidateTls(web);
         AddBuiltin(routes, web.Health, "health");
         AddBuiltin(routes, web.Stats, "stats");
         foreach (var iface in web.Interfaces)
@@ -30,10 +31,46 @@ internal sealed partial class ConfigValidator
                 if (endpoint.Pipeline.Length > 0) CheckPipeline(endpoint.Pipeline, $"endpoint '{endpoint.Route}'", _map.At(endpoint, "pipeline"), pipelines);
                 foreach (var (op, pipeline) in endpoint.Operations)
                 {
+                    if (op == "cancel")
+                    {
+                        _diagnostics.Report(_map.At(endpoint.Operations, op), $"operation name 'cancel' of endpoint '{endpoint.Route}' is reserved: a client sends {{\"id\",\"op\":\"cancel\"}} to cancel a request in flight");
+                    }
+
                     CheckPipeline(pipeline, $"operation '{op}' of endpoint '{endpoint.Route}'", _map.At(endpoint.Operations, op), pipelines);
                 }
 
                 if (endpoint.Path.Length > 0) AddRoute(routes, endpoint.Method, endpoint.Path, endpoint.Route, _map.At(endpoint, "route"));
+            }
+        }
+    }
+
+    /// <summary>An https listener needs a certificate; the files named must exist; a PKCS#12 file holds its own key.</summary>
+    private void ValidateTls(WebConfig web)
+    {
+        if (web.Tls is not { } tls)
+        {
+            if (web.Listen.StartsWith("https:", StringComparison.OrdinalIgnoreCase))
+            {
+                _diagnostics.Report(_map.At(web, "listen"), "listen is https:// but runtime.web.tls is not set: give tls.cert_path (and key_path or password)");
+            }
+
+            return;
+        }
+
+        if (tls.CertPath.Length > 0 && !File.Exists(tls.CertPath))
+        {
+            _diagnostics.Report(_map.At(tls, "cert_path"), $"tls.cert_path: file '{tls.CertPath}' not found (relative paths start at the working folder)");
+        }
+
+        if (tls.KeyPath is { } key)
+        {
+            if (tls.IsPkcs12)
+            {
+                _diagnostics.Report(_map.At(tls, "key_path"), "tls.key_path is for a PEM certificate; a PKCS#12 file (.pfx, .p12) holds its own key");
+            }
+            else if (!File.Exists(key))
+            {
+                _diagnostics.Report(_map.At(tls, "key_path"), $"tls.key_path: file '{key}' not found (relative paths start at the working folder)");
             }
         }
     }

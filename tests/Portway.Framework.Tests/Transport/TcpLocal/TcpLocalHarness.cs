@@ -86,7 +86,7 @@ internal sealed class TcpLocalHarness : IAsyncDisposable
         services.AddSingleton(Loggers);
         services.AddLogging();
         services.AddSingleton(Probe);
-        services.AddPortwayWorker(Config, bootstrap).AddNode<HangNode>("test.hang").AddNode<HeadersNode>("test.headers");
+        services.AddPortwayWorker(Config, bootstrap).AddNode<StartedHangNode>("test.hang").AddNode<HeadersNode>("test.headers");
         _worker = services.BuildServiceProvider();
         Worker = Task.Run(() => WorkerRuntime.RunAsync(_worker, bootstrap, _workerStopping.Token));
     }
@@ -130,6 +130,26 @@ internal sealed class TcpLocalHarness : IAsyncDisposable
         if (_worker is not null) await _worker.DisposeAsync();
         _workerStopping.Dispose();
         Loggers.Dispose();
+    }
+
+    /// <summary><c>test.hang</c> here: counts its start in <see cref="Probe.Started"/>, then waits until cancelled and reports it.</summary>
+    internal sealed class StartedHangNode(Probe probe) : INode
+    {
+        public async ValueTask<NodeResult> InvokeAsync(NodeContext context, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref probe.Started);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                probe.Cancelled.TrySetResult();
+                throw;
+            }
+
+            return NodeResult.Success("{}"u8.ToArray());
+        }
     }
 
     /// <summary><c>test.headers</c>: answers the hop headers a node sees (trace context included).</summary>

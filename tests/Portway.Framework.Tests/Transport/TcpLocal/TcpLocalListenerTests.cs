@@ -69,7 +69,7 @@ public sealed class TcpLocalListenerTests
         using var cancel = new CancellationTokenSource();
 
         var hop = harness.Transport.SendAsync(TcpLocalHarness.Hop("hang", "test.hang"), cancel.Token).AsTask();
-        await Eventually.TrueAsync(() => harness.Pool.All.Single().InFlight == 1, Deadline, "the hop is in flight");
+        await Eventually.TrueAsync(() => Volatile.Read(ref harness.Probe.Started) == 1, Deadline, "the node runs in the worker");
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => hop);
@@ -88,7 +88,7 @@ public sealed class TcpLocalListenerTests
         var answers = await Task.WhenAll(hops).WaitAsync(Deadline);
 
         Assert.All(answers, a => Assert.Equal(ErrorCode.Unavailable, PortwayError.FromPayload(a.Payload.Span).Code));
-        Assert.Equal(0, harness.Pool.ReadyCount("cpu"));
+        await Eventually.TrueAsync(() => harness.Pool.ReadyCount("cpu") == 0, Deadline, "the worker left the pool");
         var none = await harness.Transport.SendAsync(TcpLocalHarness.Hop("core", "sys.echo"), deadline.Token);
         Assert.Equal(ErrorCode.Unavailable, PortwayError.FromPayload(none.Payload.Span).Code);
     }
@@ -259,7 +259,7 @@ public sealed class TcpLocalListenerTests
     [Fact]
     public async Task Worker_SilentPastHeartbeatTimeout_IsDroppedAndItsHopsAnswerUnavailable()
     {
-        await using var harness = await TcpLocalHarness.StartAsync(withWorker: false, heartbeatTimeout: TimeSpan.FromSeconds(2));
+        await using var harness = await TcpLocalHarness.StartAsync(withWorker: false, heartbeatTimeout: TimeSpan.FromSeconds(3));
         await using var silent = await RawPeer.ConnectAsync(harness.EndPoint);
         var hello = Control(TcpLocalProtocol.Hello);
         hello.Headers[TcpLocalProtocol.GroupHeader] = "cpu";
@@ -273,7 +273,7 @@ public sealed class TcpLocalListenerTests
 
         Assert.Equal(ErrorCode.Unavailable, PortwayError.FromPayload(answer.Payload.Span).Code);
         Assert.Contains("no heartbeat", PortwayError.FromPayload(answer.Payload.Span).Message, StringComparison.Ordinal);
-        Assert.Equal(0, harness.Pool.ReadyCount("cpu"));
+        await Eventually.TrueAsync(() => harness.Pool.ReadyCount("cpu") == 0, Deadline, "the silent worker left the pool");
         Assert.True(await silent.ClosedByHostAsync(Deadline));
     }
 }
