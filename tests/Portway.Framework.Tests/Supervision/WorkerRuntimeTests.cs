@@ -58,7 +58,7 @@ public sealed class WorkerRuntimeTests
         await using var services = Services(Bootstrap(), withTestNodes: false, logs);
 
         Assert.Equal(WorkerRuntime.ExitNotReady, await WorkerRuntime.RunAsync(services, Bootstrap(), CancellationToken.None));
-        Assert.Contains(logs.Messages, m => m.Contains("no node here for p.hang (node test.hang), p.headers (node test.headers)", StringComparison.Ordinal));
+        Assert.Contains(logs.Messages, m => m.Contains("no node here for p.hang (node test.hang), p.headers (node test.headers), p.big (node test.big)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -78,10 +78,10 @@ public sealed class WorkerRuntimeTests
         var services = new ServiceCollection();
         services.AddLogging(b => { if (logs is not null) b.AddProvider(logs); });
         services.AddSingleton(new Portway.Framework.Tests.Routing.Probe());
-        var builder = services.AddPortwayWorker(TestConfig.Load(TcpLocalHarness.Yaml, "test.hang", "test.headers"), bootstrap);
+        var builder = services.AddPortwayWorker(TestConfig.Load(TcpLocalHarness.Yaml, "test.hang", "test.headers", "test.big"), bootstrap);
         if (withTestNodes)
         {
-            builder.AddNode<TcpLocalHarness.StartedHangNode>("test.hang").AddNode<TcpLocalHarness.HeadersNode>("test.headers");
+            builder.AddNode<TcpLocalHarness.StartedHangNode>("test.hang").AddNode<TcpLocalHarness.HeadersNode>("test.headers").AddNode<TcpLocalHarness.BigNode>("test.big");
         }
 
         return services.BuildServiceProvider();
