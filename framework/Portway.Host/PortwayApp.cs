@@ -6,7 +6,9 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Portway.Adapters.GraphQL;
 using Portway.Adapters.Http;
+using Portway.Adapters.WebSocket;
 using Portway.Configuration;
 using Portway.Internal.Observability;
 using Portway.Pipelines;
@@ -21,8 +23,7 @@ internal static class PortwayApp
         ArgumentNullException.ThrowIfNull(config);
         options ??= new PortwayAppOptions();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.UseUrls(options.Urls ?? config.Runtime.Web.Listen);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.WebHost.UsePortwayKestrel(config, options.Urls);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(config.Runtime.Web.DrainTimeoutMs + 5_000));
 
         builder.Logging.ClearProviders();
@@ -37,11 +38,15 @@ internal static class PortwayApp
 
         var portway = builder.Services.AddPortway(config)
             .AddNodesFrom(PipelineNodes.Assembly)
-            .AddPortwayHttp();
+            .AddPortwayHttp()
+            .AddPortwayWebSocket()
+            .AddPortwayGraphQL();
         AddOpenTelemetry(builder.Services);
         options.ConfigureServices?.Invoke(portway.Services);
 
         var app = builder.Build();
+        app.MapPortwayWebSocket();
+        app.MapPortwayGraphQL();
         app.MapPortwayHttp();
         return app;
     }

@@ -36,7 +36,7 @@ public sealed class PortwayTestServer : IAsyncDisposable
     {
         var app = PortwayApp.Build(config, new PortwayAppOptions
         {
-            Urls = "http://127.0.0.1:0",
+            Urls = config.Runtime.Web.Tls is null ? "http://127.0.0.1:0" : "https://127.0.0.1:0",
             ConfigureServices = configureServices,
             ConfigureLogging = logging => logging.SetMinimumLevelWarning(),
         });

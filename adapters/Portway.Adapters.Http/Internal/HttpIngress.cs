@@ -15,9 +15,11 @@ namespace Portway.Adapters.Http.Internal;
 /// registers a waiter with the endpoint's deadline, dispatches, and writes the one answer back.
 /// There is no per-endpoint code: every endpoint of the config goes through <see cref="HandleAsync"/>.
 /// </summary>
-internal sealed class HttpIngress(
+internal sealed partial class HttpIngress(
     WaiterRegistry waiters,
     RequestDispatcher dispatcher,
+    StreamDispatcher streams,
+    RoutingTable routes,
     PortwayTelemetry telemetry,
     DrainCoordinator drain)
 {
@@ -133,6 +135,12 @@ internal sealed class HttpIngress(
             Payload = payload,
         };
         envelope.Headers["traceparent"] = correlation.TraceParent;
+
+        if (routes.TryGet(endpoint.Pipeline, out var compiled) && compiled.IsStream)
+        {
+            await StreamAsync(context, endpoint, envelope, correlation, activity).ConfigureAwait(false);
+            return;
+        }
 
         var waiter = waiters.RegisterReply(TimeSpan.FromMilliseconds(endpoint.TimeoutMs), context.RequestAborted);
         Emit(BoundaryEventKind.IngressAccepted, correlation, endpoint.Route);

@@ -57,6 +57,7 @@ public static class ContractSummary
         Line(w, 1, $"drain_timeout_ms {Num(web.DrainTimeoutMs)}");
         Line(w, 1, $"health           {Builtin(web.Health)}");
         Line(w, 1, $"stats            {Builtin(web.Stats)}");
+        Line(w, 1, $"tls              {Tls(web.Tls)}");
         foreach (var iface in web.Interfaces)
         {
             Line(w, 0, "");
@@ -89,7 +90,7 @@ public static class ContractSummary
         switch (iface.Kind)
         {
             case "graphql":
-                Line(w, 0, $"interface graphql POST {iface.Path} {binds}");
+                Line(w, 0, $"interface graphql GET, POST {iface.Path} {binds}");
                 Line(w, 1, $"max_depth={Num(iface.MaxDepth)}, max_complexity={Num(iface.MaxComplexity)}, timeout_ms={Num(iface.TimeoutMs)}, max_body_bytes={Num(iface.MaxBodyBytes)}");
                 foreach (var (name, fields) in iface.Types)
                 {
@@ -171,6 +172,12 @@ public static class ContractSummary
                     ["drain_timeout_ms"] = web.DrainTimeoutMs,
                     ["health"] = new JsonObject { ["enabled"] = web.Health.Enabled, ["path"] = web.Health.Path },
                     ["stats"] = new JsonObject { ["enabled"] = web.Stats.Enabled, ["path"] = web.Stats.Path },
+                    ["tls"] = web.Tls is not { } tls ? null : new JsonObject
+                    {
+                        ["cert_path"] = tls.CertPath,
+                        ["key_path"] = tls.KeyPath,
+                        ["password"] = tls.Password is null ? null : "(set)",
+                    },
                     ["interfaces"] = new JsonArray([.. web.Interfaces.Select(InterfaceJson)]),
                 },
             },
@@ -263,6 +270,11 @@ public static class ContractSummary
     }
 
     private static string Builtin(BuiltinEndpointConfig builtin) => builtin.Enabled ? $"GET {builtin.Path}" : $"disabled (path {builtin.Path})";
+
+    /// <summary>The certificate files; a password shows only as "(set)".</summary>
+    private static string Tls(TlsConfig? tls) => tls is null
+        ? "none"
+        : $"cert_path={tls.CertPath}" + (tls.KeyPath is null ? "" : $", key_path={tls.KeyPath}") + (tls.Password is null ? "" : ", password=(set)");
 
     private static string List(IReadOnlyCollection<string> values) => values.Count == 0 ? "-" : string.Join(", ", values);
 

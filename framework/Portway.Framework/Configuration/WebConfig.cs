@@ -15,6 +15,9 @@ public sealed class WebConfig
     /// <summary><c>stats</c>: the built-in <c>GET /stats</c>.</summary>
     public BuiltinEndpointConfig Stats { get; set; } = new() { Path = "/stats" };
 
+    /// <summary><c>tls</c>: the certificate of an <c>https://</c> listener; null when not set.</summary>
+    public TlsConfig? Tls { get; set; }
+
     /// <summary><c>interfaces</c>: one entry per ingress kind.</summary>
     public List<InterfaceConfig> Interfaces { get; set; } = [];
 }

@@ -1,6 +1,6 @@
 namespace Portway.Internal;
 
-/// <summary>Every log event id of the runtime, in one place. Ranges: 1xx boundary, 2xx routing, 3xx transport, 4xx supervisor, 5xx host.</summary>
+/// <summary>Every log event id of the runtime, in one place. Ranges: 1xx boundary, 2xx routing, 3xx transport, 4xx supervisor, 5xx host, 60x websocket adapter, 70x graphql adapter.</summary>
 internal static class EventIds
 {
     public const int IngressAccepted = 100;
@@ -36,4 +36,12 @@ internal static class EventIds
     public const int ContractSummary = 500;
     public const int Draining = 501;
     public const int DrainTimedOut = 502;
+
+    public const int WebSocketOpened = 600;
+    public const int WebSocketClosed = 601;
+    public const int WebSocketSlowReader = 602;
+
+    public const int GraphQLSchemaBuilt = 700;
+    public const int GraphQLWebSocketClosing = 701;
+    public const int GraphQLOperationFailed = 702;
 }

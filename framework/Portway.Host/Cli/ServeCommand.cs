@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Portway.Adapters.Http;
 using Portway.Configuration;
 
 namespace Portway.Host.Cli;
@@ -45,7 +46,18 @@ internal static partial class ServeCommand
             return 1;
         }
 
-        var app = PortwayApp.Build(config, new PortwayAppOptions { Urls = urls });
+        WebApplication app;
+        try
+        {
+            app = PortwayApp.Build(config, new PortwayAppOptions { Urls = urls });
+        }
+        catch (TlsCertificateException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            Console.Error.WriteLine("1 problem(s): not serving");
+            return 1;
+        }
+
         LogSummary(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Portway.Host"), config.Source, ContractSummary.Render(config));
         await app.RunAsync().ConfigureAwait(false);
         return 0;

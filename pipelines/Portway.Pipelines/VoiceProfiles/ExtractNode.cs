@@ -24,23 +24,30 @@ internal sealed class ExtractNode : Node<ExtractNode.Input, ExtractNode.Output>
             return nameError;
         }
 
-        var text = input.Text;
+        if (CheckText(input.Text, "text") is { } textError)
+        {
+            return textError;
+        }
+
+        return new Output(input.Tenant!, input.ProfileName!, TextFeatures.Measure(input.Text!));
+    }
+
+    /// <summary>Null when <paramref name="text"/> is a text the features can be measured on; else why not.</summary>
+    internal static PortwayError? CheckText(string? text, string field)
+    {
         if (text is null)
         {
-            return new PortwayError(ErrorCode.ValidationFailed, "text is required");
+            return new PortwayError(ErrorCode.ValidationFailed, $"{field} is required");
         }
 
         if (text.Length > MaxTextLength)
         {
-            return new PortwayError(ErrorCode.ValidationFailed, $"text must be at most {MaxTextLength} characters, got {text.Length}");
+            return new PortwayError(ErrorCode.ValidationFailed, $"{field} must be at most {MaxTextLength} characters, got {text.Length}");
         }
 
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return new PortwayError(ErrorCode.ValidationFailed, "text must not be empty or white space only");
-        }
-
-        return new Output(input.Tenant!, input.ProfileName!, TextFeatures.Measure(text));
+        return string.IsNullOrWhiteSpace(text)
+            ? new PortwayError(ErrorCode.ValidationFailed, $"{field} must not be empty or white space only")
+            : null;
     }
 
     internal sealed record Input(string? Tenant, string? ProfileName, string? Text);

@@ -411,6 +411,116 @@ public sealed class PortwayConfigLoaderTests
     }
 
     [Fact]
+    public void Load_GraphQLBadNames_ReportsEachWithPosition()
+    {
+        var result = Load(Echo + """
+
+            runtime:
+              web:
+                interfaces:
+                  - kind: graphql
+                    types:
+                      Query: { x: Int }
+                      Reply: { "bad-field": Int, __x: Int }
+                    query:
+                      echo: { pipeline: echo, args: { "my-arg": Int }, returns: Reply }
+            """);
+
+        var messages = result.Problems.Select(p => p.Message).ToArray();
+        Assert.Contains("type 'Query' clashes with the root type of the same name; pick another name", messages);
+        Assert.Contains(messages, m => m.StartsWith("field 'Reply.bad-field': 'bad-field' is not a GraphQL name", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith("field 'Reply.__x': '__x' is not a GraphQL name", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith("argument 'my-arg' of query field 'echo': 'my-arg' is not a GraphQL name", StringComparison.Ordinal));
+        Assert.Equal(4, messages.Length);
+        Assert.All(result.Problems, p => Assert.True(p.Line > 0));
+    }
+
+    [Fact]
+    public void Load_GraphQLWithoutQueryField_IsAnError()
+    {
+        var problem = Single(Echo + """
+
+            runtime:
+              web:
+                interfaces:
+                  - kind: graphql
+                    mutation:
+                      echo: { pipeline: echo, returns: String }
+            """);
+
+        Assert.Equal("graphql interface needs at least one query field (a GraphQL schema's Query type must have a field)", problem.Message);
+    }
+
+    [Fact]
+    public void Load_GraphQLBindsWithoutStream_IsAnErrorWhenSubscriptionsExist()
+    {
+        var problem = Single(Echo + """
+
+            runtime:
+              web:
+                interfaces:
+                  - kind: graphql
+                    binds: [request, response]
+                    query:
+                      echo: { pipeline: echo, returns: String }
+                    subscription:
+                      more: { pipeline: echo, returns: String }
+            """);
+
+        Assert.Equal("binds: a graphql interface with query and subscription fields must bind stream", problem.Message);
+    }
+
+    [Fact]
+    public void Load_GraphQLPipelineKinds_MustMatchOperations()
+    {
+        var yaml = Echo + """
+
+              ticks:
+                stages:
+                  - { name: ticks, node: sys.ticks }
+            runtime:
+              web:
+                interfaces:
+                  - kind: graphql
+                    types: { Tick: { n: Int! } }
+                    query:
+                      now: { pipeline: ticks, returns: Tick }
+                    subscription:
+                      more: { pipeline: echo, returns: Tick }
+            """;
+
+        var result = PortwayConfigLoader.Load(yaml, "test.yaml", ["sys.echo", "sys.ticks"], ["sys.ticks"]);
+
+        Assert.Null(result.Config);
+        Assert.Equal(
+            [
+                "query field 'now' names the stream pipeline 'ticks'; declare it under subscription",
+                "subscription field 'more' names 'echo', which is not a stream pipeline (its sink must be a stream node, e.g. sys.ticks)",
+            ],
+            result.Problems.Select(p => p.Message));
+        Assert.All(result.Problems, p => Assert.True(p.Line > 0 && p.Column > 0));
+    }
+
+    [Fact]
+    public void Load_GraphQLPathTakenByHttpGet_IsADuplicateRoute()
+    {
+        var problem = Single(Echo + """
+
+            runtime:
+              web:
+                interfaces:
+                  - kind: http
+                    endpoints:
+                      - { route: "GET /graphql", pipeline: echo }
+                  - kind: graphql
+                    query:
+                      echo: { pipeline: echo, returns: String }
+            """);
+
+        Assert.StartsWith("duplicate route 'graphql /graphql': 'GET /graphql'", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_DoesNotApplyDataDirEnvironmentVariable()
     {
         Environment.SetEnvironmentVariable("PORTWAY_DATA_DIR", "/elsewhere");

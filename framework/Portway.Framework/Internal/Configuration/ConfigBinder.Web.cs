@@ -23,6 +23,7 @@ internal sealed partial class ConfigBinder
         reader.Int("drain_timeout_ms", v => web.DrainTimeoutMs = v);
         if (reader.TryGet("health", out var health)) BindBuiltin(health, "health", web.Health);
         if (reader.TryGet("stats", out var stats)) BindBuiltin(stats, "stats", web.Stats);
+        if (reader.TryGet("tls", out var tls)) web.Tls = BindTls(tls);
         if (reader.Sequence("interfaces") is { } interfaces)
         {
             foreach (var item in interfaces.Children) web.Interfaces.Add(BindInterface(item));
@@ -34,6 +35,16 @@ internal sealed partial class ConfigBinder
         var reader = Reader(AsMapping(node, name), node.Start, $"runtime.web.{name}", ConfigSchema.BuiltinEndpoint, builtin);
         reader.Bool("enabled", v => builtin.Enabled = v);
         Path(reader, "path", v => builtin.Path = v);
+    }
+
+    private TlsConfig BindTls(YamlNode node)
+    {
+        var tls = new TlsConfig();
+        var reader = Reader(AsMapping(node, "tls"), node.Start, "runtime.web.tls", ConfigSchema.Tls, tls);
+        reader.String("cert_path", v => tls.CertPath = v, required: true);
+        reader.String("key_path", v => tls.KeyPath = v);
+        reader.String("password", v => tls.Password = v);
+        return tls;
     }
 
     private InterfaceConfig BindInterface(YamlNode node)

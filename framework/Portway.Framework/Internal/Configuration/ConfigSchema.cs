@@ -13,7 +13,8 @@ internal static class ConfigSchema
     public static readonly string[] ExecutionIpc = ["transport", "bind_host", "bind_port", "auth", "max_payload_bytes"];
     public static readonly string[] Auth = ["mode", "ttl_seconds", "nonce_cache_size"];
     public static readonly string[] ProcessGroup = ["name", "stages", "replicas"];
-    public static readonly string[] Web = ["listen", "drain_timeout_ms", "health", "stats", "interfaces"];
+    public static readonly string[] Web = ["listen", "drain_timeout_ms", "health", "stats", "tls", "interfaces"];
+    public static readonly string[] Tls = ["cert_path", "key_path", "password"];
     public static readonly string[] BuiltinEndpoint = ["enabled", "path"];
     public static readonly string[] Pipeline = ["stages"];
     public static readonly string[] Stage = ["name", "node", "after", "group", "with"];
@@ -36,6 +37,7 @@ internal static class ConfigSchema
     public static readonly string[] Binds = ["request", "response", "stream", "kv_stream"];
     public static readonly string[] HttpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
     public static readonly string[] GraphQLScalars = ["Int", "Float", "String", "Boolean", "ID"];
+    public static readonly string[] GraphQLRootTypes = ["Query", "Mutation", "Subscription"];
 
     /// <summary>Keys of an interface of <paramref name="kind"/>; every interface key when the kind is missing or wrong.</summary>
     public static string[] Interface(string? kind) => kind switch

@@ -23,6 +23,12 @@ internal sealed class RequestDispatcher(PipelineRouter router, ReplyRouter repli
         try
         {
             answer = await router.RunAsync(request, interfaceName, aborted).ConfigureAwait(false);
+            if (aborted.IsCancellationRequested)
+            {
+                // The waiter ended (deadline, caller gone, shutdown) and says so itself: the run's "cancelled"
+                // answer must not race the deadline's own callback and turn a timeout into "unavailable".
+                return;
+            }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {

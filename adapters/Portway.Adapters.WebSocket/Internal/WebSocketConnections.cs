@@ -1,0 +1,24 @@
+using System.Collections.Concurrent;
+
+namespace Portway.Adapters.WebSocket.Internal;
+
+/// <summary>The sockets open now (for tests, stats and shutdown).</summary>
+internal sealed class WebSocketConnections
+{
+    private readonly ConcurrentDictionary<long, WebSocketConnection> _open = new();
+    private long _nextId;
+
+    public int Count => _open.Count;
+
+    /// <summary>Requests in flight over every open socket.</summary>
+    public int InFlight => _open.Values.Sum(c => c.InFlightCount);
+
+    public long Add(WebSocketConnection connection)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        _open[id] = connection;
+        return id;
+    }
+
+    public void Remove(long id) => _open.TryRemove(id, out _);
+}

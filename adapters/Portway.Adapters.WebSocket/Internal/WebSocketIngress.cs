@@ -1,0 +1,89 @@
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Portway.Adapters.Http.Internal;
+using Portway.Configuration;
+using Portway.Internal.Correlation;
+using Portway.Internal.Lifecycle;
+using Portway.Internal.Observability;
+using Portway.Internal.Routing;
+using Portway.Observability;
+
+namespace Portway.Adapters.WebSocket.Internal;
+
+/// <summary>
+/// The websocket ingress: accepts an upgrade on a config-declared endpoint and runs the connection. There is no
+/// per-endpoint code: every websocket endpoint of the config goes through <see cref="HandleAsync"/>.
+/// </summary>
+internal sealed class WebSocketIngress(
+    WaiterRegistry waiters,
+    RequestDispatcher dispatcher,
+    StreamDispatcher streams,
+    RoutingTable routes,
+    PortwayTelemetry telemetry,
+    DrainCoordinator drain,
+    WebSocketConnections connections,
+    ILogger<WebSocketIngress> logger)
+{
+    public const string InterfaceName = "websocket";
+
+    public WaiterRegistry Waiters => waiters;
+
+    public RequestDispatcher Dispatcher => dispatcher;
+
+    public StreamDispatcher Streams => streams;
+
+    public RoutingTable Routes => routes;
+
+    public PortwayTelemetry Telemetry => telemetry;
+
+    public DrainCoordinator Drain => drain;
+
+    public TimeProvider Time => waiters.Time;
+
+    public ILogger Logger => logger;
+
+    public async Task HandleAsync(HttpContext context, EndpointConfig endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var correlation = RequestCorrelation.From(context.Request);
+        correlation.Apply(context.Response);
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await RejectAsync(context, correlation, endpoint, new PortwayError(ErrorCode.ValidationFailed,
+                $"{endpoint.Path} takes WebSocket connections only (GET with Upgrade: websocket)")).ConfigureAwait(false);
+            return;
+        }
+
+        if (drain.IsDraining)
+        {
+            await RejectAsync(context, correlation, endpoint, new PortwayError(ErrorCode.Unavailable, "the server is draining")).ConfigureAwait(false);
+            return;
+        }
+
+        var ping = TimeSpan.FromMilliseconds(endpoint.PingIntervalMs);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            KeepAliveInterval = ping,
+            KeepAliveTimeout = ping,
+        }).ConfigureAwait(false);
+        using var connection = new WebSocketConnection(socket, endpoint, this, correlation);
+        WebSocketLog.Opened(logger, endpoint.Path, correlation.RequestId);
+        var id = connections.Add(connection);
+        try
+        {
+            await connection.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            connections.Remove(id);
+        }
+    }
+
+    private Task RejectAsync(HttpContext context, RequestCorrelation correlation, EndpointConfig endpoint, PortwayError error)
+    {
+        telemetry.Emit(new BoundaryEvent(BoundaryEventKind.IngressRejected, correlation.TraceId, correlation.RequestId, InterfaceName, endpoint.Route, Code: error.Code));
+        return HttpErrorWriter.WriteAsync(context.Response, error, correlation.RequestId, correlation.TraceId);
+    }
+}
