@@ -52,7 +52,7 @@ internal static class PortwayApp
     }
 
     /// <summary>OTLP traces and metrics when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (Jaeger ingests OTLP natively).</summary>
-    private static void AddOpenTelemetry(IServiceCollection services)
+    internal static void AddOpenTelemetry(IServiceCollection services)
     {
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
         {

@@ -17,9 +17,15 @@ public sealed class GraphQLWsClient : IAsyncDisposable
 
     public string? SubProtocol => _socket.SubProtocol;
 
-    public static async Task<GraphQLWsClient> ConnectAsync(Uri baseAddress, string path = "/graphql", string? subProtocol = "graphql-transport-ws")
+    public static async Task<GraphQLWsClient> ConnectAsync(
+        Uri baseAddress, string path = "/graphql", string? subProtocol = "graphql-transport-ws", IReadOnlyDictionary<string, string>? headers = null)
     {
         var socket = new ClientWebSocket();
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            socket.Options.SetRequestHeader(name, value);
+        }
+
         if (subProtocol is not null)
         {
             socket.Options.AddSubProtocol(subProtocol);
@@ -32,9 +38,9 @@ public sealed class GraphQLWsClient : IAsyncDisposable
     }
 
     /// <summary>Connects and completes the connection_init / connection_ack handshake.</summary>
-    public static async Task<GraphQLWsClient> ConnectAndInitAsync(Uri baseAddress)
+    public static async Task<GraphQLWsClient> ConnectAndInitAsync(Uri baseAddress, IReadOnlyDictionary<string, string>? headers = null)
     {
-        var client = await ConnectAsync(baseAddress);
+        var client = await ConnectAsync(baseAddress, headers: headers);
         await client.SendAsync("""{"type":"connection_init"}""");
         var ack = await client.ReceiveAsync();
         Assert.Equal("connection_ack", ack.GetProperty("type").GetString());

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using GraphQL;
 using GraphQL.Validation;
+using Portway.Internal.Observability;
 using Portway.Observability;
 
 namespace Portway.Adapters.GraphQL.Internal;
@@ -46,7 +47,7 @@ internal sealed partial class GraphQLWebSocketSession
             variables = _serializer.Deserialize<Inputs>(vars.GetRawText());
         }
 
-        var operation = new Operation(id, _correlation with { RequestId = EnvelopeIds.NewId(), SpanId = EnvelopeIds.NewSpanId() });
+        var operation = StartOperation(id);
         if (!_operations.TryAdd(id, operation))
         {
             RequestClose(GraphQLWsCloseCodes.SubscriberAlreadyExists, Reason($"Subscriber for {id} already exists"));
@@ -59,7 +60,30 @@ internal sealed partial class GraphQLWebSocketSession
             return;
         }
 
+        if (_operations.Count > MaxOperations)
+        {
+            Fail(operation, new PortwayFieldError(new PortwayError(ErrorCode.RateLimited,
+                $"at most {MaxOperations} operations may run at once on one connection; complete one first")), rejected: true);
+            return;
+        }
+
         _ = RunOperationGuardedAsync(operation, query.GetString()!, operationName, variables);
+    }
+
+    /// <summary>
+    /// A new operation with its own request id and span (<c>portway.subscribe PATH</c>, child of the connection's
+    /// span, ended with the operation); the span is not left current on the receive loop.
+    /// </summary>
+    private Operation StartOperation(string id)
+    {
+        var previous = Activity.Current;
+        var parent = new ActivityContext(ActivityTraceId.CreateFromString(_correlation.TraceId), ActivitySpanId.CreateFromString(_correlation.SpanId), ActivityTraceFlags.Recorded);
+        var activity = PortwayTelemetry.Source.StartActivity("portway.subscribe " + _endpoint.Path, ActivityKind.Server, parent);
+        Activity.Current = previous;
+        var correlation = (_correlation with { RequestId = EnvelopeIds.NewId(), SpanId = EnvelopeIds.NewSpanId() }).WithActivity(activity);
+        activity?.SetTag("portway.request_id", correlation.RequestId);
+        activity?.SetTag("graphql.operation_id", id);
+        return new Operation(id, correlation, activity);
     }
 
     private async Task RunOperationGuardedAsync(Operation operation, string query, string? operationName, Inputs? variables)
@@ -79,6 +103,7 @@ internal sealed partial class GraphQLWebSocketSession
 
     private async Task RunOperationAsync(Operation operation, string query, string? operationName, Inputs? variables)
     {
+        Activity.Current = operation.Activity;
         Emit(BoundaryEventKind.IngressAccepted, operation);
         ExecutionResult result;
         try
@@ -123,13 +148,17 @@ internal sealed partial class GraphQLWebSocketSession
             return;
         }
 
-        if (!End(operation))
+        lock (_gate)
         {
-            return;
+            if (!End(operation))
+            {
+                return;
+            }
+
+            Enqueue(NextMessage(operation.Id, result));
+            Enqueue(Message("complete", operation.Id));
         }
 
-        Enqueue(NextMessage(operation.Id, result));
-        Enqueue(Message("complete", operation.Id));
         if (result.Errors is { Count: > 0 } fieldErrors)
         {
             Emit(BoundaryEventKind.EgressFailed, operation, PortwayErrorInfoProvider.CodeOf(fieldErrors[0]));
@@ -143,14 +172,20 @@ internal sealed partial class GraphQLWebSocketSession
     /// <summary>Ends an operation with the protocol's <c>error</c> message (no <c>complete</c> follows).</summary>
     private void Fail(Operation operation, ExecutionError error, bool rejected, IEnumerable<ExecutionError>? all = null)
     {
-        if (!End(operation))
-        {
-            return;
-        }
-
         var errors = all ?? [error];
         PortwayErrorInfoProvider.Classify(errors, operation.RequestId);
-        Enqueue(ErrorMessage(operation.Id, errors));
+        operation.Activity?.SetStatus(ActivityStatusCode.Error, PortwayErrorInfoProvider.CodeOf(error));
+        var message = ErrorMessage(operation.Id, errors);
+        lock (_gate)
+        {
+            if (!End(operation))
+            {
+                return;
+            }
+
+            Enqueue(message);
+        }
+
         Emit(rejected ? BoundaryEventKind.IngressRejected : BoundaryEventKind.EgressFailed, operation, PortwayErrorInfoProvider.CodeOf(error));
     }
 
@@ -189,7 +224,7 @@ internal sealed partial class GraphQLWebSocketSession
     private const string InterfaceName = PipelineFieldResolver.InterfaceName;
 
     /// <summary>One <c>subscribe</c> of the connection, by its id.</summary>
-    private sealed class Operation(string id, Portway.Adapters.Http.Internal.RequestCorrelation correlation)
+    private sealed class Operation(string id, Portway.Adapters.Http.Internal.RequestCorrelation correlation, Activity? activity)
     {
         private readonly CancellationTokenSource _cancel = new();
         private readonly Lock _gate = new();
@@ -201,6 +236,9 @@ internal sealed partial class GraphQLWebSocketSession
         public Portway.Adapters.Http.Internal.RequestCorrelation Correlation { get; } = correlation;
 
         public string RequestId => Correlation.RequestId;
+
+        /// <summary>The operation's span; stopped when it ends.</summary>
+        public Activity? Activity { get; } = activity;
 
         public CancellationToken Token => _cancel.Token;
 
@@ -247,6 +285,7 @@ internal sealed partial class GraphQLWebSocketSession
 
             _cancel.Cancel();
             subscription?.Dispose();
+            Activity?.Stop();
             return true;
         }
     }
@@ -271,11 +310,17 @@ internal sealed partial class GraphQLWebSocketSession
 
         public void OnCompleted()
         {
-            if (session.End(operation))
+            lock (session._gate)
             {
+                if (!session.End(operation))
+                {
+                    return;
+                }
+
                 session.Enqueue(Message("complete", operation.Id));
-                session.Emit(BoundaryEventKind.EgressDelivered, operation);
             }
+
+            session.Emit(BoundaryEventKind.EgressDelivered, operation);
         }
     }
 }

@@ -23,6 +23,9 @@ internal sealed partial class GraphQLWebSocketSession
     public const string SubProtocol = "graphql-transport-ws";
     private const int SendQueueLimit = 256;
 
+    /// <summary>Operations one connection may run at once; one more is refused with <c>rate_limited</c>.</summary>
+    public const int MaxOperations = 100;
+
     private readonly WebSocket _socket;
     private readonly GraphQLEndpoint _endpoint;
     private readonly IDocumentExecuter _executer;
@@ -40,6 +43,9 @@ internal sealed partial class GraphQLWebSocketSession
 
     private readonly ConcurrentDictionary<string, Operation> _operations = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _closing = new();
+
+    /// <summary>Makes "end an operation and queue its last message" atomic with closing, so no last message is lost.</summary>
+    private readonly Lock _gate = new();
     private (int Code, string Reason)? _close;
     private int _closeRequested;
     private volatile bool _initReceived;
@@ -70,7 +76,7 @@ internal sealed partial class GraphQLWebSocketSession
     public async Task RunAsync(CancellationToken requestAborted)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _closing.Token);
-        using var goingAway = _drain.Drained.Register(() => RequestClose(GraphQLWsCloseCodes.GoingAway, "the server is shutting down"));
+        using var goingAway = _drain.Drained.Register(static s => ((GraphQLWebSocketSession)s!).OnDrained(), this);
         var send = SendLoopAsync();
         using var initTimer = _time.CreateTimer(
             static s => ((GraphQLWebSocketSession)s!).OnInitTimeout(), this, TimeSpan.FromMilliseconds(_endpoint.Config.TimeoutMs), Timeout.InfiniteTimeSpan);
@@ -222,6 +228,17 @@ internal sealed partial class GraphQLWebSocketSession
         return false;
     }
 
+    /// <summary>Draining ended: each operation still running gets its <c>error</c> (unavailable), then the socket closes 1001.</summary>
+    private void OnDrained()
+    {
+        foreach (var operation in _operations.Values)
+        {
+            Fail(operation, new PortwayFieldError(new PortwayError(ErrorCode.Unavailable, "the server is shutting down")), rejected: false);
+        }
+
+        RequestClose(GraphQLWsCloseCodes.GoingAway, "the server is shutting down");
+    }
+
     private void OnInitTimeout()
     {
         if (!_initReceived)
@@ -233,14 +250,17 @@ internal sealed partial class GraphQLWebSocketSession
     /// <summary>Closes the connection once: stops every operation, then the send loop sends the close frame after what is queued.</summary>
     private void RequestClose(int code, string reason)
     {
-        if (Interlocked.Exchange(ref _closeRequested, 1) != 0)
+        lock (_gate)
         {
-            return;
-        }
+            if (Interlocked.Exchange(ref _closeRequested, 1) != 0)
+            {
+                return;
+            }
 
-        GraphQLLog.WebSocketClosing(_logger, _endpoint.Path, code, reason, _correlation.RequestId);
-        _close = (code, reason);
-        CancelAll();
-        _outbound.Writer.TryComplete();
+            GraphQLLog.WebSocketClosing(_logger, _endpoint.Path, code, reason, _correlation.RequestId);
+            _close = (code, reason);
+            CancelAll();
+            _outbound.Writer.TryComplete();
+        }
     }
 }

@@ -17,6 +17,7 @@ internal static class EventIds
     public const int PeerDisconnected = 301;
     public const int LinkFailed = 302;
     public const int WorkerLinkLost = 303;
+    public const int AcceptFailed = 304;
 
     public const int WorkerStarted = 400;
     public const int WorkerExited = 401;
@@ -30,6 +31,7 @@ internal static class EventIds
     public const int WorkerRefused = 409;
     public const int WorkerStopping = 410;
     public const int WorkerNotReady = 411;
+    public const int WorkerStopped = 412;
 
     public const int ContractSummary = 500;
     public const int Draining = 501;

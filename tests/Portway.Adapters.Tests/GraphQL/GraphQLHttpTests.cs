@@ -154,6 +154,34 @@ public sealed class GraphQLHttpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Answer_NotFittingDeclaredType_IsInternalOnThatField()
+    {
+        using var response = await PostAsync(_server.Client, """{ mismatch(x: "abc") { x } }""");
+        var body = await BodyOf(response);
+        var error = FirstError(body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("""{"mismatch":{"x":null}}""", body.GetProperty("data").GetRawText());
+        Assert.Equal("internal", CodeOf(error));
+        Assert.Equal("the pipeline answered a string where the schema declares Int", error.GetProperty("message").GetString());
+        Assert.Equal("""["mismatch","x"]""", error.GetProperty("path").GetRawText());
+    }
+
+    [Fact]
+    public async Task Draining_RefusesWith503()
+    {
+        var (server, _) = await StartAsync();
+        await using var _s = server;
+        var drain = (Portway.Internal.Lifecycle.DrainCoordinator)server.Services.GetService(typeof(Portway.Internal.Lifecycle.DrainCoordinator))!;
+        drain.BeginDrain();
+
+        using var response = await PostAsync(server.Client, "{ echo(x: 1) { x } }");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("unavailable", CodeOf(FirstError(await BodyOf(response))));
+    }
+
+    [Fact]
     public async Task Resolver_PastTimeout_AnswersTimeoutAndLeavesNoWaiter()
     {
         using var response = await PostAsync(_server.Client, "{ wait(ms: 60000) { ms } }", path: "/graphql-tight");

@@ -28,6 +28,7 @@ internal static class GraphQLTestConfig
                   echo: { pipeline: echo, args: { x: Int, s: String, f: Float, b: Boolean, id: ID, tags: "[String!]" }, returns: Echo }
                   fail: { pipeline: fail, args: { code: String!, message: String }, returns: Echo }
                   strict: { pipeline: echo, args: { x: Int! }, returns: "Echo!" }
+                  mismatch: { pipeline: echo, args: { x: String }, returns: Echo }
                 mutation:
                   put: { pipeline: echo, args: { s: String! }, returns: Echo }
                 subscription:

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Portway.Observability;
@@ -44,6 +45,35 @@ public sealed class GraphQLWebSocketTests : IAsyncLifetime
         Assert.Equal([1, 2, 3], messages.Take(3).Select(m => m.GetProperty("payload").GetProperty("data").GetProperty("ticks").GetProperty("n").GetInt32()));
         await PendingWaitersAreZeroAsync();
         await _events.WaitForAsync(e => e.Interface == "graphql" && e.Kind == BoundaryEventKind.EgressDelivered && e.Route == "SUBSCRIBE /graphql");
+    }
+
+    [Fact]
+    public async Task Subscription_HasItsOwnSpan_ChildOfTheConnectionsTrace()
+    {
+        const string traceId = "5af7651916cd43dd8448eb211c80319d";
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "Portway",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var client = await GraphQLWsClient.ConnectAndInitAsync(_server.BaseAddress,
+            new Dictionary<string, string> { ["traceparent"] = $"00-{traceId}-b7ad6b7169203331-01" });
+
+        await client.SubscribeAsync("s", "subscription { ticks(count: 1) { n } }");
+        Assert.Equal("next", TypeOf(await client.ReceiveAsync()));
+        Assert.Equal("complete", TypeOf(await client.ReceiveAsync()));
+        await Eventually.TrueAsync(() => spans.Any(a => a.OperationName == "portway.subscribe /graphql" && a.TraceId.ToHexString() == traceId),
+            TimeSpan.FromSeconds(15), "the subscribe span stopped");
+
+        var subscribe = Assert.Single(spans, a => a.OperationName == "portway.subscribe /graphql" && a.TraceId.ToHexString() == traceId);
+        var stage = Assert.Single(spans, a => a.OperationName.StartsWith("portway.stage", StringComparison.Ordinal) && a.TraceId.ToHexString() == traceId);
+        Assert.Equal(subscribe.SpanId, stage.ParentSpanId);
+        var delivered = await _events.WaitForAsync(e => e.Route == "SUBSCRIBE /graphql" && e.Kind == BoundaryEventKind.EgressDelivered);
+        Assert.Equal(subscribe.GetTagItem("portway.request_id"), delivered.RequestId);
+        Assert.Equal(traceId, delivered.TraceId);
     }
 
     [Fact]
@@ -129,6 +159,55 @@ public sealed class GraphQLWebSocketTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Shutdown_EndsRunningSubscriptionWithUnavailableThenCloses1001()
+    {
+        await using var client = await GraphQLWsClient.ConnectAndInitAsync(_server.BaseAddress);
+        await client.SubscribeAsync("long", "subscription { ticks(count: 1000000, interval_ms: 20) { n } }");
+        Assert.Equal("next", TypeOf(await client.ReceiveAsync()));
+
+        var stopping = _server.StopAsync();
+        JsonElement message;
+        do
+        {
+            message = await client.ReceiveAsync();
+        }
+        while (TypeOf(message) == "next");
+
+        Assert.Equal("error", TypeOf(message));
+        Assert.Equal("unavailable", message.GetProperty("payload")[0].GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Equal(1001, await client.ReceiveCloseAsync());
+        await stopping.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, _server.PendingWaiters);
+    }
+
+    [Fact]
+    public async Task Subscribe_OverTheOperationLimit_IsRateLimited()
+    {
+        await using var client = await GraphQLWsClient.ConnectAndInitAsync(_server.BaseAddress);
+        const int limit = 100;
+        for (var i = 0; i < limit; i++)
+        {
+            await client.SubscribeAsync($"s{i}", "subscription { ticks(count: 2, interval_ms: 600000) { n } }");
+        }
+
+        var started = new HashSet<string>();
+        while (started.Count < limit)
+        {
+            var message = await client.ReceiveAsync();
+            Assert.Equal("next", TypeOf(message));
+            started.Add(message.GetProperty("id").GetString()!);
+        }
+
+        await client.SubscribeAsync("one-more", "subscription { ticks(count: 1) { n } }");
+        var refused = await client.ReceiveAsync();
+
+        Assert.Equal("error", TypeOf(refused));
+        Assert.Equal("one-more", refused.GetProperty("id").GetString());
+        Assert.Equal("rate_limited", refused.GetProperty("payload")[0].GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Equal(limit, _server.PendingWaiters);
+    }
+
+    [Fact]
     public async Task Subscribe_BeforeInit_Closes4401()
     {
         await using var client = await GraphQLWsClient.ConnectAsync(_server.BaseAddress);
@@ -172,6 +251,15 @@ public sealed class GraphQLWebSocketTests : IAsyncLifetime
         await client.SendAsync(json);
 
         Assert.Equal(4400, await client.ReceiveCloseAsync());
+    }
+
+    [Fact]
+    public async Task MessageOverMaxBodyBytes_Closes1009()
+    {
+        await using var client = await GraphQLWsClient.ConnectAndInitAsync(_server.BaseAddress);
+        await client.SubscribeAsync("big", "{ echo(s: \"" + new string('x', 5000) + "\") { s } }");
+
+        Assert.Equal(1009, await client.ReceiveCloseAsync());
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Portway.Testing;
+using Xunit.Abstractions;
 
 namespace Portway.EndToEnd.Tests.Multiprocess;
 
@@ -10,6 +11,7 @@ namespace Portway.EndToEnd.Tests.Multiprocess;
 /// The real host executable with supervised worker children (real processes, real sockets), over HTTP:
 /// config/multiprocess.yaml end to end, a worker killed with SIGKILL, the host killed with SIGKILL, SIGTERM.
 /// </summary>
+[Collection(WorkerProcesses.Collection)]
 public sealed class MultiprocessProfileTests : IDisposable
 {
     private const string SlowYaml = """
@@ -36,6 +38,9 @@ public sealed class MultiprocessProfileTests : IDisposable
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "portway-mp-data-" + Guid.NewGuid().ToString("N"));
     private readonly List<string> _files = [];
     private readonly List<int> _pids = [];
+    private readonly ITestOutputHelper _log;
+
+    public MultiprocessProfileTests(ITestOutputHelper log) => _log = log;
 
     private async Task<HostProcess> StartAsync(string configPath)
     {
@@ -72,48 +77,85 @@ public sealed class MultiprocessProfileTests : IDisposable
         Assert.Equal(8, first.RootElement.GetProperty("hrv").GetArrayLength());
         Assert.Equal(8, first.RootElement.GetProperty("hrv_feedback").GetArrayLength());
         Assert.Equal(["cpu_sync-1", "cpu_sync-2"], workers.Keys.Order());
-        Assert.All(workers.Values, pid => Assert.Equal(
-            $"{Path.Combine(AppContext.BaseDirectory, "Portway.Host")}\0worker\0--group\0cpu_sync\0",
-            File.ReadAllText($"/proc/{pid}/cmdline")));
+        Assert.All(workers.Values, pid => Assert.EndsWith("Portway.Host\0worker\0--group\0cpu_sync\0", File.ReadAllText($"/proc/{pid}/cmdline"), StringComparison.Ordinal));
         Assert.Equal(0, await PendingAsync(client));
+        Assert.DoesNotContain("\"secret\"", host.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RawBytes_AgainstTheHostsWorkerListener_AreRefusedAndRequestsGoOn()
+    {
+        await using var host = await StartAsync(Write(SlowYaml));
+        _pids.Add((await WorkerProcesses.WaitReadyAsync(host, 1))["cpu-1"]);
+        var port = int.Parse(System.Text.RegularExpressions.Regex.Match(host.Output, @"tcp_local listening on 127\.0\.0\.1:(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        using var client = new HttpClient { BaseAddress = host.BaseAddress };
+
+        var garbage = new byte[4096];
+        new Random(7).NextBytes(garbage);
+        foreach (var bytes in new[] { garbage, [0x7f, 0xff, 0xff, 0xff, 1, 2, 3, 4] })
+        {
+            using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            await socket.ConnectAsync(IPAddress.Loopback, port);
+            await socket.SendAsync(bytes);
+            Assert.True(await ClosedByHostAsync(socket), "the host closes a connection that sends no frames");
+        }
+
+        using var quick = await client.PostAsync("/v1/quick", Json("{\"still\":\"here\"}"));
+        Assert.Equal(HttpStatusCode.OK, quick.StatusCode);
+        Assert.Contains("rejected: ", host.Output, StringComparison.Ordinal);
+        Assert.Single(WorkerProcesses.Ready(host.Output));
     }
 
     [Fact]
     public async Task WorkerKilled_RequestsInFlight_Get503AtOnceThenTheWorkerRestartsAndServes()
     {
         await using var host = await StartAsync(Write(SlowYaml));
-        var before = (await WorkerProcesses.WaitReadyAsync(host, 1))["cpu-1"];
-        _pids.Add(before);
         using var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(90) };
-        var inFlight = Enumerable.Range(0, 5).Select(async _ =>
+
+        // The first crash also warms up (JIT) the host's crash path; the second is timed.
+        for (var round = 1; round <= 2; round++)
         {
-            using var response = await client.PostAsync("/v1/slow", Json("{\"ms\":50000}"));
-            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync(), At: Stopwatch.GetTimestamp());
-        }).ToArray();
-        await Eventually.TrueAsync(() => PendingAsync(client).GetAwaiter().GetResult() == 5, WorkerProcesses.Deadline, "5 requests in flight");
+            var before = (await WorkerProcesses.WaitReadyAsync(host, 1))["cpu-1"];
+            _pids.Add(before);
+            var inFlight = Enumerable.Range(0, 5).Select(_ => SlowAsync(client)).ToArray();
+            await WorkerProcesses.UntilAsync(async () => await PendingAsync(client) == 5, "5 requests in flight");
 
-        var killedAt = Stopwatch.GetTimestamp();
-        WorkerProcesses.Kill(before);
-        var answers = await Task.WhenAll(inFlight).WaitAsync(WorkerProcesses.Deadline);
+            var killedAt = Stopwatch.GetTimestamp();
+            WorkerProcesses.Kill(before);
+            var answers = await Task.WhenAll(inFlight).WaitAsync(WorkerProcesses.Deadline);
 
-        Assert.All(answers, a =>
-        {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, a.StatusCode);
-            Assert.Contains("\"code\":\"unavailable\"", a.Body, StringComparison.Ordinal);
-        });
-        var slowest = answers.Max(a => Stopwatch.GetElapsedTime(killedAt, a.At));
-        Assert.True(slowest < TimeSpan.FromSeconds(1), $"the last caller waited {slowest.TotalMilliseconds:0} ms after the kill");
+            Assert.All(answers, a =>
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, a.StatusCode);
+                Assert.Contains("\"code\":\"unavailable\"", a.Body, StringComparison.Ordinal);
+            });
+            var slowest = answers.Max(a => Stopwatch.GetElapsedTime(killedAt, a.At));
+            _log.WriteLine($"round {round}: 503s after {answers.Min(a => Stopwatch.GetElapsedTime(killedAt, a.At)).TotalMilliseconds:0}..{slowest.TotalMilliseconds:0} ms");
+            var limit = round == 1 ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(1);
+            Assert.True(slowest < limit, $"round {round}: the last caller waited {slowest.TotalMilliseconds:0} ms after the kill (its deadline was 60 s)");
 
-        await Eventually.TrueAsync(() => WorkerProcesses.Latest(host.Output)["cpu-1"] != before, WorkerProcesses.Deadline, "the worker was restarted");
-        _pids.Add(WorkerProcesses.Latest(host.Output)["cpu-1"]);
-        using var quick = await client.PostAsync("/v1/quick", Json("{\"after\":\"restart\"}"));
-        Assert.Equal(HttpStatusCode.OK, quick.StatusCode);
-        Assert.Equal("{\"after\":\"restart\"}", await quick.Content.ReadAsStringAsync());
-        using var slow = await client.PostAsync("/v1/slow", Json("{\"ms\":1}"));
-        Assert.Equal(HttpStatusCode.OK, slow.StatusCode);
-        await Eventually.TrueAsync(() => PendingAsync(client).GetAwaiter().GetResult() == 0, WorkerProcesses.Deadline, "pending_waiters returns to 0");
+            await Eventually.TrueAsync(() => WorkerProcesses.Latest(host.Output)["cpu-1"] != before, WorkerProcesses.Deadline, "the worker was restarted");
+            _pids.Add(WorkerProcesses.Latest(host.Output)["cpu-1"]);
+            using var quick = await client.PostAsync("/v1/quick", Json("{\"after\":\"restart\"}"));
+            Assert.Equal(HttpStatusCode.OK, quick.StatusCode);
+            Assert.Equal("{\"after\":\"restart\"}", await quick.Content.ReadAsStringAsync());
+            using var slow = await client.PostAsync("/v1/slow", Json("{\"ms\":1}"));
+            Assert.Equal(HttpStatusCode.OK, slow.StatusCode);
+            await WorkerProcesses.UntilAsync(async () => await PendingAsync(client) == 0, "pending_waiters returns to 0");
+        }
+
         Assert.Contains("Worker cpu-1 exited with code 137", host.Output, StringComparison.Ordinal);
         Assert.Contains("Restarting worker cpu-1", host.Output, StringComparison.Ordinal);
+        Assert.Contains("5 hop(s) in flight answered unavailable", host.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>A slow request; its time is taken when the response headers arrive.</summary>
+    private static async Task<(HttpStatusCode StatusCode, string Body, long At)> SlowAsync(HttpClient client)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/slow") { Content = Json("{\"ms\":50000}") };
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var at = Stopwatch.GetTimestamp();
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(), at);
     }
 
     [Fact]
@@ -143,7 +185,7 @@ public sealed class MultiprocessProfileTests : IDisposable
         _pids.Add(worker);
         using var client = new HttpClient { BaseAddress = host.BaseAddress };
         var inFlight = client.PostAsync("/v1/slow", Json("{\"ms\":3000}"));
-        await Eventually.TrueAsync(() => PendingAsync(client).GetAwaiter().GetResult() == 1, WorkerProcesses.Deadline, "the request is in flight");
+        await WorkerProcesses.UntilAsync(async () => await PendingAsync(client) == 1, "the request is in flight");
 
         host.Terminate();
 
@@ -153,6 +195,21 @@ public sealed class MultiprocessProfileTests : IDisposable
         Assert.False(WorkerProcesses.IsRunning(worker));
         Assert.Contains("Worker cpu-1 stopping: the host closed stdin", host.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Restarting worker", host.Output, StringComparison.Ordinal);
+        Assert.Contains("Worker cpu-1 stopped (exit code 0)", host.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The host closed the connection: a read of 0 bytes or a reset (it closed with our bytes unread).</summary>
+    private static async Task<bool> ClosedByHostAsync(System.Net.Sockets.Socket socket)
+    {
+        using var timeout = new CancellationTokenSource(WorkerProcesses.Deadline);
+        try
+        {
+            return await socket.ReceiveAsync(new byte[16], timeout.Token) == 0;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return true;
+        }
     }
 
     private string Write(string yaml)

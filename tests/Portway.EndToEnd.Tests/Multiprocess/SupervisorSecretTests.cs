@@ -11,6 +11,7 @@ namespace Portway.EndToEnd.Tests.Multiprocess;
 /// The real supervisor and listener in this process, with a secret the test knows, starting real worker
 /// children from the built host executable: the secret reaches them only over stdin.
 /// </summary>
+[Collection(WorkerProcesses.Collection)]
 public sealed class SupervisorSecretTests
 {
     private const string Yaml = """

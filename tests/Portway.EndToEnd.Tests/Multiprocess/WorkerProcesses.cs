@@ -6,6 +6,9 @@ namespace Portway.EndToEnd.Tests.Multiprocess;
 /// <summary>What the tests learn about a host's worker children: from its log (ready lines) and from <c>/proc</c>.</summary>
 internal static partial class WorkerProcesses
 {
+    /// <summary>The test classes that start worker processes run one at a time (timed assertions stay fair).</summary>
+    public const string Collection = "worker processes";
+
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     /// <summary>Every "worker ... is ready" line so far, in order: (worker id, pid).</summary>
@@ -18,6 +21,23 @@ internal static partial class WorkerProcesses
         await Eventually.TrueAsync(() => Ready(host.Output).Select(r => r.Worker).Distinct().Count() >= count || host.HasExited, Deadline, $"{count} workers are ready");
         Assert.False(host.HasExited, "the host exited:\n" + host.Output);
         return Latest(host.Output);
+    }
+
+    /// <summary>Like <see cref="Eventually.TrueAsync"/> for a condition that needs I/O (no thread blocked while polling).</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what)
+    {
+        using var deadline = new CancellationTokenSource(Deadline);
+        while (!await condition())
+        {
+            try
+            {
+                await Task.Delay(20, deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"not true within {Deadline.TotalSeconds} s: {what}");
+            }
+        }
     }
 
     public static Dictionary<string, int> Latest(string output) =>

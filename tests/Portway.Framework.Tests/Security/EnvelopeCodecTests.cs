@@ -39,6 +39,34 @@ public sealed class EnvelopeCodecTests
     }
 
     [Fact]
+    public void Write_HeadersInAnyInsertionOrder_SameBytesSortedByKey()
+    {
+        static byte[] Encode(params (string Key, string Value)[] headers)
+        {
+            var envelope = new Envelope { Id = "e", Route = "p/s", Kind = EnvelopeKind.Request };
+            foreach (var (key, value) in headers)
+            {
+                envelope.Headers[key] = value;
+            }
+
+            var bytes = new byte[EnvelopeCodec.GetLength(envelope)];
+            EnvelopeCodec.Write(envelope, bytes);
+            return bytes;
+        }
+
+        var forward = Encode(("a", "1"), ("B", "2"), ("node", "sys.echo"), ("stage", "s"), ("traceparent", "t"));
+        var backward = Encode(("traceparent", "t"), ("stage", "s"), ("node", "sys.echo"), ("B", "2"), ("a", "1"));
+
+        Assert.Equal(forward, backward);
+        // Ordinal order on the wire (each key is u16 length + UTF-8): "B" < "a" < "node" < "stage" < "traceparent".
+        int At(string key) => forward.AsSpan().IndexOf((byte[])[0, (byte)key.Length, .. Encoding.UTF8.GetBytes(key)]);
+        Assert.True(At("B") < At("a"));
+        Assert.True(At("a") < At("node"));
+        Assert.True(At("node") < At("stage"));
+        Assert.True(At("stage") < At("traceparent"));
+    }
+
+    [Fact]
     public void Read_PayloadOverLimit_IsPayloadTooLarge()
     {
         var envelope = new Envelope { Kind = EnvelopeKind.Request, Payload = new byte[100] };

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Portway.Internal.Security;
@@ -10,6 +11,8 @@ namespace Portway.Internal.Routing;
 /// </summary>
 internal sealed class MemoryStageTransport(StageExecutor executor, EnvelopeSigner? signer, ILogger<MemoryStageTransport> logger) : IStreamStageTransport
 {
+    private const int CanonicalStackLimit = 1024;
+
     public async ValueTask<Envelope> SendAsync(Envelope request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -52,8 +55,25 @@ internal sealed class MemoryStageTransport(StageExecutor executor, EnvelopeSigne
             return envelope;
         }
 
-        signer.Sign(envelope);
-        if (signer.Verify(envelope) is { } rejected)
+        // As across a boundary: the sender signs the canonical bytes it writes, the receiver verifies those same bytes.
+        var length = EnvelopeCodec.GetLength(envelope);
+        byte[]? rented = null;
+        var canonical = length <= CanonicalStackLimit ? stackalloc byte[CanonicalStackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        PortwayError? rejected;
+        try
+        {
+            var written = signer.Sign(envelope, canonical);
+            rejected = signer.Verify(envelope, canonical[..written]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
+        if (rejected is not null)
         {
             RoutingLog.SignatureRejected(logger, envelope.Route, rejected.Message);
             return request.CreateAnswer(EnvelopeKind.Error, rejected.ToPayload());

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -15,6 +16,8 @@ internal static class EnvelopeCodec
     public const int NonceLength = 16;
     public const int SignatureLength = 32;
     public const int FixedLength = 1 + 1 + 8 + NonceLength + 2 + 4;
+
+    private static readonly Comparison<KeyValuePair<string, string>> HeaderOrder = static (a, b) => string.CompareOrdinal(a.Key, b.Key);
 
     /// <summary>The canonical length; throws <see cref="EnvelopeFormatException"/> if a field is over its limit.</summary>
     public static int GetLength(Envelope envelope)
@@ -59,11 +62,7 @@ internal static class EnvelopeCodec
         offset += 2;
         if (envelope.Headers.Count > 0)
         {
-            foreach (var (key, value) in envelope.Headers.OrderBy(h => h.Key, StringComparer.Ordinal))
-            {
-                offset += WriteString(span[offset..], key);
-                offset += WriteString(span[offset..], value);
-            }
+            offset += WriteHeaders(span[offset..], envelope.Headers);
         }
 
         BinaryPrimitives.WriteUInt32BigEndian(span[offset..], (uint)envelope.Payload.Length);
@@ -129,6 +128,36 @@ internal static class EnvelopeCodec
 
         envelope.Payload = source[offset..].ToArray();
         return envelope;
+    }
+
+    /// <summary>The headers sorted by key (ordinal), without allocating: sorted in a pooled array that is cleared on return.</summary>
+    private static int WriteHeaders(Span<byte> destination, Dictionary<string, string> headers)
+    {
+        var count = headers.Count;
+        var sorted = ArrayPool<KeyValuePair<string, string>>.Shared.Rent(count);
+        try
+        {
+            var i = 0;
+            foreach (var header in headers)
+            {
+                sorted[i++] = header;
+            }
+
+            var span = sorted.AsSpan(0, count);
+            span.Sort(HeaderOrder);
+            var offset = 0;
+            foreach (var (key, value) in span)
+            {
+                offset += WriteString(destination[offset..], key);
+                offset += WriteString(destination[offset..], value);
+            }
+
+            return offset;
+        }
+        finally
+        {
+            ArrayPool<KeyValuePair<string, string>>.Shared.Return(sorted, clearArray: true);
+        }
     }
 
     private static int StringLength(string value)

@@ -7,10 +7,16 @@ namespace Portway.Internal.Security;
 /// Signs envelopes with HMAC-SHA256 over their canonical bytes and verifies them on the other side:
 /// signature (constant-time compare), <c>ts</c> within the TTL, nonce not seen before.
 /// </summary>
+/// <remarks>
+/// Allocation-free on the hot path except the one output buffer <see cref="Sign"/> fills (nonce and signature):
+/// canonical bytes go to the stack (pooled above 1 KiB), and each thread keeps one keyed HMAC that is reset
+/// after every use, so the key schedule is not rebuilt per signature.
+/// </remarks>
 internal sealed class EnvelopeSigner
 {
     private const int StackLimit = 1024;
     private readonly byte[] _key;
+    private readonly ThreadLocal<IncrementalHash> _hmac;
     private readonly TimeProvider _time;
     private readonly long _ttlMs;
     private readonly ReplayCache _replay;
@@ -23,18 +29,30 @@ internal sealed class EnvelopeSigner
         }
 
         _key = key.ToArray();
+        _hmac = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key));
         _time = time;
         _ttlMs = (long)ttl.TotalMilliseconds;
         _replay = new ReplayCache(nonceCacheSize);
     }
 
-    /// <summary>Sets <c>ts</c> and a fresh nonce on <paramref name="envelope"/> and signs it.</summary>
+    /// <summary>Sets <c>ts</c> and a fresh nonce on <paramref name="envelope"/> and signs it (one 48-byte array holds both).</summary>
     public void Sign(Envelope envelope)
     {
-        Stamp(envelope);
-        var sig = new byte[EnvelopeCodec.SignatureLength];
-        ComputeSignature(envelope, sig);
-        envelope.Sig = sig;
+        ArgumentNullException.ThrowIfNull(envelope);
+        var length = EnvelopeCodec.GetLength(envelope);
+        byte[]? rented = null;
+        var buffer = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            Sign(envelope, buffer);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>Sets <c>ts</c> and a fresh nonce, for a sender that signs the canonical bytes it writes (a frame).</summary>
@@ -47,6 +65,25 @@ internal sealed class EnvelopeSigner
         envelope.Nonce = nonce;
     }
 
+    /// <summary>
+    /// Sets <c>ts</c> and a fresh nonce on <paramref name="envelope"/>, writes its canonical bytes into
+    /// <paramref name="canonical"/> (at least <see cref="EnvelopeCodec.GetLength"/> long) and signs them: what a
+    /// sender puts on the wire. Returns the count written. One 48-byte array holds the nonce and the signature.
+    /// </summary>
+    public int Sign(Envelope envelope, Span<byte> canonical)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        envelope.Ts = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var output = new byte[EnvelopeCodec.NonceLength + EnvelopeCodec.SignatureLength];
+        var nonce = output.AsMemory(0, EnvelopeCodec.NonceLength);
+        EnvelopeIds.FillNonce(nonce.Span);
+        envelope.Nonce = nonce;
+        var written = EnvelopeCodec.Write(envelope, canonical);
+        ComputeSignature(canonical[..written], output.AsSpan(EnvelopeCodec.NonceLength));
+        envelope.Sig = output.AsMemory(EnvelopeCodec.NonceLength);
+        return written;
+    }
+
     /// <summary>Computes the signature of <paramref name="envelope"/>'s canonical bytes into <paramref name="destination"/> (32 bytes).</summary>
     public void ComputeSignature(Envelope envelope, Span<byte> destination)
     {
@@ -56,7 +93,7 @@ internal sealed class EnvelopeSigner
         try
         {
             var written = EnvelopeCodec.Write(envelope, buffer);
-            HMACSHA256.HashData(_key, buffer[..written], destination);
+            ComputeSignature(buffer[..written], destination);
         }
         finally
         {
@@ -68,8 +105,12 @@ internal sealed class EnvelopeSigner
     }
 
     /// <summary>Computes the signature of canonical bytes already written.</summary>
-    public void ComputeSignature(ReadOnlySpan<byte> canonical, Span<byte> destination) =>
-        HMACSHA256.HashData(_key, canonical, destination);
+    public void ComputeSignature(ReadOnlySpan<byte> canonical, Span<byte> destination)
+    {
+        var hmac = _hmac.Value!;
+        hmac.AppendData(canonical);
+        hmac.GetHashAndReset(destination);
+    }
 
     /// <summary>Verifies a received envelope; null when it is good, else why it is refused.</summary>
     public PortwayError? Verify(Envelope envelope)
@@ -82,6 +123,23 @@ internal sealed class EnvelopeSigner
 
         Span<byte> expected = stackalloc byte[EnvelopeCodec.SignatureLength];
         ComputeSignature(envelope, expected);
+        return VerifyComputed(envelope, expected);
+    }
+
+    /// <summary>
+    /// Verifies an envelope received together with its canonical bytes (as a frame carries them): the signature
+    /// over <paramref name="canonical"/>, <c>ts</c>, nonce. Null when it is good, else why it is refused.
+    /// </summary>
+    public PortwayError? Verify(Envelope envelope, ReadOnlySpan<byte> canonical)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (envelope.Sig.Length != EnvelopeCodec.SignatureLength)
+        {
+            return new PortwayError(ErrorCode.Unauthorized, "envelope is not signed");
+        }
+
+        Span<byte> expected = stackalloc byte[EnvelopeCodec.SignatureLength];
+        ComputeSignature(canonical, expected);
         return VerifyComputed(envelope, expected);
     }
 

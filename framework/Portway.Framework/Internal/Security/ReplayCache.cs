@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Portway.Internal.Security;
 
 /// <summary>
@@ -7,14 +5,30 @@ namespace Portway.Internal.Security;
 /// forgotten first. An envelope older than the TTL is refused by its <c>ts</c>, so a nonce only has to
 /// be remembered for the TTL: a capacity above the peak rate × TTL closes the replay window.
 /// </summary>
-internal sealed class ReplayCache(int capacity)
+/// <remarks>
+/// Fixed size and allocation-free once built: a preallocated set plus a ring of the nonces in arrival order,
+/// under one short lock (a set lookup, an insert and at most one removal). <see cref="Count"/> is a field read.
+/// </remarks>
+internal sealed class ReplayCache
 {
-    private readonly ConcurrentDictionary<Guid, byte> _seen = new();
-    private readonly ConcurrentQueue<Guid> _order = new();
+    private readonly Lock _lock = new();
+    private readonly HashSet<Guid> _seen;
+    private readonly Guid[] _ring;
+    private int _next;
+    private int _count;
 
-    public int Count => _seen.Count;
+    public ReplayCache(int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _ring = new Guid[capacity];
+        // One slot over capacity: the new nonce is added before the oldest is removed.
+        _seen = new HashSet<Guid>(capacity + 1);
+    }
 
-    /// <summary>Records <paramref name="nonce"/>; false when it was already seen.</summary>
+    /// <summary>How many nonces are remembered now.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Records <paramref name="nonce"/>; false when it was already seen (or is not 16 bytes).</summary>
     public bool TryAdd(ReadOnlySpan<byte> nonce)
     {
         if (nonce.Length != EnvelopeCodec.NonceLength)
@@ -23,17 +37,25 @@ internal sealed class ReplayCache(int capacity)
         }
 
         var key = new Guid(nonce);
-        if (!_seen.TryAdd(key, 0))
+        lock (_lock)
         {
-            return false;
-        }
+            if (!_seen.Add(key))
+            {
+                return false;
+            }
 
-        _order.Enqueue(key);
-        while (_seen.Count > capacity && _order.TryDequeue(out var oldest))
-        {
-            _seen.TryRemove(oldest, out _);
-        }
+            if (_count == _ring.Length)
+            {
+                _seen.Remove(_ring[_next]);
+            }
+            else
+            {
+                _count++;
+            }
 
-        return true;
+            _ring[_next] = key;
+            _next = _next + 1 == _ring.Length ? 0 : _next + 1;
+            return true;
+        }
     }
 }

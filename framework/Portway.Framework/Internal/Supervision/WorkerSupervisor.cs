@@ -20,6 +20,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
 {
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
 
+
     private readonly PortwayConfig _config;
     private readonly IpcSecret _secret;
     private readonly TcpLocalListener _listener;
@@ -30,6 +31,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _slots = [];
     private readonly Dictionary<string, Process> _running = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, TaskCompletionSource> _ready = [];
 
     public WorkerSupervisor(PortwayConfig config, IpcSecret secret, TcpLocalListener listener, WorkerExecutable executable,
         RestartPolicy policy, TimeProvider time, ILogger<WorkerSupervisor> logger)
@@ -42,7 +44,11 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
         _time = time;
         _logger = logger;
         _listener.WorkerLost += OnWorkerLost;
+        _listener.WorkerReady += OnWorkerReady;
     }
+
+    /// <summary>A child that has not said hello this long after it started is killed (and restarted). Defaults to 60 s.</summary>
+    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Pids of the children alive now, by worker id.</summary>
     public IReadOnlyDictionary<string, int> Pids
@@ -84,6 +90,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
     public void Dispose()
     {
         _listener.WorkerLost -= OnWorkerLost;
+        _listener.WorkerReady -= OnWorkerReady;
         KillAll();
         _stopping.Dispose();
     }
@@ -96,14 +103,35 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
         }
     }
 
-    private void OnWorkerLost(string workerId, string why)
+    private void OnWorkerReady(string workerId, int pid)
+    {
+        TaskCompletionSource? ready;
+        lock (_running) _ready.TryGetValue(pid, out ready);
+        ready?.TrySetResult();
+    }
+
+    private void OnWorkerLost(string workerId, int pid, string why)
     {
         Process? process;
         lock (_running) _running.TryGetValue(workerId, out process);
-        if (process is not null && !_stopping.IsCancellationRequested)
+
+        // A child whose link broke but that still runs is hung or confused: end it, the slot restarts it.
+        // Only that very process: by now its slot may run a newer one under the same worker id.
+        if (process is not null && SafePid(process) == pid && !_stopping.IsCancellationRequested)
         {
-            // A child whose link broke but that still runs is hung or confused: end it, the slot restarts it.
             TryKill(process);
+        }
+    }
+
+    private static int SafePid(Process process)
+    {
+        try
+        {
+            return process.Id;
+        }
+        catch (InvalidOperationException)
+        {
+            return -1;
         }
     }
 
@@ -180,7 +208,10 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
 
             process.Start();
             _running[workerId] = process;
+            _ready[process.Id] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
+
+        var pid = process.Id;
 
         try
         {
@@ -201,21 +232,44 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
                 // The child died before reading its bootstrap: handled as an exit below.
             }
 
+            Task ready;
+            lock (_running) ready = _ready[pid].Task;
             try
             {
-                await process.WaitForExitAsync(_stopping.Token).ConfigureAwait(false);
+                var exited = process.WaitForExitAsync(_stopping.Token);
+                var first = await Task.WhenAny(exited, ready, Task.Delay(ReadyTimeout, _time, _stopping.Token)).ConfigureAwait(false);
+                if (first != exited && first != ready && !_stopping.IsCancellationRequested)
+                {
+                    LogNotReady(_logger, workerId, pid, (long)ReadyTimeout.TotalMilliseconds);
+                    TryKill(process);
+                }
+
+                await exited.ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 await StopChildAsync(process, workerId).ConfigureAwait(false);
             }
 
-            LogExited(_logger, workerId, process.ExitCode);
+            if (_stopping.IsCancellationRequested)
+            {
+                LogStopped(_logger, workerId, process.ExitCode);
+            }
+            else
+            {
+                LogExited(_logger, workerId, process.ExitCode);
+            }
+
             return $"exit code {process.ExitCode}";
         }
         finally
         {
-            lock (_running) _running.Remove(workerId);
+            lock (_running)
+            {
+                _running.Remove(workerId);
+                _ready.Remove(pid);
+            }
+
             TryKill(process);
         }
     }
@@ -265,6 +319,9 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
     [LoggerMessage(EventId = EventIds.WorkerExited, Level = LogLevel.Warning, Message = "Worker {Worker} exited with code {ExitCode}")]
     private static partial void LogExited(ILogger logger, string worker, int exitCode);
 
+    [LoggerMessage(EventId = EventIds.WorkerStopped, Level = LogLevel.Information, Message = "Worker {Worker} stopped (exit code {ExitCode})")]
+    private static partial void LogStopped(ILogger logger, string worker, int exitCode);
+
     [LoggerMessage(EventId = EventIds.WorkerRestartScheduled, Level = LogLevel.Warning, Message = "Restarting worker {Worker} ({Why}) in {BackoffMs} ms")]
     private static partial void LogRestart(ILogger logger, string worker, string why, long backoffMs);
 
@@ -273,6 +330,9 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
 
     [LoggerMessage(EventId = EventIds.WorkerStartFailed, Level = LogLevel.Error, Message = "Worker {Worker} could not start: {Reason}")]
     private static partial void LogStartFailed(ILogger logger, string worker, string reason);
+
+    [LoggerMessage(EventId = EventIds.WorkerNotReady, Level = LogLevel.Error, Message = "Worker {Worker} (pid {Pid}) did not connect within {Ms} ms: killing it")]
+    private static partial void LogNotReady(ILogger logger, string worker, int pid, long ms);
 
     [LoggerMessage(EventId = EventIds.WorkerOutput, Level = LogLevel.Information, Message = "[{Worker}] {Line}")]
     private static partial void LogWorkerOutput(ILogger logger, string worker, string line);

@@ -63,13 +63,29 @@ public sealed class TcpLocalListenerTests
     }
 
     [Fact]
+    public async Task SendAsync_AnswerOverLimit_AnswersPayloadTooLargeAndTheLinkStaysUp()
+    {
+        await using var harness = await TcpLocalHarness.StartAsync();
+        using var deadline = new CancellationTokenSource(Deadline);
+
+        var small = await harness.Transport.SendAsync(TcpLocalHarness.Hop("big", "test.big", "{\"n\":4000}"), deadline.Token);
+        var big = await harness.Transport.SendAsync(TcpLocalHarness.Hop("big", "test.big", "{\"n\":5000}"), deadline.Token);
+
+        Assert.Equal((EnvelopeKind.Reply, 4002), (small.Kind, small.Payload.Length));
+        Assert.Equal(EnvelopeKind.Error, big.Kind);
+        Assert.Equal(ErrorCode.PayloadTooLarge, PortwayError.FromPayload(big.Payload.Span).Code);
+        Assert.Equal("{\"x\":1}", await harness.EchoAsync());
+        Assert.Equal(0, harness.Listener.RejectedFrames);
+    }
+
+    [Fact]
     public async Task SendAsync_CallerCancels_WorkerStopsTheNode()
     {
         await using var harness = await TcpLocalHarness.StartAsync();
         using var cancel = new CancellationTokenSource();
 
         var hop = harness.Transport.SendAsync(TcpLocalHarness.Hop("hang", "test.hang"), cancel.Token).AsTask();
-        await Eventually.TrueAsync(() => harness.Pool.All.Single().InFlight == 1, Deadline, "the hop is in flight");
+        await Eventually.TrueAsync(() => Volatile.Read(ref harness.Probe.Started) == 1, Deadline, "the node runs in the worker");
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => hop);
@@ -88,7 +104,7 @@ public sealed class TcpLocalListenerTests
         var answers = await Task.WhenAll(hops).WaitAsync(Deadline);
 
         Assert.All(answers, a => Assert.Equal(ErrorCode.Unavailable, PortwayError.FromPayload(a.Payload.Span).Code));
-        Assert.Equal(0, harness.Pool.ReadyCount("cpu"));
+        await Eventually.TrueAsync(() => harness.Pool.ReadyCount("cpu") == 0, Deadline, "the worker left the pool");
         var none = await harness.Transport.SendAsync(TcpLocalHarness.Hop("core", "sys.echo"), deadline.Token);
         Assert.Equal(ErrorCode.Unavailable, PortwayError.FromPayload(none.Payload.Span).Code);
     }
@@ -223,7 +239,7 @@ public sealed class TcpLocalListenerTests
         var hello = Control(TcpLocalProtocol.Hello);
         hello.Headers[TcpLocalProtocol.GroupHeader] = "cpu";
         hello.Headers[TcpLocalProtocol.WorkerHeader] = "cpu-raw";
-        hello.Headers[TcpLocalProtocol.StagesHeader] = "p.core,p.hang,p.headers";
+        hello.Headers[TcpLocalProtocol.StagesHeader] = "p.core,p.hang,p.headers,p.big";
 
         await peer.SendAsync(Signed(Control(), key: "not the key, but 32 bytes long.."u8.ToArray()));
         await peer.SendAsync(Signed(hello));
@@ -259,12 +275,12 @@ public sealed class TcpLocalListenerTests
     [Fact]
     public async Task Worker_SilentPastHeartbeatTimeout_IsDroppedAndItsHopsAnswerUnavailable()
     {
-        await using var harness = await TcpLocalHarness.StartAsync(withWorker: false, heartbeatTimeout: TimeSpan.FromSeconds(2));
+        await using var harness = await TcpLocalHarness.StartAsync(withWorker: false, heartbeatTimeout: TimeSpan.FromSeconds(3));
         await using var silent = await RawPeer.ConnectAsync(harness.EndPoint);
         var hello = Control(TcpLocalProtocol.Hello);
         hello.Headers[TcpLocalProtocol.GroupHeader] = "cpu";
         hello.Headers[TcpLocalProtocol.WorkerHeader] = "cpu-silent";
-        hello.Headers[TcpLocalProtocol.StagesHeader] = "p.core,p.hang,p.headers";
+        hello.Headers[TcpLocalProtocol.StagesHeader] = "p.core,p.hang,p.headers,p.big";
         await silent.SendAsync(Signed(hello));
         await Eventually.TrueAsync(() => harness.Pool.ReadyCount("cpu") == 1, Deadline, "the silent peer is a worker");
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
@@ -273,7 +289,7 @@ public sealed class TcpLocalListenerTests
 
         Assert.Equal(ErrorCode.Unavailable, PortwayError.FromPayload(answer.Payload.Span).Code);
         Assert.Contains("no heartbeat", PortwayError.FromPayload(answer.Payload.Span).Message, StringComparison.Ordinal);
-        Assert.Equal(0, harness.Pool.ReadyCount("cpu"));
+        await Eventually.TrueAsync(() => harness.Pool.ReadyCount("cpu") == 0, Deadline, "the silent worker left the pool");
         Assert.True(await silent.ClosedByHostAsync(Deadline));
     }
 }

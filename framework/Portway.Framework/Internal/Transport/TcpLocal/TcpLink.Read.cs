@@ -30,6 +30,11 @@ internal sealed partial class TcpLink
 
                         _consecutiveRejects = 0;
                         await _onEnvelope!(this, envelope).ConfigureAwait(false);
+                        if (Volatile.Read(ref _shutdown) != 0)
+                        {
+                            // The handler closed the link (a refused hello): the frames after it are not read.
+                            return;
+                        }
                     }
 
                     if (result.IsCompleted && !buffer.IsEmpty)

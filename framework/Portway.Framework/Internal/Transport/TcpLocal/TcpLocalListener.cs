@@ -52,8 +52,11 @@ internal sealed partial class TcpLocalListener(
         }
     }
 
-    /// <summary>Raised when a ready worker's link closes: worker id and why.</summary>
-    public event Action<string, string>? WorkerLost;
+    /// <summary>Raised when a worker said hello: worker id and pid.</summary>
+    public event Action<string, int>? WorkerReady;
+
+    /// <summary>Raised when a ready worker's link closes: worker id, pid and why.</summary>
+    public event Action<string, int, string>? WorkerLost;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -61,8 +64,17 @@ internal sealed partial class TcpLocalListener(
         _signer = new EnvelopeSigner(secret.Key, time, TimeSpan.FromSeconds(ipc.Auth.TtlSeconds), ipc.Auth.NonceCacheSize);
         var address = ipc.BindHost == "localhost" ? IPAddress.Loopback : IPAddress.Parse(ipc.BindHost);
         _listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _listener.Bind(new IPEndPoint(address, ipc.BindPort));
-        _listener.Listen(128);
+        try
+        {
+            _listener.Bind(new IPEndPoint(address, ipc.BindPort));
+            _listener.Listen(128);
+        }
+        catch (SocketException ex)
+        {
+            _listener.Dispose();
+            throw new InvalidOperationException($"tcp_local cannot listen on {address}:{ipc.BindPort} (execution_ipc.bind_host / bind_port): {ex.Message}", ex);
+        }
+
         EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
         LogListening(_logger, EndPoint.ToString());
         telemetry?.Meter.CreateObservableCounter("portway.tcp_local.frames_rejected", () => RejectedFrames, description: "Frames refused by the tcp_local listener");
@@ -103,9 +115,24 @@ internal sealed partial class TcpLocalListener(
             {
                 socket = await _listener!.AcceptAsync(_stopping.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException || (ex is SocketException && _stopping.IsCancellationRequested))
             {
                 return;
+            }
+            catch (SocketException ex)
+            {
+                // A connection reset before it was accepted, or out of file descriptors: keep listening.
+                LogAcceptFailed(_logger, ex.SocketErrorCode.ToString());
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(50), time, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                continue;
             }
 
             Accept(socket);
@@ -131,6 +158,7 @@ internal sealed partial class TcpLocalListener(
                     helloTimer.Dispose();
                     pool.Add(current);
                     LogWorkerReady(_logger, current.WorkerId, current.Group, current.Pid);
+                    WorkerReady?.Invoke(current.WorkerId, current.Pid);
                 }
 
                 return ValueTask.CompletedTask;
@@ -158,9 +186,9 @@ internal sealed partial class TcpLocalListener(
             {
                 var why = t.Result?.Message ?? "closed";
                 pool.Remove(gone);
-                gone.FailAll($"worker {gone.WorkerId} of process group '{gone.Group}' went away ({why})");
-                LogWorkerLinkLost(_logger, gone.WorkerId, gone.Group, why);
-                WorkerLost?.Invoke(gone.WorkerId, why);
+                var failed = gone.FailAll($"worker {gone.WorkerId} of process group '{gone.Group}' went away ({why})");
+                LogWorkerLinkLost(_logger, gone.WorkerId, gone.Group, why, failed);
+                WorkerLost?.Invoke(gone.WorkerId, gone.Pid, why);
             }
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
@@ -209,12 +237,15 @@ internal sealed partial class TcpLocalListener(
     [LoggerMessage(EventId = EventIds.WorkerListening, Level = LogLevel.Information, Message = "tcp_local listening on {EndPoint}")]
     private static partial void LogListening(ILogger logger, string endPoint);
 
+    [LoggerMessage(EventId = EventIds.AcceptFailed, Level = LogLevel.Warning, Message = "tcp_local accept failed ({Error}); still listening")]
+    private static partial void LogAcceptFailed(ILogger logger, string error);
+
     [LoggerMessage(EventId = EventIds.WorkerReady, Level = LogLevel.Information, Message = "Worker {Worker} of group {Group} (pid {Pid}) is ready")]
     private static partial void LogWorkerReady(ILogger logger, string worker, string group, int pid);
 
     [LoggerMessage(EventId = EventIds.WorkerRefused, Level = LogLevel.Warning, Message = "Connection from {Peer} refused: {Reason}")]
     private static partial void LogWorkerRefused(ILogger logger, string peer, string reason);
 
-    [LoggerMessage(EventId = EventIds.WorkerLinkLost, Level = LogLevel.Warning, Message = "Worker {Worker} of group {Group} is gone: {Reason}; its hops in flight were answered unavailable")]
-    private static partial void LogWorkerLinkLost(ILogger logger, string worker, string group, string reason);
+    [LoggerMessage(EventId = EventIds.WorkerLinkLost, Level = LogLevel.Warning, Message = "Worker {Worker} of group {Group} is gone: {Reason}; {Failed} hop(s) in flight answered unavailable")]
+    private static partial void LogWorkerLinkLost(ILogger logger, string worker, string group, string reason, int failed);
 }

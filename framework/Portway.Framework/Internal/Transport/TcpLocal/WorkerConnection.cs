@@ -96,21 +96,24 @@ internal sealed class WorkerConnection
         && _inFlight.TryRemove(hop, out var waiting)
         && waiting.TrySetResult(answer);
 
-    /// <summary>Marks the worker dead and answers every hop in flight with <c>unavailable</c>.</summary>
-    public void FailAll(string why)
+    /// <summary>Marks the worker dead and answers every hop in flight with <c>unavailable</c>; returns how many.</summary>
+    public int FailAll(string why)
     {
         Interlocked.CompareExchange(ref _deadReason, why, null);
+        var failed = 0;
         foreach (var (hop, waiting) in _inFlight)
         {
-            if (_inFlight.TryRemove(hop, out _))
+            if (_inFlight.TryRemove(hop, out _) && waiting.TrySetResult(new Envelope
             {
-                waiting.TrySetResult(new Envelope
-                {
-                    Kind = EnvelopeKind.Error,
-                    Payload = new PortwayError(ErrorCode.Unavailable, why).ToPayload(),
-                });
+                Kind = EnvelopeKind.Error,
+                Payload = new PortwayError(ErrorCode.Unavailable, why).ToPayload(),
+            }))
+            {
+                failed++;
             }
         }
+
+        return failed;
     }
 
     private static Envelope Unavailable(Envelope hop, string why) =>
