@@ -61,6 +61,7 @@ internal sealed partial class WebSocketConnection
             Route = pipeline,
             TraceId = traceId,
             RequestId = request.RequestId,
+            Tenant = ClientMessage.TenantOf(payload.Span),
             Payload = payload,
         };
         envelope.Headers["traceparent"] = "00-" + traceId + "-" + spanId + "-01";

@@ -17,6 +17,7 @@ internal static class EventIds
     public const int PeerDisconnected = 301;
     public const int LinkFailed = 302;
     public const int WorkerLinkLost = 303;
+    public const int AcceptFailed = 304;
 
     public const int WorkerStarted = 400;
     public const int WorkerExited = 401;

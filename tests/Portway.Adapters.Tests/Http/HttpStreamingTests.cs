@@ -95,7 +95,7 @@ public sealed class HttpStreamingTests : IAsyncLifetime
     public async Task StreamPipeline_EachItemIsFlushedAsItComes()
     {
         // One item every 200 ms: the first one is readable long before the stream ends.
-        using var request = Post("/v1/ticks", """{"count":50,"interval_ms":200}""");
+        using var request = Post("/v1/ticks", """{"count":100000,"interval_ms":200}""");
         using var response = await _server.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
 

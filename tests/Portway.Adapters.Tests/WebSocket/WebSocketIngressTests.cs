@@ -67,6 +67,36 @@ public sealed class WebSocketIngressTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Message_BecomesEnvelopeWithOwnRequestIdTenantAndTheUpgradesTrace()
+    {
+        const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        using var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+        using var cts = new CancellationTokenSource(Deadline);
+        await socket.ConnectAsync(new Uri($"ws://{_server.BaseAddress.Authority}/v1/ws"), cts.Token);
+
+        await socket.SendAsync("""{"id":"c1","op":"context","payload":{"tenant":"acme","n":1}}"""u8.ToArray(), WebSocketMessageType.Text, true, cts.Token);
+        await socket.SendAsync("""{"id":"c2","op":"context","payload":{"n":2}}"""u8.ToArray(), WebSocketMessageType.Text, true, cts.Token);
+        var seen = new List<JsonElement>();
+        var buffer = new byte[4096];
+        for (var i = 0; i < 2; i++)
+        {
+            var received = await socket.ReceiveAsync(buffer, cts.Token);
+            seen.Add(JsonDocument.Parse(buffer.AsMemory(0, received.Count)).RootElement.Clone());
+        }
+
+        var first = seen.Single(m => m.GetProperty("id").GetString() == "c1").GetProperty("payload");
+        var second = seen.Single(m => m.GetProperty("id").GetString() == "c2").GetProperty("payload");
+        Assert.Equal("acme", first.GetProperty("tenant").GetString());
+        Assert.Equal("", second.GetProperty("tenant").GetString());
+        Assert.Equal(traceId, first.GetProperty("trace_id").GetString());
+        Assert.Equal(traceId, second.GetProperty("trace_id").GetString());
+        Assert.NotEqual(first.GetProperty("request_id").GetString(), second.GetProperty("request_id").GetString());
+        Assert.Equal("""{"tenant":"acme","n":1}""", first.GetProperty("input").GetRawText());
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", cts.Token);
+    }
+
+    [Fact]
     public async Task ManyConcurrentMessages_OneSocket_EachAnsweredToItsOwnId()
     {
         const int count = 300;
@@ -139,7 +169,7 @@ public sealed class WebSocketIngressTests : IAsyncLifetime
 
         Assert.Equal("u", error.GetProperty("id").GetString());
         Assert.Equal("not_found", error.GetProperty("error").GetProperty("code").GetString());
-        Assert.Contains("delay, echo, fail, gate", error.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("context, delay, echo, fail, gate", error.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

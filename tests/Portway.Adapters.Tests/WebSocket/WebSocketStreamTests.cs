@@ -143,7 +143,8 @@ public sealed class WebSocketStreamTests : IAsyncLifetime
         await client.SendAsync("""{"id":1,"op":"ticks","payload":{"count":1000000,"interval_ms":10}}""");
         await client.SendAsync("""{"id":2,"op":"ticks","payload":{"count":1000000,"interval_ms":10}}""");
         Assert.Equal("item", (await client.ReceiveJsonAsync()).GetProperty("type").GetString());
-        Assert.Equal(2, _server.PendingWaiters);
+        // The first item can come before the second message is read: wait until both streams are open.
+        await Eventually.TrueAsync(() => _server.PendingWaiters == 2, Deadline, "both streams open");
 
         client.Socket.Abort();
         client.Socket.Dispose();

@@ -19,7 +19,7 @@ internal static class WebSocketTestConfig
                 binds: [stream]
                 endpoints:
                   - route: /v1/ws
-                    operations: { echo: echo, delay: delay, fail: fail, gate: gate }
+                    operations: { echo: echo, delay: delay, fail: fail, gate: gate, context: context }
                     max_message_bytes: 1024
                     timeout_ms: 10000
                   - route: /v1/ws-default
@@ -42,6 +42,7 @@ internal static class WebSocketTestConfig
           delay: { stages: [ { name: wait, node: sys.delay } ] }
           fail: { stages: [ { name: fail, node: sys.fail } ] }
           gate: { stages: [ { name: wait, node: test.gate } ] }
+          context: { stages: [ { name: look, node: test.context } ] }
         """;
 
     public static async Task<(PortwayTestServer Server, RecordingEventSink Events)> StartAsync(string? yaml = null)
@@ -51,8 +52,9 @@ internal static class WebSocketTestConfig
         {
             services.AddSingleton<IBoundaryEventSink>(sink);
             services.AddSingleton(new Portway.Nodes.NodeRegistration("test.gate", typeof(GateNode)));
+            services.AddSingleton(new Portway.Nodes.NodeRegistration("test.context", typeof(ContextNode)));
             services.AddSingleton<Gate>();
-        }, "test.gate");
+        }, "test.gate", "test.context");
         return (server, sink);
     }
 }

@@ -78,6 +78,29 @@ public sealed class DefaultProfileGraphQLTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FeedbackBatch_Subscription_StreamsOneItemPerTextThenCompletes()
+    {
+        await PostAsync(
+            "mutation Put($v: [Float!]!) { profile_put(tenant: \"acme\", profile: \"alice\", vector: $v) { created } }",
+            new { v = JsonSerializer.Deserialize<double[]>(Alice) });
+        await using var client = await GraphQLWsClient.ConnectAndInitAsync(_server.BaseAddress);
+
+        await client.SubscribeAsync("b",
+            "subscription B($texts: [String!]!) { feedback_batch(tenant: \"acme\", profile_name: \"alice\", texts: $texts) { index hrv } }",
+            new { texts = new[] { "Hello world. Is it OK?", "Second text!" } });
+        var first = await client.ReceiveAsync();
+        var second = await client.ReceiveAsync();
+        var end = await client.ReceiveAsync();
+
+        var item = first.GetProperty("payload").GetProperty("data").GetProperty("feedback_batch");
+        Assert.Equal(0, item.GetProperty("index").GetInt32());
+        Assert.Equal([0.32, 0.0625, 0.111111, 0.25, 0.375, 1, 0.5, 0], item.GetProperty("hrv").Deserialize<double[]>()!);
+        Assert.Equal(1, second.GetProperty("payload").GetProperty("data").GetProperty("feedback_batch").GetProperty("index").GetInt32());
+        Assert.Equal("complete", end.GetProperty("type").GetString());
+        await Eventually.TrueAsync(() => _server.PendingWaiters == 0, TimeSpan.FromSeconds(15), "pending waiters back to 0");
+    }
+
+    [Fact]
     public async Task Feedback_UnknownProfile_IsNotFoundInErrors()
     {
         var (status, body) = await PostAsync("""{ feedback(tenant: "acme", profile_name: "nobody", text: "Hi.") { hrv } }""");

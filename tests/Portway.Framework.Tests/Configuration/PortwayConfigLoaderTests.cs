@@ -502,6 +502,22 @@ public sealed class PortwayConfigLoaderTests
     }
 
     [Fact]
+    public void Load_GraphQLUnquotedListType_SaysToQuoteIt()
+    {
+        var problem = Single(Echo + """
+
+            runtime:
+              web:
+                interfaces:
+                  - kind: graphql
+                    query:
+                      echo: { pipeline: echo, returns: [String!] }
+            """);
+
+        Assert.Equal("returns: a list type must be quoted in YAML, e.g. \"[String!]\"", problem.Message);
+    }
+
+    [Fact]
     public void Load_GraphQLPathTakenByHttpGet_IsADuplicateRoute()
     {
         var problem = Single(Echo + """

@@ -162,7 +162,7 @@ internal sealed partial class ConfigBinder
                 var f = Reader(fieldMap, value.Start, $"type '{typeName}'", [.. StringKeys(fieldMap)], fields);
                 foreach (var field in StringKeys(fieldMap))
                 {
-                    f.String(field, v => fields[field] = v, required: true);
+                    TypeRefValue(f, field, v => fields[field] = v);
                 }
             }
 
@@ -181,14 +181,14 @@ internal sealed partial class ConfigBinder
             var f = Reader(AsMapping(value, $"{operation} field '{name}'"), key.Start, $"{operation} field '{name}'", ConfigSchema.GraphQLField, field);
             _map.Record(field, "", key.Start);
             f.String("pipeline", v => field.Pipeline = v, required: true);
-            f.String("returns", v => field.Returns = v, required: true);
+            TypeRefValue(f, "returns", v => field.Returns = v);
             if (f.Mapping("args") is { } args)
             {
                 _map.Record(field.Args, "", args.Start);
                 var a = Reader(args, args.Start, $"args of '{name}'", [.. StringKeys(args)], field.Args);
                 foreach (var arg in StringKeys(args))
                 {
-                    a.String(arg, v => field.Args[arg] = v, required: true);
+                    TypeRefValue(a, arg, v => field.Args[arg] = v);
                 }
             }
 
@@ -196,6 +196,19 @@ internal sealed partial class ConfigBinder
         }
 
         return result;
+    }
+
+    /// <summary>A GraphQL type reference; an unquoted <c>[T]</c> is a YAML list, reported with the fix.</summary>
+    private void TypeRefValue(MappingReader reader, string key, Action<string> set)
+    {
+        if (reader.TryGet(key, out var node) && node is YamlSequenceNode list)
+        {
+            var inner = list.Children is [YamlScalarNode { Value: { Length: > 0 } item }] ? item : "T";
+            _diagnostics.Report(node.Start, $"{key}: a list type must be quoted in YAML, e.g. \"[{inner}]\"");
+            return;
+        }
+
+        reader.String(key, set, required: true);
     }
 
     private void Path(MappingReader reader, string key, Action<string> set)

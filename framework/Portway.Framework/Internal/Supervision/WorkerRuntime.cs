@@ -39,14 +39,27 @@ internal static partial class WorkerRuntime
             return null;
         }
 
+        WorkerBootstrap? bootstrap;
         try
         {
-            return JsonSerializer.Deserialize<WorkerBootstrap>(line);
+            bootstrap = JsonSerializer.Deserialize<WorkerBootstrap>(line);
         }
         catch (JsonException)
         {
             return null;
         }
+
+        return bootstrap is { Group.Length: > 0, WorkerId.Length: > 0, Host.Length: > 0, Port: > 0 and <= 65535, ConfigText.Length: > 0 }
+            && bootstrap.ConfigSource is not null && bootstrap.DataDir is not null
+            && IsKey(bootstrap.SecretBase64)
+            ? bootstrap
+            : null;
+    }
+
+    private static bool IsKey(string? base64)
+    {
+        Span<byte> key = stackalloc byte[256];
+        return base64 is not null && Convert.TryFromBase64String(base64, key, out var length) && length >= 16;
     }
 
     /// <summary>The worker's services: config, the secret from the bootstrap, built-in nodes, node catalog, stage executor.</summary>

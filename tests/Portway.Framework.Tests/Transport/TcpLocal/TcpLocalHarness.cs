@@ -23,14 +23,15 @@ internal sealed class TcpLocalHarness : IAsyncDisposable
           platform:
             execution_ipc: { transport: tcp_local, max_payload_bytes: 4096 }
             process_groups:
-              - { name: cpu, stages: [core, hang, headers] }
+              - { name: cpu, stages: [core, hang, headers, big] }
         pipelines:
           p:
             stages:
               - { name: core, node: sys.echo }
               - { name: hang, node: test.hang }
               - { name: headers, node: test.headers }
-              - { name: tail, node: sys.echo, after: [core, hang, headers] }
+              - { name: big, node: test.big }
+              - { name: tail, node: sys.echo, after: [core, hang, headers, big] }
         """;
 
     private readonly CancellationTokenSource _workerStopping = new();
@@ -38,7 +39,7 @@ internal sealed class TcpLocalHarness : IAsyncDisposable
 
     private TcpLocalHarness(TimeSpan helloTimeout, TimeSpan heartbeatTimeout)
     {
-        Config = TestConfig.Load(Yaml, "test.hang", "test.headers");
+        Config = TestConfig.Load(Yaml, "test.hang", "test.headers", "test.big");
         Loggers = LoggerFactory.Create(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
         Listener = new TcpLocalListener(Config, new IpcSecret(Frames.Key), Pool, TimeProvider.System, Loggers)
         {
@@ -86,7 +87,7 @@ internal sealed class TcpLocalHarness : IAsyncDisposable
         services.AddSingleton(Loggers);
         services.AddLogging();
         services.AddSingleton(Probe);
-        services.AddPortwayWorker(Config, bootstrap).AddNode<StartedHangNode>("test.hang").AddNode<HeadersNode>("test.headers");
+        services.AddPortwayWorker(Config, bootstrap).AddNode<StartedHangNode>("test.hang").AddNode<HeadersNode>("test.headers").AddNode<BigNode>("test.big");
         _worker = services.BuildServiceProvider();
         Worker = Task.Run(() => WorkerRuntime.RunAsync(_worker, bootstrap, _workerStopping.Token));
     }
@@ -149,6 +150,17 @@ internal sealed class TcpLocalHarness : IAsyncDisposable
             }
 
             return NodeResult.Success("{}"u8.ToArray());
+        }
+    }
+
+    /// <summary><c>test.big</c>: answers a JSON string of <c>{"n":N}</c> characters (over max_payload_bytes for N &gt; 4094).</summary>
+    internal sealed class BigNode : INode
+    {
+        public ValueTask<NodeResult> InvokeAsync(NodeContext context, CancellationToken cancellationToken)
+        {
+            using var input = System.Text.Json.JsonDocument.Parse(context.Input);
+            var n = input.RootElement.GetProperty("n").GetInt32();
+            return ValueTask.FromResult(NodeResult.Success(Encoding.UTF8.GetBytes("\"" + new string('a', n) + "\"")));
         }
     }
 

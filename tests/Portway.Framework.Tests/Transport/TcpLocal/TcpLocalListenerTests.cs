@@ -63,6 +63,22 @@ public sealed class TcpLocalListenerTests
     }
 
     [Fact]
+    public async Task SendAsync_AnswerOverLimit_AnswersPayloadTooLargeAndTheLinkStaysUp()
+    {
+        await using var harness = await TcpLocalHarness.StartAsync();
+        using var deadline = new CancellationTokenSource(Deadline);
+
+        var small = await harness.Transport.SendAsync(TcpLocalHarness.Hop("big", "test.big", "{\"n\":4000}"), deadline.Token);
+        var big = await harness.Transport.SendAsync(TcpLocalHarness.Hop("big", "test.big", "{\"n\":5000}"), deadline.Token);
+
+        Assert.Equal((EnvelopeKind.Reply, 4002), (small.Kind, small.Payload.Length));
+        Assert.Equal(EnvelopeKind.Error, big.Kind);
+        Assert.Equal(ErrorCode.PayloadTooLarge, PortwayError.FromPayload(big.Payload.Span).Code);
+        Assert.Equal("{\"x\":1}", await harness.EchoAsync());
+        Assert.Equal(0, harness.Listener.RejectedFrames);
+    }
+
+    [Fact]
     public async Task SendAsync_CallerCancels_WorkerStopsTheNode()
     {
         await using var harness = await TcpLocalHarness.StartAsync();
@@ -223,7 +239,7 @@ public sealed class TcpLocalListenerTests
         var hello = Control(TcpLocalProtocol.Hello);
         hello.Headers[TcpLocalProtocol.GroupHeader] = "cpu";
         hello.Headers[TcpLocalProtocol.WorkerHeader] = "cpu-raw";
-        hello.Headers[TcpLocalProtocol.StagesHeader] = "p.core,p.hang,p.headers";
+        hello.Headers[TcpLocalProtocol.StagesHeader] = "p.core,p.hang,p.headers,p.big";
 
         await peer.SendAsync(Signed(Control(), key: "not the key, but 32 bytes long.."u8.ToArray()));
         await peer.SendAsync(Signed(hello));
@@ -264,7 +280,7 @@ public sealed class TcpLocalListenerTests
         var hello = Control(TcpLocalProtocol.Hello);
         hello.Headers[TcpLocalProtocol.GroupHeader] = "cpu";
         hello.Headers[TcpLocalProtocol.WorkerHeader] = "cpu-silent";
-        hello.Headers[TcpLocalProtocol.StagesHeader] = "p.core,p.hang,p.headers";
+        hello.Headers[TcpLocalProtocol.StagesHeader] = "p.core,p.hang,p.headers,p.big";
         await silent.SendAsync(Signed(hello));
         await Eventually.TrueAsync(() => harness.Pool.ReadyCount("cpu") == 1, Deadline, "the silent peer is a worker");
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));

@@ -115,9 +115,24 @@ internal sealed partial class TcpLocalListener(
             {
                 socket = await _listener!.AcceptAsync(_stopping.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException || (ex is SocketException && _stopping.IsCancellationRequested))
             {
                 return;
+            }
+            catch (SocketException ex)
+            {
+                // A connection reset before it was accepted, or out of file descriptors: keep listening.
+                LogAcceptFailed(_logger, ex.SocketErrorCode.ToString());
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(50), time, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                continue;
             }
 
             Accept(socket);
@@ -221,6 +236,9 @@ internal sealed partial class TcpLocalListener(
 
     [LoggerMessage(EventId = EventIds.WorkerListening, Level = LogLevel.Information, Message = "tcp_local listening on {EndPoint}")]
     private static partial void LogListening(ILogger logger, string endPoint);
+
+    [LoggerMessage(EventId = EventIds.AcceptFailed, Level = LogLevel.Warning, Message = "tcp_local accept failed ({Error}); still listening")]
+    private static partial void LogAcceptFailed(ILogger logger, string error);
 
     [LoggerMessage(EventId = EventIds.WorkerReady, Level = LogLevel.Information, Message = "Worker {Worker} of group {Group} (pid {Pid}) is ready")]
     private static partial void LogWorkerReady(ILogger logger, string worker, string group, int pid);
