@@ -6,6 +6,9 @@ namespace Portway;
 /// </summary>
 public sealed class Envelope
 {
+    /// <summary>The header that carries the W3C trace context across every hop.</summary>
+    public const string TraceParentHeader = "traceparent";
+
     /// <summary>Unique id of this envelope.</summary>
     public string Id { get; set; } = "";
 
@@ -41,6 +44,27 @@ public sealed class Envelope
 
     /// <summary>HMAC-SHA256 over the canonical bytes, 32 bytes; empty when unsigned.</summary>
     public ReadOnlyMemory<byte> Sig { get; set; }
+
+    /// <summary>
+    /// A request entering the runtime at an ingress: a new id, kind <see cref="EnvelopeKind.Request"/>, the
+    /// pipeline to run as its route, the caller's correlation, and <paramref name="traceParent"/> (the request
+    /// span's W3C context) in the <c>traceparent</c> header that every stage hop carries on.
+    /// </summary>
+    public static Envelope CreateRequest(string pipeline, string traceId, string requestId, string traceParent, string tenant, ReadOnlyMemory<byte> payload)
+    {
+        var request = new Envelope
+        {
+            Id = EnvelopeIds.NewId(),
+            Kind = EnvelopeKind.Request,
+            Route = pipeline,
+            TraceId = traceId,
+            RequestId = requestId,
+            Tenant = tenant,
+            Payload = payload,
+        };
+        request.Headers[TraceParentHeader] = traceParent;
+        return request;
+    }
 
     /// <summary>Creates the answer to this envelope: same correlation, new id, the given kind and payload.</summary>
     public Envelope CreateAnswer(EnvelopeKind kind, ReadOnlyMemory<byte> payload) => new()

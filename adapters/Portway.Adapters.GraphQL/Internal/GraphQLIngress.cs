@@ -37,7 +37,7 @@ internal sealed class GraphQLIngress(
         var request = context.Request;
         var correlation = RequestCorrelation.From(request);
         var route = request.Method + " " + endpoint.Path;
-        using var activity = PortwayTelemetry.Source.StartActivity("portway.request " + route, ActivityKind.Server, correlation.ParentContext);
+        using var activity = PortwayTelemetry.StartActivity("portway.request", route, ActivityKind.Server, correlation.ParentContext);
         correlation = correlation.WithActivity(activity);
         correlation.Apply(context.Response);
         activity?.SetTag("portway.request_id", correlation.RequestId);

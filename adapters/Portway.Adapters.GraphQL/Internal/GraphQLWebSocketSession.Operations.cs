@@ -78,7 +78,7 @@ internal sealed partial class GraphQLWebSocketSession
     {
         var previous = Activity.Current;
         var parent = new ActivityContext(ActivityTraceId.CreateFromString(_correlation.TraceId), ActivitySpanId.CreateFromString(_correlation.SpanId), ActivityTraceFlags.Recorded);
-        var activity = PortwayTelemetry.Source.StartActivity("portway.subscribe " + _endpoint.Path, ActivityKind.Server, parent);
+        var activity = PortwayTelemetry.StartActivity("portway.subscribe", _endpoint.Path, ActivityKind.Server, parent);
         Activity.Current = previous;
         var correlation = (_correlation with { RequestId = EnvelopeIds.NewId(), SpanId = EnvelopeIds.NewSpanId() }).WithActivity(activity);
         activity?.SetTag("portway.request_id", correlation.RequestId);

@@ -25,17 +25,7 @@ internal sealed class PipelineFieldResolver(
     {
         ArgumentNullException.ThrowIfNull(context);
         var call = (GraphQLCallContext)context.UserContext;
-        var envelope = new Envelope
-        {
-            Id = EnvelopeIds.NewId(),
-            Kind = EnvelopeKind.Request,
-            Route = pipeline,
-            TraceId = call.Correlation.TraceId,
-            RequestId = call.Correlation.RequestId,
-            Tenant = ArgumentsJson.Tenant(context.Arguments),
-            Payload = ArgumentsJson.Write(context.Arguments),
-        };
-        envelope.Headers["traceparent"] = call.Correlation.TraceParent;
+        var envelope = Envelope.CreateRequest(pipeline, call.Correlation.TraceId, call.Correlation.RequestId, call.Correlation.TraceParent, ArgumentsJson.Tenant(context.Arguments), ArgumentsJson.Write(context.Arguments));
 
         var waiter = waiters.RegisterReply(timeout, context.CancellationToken);
         dispatcher.Dispatch(envelope, waiter, InterfaceName);

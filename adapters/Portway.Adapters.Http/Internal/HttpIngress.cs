@@ -57,7 +57,7 @@ internal sealed partial class HttpIngress(
     {
         var request = context.Request;
         var correlation = RequestCorrelation.From(request);
-        using var activity = PortwayTelemetry.Source.StartActivity("portway.request " + endpoint.Route, ActivityKind.Server, correlation.ParentContext);
+        using var activity = PortwayTelemetry.StartActivity("portway.request", endpoint.Route, ActivityKind.Server, correlation.ParentContext);
         correlation = correlation.WithActivity(activity);
         correlation.Apply(context.Response);
         activity?.SetTag("portway.request_id", correlation.RequestId);
@@ -124,17 +124,8 @@ internal sealed partial class HttpIngress(
             return;
         }
 
-        var envelope = new Envelope
-        {
-            Id = EnvelopeIds.NewId(),
-            Kind = EnvelopeKind.Request,
-            Route = endpoint.Pipeline,
-            TraceId = correlation.TraceId,
-            RequestId = correlation.RequestId,
-            Tenant = request.RouteValues.TryGetValue("tenant", out var tenant) ? tenant as string ?? "" : "",
-            Payload = payload,
-        };
-        envelope.Headers["traceparent"] = correlation.TraceParent;
+        var tenant = request.RouteValues.TryGetValue("tenant", out var t) ? t as string ?? "" : "";
+        var envelope = Envelope.CreateRequest(endpoint.Pipeline, correlation.TraceId, correlation.RequestId, correlation.TraceParent, tenant, payload);
 
         if (routes.TryGet(endpoint.Pipeline, out var compiled) && compiled.IsStream)
         {

@@ -10,7 +10,7 @@ namespace Portway.Adapters.Http.Internal;
 internal readonly record struct RequestCorrelation(string RequestId, string TraceId, string ParentSpanId, string SpanId)
 {
     public const string RequestIdHeader = "x-request-id";
-    public const string TraceParentHeader = "traceparent";
+    public const string TraceParentHeader = Envelope.TraceParentHeader;
     private const int MaxRequestIdLength = 128;
 
     /// <summary>The <c>traceparent</c> of this hop: <c>00-TRACE-SPAN-01</c>.</summary>

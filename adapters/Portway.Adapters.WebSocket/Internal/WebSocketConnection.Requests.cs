@@ -41,7 +41,7 @@ internal sealed partial class WebSocketConnection
 
         var previous = Activity.Current;
         using var restore = new ActivityRestore(previous);
-        var activity = PortwayTelemetry.Source.StartActivity("portway.request " + route, ActivityKind.Server, _correlation.ParentContext);
+        var activity = PortwayTelemetry.StartActivity("portway.request", route, ActivityKind.Server, _correlation.ParentContext);
         var traceId = activity?.TraceId.ToHexString() ?? (_correlation.ParentSpanId.Length > 0 ? _correlation.TraceId : EnvelopeIds.NewTraceId());
         var spanId = activity?.SpanId.ToHexString() ?? EnvelopeIds.NewSpanId();
         var request = new InFlight(id, op, route, EnvelopeIds.NewId(), traceId, activity);
@@ -54,17 +54,7 @@ internal sealed partial class WebSocketConnection
             return;
         }
 
-        var envelope = new Envelope
-        {
-            Id = EnvelopeIds.NewId(),
-            Kind = EnvelopeKind.Request,
-            Route = pipeline,
-            TraceId = traceId,
-            RequestId = request.RequestId,
-            Tenant = ClientMessage.TenantOf(payload.Span),
-            Payload = payload,
-        };
-        envelope.Headers["traceparent"] = "00-" + traceId + "-" + spanId + "-01";
+        var envelope = Envelope.CreateRequest(pipeline, traceId, request.RequestId, "00-" + traceId + "-" + spanId + "-01", ClientMessage.TenantOf(payload.Span), payload);
 
         Emit(BoundaryEventKind.IngressAccepted, request.RequestId, traceId, route);
         var timeout = TimeSpan.FromMilliseconds(_endpoint.TimeoutMs);

@@ -28,6 +28,13 @@ internal sealed class PortwayTelemetry : IDisposable
 
     public static ActivitySource Source { get; } = new(Name);
 
+    /// <summary>
+    /// Starts the span <c>OPERATION TARGET</c> (e.g. <c>portway.request POST /v1/echo</c>), or returns null without
+    /// building its name when nothing listens to <see cref="Source"/> (the hot path when tracing is off).
+    /// </summary>
+    public static Activity? StartActivity(string operation, string target, ActivityKind kind, ActivityContext parent) =>
+        Source.HasListeners() ? Source.StartActivity(operation + " " + target, kind, parent) : null;
+
     public Meter Meter { get; }
 
     public void Emit(BoundaryEvent e)

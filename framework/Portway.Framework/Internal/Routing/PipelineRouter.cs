@@ -16,7 +16,7 @@ namespace Portway.Internal.Routing;
 internal sealed class PipelineRouter(RoutingTable table, StageTransports transports, PortwayTelemetry telemetry)
 {
     /// <summary>The W3C trace context header every hop carries.</summary>
-    public const string TraceParentHeader = "traceparent";
+    public const string TraceParentHeader = Envelope.TraceParentHeader;
 
     /// <summary>Runs the pipeline <paramref name="request"/>'s route names; returns a reply or an error envelope.</summary>
     public async Task<Envelope> RunAsync(Envelope request, string interfaceName, CancellationToken cancellationToken)
@@ -179,7 +179,7 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
         var stage = pipeline.Graph.Stages[index];
         request.Headers.TryGetValue(TraceParentHeader, out var incoming);
         ActivityContext.TryParse(incoming, null, isRemote: false, out var parent);
-        var activity = PortwayTelemetry.Source.StartActivity("portway.stage " + hop.Route, ActivityKind.Internal, Activity.Current?.Context ?? parent);
+        var activity = PortwayTelemetry.StartActivity("portway.stage", hop.Route, ActivityKind.Internal, Activity.Current?.Context ?? parent);
         if (activity is not null)
         {
             activity.SetTag("portway.stage", stage.Name);

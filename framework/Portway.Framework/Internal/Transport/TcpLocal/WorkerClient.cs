@@ -100,7 +100,7 @@ internal sealed partial class WorkerClient(
             {
                 hop.Headers.TryGetValue(PipelineRouter.TraceParentHeader, out var traceparent);
                 ActivityContext.TryParse(traceparent, null, isRemote: true, out var parent);
-                using var activity = PortwayTelemetry.Source.StartActivity("portway.worker " + hop.Route, ActivityKind.Server, parent);
+                using var activity = PortwayTelemetry.StartActivity("portway.worker", hop.Route, ActivityKind.Server, parent);
                 activity?.SetTag("portway.group", bootstrap.Group);
                 activity?.SetTag("portway.worker", bootstrap.WorkerId);
                 answer = await executor.ExecuteAsync(hop, cts.Token).ConfigureAwait(false);
