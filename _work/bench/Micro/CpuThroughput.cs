@@ -38,6 +38,10 @@ internal static class CpuThroughput
         Measure("tcp_local frame: encode, read, decode + verify (one hop direction)", () => frames.EncodeReadVerify());
         Measure("HMAC-SHA256 of the canonical bytes", () => signer.ComputeSignature(canonical, signature));
         Measure("HMAC-SHA256 of 32 bytes (the per-call floor)", () => signer.ComputeSignature(signature, signature));
+        using var native = new HmacSha256(RandomNumberGenerator.GetBytes(32));
+        using var platform = new HmacSha256(RandomNumberGenerator.GetBytes(32), preferNative: false);
+        Measure($"HMAC-SHA256 of the canonical bytes, {(native.IsNative ? "libcrypto SHA256_* direct" : "platform (no libcrypto)")}", () => native.Compute(canonical, signature));
+        Measure("HMAC-SHA256 of the canonical bytes, platform IncrementalHash", () => platform.Compute(canonical, signature));
         Measure("canonical encode", () => EnvelopeCodec.Write(envelope, canonical));
         var nonce = new byte[EnvelopeCodec.NonceLength];
         Measure("nonce: 16 random bytes", () => EnvelopeIds.FillNonce(nonce));

@@ -9,14 +9,13 @@ namespace Portway.Internal.Security;
 /// </summary>
 /// <remarks>
 /// Allocation-free on the hot path except the one output buffer <see cref="Sign"/> fills (nonce and signature):
-/// canonical bytes go to the stack (pooled above 1 KiB), and each thread keeps one keyed HMAC that is reset
-/// after every use, so the key schedule is not rebuilt per signature.
+/// canonical bytes go to the stack (pooled above 1 KiB), and the HMAC's keyed states are computed once
+/// (<see cref="HmacSha256"/>), so the key schedule is not rebuilt per signature.
 /// </remarks>
 internal sealed class EnvelopeSigner
 {
     private const int StackLimit = 1024;
-    private readonly byte[] _key;
-    private readonly ThreadLocal<IncrementalHash> _hmac;
+    private readonly HmacSha256 _hmac;
     private readonly TimeProvider _time;
     private readonly long _ttlMs;
     private readonly ReplayCache _replay;
@@ -28,8 +27,7 @@ internal sealed class EnvelopeSigner
             throw new ArgumentException("the HMAC key must be at least 16 bytes", nameof(key));
         }
 
-        _key = key.ToArray();
-        _hmac = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key));
+        _hmac = new HmacSha256(key);
         _time = time;
         _ttlMs = (long)ttl.TotalMilliseconds;
         _replay = new ReplayCache(nonceCacheSize);
@@ -105,12 +103,7 @@ internal sealed class EnvelopeSigner
     }
 
     /// <summary>Computes the signature of canonical bytes already written.</summary>
-    public void ComputeSignature(ReadOnlySpan<byte> canonical, Span<byte> destination)
-    {
-        var hmac = _hmac.Value!;
-        hmac.AppendData(canonical);
-        hmac.GetHashAndReset(destination);
-    }
+    public void ComputeSignature(ReadOnlySpan<byte> canonical, Span<byte> destination) => _hmac.Compute(canonical, destination);
 
     /// <summary>Verifies a received envelope; null when it is good, else why it is refused.</summary>
     public PortwayError? Verify(Envelope envelope)
