@@ -41,7 +41,7 @@ START=$(date +%s)
 #   client     : wrk (HTTP/1.1) | h2load (HTTP/2 prior knowledge, h2c) | ws (WebSocket round trips, LoadWs/:
 #                {"id","op":"echo","payload":BODY} answered by {"id","type":"reply",...}, one at a time per connection)
 #   instance   : which Portway host serves it: pw (bench.yaml) | pwtcp (bench-tcp.yaml, echo in a child) |
-#                pwnoauth (bench.yaml with auth.mode: none: what signing every in-process hop costs)
+#                pwsigned (bench.yaml with auth.sign_in_process: true: what signing every in-process hop costs)
 #   path       : the Portway path
 #   base_path  : the baseline path, or - when the reference is another Portway scenario
 #   body       : file under bodies/
@@ -51,7 +51,7 @@ START=$(date +%s)
 SCENARIOS=(
   "sys.echo/h1        wrk    pw    /v1/echo               /v1/echo               echo.json     baseline     -"
   "sys.echo/tcp_local wrk    pwtcp /v1/echo               -                      echo.json     sys.echo/h1  issue-4(tcp_local)"
-  "sys.echo/h1-noauth wrk    pwnoauth /v1/echo          /v1/echo               echo.json     baseline     -"
+  "sys.echo/h1-signed wrk    pwsigned /v1/echo          /v1/echo               echo.json     baseline     -"
   "dag3/h1            wrk    pw    /v1/dag3               /v1/dag3               echo.json     baseline     -"
   "feedback/h1        wrk    pw    /v1/resonance/feedback /v1/resonance/feedback feedback.json baseline     -"
   "sys.echo/h2        h2load pw    /v1/echo               /v1/echo               echo.json     baseline     issue-3(host-h2c)"
@@ -134,10 +134,11 @@ BP=$(free_port); BH2=$(free_port)
 URL[base]="http://127.0.0.1:$BP"; H2URL[base]="http://127.0.0.1:$BH2"
 start base "$WORK/base.log" dotnet "$BASE_DLL" --port "$BP" --h2c-port "$BH2"
 # Portway hosts: pw always; the others when a selected scenario uses them.
-sed 's/mode: hmac/mode: none/' "$BENCH/bench.yaml" >"$WORK/bench-noauth.yaml"
-declare -A CONFIG=([pw]="$BENCH/bench.yaml" [pwtcp]="$BENCH/bench-tcp.yaml" [pwnoauth]="$WORK/bench-noauth.yaml")
+sed 's/nonce_cache_size: 100000 }/nonce_cache_size: 100000, sign_in_process: true }/' "$BENCH/bench.yaml" >"$WORK/bench-signed.yaml"
+grep -q 'sign_in_process: true' "$WORK/bench-signed.yaml" || { echo "bench.yaml: could not switch sign_in_process on" >&2; exit 1; }
+declare -A CONFIG=([pw]="$BENCH/bench.yaml" [pwtcp]="$BENCH/bench-tcp.yaml" [pwsigned]="$WORK/bench-signed.yaml")
 INSTANCES=(base)
-for i in pw pwtcp pwnoauth; do
+for i in pw pwtcp pwsigned; do
   [[ $i == pw ]] || uses_instance "$i" || continue
   port=$(free_port)
   URL[$i]="http://127.0.0.1:$port"; H2URL[$i]="${URL[$i]}"

@@ -39,7 +39,7 @@ public static class PortwayServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var auth = config.Runtime.Platform.ExecutionIpc.Auth;
-            var signer = auth.Mode == "hmac"
+            var signer = auth.Mode == "hmac" && auth.SignInProcess
                 ? new EnvelopeSigner(sp.GetRequiredService<IpcSecret>().Key, sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(auth.TtlSeconds), auth.NonceCacheSize)
                 : null;
             return new MemoryStageTransport(sp.GetRequiredService<StageExecutor>(), signer, sp.GetRequiredService<ILogger<MemoryStageTransport>>());

@@ -41,6 +41,7 @@ public static class ContractSummary
         Line(w, 1, $"execution_ipc.auth.mode             {ipc.Auth.Mode}");
         Line(w, 1, $"execution_ipc.auth.ttl_seconds      {Num(ipc.Auth.TtlSeconds)}");
         Line(w, 1, $"execution_ipc.auth.nonce_cache_size {Num(ipc.Auth.NonceCacheSize)}");
+        Line(w, 1, $"execution_ipc.auth.sign_in_process  {(ipc.Auth.SignInProcess ? "true" : "false")}");
         Line(w, 1, $"execution_ipc.max_payload_bytes     {Num(ipc.MaxPayloadBytes)}");
         Line(w, 1, $"data_dir                            {platform.DataDir}");
         Line(w, 0, "");
@@ -155,6 +156,7 @@ public static class ContractSummary
                             ["mode"] = ipc.Auth.Mode,
                             ["ttl_seconds"] = ipc.Auth.TtlSeconds,
                             ["nonce_cache_size"] = ipc.Auth.NonceCacheSize,
+                            ["sign_in_process"] = ipc.Auth.SignInProcess,
                         },
                         ["max_payload_bytes"] = ipc.MaxPayloadBytes,
                     },

@@ -32,6 +32,8 @@ public sealed class ExecutionRulesTests
     [InlineData("    process_groups: [{ name: web, replicas: 1 }]", "replicas: the web group is the host process itself")]
     [InlineData("    process_groups: [{ name: cpu, stages: [core] }]", "process group 'cpu' runs stages (p.core) outside the host process, which needs execution_ipc.transport tcp_local or redis; transport is memory")]
     [InlineData("    execution_ipc: { transport: tcp_local, auth: { mode: none } }", "mode: tcp_local frames are always signed, so auth.mode must be hmac, got 'none'")]
+    [InlineData("    execution_ipc: { auth: { mode: none, sign_in_process: true } }", "sign_in_process: signing needs auth.mode hmac, got 'none'")]
+    [InlineData("    execution_ipc: { auth: { sign_in_process: sometimes } }", "sign_in_process: expected true or false, got 'sometimes'")]
     [InlineData("    execution_ipc: { bind_host: my-machine }", "bind_host: expected an IP address (e.g. 127.0.0.1) or localhost, got 'my-machine'")]
     public void Load_DisallowedPlacement_IsOneClearProblem(string platform, string expected)
     {

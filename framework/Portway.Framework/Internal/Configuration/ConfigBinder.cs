@@ -78,6 +78,7 @@ internal sealed partial class ConfigBinder
             auth.Enum("mode", ConfigSchema.AuthModes, v => ipc.Auth.Mode = v);
             auth.Int("ttl_seconds", v => ipc.Auth.TtlSeconds = v);
             auth.Int("nonce_cache_size", v => ipc.Auth.NonceCacheSize = v);
+            auth.Bool("sign_in_process", v => ipc.Auth.SignInProcess = v);
         }
     }
 

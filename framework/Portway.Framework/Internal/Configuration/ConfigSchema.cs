@@ -11,7 +11,7 @@ internal static class ConfigSchema
     public static readonly string[] Platform = ["kv", "execution_ipc", "process_groups", "data_dir"];
     public static readonly string[] Kv = ["backend"];
     public static readonly string[] ExecutionIpc = ["transport", "bind_host", "bind_port", "auth", "max_payload_bytes"];
-    public static readonly string[] Auth = ["mode", "ttl_seconds", "nonce_cache_size"];
+    public static readonly string[] Auth = ["mode", "ttl_seconds", "nonce_cache_size", "sign_in_process"];
     public static readonly string[] ProcessGroup = ["name", "stages", "replicas"];
     public static readonly string[] Web = ["listen", "drain_timeout_ms", "health", "stats", "tls", "interfaces"];
     public static readonly string[] Tls = ["cert_path", "key_path", "password"];

@@ -39,6 +39,11 @@ internal sealed partial class ConfigValidator
             _diagnostics.Report(_map.At(ipc.Auth, "mode"), $"mode: tcp_local frames are always signed, so auth.mode must be hmac, got '{ipc.Auth.Mode}'");
         }
 
+        if (ipc.Auth.SignInProcess && ipc.Auth.Mode != "hmac")
+        {
+            _diagnostics.Report(_map.At(ipc.Auth, "sign_in_process"), $"sign_in_process: signing needs auth.mode hmac, got '{ipc.Auth.Mode}'");
+        }
+
         if (_map.Has(ipc, "bind_host") && ipc.BindHost != "localhost" && !IPAddress.TryParse(ipc.BindHost, out _))
         {
             _diagnostics.Report(_map.At(ipc, "bind_host"), $"bind_host: expected an IP address (e.g. 127.0.0.1) or localhost, got '{ipc.BindHost}'");

@@ -6,12 +6,16 @@ using Portway.Internal.Security;
 namespace Portway.Internal.Routing;
 
 /// <summary>
-/// Runs stages in this process. With <c>auth.mode: hmac</c> it signs each envelope and verifies it on
-/// the receiving side, exactly as a process boundary would, so a missing signature is caught in one process too.
+/// Runs stages in this process. An in-process hop never leaves memory, so it is not signed by default; with
+/// <c>auth.sign_in_process: true</c> (and <c>mode: hmac</c>) it signs each envelope and verifies it on the receiving
+/// side, exactly as a process boundary would, so a missing signature is caught in one process too.
 /// </summary>
 internal sealed class MemoryStageTransport(StageExecutor executor, EnvelopeSigner? signer, ILogger<MemoryStageTransport> logger) : IStreamStageTransport
 {
     private const int CanonicalStackLimit = 1024;
+
+    /// <summary>Whether each hop is signed and verified (<c>auth.sign_in_process</c>).</summary>
+    public bool SignsHops => signer is not null;
 
     public async ValueTask<Envelope> SendAsync(Envelope request, CancellationToken cancellationToken)
     {

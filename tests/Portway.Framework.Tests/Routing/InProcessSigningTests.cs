@@ -1,0 +1,70 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Portway.Configuration;
+using Portway.Internal.Routing;
+
+namespace Portway.Framework.Tests.Routing;
+
+/// <summary><c>auth.sign_in_process</c>: in-process hops are unsigned by default, signed and verified when asked.</summary>
+public sealed class InProcessSigningTests
+{
+    private static PortwayConfig Config(string mode, bool signInProcess, params (string Name, string Node, string[] After)[] stages)
+    {
+        var config = RouterHarness.Config(stages);
+        config.Runtime.Platform.ExecutionIpc.Auth.Mode = mode;
+        config.Runtime.Platform.ExecutionIpc.Auth.SignInProcess = signInProcess;
+        return config;
+    }
+
+    [Theory]
+    [InlineData("hmac", false, false)]
+    [InlineData("hmac", true, true)]
+    [InlineData("none", false, false)]
+    public void MemoryTransport_SignsHops_OnlyWhenAskedAndHmac(string mode, bool signInProcess, bool expected)
+    {
+        using var harness = new RouterHarness(Config(mode, signInProcess, ("a", "sys.echo", [])));
+
+        Assert.Equal(expected, harness.Get<MemoryStageTransport>().SignsHops);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Run_FanOutFanIn_SameAnswerSignedOrNot(bool signInProcess)
+    {
+        using var harness = new RouterHarness(Config("hmac", signInProcess, ("a", "sys.echo", []), ("b", "sys.echo", ["a"]), ("c", "sys.echo", ["a"]), ("join", "sys.echo", ["b", "c"])));
+
+        var (kind, payload) = await harness.RunAsync("{\"x\":1}");
+
+        Assert.Equal(EnvelopeKind.Reply, kind);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("{\"b\":{\"x\":1},\"c\":{\"x\":1}}"), JsonNode.Parse(payload)), payload);
+    }
+
+    [Fact]
+    public async Task Stream_SignedInProcess_EveryItemArrivesInOrder()
+    {
+        using var harness = new RouterHarness(Config("hmac", signInProcess: true, ("ticks", "sys.ticks", [])));
+        var request = new Envelope
+        {
+            Id = "e",
+            Kind = EnvelopeKind.Request,
+            Route = "p",
+            TraceId = EnvelopeIds.NewTraceId(),
+            RequestId = EnvelopeIds.NewId(),
+            ReplyTo = "i/1",
+            Payload = Encoding.UTF8.GetBytes("""{"count":4,"interval_ms":1}"""),
+        };
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        var answers = new List<(EnvelopeKind Kind, string Payload)>();
+        await foreach (var answer in harness.Router.StreamAsync(request, "test", deadline.Token))
+        {
+            answers.Add((answer.Kind, Encoding.UTF8.GetString(answer.Payload.Span)));
+        }
+
+        Assert.Equal(
+            [(EnvelopeKind.StreamItem, "{\"n\":1}"), (EnvelopeKind.StreamItem, "{\"n\":2}"), (EnvelopeKind.StreamItem, "{\"n\":3}"), (EnvelopeKind.StreamItem, "{\"n\":4}")],
+            answers.Where(a => a.Kind == EnvelopeKind.StreamItem));
+        Assert.Equal(EnvelopeKind.StreamEnd, answers[^1].Kind);
+    }
+}
