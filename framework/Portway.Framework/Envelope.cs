@@ -30,8 +30,17 @@ public sealed class Envelope
     /// <summary>The tenant, if the ingress knows one.</summary>
     public string Tenant { get; set; } = "";
 
-    /// <summary>Extra metadata (span id, route parameters, stream sequence...).</summary>
-    public Dictionary<string, string> Headers { get; set; } = new(StringComparer.Ordinal);
+    private Dictionary<string, string>? _headers;
+
+    /// <summary>Extra metadata (span id, route parameters, stream sequence...); created on first use.</summary>
+    public Dictionary<string, string> Headers
+    {
+        get => _headers ??= new(StringComparer.Ordinal);
+        set => _headers = value;
+    }
+
+    /// <summary>How many headers there are, without creating the dictionary (answers usually have none).</summary>
+    internal int HeaderCount => _headers?.Count ?? 0;
 
     /// <summary>The body, JSON by default.</summary>
     public ReadOnlyMemory<byte> Payload { get; set; }

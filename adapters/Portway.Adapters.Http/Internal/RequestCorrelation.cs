@@ -7,14 +7,12 @@ namespace Portway.Adapters.Http.Internal;
 /// The correlation ids of one request: <c>x-request-id</c> and W3C <c>traceparent</c> are read when sent
 /// and well formed, else allocated. The response carries both back.
 /// </summary>
-internal readonly record struct RequestCorrelation(string RequestId, string TraceId, string ParentSpanId, string SpanId)
+/// <param name="TraceParent">The <c>traceparent</c> of this hop, <c>00-TRACE-SPAN-01</c>: built once, sent on the response and carried by the envelope.</param>
+internal readonly record struct RequestCorrelation(string RequestId, string TraceId, string ParentSpanId, string SpanId, string TraceParent)
 {
     public const string RequestIdHeader = "x-request-id";
     public const string TraceParentHeader = Envelope.TraceParentHeader;
     private const int MaxRequestIdLength = 128;
-
-    /// <summary>The <c>traceparent</c> of this hop: <c>00-TRACE-SPAN-01</c>.</summary>
-    public string TraceParent => "00-" + TraceId + "-" + SpanId + "-01";
 
     /// <summary>The parent context for the request's span, when the caller sent one.</summary>
     public ActivityContext ParentContext => ParentSpanId.Length == 0
@@ -42,16 +40,27 @@ internal readonly record struct RequestCorrelation(string RequestId, string Trac
             traceId = EnvelopeIds.NewTraceId();
         }
 
-        return new RequestCorrelation(requestId, traceId, parentSpanId, EnvelopeIds.NewSpanId());
+        var spanId = EnvelopeIds.NewSpanId();
+        return new RequestCorrelation(requestId, traceId, parentSpanId, spanId, FormatTraceParent(traceId, spanId));
     }
 
     /// <summary>
     /// The ids of the request's own span when one was started: its trace id (equal to the caller's when
     /// the caller sent one) and span id, so envelope, response and exported trace all agree.
     /// </summary>
-    public RequestCorrelation WithActivity(Activity? activity) => activity is null
-        ? this
-        : this with { TraceId = activity.TraceId.ToHexString(), SpanId = activity.SpanId.ToHexString() };
+    public RequestCorrelation WithActivity(Activity? activity)
+    {
+        if (activity is null)
+        {
+            return this;
+        }
+
+        var traceId = activity.TraceId.ToHexString();
+        var spanId = activity.SpanId.ToHexString();
+        return this with { TraceId = traceId, SpanId = spanId, TraceParent = FormatTraceParent(traceId, spanId) };
+    }
+
+    private static string FormatTraceParent(string traceId, string spanId) => "00-" + traceId + "-" + spanId + "-01";
 
     /// <summary>Writes <c>x-request-id</c> and <c>traceparent</c> on the response.</summary>
     public void Apply(HttpResponse response)

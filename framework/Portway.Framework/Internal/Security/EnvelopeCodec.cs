@@ -27,14 +27,17 @@ internal static class EnvelopeCodec
             + StringLength(envelope.Id) + StringLength(envelope.Route) + StringLength(envelope.TraceId)
             + StringLength(envelope.RequestId) + StringLength(envelope.ReplyTo) + StringLength(envelope.Tenant)
             + envelope.Payload.Length;
-        if (envelope.Headers.Count > ushort.MaxValue)
+        if (envelope.HeaderCount > ushort.MaxValue)
         {
             throw new EnvelopeFormatException("too many headers");
         }
 
-        foreach (var (key, value) in envelope.Headers)
+        if (envelope.HeaderCount > 0)
         {
-            length += StringLength(key) + StringLength(value);
+            foreach (var (key, value) in envelope.Headers)
+            {
+                length += StringLength(key) + StringLength(value);
+            }
         }
 
         return length > int.MaxValue - SignatureLength ? throw new EnvelopeFormatException("envelope too large") : (int)length;
@@ -58,9 +61,9 @@ internal static class EnvelopeCodec
         offset += WriteString(span[offset..], envelope.RequestId);
         offset += WriteString(span[offset..], envelope.ReplyTo);
         offset += WriteString(span[offset..], envelope.Tenant);
-        BinaryPrimitives.WriteUInt16BigEndian(span[offset..], (ushort)envelope.Headers.Count);
+        BinaryPrimitives.WriteUInt16BigEndian(span[offset..], (ushort)envelope.HeaderCount);
         offset += 2;
-        if (envelope.Headers.Count > 0)
+        if (envelope.HeaderCount > 0)
         {
             offset += WriteHeaders(span[offset..], envelope.Headers);
         }
