@@ -39,6 +39,35 @@ public sealed class EnvelopeCodecTests
     }
 
     [Fact]
+    public void Read_HopHeaderKeys_AreTheSharedStringsAndOthersRoundTrip()
+    {
+        var envelope = new Envelope
+        {
+            Id = "e",
+            Kind = EnvelopeKind.Request,
+            Route = "p/s",
+            Headers = { ["stage"] = "s", ["node"] = "sys.echo", ["hop"] = "h1", ["traceparent"] = "tp", ["stagex"] = "x", ["Stage"] = "y" },
+        };
+        var bytes = new byte[EnvelopeCodec.GetLength(envelope)];
+        EnvelopeCodec.Write(envelope, bytes);
+
+        var read = EnvelopeCodec.Read(bytes, 1024);
+
+        // Known keys come back as the one shared string, not a new one per frame; lookalikes are read as they are.
+        Assert.Same(StageExecutorKeys.Stage, read.Headers.Keys.Single(k => k == "stage"));
+        Assert.Same(StageExecutorKeys.Node, read.Headers.Keys.Single(k => k == "node"));
+        Assert.Equal(
+            new Dictionary<string, string> { ["stage"] = "s", ["node"] = "sys.echo", ["hop"] = "h1", ["traceparent"] = "tp", ["stagex"] = "x", ["Stage"] = "y" },
+            read.Headers);
+    }
+
+    private static class StageExecutorKeys
+    {
+        public static readonly string Stage = Portway.Internal.Routing.StageExecutor.StageHeader;
+        public static readonly string Node = Portway.Internal.Routing.StageExecutor.NodeHeader;
+    }
+
+    [Fact]
     public void Write_HeadersInAnyInsertionOrder_SameBytesSortedByKey()
     {
         static byte[] Encode(params (string Key, string Value)[] headers)

@@ -17,6 +17,9 @@ internal static class EnvelopeCodec
     public const int SignatureLength = 32;
     public const int FixedLength = 1 + 1 + 8 + NonceLength + 2 + 4;
 
+    /// <summary>Header keys every stage hop and tcp_local frame carries: decoded to these strings, not new ones.</summary>
+    private static readonly string[] KnownHeaderKeys = ["hop", "node", "pipeline", "stage", "traceparent"];
+
     private static readonly Comparison<KeyValuePair<string, string>> HeaderOrder = static (a, b) => string.CompareOrdinal(a.Key, b.Key);
 
     /// <summary>The canonical length; throws <see cref="EnvelopeFormatException"/> if a field is over its limit.</summary>
@@ -112,7 +115,7 @@ internal static class EnvelopeCodec
         var headerCount = ReadUInt16(source, ref offset);
         for (var i = 0; i < headerCount; i++)
         {
-            var key = ReadString(source, ref offset);
+            var key = ReadHeaderKey(source, ref offset);
             envelope.Headers[key] = ReadString(source, ref offset);
         }
 
@@ -191,6 +194,25 @@ internal static class EnvelopeCodec
         var value = length == 0 ? "" : Encoding.UTF8.GetString(source.Slice(offset, length));
         offset += length;
         return value;
+    }
+
+    private static string ReadHeaderKey(ReadOnlySpan<byte> source, ref int offset)
+    {
+        var start = offset;
+        var length = ReadUInt16(source, ref offset);
+        Require(source, offset, length);
+        var bytes = source.Slice(offset, length);
+        foreach (var known in KnownHeaderKeys)
+        {
+            if (known.Length == length && Ascii.Equals(bytes, known))
+            {
+                offset += length;
+                return known;
+            }
+        }
+
+        offset = start;
+        return ReadString(source, ref offset);
     }
 
     private static void Require(ReadOnlySpan<byte> source, int offset, int count)

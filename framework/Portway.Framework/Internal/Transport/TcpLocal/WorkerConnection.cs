@@ -74,7 +74,11 @@ internal sealed class WorkerConnection
 
             try
             {
-                return await answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                // The token ends the wait on the completion source itself: no extra task per hop.
+                using (cancellationToken.UnsafeRegister(static (state, token) => ((TaskCompletionSource<Envelope>)state!).TrySetCanceled(token), answer))
+                {
+                    return await answer.Task.ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
