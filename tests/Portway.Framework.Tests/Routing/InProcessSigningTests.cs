@@ -44,16 +44,7 @@ public sealed class InProcessSigningTests
     public async Task Stream_SignedInProcess_EveryItemArrivesInOrder()
     {
         using var harness = new RouterHarness(Config("hmac", signInProcess: true, ("ticks", "sys.ticks", [])));
-        var request = new Envelope
-        {
-            Id = "e",
-            Kind = EnvelopeKind.Request,
-            Route = "p",
-            TraceId = EnvelopeIds.NewTraceId(),
-            RequestId = EnvelopeIds.NewId(),
-            ReplyTo = "i/1",
-            Payload = Encoding.UTF8.GetBytes("""{"count":4,"interval_ms":1}"""),
-        };
+        var request = RouterHarness.Request("""{"count":4,"interval_ms":1}""");
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
 
         var answers = new List<(EnvelopeKind Kind, string Payload)>();

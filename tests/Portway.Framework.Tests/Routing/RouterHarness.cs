@@ -39,19 +39,21 @@ internal sealed class RouterHarness : IDisposable
         return config;
     }
 
+    /// <summary>A request for pipeline <c>p</c> with <paramref name="input"/> as its payload.</summary>
+    public static Envelope Request(string input) => new()
+    {
+        Id = "e",
+        Kind = EnvelopeKind.Request,
+        Route = "p",
+        TraceId = EnvelopeIds.NewTraceId(),
+        RequestId = EnvelopeIds.NewId(),
+        ReplyTo = "i/1",
+        Payload = System.Text.Encoding.UTF8.GetBytes(input),
+    };
+
     public async Task<(EnvelopeKind Kind, string Payload)> RunAsync(string input, CancellationToken cancellationToken = default)
     {
-        var request = new Envelope
-        {
-            Id = "e",
-            Kind = EnvelopeKind.Request,
-            Route = "p",
-            TraceId = EnvelopeIds.NewTraceId(),
-            RequestId = EnvelopeIds.NewId(),
-            ReplyTo = "i/1",
-            Payload = System.Text.Encoding.UTF8.GetBytes(input),
-        };
-        var answer = await Router.RunAsync(request, "test", cancellationToken);
+        var answer = await Router.RunAsync(Request(input), "test", cancellationToken);
         return (answer.Kind, System.Text.Encoding.UTF8.GetString(answer.Payload.Span));
     }
 

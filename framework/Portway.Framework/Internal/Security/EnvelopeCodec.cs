@@ -198,21 +198,19 @@ internal static class EnvelopeCodec
 
     private static string ReadHeaderKey(ReadOnlySpan<byte> source, ref int offset)
     {
-        var start = offset;
         var length = ReadUInt16(source, ref offset);
         Require(source, offset, length);
         var bytes = source.Slice(offset, length);
+        offset += length;
         foreach (var known in KnownHeaderKeys)
         {
             if (known.Length == length && Ascii.Equals(bytes, known))
             {
-                offset += length;
                 return known;
             }
         }
 
-        offset = start;
-        return ReadString(source, ref offset);
+        return length == 0 ? "" : Encoding.UTF8.GetString(bytes);
     }
 
     private static void Require(ReadOnlySpan<byte> source, int offset, int count)
