@@ -1,6 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
 using Portway.Adapters.Tests.Http;
-using Portway.Observability;
 using Portway.Testing;
 
 namespace Portway.Adapters.Tests.WebSocket;
@@ -45,16 +43,7 @@ internal static class WebSocketTestConfig
           context: { stages: [ { name: look, node: test.context } ] }
         """;
 
-    public static async Task<(PortwayTestServer Server, RecordingEventSink Events)> StartAsync(string? yaml = null)
-    {
-        var sink = new RecordingEventSink();
-        var server = await PortwayTestServer.StartAsync(yaml ?? Yaml, services =>
-        {
-            services.AddSingleton<IBoundaryEventSink>(sink);
-            services.AddSingleton(new Portway.Nodes.NodeRegistration("test.gate", typeof(GateNode)));
-            services.AddSingleton(new Portway.Nodes.NodeRegistration("test.context", typeof(ContextNode)));
-            services.AddSingleton<Gate>();
-        }, "test.gate", "test.context");
-        return (server, sink);
-    }
+    /// <summary>Starts the host with <paramref name="yaml"/> (default: <see cref="Yaml"/>) and the same test nodes as the HTTP tests.</summary>
+    public static Task<(PortwayTestServer Server, RecordingEventSink Events)> StartAsync(string? yaml = null) =>
+        HttpTestConfig.StartAsync(yaml ?? Yaml);
 }
