@@ -5,8 +5,19 @@ namespace Portway;
 /// <summary>Allocates ids in the formats the runtime uses on the wire.</summary>
 public static class EnvelopeIds
 {
-    /// <summary>A new envelope or request id: 32 lower-case hex characters.</summary>
-    public static string NewId() => Guid.NewGuid().ToString("N");
+    /// <summary>
+    /// A new envelope or request id: 32 lower-case hex characters from 16 cryptographically random bytes, taken
+    /// from the same per-thread batch as <see cref="FillNonce"/> (<see cref="Guid.NewGuid"/> costs one kernel
+    /// call each on Linux, and a request allocates several ids).
+    /// </summary>
+    public static string NewId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        FillNonce(bytes);
+        var id = Convert.ToHexStringLower(bytes);
+        bytes.Clear();
+        return id;
+    }
 
     /// <summary>A new W3C trace id: 32 lower-case hex characters, not all zero.</summary>
     public static string NewTraceId() => System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();

@@ -61,4 +61,28 @@ public sealed class EnvelopeIdsTests
             Assert.True(first.AsSpan(length - 8).ContainsAnyExcept((byte)0));
         }
     }
+
+    [Fact]
+    public void NewId_FromManyThreads_ThirtyTwoLowerHexCharactersAndAllDistinct()
+    {
+        var seen = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        var malformed = new ConcurrentBag<string>();
+
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ =>
+        {
+            for (var i = 0; i < 5_000; i++)
+            {
+                var id = EnvelopeIds.NewId();
+                if (id.Length != 32 || id.AsSpan().ContainsAnyExcept("0123456789abcdef"))
+                {
+                    malformed.Add(id);
+                }
+
+                seen.TryAdd(id, 0);
+            }
+        });
+
+        Assert.Empty(malformed);
+        Assert.Equal(20_000, seen.Count);
+    }
 }
