@@ -37,7 +37,7 @@ internal sealed class TcpLocalHarness : IAsyncDisposable
     private readonly CancellationTokenSource _workerStopping = new();
     private ServiceProvider? _worker;
 
-    private TcpLocalHarness(TimeSpan helloTimeout, TimeSpan heartbeatTimeout)
+    private TcpLocalHarness(TimeSpan helloTimeout, TimeSpan heartbeatTimeout, int maxPendingHellos)
     {
         Config = TestConfig.Load(Yaml, "test.hang", "test.headers", "test.big");
         Loggers = LoggerFactory.Create(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
@@ -45,6 +45,7 @@ internal sealed class TcpLocalHarness : IAsyncDisposable
         {
             HelloTimeout = helloTimeout,
             HeartbeatTimeout = heartbeatTimeout,
+            MaxPendingHellos = maxPendingHellos,
         };
         Transport = new TcpStageTransport("cpu", Pool);
     }
@@ -67,9 +68,9 @@ internal sealed class TcpLocalHarness : IAsyncDisposable
 
     public System.Net.IPEndPoint EndPoint => Listener.EndPoint!;
 
-    public static async Task<TcpLocalHarness> StartAsync(bool withWorker = true, TimeSpan? helloTimeout = null, TimeSpan? heartbeatTimeout = null)
+    public static async Task<TcpLocalHarness> StartAsync(bool withWorker = true, TimeSpan? helloTimeout = null, TimeSpan? heartbeatTimeout = null, int maxPendingHellos = 32)
     {
-        var harness = new TcpLocalHarness(helloTimeout ?? TimeSpan.FromSeconds(10), heartbeatTimeout ?? TimeSpan.FromSeconds(10));
+        var harness = new TcpLocalHarness(helloTimeout ?? TimeSpan.FromSeconds(10), heartbeatTimeout ?? TimeSpan.FromSeconds(10), maxPendingHellos);
         await harness.Listener.StartAsync(CancellationToken.None);
         if (withWorker)
         {

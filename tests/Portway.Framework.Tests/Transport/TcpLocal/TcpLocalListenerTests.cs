@@ -264,6 +264,33 @@ public sealed class TcpLocalListenerTests
     }
 
     [Fact]
+    public async Task Connections_WaitingForHelloOverTheCap_AreClosedAndAWorkerStillGetsIn()
+    {
+        await using var harness = await TcpLocalHarness.StartAsync(withWorker: false, maxPendingHellos: 2);
+        await using var first = await RawPeer.ConnectAsync(harness.EndPoint);
+        await using var second = await RawPeer.ConnectAsync(harness.EndPoint);
+        await Eventually.TrueAsync(() => harness.Listener.PendingHellos == 2, Deadline, "two silent connections wait for their hello");
+
+        await using (var third = await RawPeer.ConnectAsync(harness.EndPoint))
+        {
+            Assert.True(await third.ClosedByHostAsync(Deadline));
+        }
+
+        Assert.Contains(harness.Logs.Messages, m => m.Contains("2 connections are already waiting for their hello", StringComparison.Ordinal));
+        await first.DisposeAsync();
+        await Eventually.TrueAsync(() => harness.Listener.PendingHellos == 1, Deadline, "the closed connection no longer counts");
+        await using var worker = await RawPeer.ConnectAsync(harness.EndPoint);
+        var hello = Control(TcpLocalProtocol.Hello);
+        hello.Headers[TcpLocalProtocol.GroupHeader] = "cpu";
+        hello.Headers[TcpLocalProtocol.WorkerHeader] = "cpu-raw";
+        hello.Headers[TcpLocalProtocol.StagesHeader] = "p.core,p.hang,p.headers,p.big";
+        await worker.SendAsync(Signed(hello));
+
+        await Eventually.TrueAsync(() => harness.Pool.ReadyCount("cpu") == 1, Deadline, "a worker connects while one silent connection still waits");
+        Assert.Equal(1, harness.Listener.PendingHellos);
+    }
+
+    [Fact]
     public async Task Connection_WithoutHelloInTime_IsClosed()
     {
         await using var harness = await TcpLocalHarness.StartAsync(withWorker: false, helloTimeout: TimeSpan.FromSeconds(1));

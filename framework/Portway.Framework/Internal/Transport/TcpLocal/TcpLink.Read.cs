@@ -1,57 +1,57 @@
-using System.IO.Pipelines;
+using System.Buffers;
+using System.Net.Sockets;
 using Portway.Internal.Security;
 
 namespace Portway.Internal.Transport.TcpLocal;
 
 internal sealed partial class TcpLink
 {
-    private async Task ReceiveLoopAsync()
+    private const int ReceiveBufferSize = 16 * 1024;
+
+    private void ReceiveLoop()
     {
-        // Bounded by construction: a frame is parsed or refused as soon as its prefix is in, so the pipe
-        // never holds more than one maximal frame plus one read.
-        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4096, leaveOpen: true));
+        // Bounded by construction: a frame is parsed or refused as soon as its prefix is in, so the buffer never
+        // grows past one maximal frame.
+        var buffer = new byte[ReceiveBufferSize];
+        int start = 0, end = 0;
         Exception? reason = null;
         try
         {
             while (true)
             {
-                var result = await reader.ReadAsync(_closing.Token).ConfigureAwait(false);
-                var buffer = result.Buffer;
-                try
+                var pending = new ReadOnlySequence<byte>(buffer, start, end - start);
+                while (FrameCodec.TryRead(ref pending, _maxBodyLength, out var body))
                 {
-                    while (FrameCodec.TryRead(ref buffer, _maxBodyLength, out var body))
+                    var envelope = _verifier.Verify(body, out var error, out var refused);
+                    if (envelope is null)
                     {
-                        var envelope = _verifier.Verify(body, out var error, out var refused);
-                        if (envelope is null)
-                        {
-                            await RejectAsync(error!, refused).ConfigureAwait(false);
-                            continue;
-                        }
-
-                        _consecutiveRejects = 0;
-                        await _onEnvelope!(this, envelope).ConfigureAwait(false);
-                        if (Volatile.Read(ref _shutdown) != 0)
-                        {
-                            // The handler closed the link (a refused hello): the frames after it are not read.
-                            return;
-                        }
+                        WaitFor(RejectAsync(error!, refused));
+                        continue;
                     }
 
-                    if (result.IsCompleted && !buffer.IsEmpty)
+                    _consecutiveRejects = 0;
+                    WaitFor(_onEnvelope!(this, envelope));
+                    if (Volatile.Read(ref _shutdown) != 0)
                     {
-                        throw new FrameFormatException($"the peer closed the connection inside a frame ({buffer.Length} bytes left)");
+                        // The handler closed the link (a refused hello): the frames after it are not read.
+                        return;
                     }
                 }
-                finally
-                {
-                    // Everything parsed is consumed; the partial frame left is examined, so the next read waits for more bytes.
-                    reader.AdvanceTo(buffer.Start, buffer.End);
-                }
 
-                if (result.IsCompleted || result.IsCanceled)
+                start = end - (int)pending.Length;
+                MakeRoom(ref buffer, ref start, ref end);
+                var read = _socket.Receive(buffer, end, buffer.Length - end, SocketFlags.None);
+                if (read == 0)
                 {
+                    if (end > start)
+                    {
+                        throw new FrameFormatException($"the peer closed the connection inside a frame ({end - start} bytes left)");
+                    }
+
                     break;
                 }
+
+                end += read;
             }
         }
         catch (FrameFormatException ex)
@@ -60,12 +60,9 @@ internal sealed partial class TcpLink
             TransportLog.FrameRejected(_logger, Name, ex.Message);
             reason = ex;
         }
-        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException or PeerMisbehavingException)
         {
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException or PeerMisbehavingException)
-        {
-            reason = ex;
+            reason = Volatile.Read(ref _shutdown) != 0 ? null : ex;
         }
 #pragma warning disable CA1031 // A bug in a handler closes this link (logged); it never takes the process down.
         catch (Exception ex)
@@ -76,10 +73,58 @@ internal sealed partial class TcpLink
         }
         finally
         {
-            await reader.CompleteAsync().ConfigureAwait(false);
             TransportLog.PeerDisconnected(_logger, Name, reason?.Message ?? "closed");
             Shutdown(reason ?? new IOException("the peer closed the connection"));
         }
+    }
+
+    /// <summary>
+    /// Makes room after the unread bytes <c>[start, end)</c>: back to the front when all is read, moved down when the
+    /// end is reached, or a larger buffer when one frame fills it (never past one maximal frame, whose length was checked).
+    /// </summary>
+    private void MakeRoom(ref byte[] buffer, ref int start, ref int end)
+    {
+        if (start == end)
+        {
+            start = end = 0;
+            if (buffer.Length > ReceiveBufferSize)
+            {
+                buffer = new byte[ReceiveBufferSize];
+            }
+
+            return;
+        }
+
+        if (end < buffer.Length)
+        {
+            return;
+        }
+
+        var unread = end - start;
+        if (start > 0)
+        {
+            Buffer.BlockCopy(buffer, start, buffer, 0, unread);
+        }
+        else
+        {
+            var larger = new byte[(int)Math.Min(2L * buffer.Length, (long)_maxBodyLength + FrameCodec.PrefixLength)];
+            Buffer.BlockCopy(buffer, 0, larger, 0, unread);
+            buffer = larger;
+        }
+
+        start = 0;
+        end = unread;
+    }
+
+    /// <summary>Waits on the reading thread (a thread of its own, not the pool's) for a handler that went asynchronous.</summary>
+    private static void WaitFor(ValueTask pending)
+    {
+        if (pending.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        pending.AsTask().GetAwaiter().GetResult();
     }
 
     private async ValueTask RejectAsync(PortwayError error, Envelope? refused)

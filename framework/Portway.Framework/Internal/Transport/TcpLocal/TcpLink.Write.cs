@@ -1,68 +1,75 @@
 using System.Buffers;
-using System.IO.Pipelines;
+using System.Net.Sockets;
 
 namespace Portway.Internal.Transport.TcpLocal;
 
 internal sealed partial class TcpLink
 {
-    /// <summary>Flush at least this often while the queue keeps delivering frames.</summary>
-    private const int FlushThreshold = 64 * 1024;
+    /// <summary>Frames are copied into one buffer of this size and written together; a larger frame is written alone.</summary>
+    private const int SendBufferSize = 64 * 1024;
 
     private async Task SendLoopAsync()
     {
-        // Frames are signed by their senders (in parallel) into pooled buffers; this loop copies every frame
-        // queued into the pipe and flushes once the queue is empty, so a burst goes out in few writes.
-        var writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024, leaveOpen: true));
+        // Frames are signed by their senders (in parallel) into pooled buffers; this loop takes every frame queued
+        // when it wakes and writes them in as few blocking calls as fit, so a burst goes out in few writes.
+        var buffer = new byte[SendBufferSize];
         Exception? reason = null;
         try
         {
             while (await _sendQueue.Reader.WaitToReadAsync(_closing.Token).ConfigureAwait(false))
             {
-                var unflushed = 0;
+                var filled = 0;
                 while (_sendQueue.Reader.TryRead(out var frame))
                 {
                     try
                     {
-                        writer.Write(frame.Buffer.AsSpan(0, frame.Length));
-                        unflushed += frame.Length;
+                        if (filled > 0 && filled + frame.Length > buffer.Length)
+                        {
+                            SendAll(buffer, filled);
+                            filled = 0;
+                        }
+
+                        if (frame.Length > buffer.Length)
+                        {
+                            SendAll(frame.Buffer, frame.Length);
+                        }
+                        else
+                        {
+                            Buffer.BlockCopy(frame.Buffer, 0, buffer, filled, frame.Length);
+                            filled += frame.Length;
+                        }
                     }
                     finally
                     {
                         ArrayPool<byte>.Shared.Return(frame.Buffer);
                     }
-
-                    if (unflushed >= FlushThreshold)
-                    {
-                        await writer.FlushAsync(_closing.Token).ConfigureAwait(false);
-                        unflushed = 0;
-                    }
                 }
 
-                var flushed = await writer.FlushAsync(_closing.Token).ConfigureAwait(false);
-                if (flushed.IsCompleted)
+                if (filled > 0)
                 {
-                    break;
+                    SendAll(buffer, filled);
                 }
             }
         }
         catch (OperationCanceledException) when (_closing.IsCancellationRequested)
         {
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException)
         {
-            reason = ex;
+            reason = Volatile.Read(ref _shutdown) != 0 ? null : ex;
         }
         finally
         {
             Shutdown(reason);
-            try
-            {
-                await writer.CompleteAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
-            {
-                // The stream is closed: what was not flushed is lost with the link.
-            }
+        }
+    }
+
+    /// <summary>A blocking write of the whole span (the socket stays in blocking mode; see the type's remarks).</summary>
+    private void SendAll(byte[] bytes, int length)
+    {
+        for (var offset = 0; offset < length;)
+        {
+            offset += _socket.Send(bytes, offset, length - offset, SocketFlags.None);
         }
     }
 }

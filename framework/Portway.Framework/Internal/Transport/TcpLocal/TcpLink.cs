@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -6,11 +7,17 @@ using Portway.Internal.Security;
 namespace Portway.Internal.Transport.TcpLocal;
 
 /// <summary>
-/// One HMAC-framed TCP connection: a receive loop that parses and verifies every complete frame, and a
-/// send loop that writes signed frames from a bounded queue. Many envelopes in flight each way; a
-/// refused frame is counted, logged and (when it parsed) answered, while other traffic goes on; a
-/// peer that sends only refused frames, or bytes that are not frames, is disconnected.
+/// One HMAC-framed TCP connection, served by two threads of its own: one reads and verifies every complete frame
+/// and hands each envelope to the handler, one writes the signed frames senders queue, a burst in one write.
+/// Many envelopes in flight each way; a refused frame is counted, logged and (when it parsed) answered, while
+/// other traffic goes on; a peer that sends only refused frames, or bytes that are not frames, is disconnected.
 /// </summary>
+/// <remarks>
+/// The socket is only ever used with blocking calls (no async operation puts it in non-blocking mode), so a frame
+/// that arrives wakes the reading thread straight from the kernel: no hand-off from the socket event loop to
+/// the thread pool per read, and in a worker the node runs on the thread that read its hop. A link carries a
+/// worker's whole traffic, so two threads per link are few; pre-hello connections are capped by the listener.
+/// </remarks>
 internal sealed partial class TcpLink : IAsyncDisposable
 {
     /// <summary>Refused frames in a row after which the peer is disconnected.</summary>
@@ -19,28 +26,28 @@ internal sealed partial class TcpLink : IAsyncDisposable
     private const int SendQueueCapacity = 4096;
 
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
     private readonly EnvelopeSigner _signer;
     private readonly FrameVerifier _verifier;
     private readonly int _maxBodyLength;
     private readonly int _maxPayloadBytes;
     private readonly ILogger _logger;
+
     private readonly Channel<(byte[] Buffer, int Length)> _sendQueue =
         Channel.CreateBounded<(byte[], int)>(new BoundedChannelOptions(SendQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Func<TcpLink, Envelope, ValueTask>? _onEnvelope;
-    private Task _receiving = Task.CompletedTask;
     private Task _sending = Task.CompletedTask;
     private int _consecutiveRejects;
     private long _rejected;
     private int _shutdown;
+    private int _started;
 
     public TcpLink(Socket socket, EnvelopeSigner signer, int maxPayloadBytes, IReadOnlySet<EnvelopeKind> allowedKinds, ILogger logger, string name)
     {
         _socket = socket;
         _socket.NoDelay = true;
-        _stream = new NetworkStream(socket, ownsSocket: true);
         _signer = signer;
         _verifier = new FrameVerifier(signer, maxPayloadBytes, allowedKinds);
         _maxPayloadBytes = maxPayloadBytes;
@@ -60,16 +67,22 @@ internal sealed partial class TcpLink : IAsyncDisposable
 
     public bool IsClosed => _closed.Task.IsCompleted;
 
-    /// <summary>Starts both loops; <paramref name="onEnvelope"/> gets each verified envelope, in order.</summary>
+    /// <summary>Starts both threads; <paramref name="onEnvelope"/> gets each verified envelope, in order, on the reading thread.</summary>
     public void Start(Func<TcpLink, Envelope, ValueTask> onEnvelope)
     {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            throw new InvalidOperationException("the link is already started");
+        }
+
         _onEnvelope = onEnvelope;
-        _receiving = Task.Run(ReceiveLoopAsync);
+        StartThread(ReceiveLoop, "Portway tcp_local receive", _received);
         _sending = Task.Run(SendLoopAsync);
     }
 
     /// <summary>
-    /// Signs and queues <paramref name="envelope"/>; false when the link is closed. Throws
+    /// Signs and queues <paramref name="envelope"/>; false when the link is closed. Waits only when
+    /// <see cref="SendQueueCapacity"/> frames are already queued. Throws
     /// <see cref="Security.EnvelopeFormatException"/> for an envelope the peer would refuse (too large).
     /// </summary>
     public async ValueTask<bool> SendAsync(Envelope envelope, CancellationToken cancellationToken = default)
@@ -88,7 +101,7 @@ internal sealed partial class TcpLink : IAsyncDisposable
         }
         catch (Exception ex) when (ex is ChannelClosedException or OperationCanceledException)
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(frame.Buffer);
+            ArrayPool<byte>.Shared.Return(frame.Buffer);
             if (ex is OperationCanceledException)
             {
                 throw;
@@ -106,7 +119,6 @@ internal sealed partial class TcpLink : IAsyncDisposable
             return;
         }
 
-        _sendQueue.Writer.TryComplete();
         try
         {
             _closing.Cancel();
@@ -115,27 +127,54 @@ internal sealed partial class TcpLink : IAsyncDisposable
         {
         }
 
+        _sendQueue.Writer.TryComplete();
+        while (_sendQueue.Reader.TryRead(out var frame))
+        {
+            ArrayPool<byte>.Shared.Return(frame.Buffer);
+        }
+
         try
         {
+            // Ends the blocking calls of both threads: the read returns 0, a write fails.
             _socket.Shutdown(SocketShutdown.Both);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
         }
 
-        _stream.Dispose();
-        while (_sendQueue.Reader.TryRead(out var frame))
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(frame.Buffer);
-        }
-
+        _socket.Dispose();
         _closed.TrySetResult(reason);
     }
 
     public async ValueTask DisposeAsync()
     {
         Shutdown();
-        await Task.WhenAll(_receiving, _sending).ConfigureAwait(false);
+        if (Volatile.Read(ref _started) != 0)
+        {
+            await Task.WhenAll(_received.Task, _sending).ConfigureAwait(false);
+        }
+
         _closing.Dispose();
+    }
+
+    private static void StartThread(Action loop, string name, TaskCompletionSource done)
+    {
+        // No execution context flows into the thread: nothing of the starter's (activity, scope) leaks into every hop.
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                loop();
+            }
+            finally
+            {
+                done.TrySetResult();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = name,
+        };
+        thread.UnsafeStart();
     }
 }

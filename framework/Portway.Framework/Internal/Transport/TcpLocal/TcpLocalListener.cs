@@ -30,6 +30,15 @@ internal sealed partial class TcpLocalListener(
     /// <summary>How long a worker may stay silent (its heartbeat is every second). Defaults to 10 s.</summary>
     public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Connections allowed to wait for their hello at once; one more is closed as it is accepted. Every link has a
+    /// reading thread of its own, so a flood of silent local connections must not turn into a flood of threads.
+    /// </summary>
+    public int MaxPendingHellos { get; init; } = 32;
+
+    /// <summary>Connections accepted that have not said their hello yet.</summary>
+    public int PendingHellos => Volatile.Read(ref _pendingHellos);
+
     private readonly ILogger _logger = loggers.CreateLogger<TcpLocalListener>();
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<TcpLink> _links = [];
@@ -38,6 +47,7 @@ internal sealed partial class TcpLocalListener(
     private Task _accepting = Task.CompletedTask;
     private EnvelopeSigner? _signer;
     private long _rejectedOnClosedLinks;
+    private int _pendingHellos;
     private int _stopped;
 
     /// <summary>The bound endpoint (known after start; port 0 resolves to the ephemeral port).</summary>
@@ -141,6 +151,23 @@ internal sealed partial class TcpLocalListener(
 
     private void Accept(Socket socket)
     {
+        if (Interlocked.Increment(ref _pendingHellos) > MaxPendingHellos)
+        {
+            Interlocked.Decrement(ref _pendingHellos);
+            LogWorkerRefused(_logger, socket.RemoteEndPoint?.ToString() ?? "?", $"{MaxPendingHellos} connections are already waiting for their hello");
+            socket.Dispose();
+            return;
+        }
+
+        var pending = 1;
+        void Settled()
+        {
+            if (Interlocked.Exchange(ref pending, 0) == 1)
+            {
+                Interlocked.Decrement(ref _pendingHellos);
+            }
+        }
+
         var ipc = config.Runtime.Platform.ExecutionIpc;
         var link = new TcpLink(socket, _signer!, ipc.MaxPayloadBytes, TcpLocalProtocol.HostAccepts, _logger, "peer " + socket.RemoteEndPoint);
         WorkerConnection? worker = null;
@@ -156,6 +183,7 @@ internal sealed partial class TcpLocalListener(
                 {
                     Volatile.Write(ref worker, current);
                     helloTimer.Dispose();
+                    Settled();
                     pool.Add(current);
                     LogWorkerReady(_logger, current.WorkerId, current.Group, current.Pid);
                     WorkerReady?.Invoke(current.WorkerId, current.Pid);
@@ -176,6 +204,7 @@ internal sealed partial class TcpLocalListener(
         _ = link.Closed.ContinueWith(t =>
         {
             helloTimer.Dispose();
+            Settled();
             lock (_links)
             {
                 _links.Remove(link);

@@ -34,7 +34,17 @@ internal sealed partial class WorkerClient(
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            await socket.ConnectAsync(bootstrap.Host, bootstrap.Port, stopping).ConfigureAwait(false);
+            // A blocking connect, off the caller's thread: the link uses the socket with blocking calls only
+            // (see TcpLink), and one asynchronous call would switch it to non-blocking for good.
+            using (stopping.UnsafeRegister(static s => ((Socket)s!).Dispose(), socket))
+            {
+                await Task.Run(() => socket.Connect(bootstrap.Host, bootstrap.Port), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (stopping.IsCancellationRequested && ex is SocketException or ObjectDisposedException)
+        {
+            socket.Dispose();
+            throw new OperationCanceledException("stopped while connecting to the host", ex, stopping);
         }
         catch
         {
