@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portway.Adapters.Http;
@@ -59,7 +60,18 @@ internal static partial class ServeCommand
         }
 
         LogSummary(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Portway.Host"), config.Source, ContractSummary.Render(config));
-        await app.RunAsync().ConfigureAwait(false);
+        try
+        {
+            await app.RunAsync().ConfigureAwait(false);
+        }
+        catch (IOException ex) when (ex.InnerException is AddressInUseException)
+        {
+            // Kestrel's message names the address: "Failed to bind to address http://...: address already in use."
+            Console.Error.WriteLine($"portway serve: {ex.Message}");
+            Console.Error.WriteLine("1 problem(s): not serving");
+            return 1;
+        }
+
         return 0;
     }
 

@@ -74,6 +74,20 @@ public sealed class ServeProcessTests
         File.Delete(config);
     }
 
+    [Fact]
+    public async Task Serve_AddressAlreadyInUse_ExitsOneNamingTheAddress()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
+        await using var host = await HostProcess.StartAsync(["serve", "--urls", url], waitForListening: false);
+
+        Assert.Equal(1, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains($"{url}: address already in use", host.Output, StringComparison.Ordinal);
+        Assert.Contains("not serving", host.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", host.Output, StringComparison.Ordinal);
+    }
+
     private static int StatsPending(HttpClient client)
     {
         using var response = client.GetAsync("/stats").GetAwaiter().GetResult();
