@@ -14,6 +14,16 @@ public sealed class TcpLocalListenerTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
+    /// <summary>A hello for group <c>cpu</c> serving all its stages, as a worker of that group sends it.</summary>
+    private static Envelope CpuHello(string workerId)
+    {
+        var hello = Control(TcpLocalProtocol.Hello);
+        hello.Headers[TcpLocalProtocol.GroupHeader] = "cpu";
+        hello.Headers[TcpLocalProtocol.WorkerHeader] = workerId;
+        hello.Headers[TcpLocalProtocol.StagesHeader] = "p.core,p.hang,p.headers,p.big";
+        return hello;
+    }
+
     private static Envelope Control(string route = TcpLocalProtocol.Heartbeat) => new() { Id = EnvelopeIds.NewId(), Kind = EnvelopeKind.Control, Route = route };
 
     private static byte[] Signed(Envelope envelope, TimeSpan clockOffset = default, byte[]? key = null) =>
@@ -236,10 +246,7 @@ public sealed class TcpLocalListenerTests
     {
         await using var harness = await TcpLocalHarness.StartAsync();
         await using var peer = await RawPeer.ConnectAsync(harness.EndPoint);
-        var hello = Control(TcpLocalProtocol.Hello);
-        hello.Headers[TcpLocalProtocol.GroupHeader] = "cpu";
-        hello.Headers[TcpLocalProtocol.WorkerHeader] = "cpu-raw";
-        hello.Headers[TcpLocalProtocol.StagesHeader] = "p.core,p.hang,p.headers,p.big";
+        var hello = CpuHello("cpu-raw");
 
         await peer.SendAsync(Signed(Control(), key: "not the key, but 32 bytes long.."u8.ToArray()));
         await peer.SendAsync(Signed(hello));
@@ -280,10 +287,7 @@ public sealed class TcpLocalListenerTests
         await first.DisposeAsync();
         await Eventually.TrueAsync(() => harness.Listener.PendingHellos == 1, Deadline, "the closed connection no longer counts");
         await using var worker = await RawPeer.ConnectAsync(harness.EndPoint);
-        var hello = Control(TcpLocalProtocol.Hello);
-        hello.Headers[TcpLocalProtocol.GroupHeader] = "cpu";
-        hello.Headers[TcpLocalProtocol.WorkerHeader] = "cpu-raw";
-        hello.Headers[TcpLocalProtocol.StagesHeader] = "p.core,p.hang,p.headers,p.big";
+        var hello = CpuHello("cpu-raw");
         await worker.SendAsync(Signed(hello));
 
         await Eventually.TrueAsync(() => harness.Pool.ReadyCount("cpu") == 1, Deadline, "a worker connects while one silent connection still waits");
@@ -304,10 +308,7 @@ public sealed class TcpLocalListenerTests
     {
         await using var harness = await TcpLocalHarness.StartAsync(withWorker: false, heartbeatTimeout: TimeSpan.FromSeconds(3));
         await using var silent = await RawPeer.ConnectAsync(harness.EndPoint);
-        var hello = Control(TcpLocalProtocol.Hello);
-        hello.Headers[TcpLocalProtocol.GroupHeader] = "cpu";
-        hello.Headers[TcpLocalProtocol.WorkerHeader] = "cpu-silent";
-        hello.Headers[TcpLocalProtocol.StagesHeader] = "p.core,p.hang,p.headers,p.big";
+        var hello = CpuHello("cpu-silent");
         await silent.SendAsync(Signed(hello));
         await Eventually.TrueAsync(() => harness.Pool.ReadyCount("cpu") == 1, Deadline, "the silent peer is a worker");
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
