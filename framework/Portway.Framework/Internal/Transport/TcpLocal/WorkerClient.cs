@@ -40,6 +40,9 @@ internal sealed partial class WorkerClient(
             {
                 await Task.Run(() => socket.Connect(bootstrap.Host, bootstrap.Port), CancellationToken.None).ConfigureAwait(false);
             }
+
+            // Stopped just as the connect succeeded: the registration may have disposed the socket already.
+            stopping.ThrowIfCancellationRequested();
         }
         catch (Exception ex) when (stopping.IsCancellationRequested && ex is SocketException or ObjectDisposedException)
         {
