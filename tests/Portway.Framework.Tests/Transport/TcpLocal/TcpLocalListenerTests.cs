@@ -295,6 +295,33 @@ public sealed class TcpLocalListenerTests
     }
 
     [Fact]
+    public async Task Frame_LargerThanTheReadBuffer_ArrivingInPieces_IsReadWholeAndTheLinkGoesOn()
+    {
+        await using var harness = await TcpLocalHarness.StartAsync(withWorker: false);
+        await using var peer = await RawPeer.ConnectAsync(harness.EndPoint);
+        var hello = CpuHello("cpu-big");
+        hello.Headers["x-padding"] = new string('p', 40_000); // ~40 KB: the link's 16 KiB read buffer has to grow twice
+        var frame = Signed(hello);
+        for (var offset = 0; offset < frame.Length; offset += 7_000)
+        {
+            await peer.SendAsync(frame[offset..Math.Min(offset + 7_000, frame.Length)]);
+        }
+
+        await Eventually.TrueAsync(() => harness.Pool.ReadyCount("cpu") == 1, Deadline, "the large hello was read whole");
+
+        // The next frames, after the buffer went back to its usual size, are read as before: a hop and its answer.
+        using var deadline = new CancellationTokenSource(Deadline);
+        var answered = harness.Transport.SendAsync(TcpLocalHarness.Hop("core", "sys.echo"), deadline.Token).AsTask();
+        var hop = await peer.ReadEnvelopeAsync(Deadline);
+        var answer = hop.CreateAnswer(EnvelopeKind.Reply, "{\"ok\":true}"u8.ToArray());
+        answer.Headers[TcpLocalProtocol.HopHeader] = hop.Headers[TcpLocalProtocol.HopHeader];
+        await peer.SendAsync(Signed(answer));
+
+        Assert.Equal("{\"ok\":true}", Encoding.UTF8.GetString((await answered.WaitAsync(Deadline)).Payload.Span));
+        Assert.Equal(0, harness.Listener.RejectedFrames);
+    }
+
+    [Fact]
     public async Task Connection_WithoutHelloInTime_IsClosed()
     {
         await using var harness = await TcpLocalHarness.StartAsync(withWorker: false, helloTimeout: TimeSpan.FromSeconds(1));

@@ -8,6 +8,9 @@ internal sealed partial class TcpLink
 {
     private const int ReceiveBufferSize = 16 * 1024;
 
+    /// <summary>A read is given at least this much room when the buffer allows it (fewer, fuller reads).</summary>
+    private const int MinReadSpace = 4 * 1024;
+
     private void ReceiveLoop()
     {
         // Bounded by construction: a frame is parsed or refused as soon as its prefix is in, so the buffer never
@@ -79,8 +82,9 @@ internal sealed partial class TcpLink
     }
 
     /// <summary>
-    /// Makes room after the unread bytes <c>[start, end)</c>: back to the front when all is read, moved down when the
-    /// end is reached, or a larger buffer when one frame fills it (never past one maximal frame, whose length was checked).
+    /// Makes room after the unread bytes <c>[start, end)</c>: back to the front when all is read; moved down when
+    /// less than <see cref="MinReadSpace"/> is left after them; a larger buffer when one frame fills it (never past
+    /// one maximal frame, whose length was checked before its bytes were waited for).
     /// </summary>
     private void MakeRoom(ref byte[] buffer, ref int start, ref int end)
     {
@@ -95,7 +99,7 @@ internal sealed partial class TcpLink
             return;
         }
 
-        if (end < buffer.Length)
+        if (buffer.Length - end >= MinReadSpace)
         {
             return;
         }
@@ -104,16 +108,16 @@ internal sealed partial class TcpLink
         if (start > 0)
         {
             Buffer.BlockCopy(buffer, start, buffer, 0, unread);
-        }
-        else
-        {
-            var larger = new byte[(int)Math.Min(2L * buffer.Length, (long)_maxBodyLength + FrameCodec.PrefixLength)];
-            Buffer.BlockCopy(buffer, 0, larger, 0, unread);
-            buffer = larger;
+            start = 0;
+            end = unread;
         }
 
-        start = 0;
-        end = unread;
+        if (end == buffer.Length)
+        {
+            var larger = new byte[(int)Math.Min(2L * buffer.Length, (long)_maxBodyLength + FrameCodec.PrefixLength)];
+            Buffer.BlockCopy(buffer, 0, larger, 0, end);
+            buffer = larger;
+        }
     }
 
     /// <summary>Waits on the reading thread (a thread of its own, not the pool's) for a handler that went asynchronous.</summary>
