@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Portway.Internal.Security;
 
 namespace Portway;
 
@@ -26,7 +26,7 @@ public static class EnvelopeIds
     public static string NewSpanId() => System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString();
 
     /// <summary>
-    /// Fills <paramref name="destination"/> with random nonce bytes from the cryptographic generator. Small requests
+    /// Fills <paramref name="destination"/> with random nonce bytes from the kernel's cryptographic generator. Small requests
     /// are served from a per-thread batch of 4 KiB (one generator call per 256 nonces instead of one each: a
     /// generator call costs about as much as an HMAC); each byte is handed out once and cleared.
     /// </summary>
@@ -34,7 +34,7 @@ public static class EnvelopeIds
     {
         if (destination.Length > RandomBatchBytes / 16)
         {
-            RandomNumberGenerator.Fill(destination);
+            KernelRandom.Fill(destination);
             return;
         }
 
@@ -43,7 +43,7 @@ public static class EnvelopeIds
         if (batch is null || used + destination.Length > batch.Length)
         {
             batch ??= _randomBatch = new byte[RandomBatchBytes];
-            RandomNumberGenerator.Fill(batch);
+            KernelRandom.Fill(batch);
             used = 0;
         }
 
