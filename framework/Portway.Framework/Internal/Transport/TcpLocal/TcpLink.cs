@@ -7,16 +7,18 @@ using Portway.Internal.Security;
 namespace Portway.Internal.Transport.TcpLocal;
 
 /// <summary>
-/// One HMAC-framed TCP connection, served by two threads of its own: one reads and verifies every complete frame
-/// and hands each envelope to the handler, one writes the signed frames senders queue, a burst in one write.
-/// Many envelopes in flight each way; a refused frame is counted, logged and (when it parsed) answered, while
+/// One HMAC-framed TCP connection: a reading thread of its own parses and verifies every complete frame and
+/// hands each envelope to the handler; a send loop on the thread pool writes the signed frames senders queue,
+/// a burst in one write. Many envelopes in flight each way; a refused frame is counted, logged and (when it parsed) answered, while
 /// other traffic goes on; a peer that sends only refused frames, or bytes that are not frames, is disconnected.
 /// </summary>
 /// <remarks>
 /// The socket is only ever used with blocking calls (no async operation puts it in non-blocking mode), so a frame
 /// that arrives wakes the reading thread straight from the kernel: no hand-off from the socket event loop to
-/// the thread pool per read, and in a worker the node runs on the thread that read its hop. A link carries a
-/// worker's whole traffic, so two threads per link are few; pre-hello connections are capped by the listener.
+/// the thread pool per read, and in a worker the node runs on the thread that read its hop. The writes stay on
+/// the pool: a send loop that wakes now and then takes a batch, where a thread woken per frame would not (the
+/// worker's answers would leave one per segment and wake the host's reader for each). A link carries a
+/// worker's whole traffic, so a thread per link is few; pre-hello connections are capped by the listener.
 /// </remarks>
 internal sealed partial class TcpLink : IAsyncDisposable
 {
@@ -67,7 +69,7 @@ internal sealed partial class TcpLink : IAsyncDisposable
 
     public bool IsClosed => _closed.Task.IsCompleted;
 
-    /// <summary>Starts both threads; <paramref name="onEnvelope"/> gets each verified envelope, in order, on the reading thread.</summary>
+    /// <summary>Starts the reading thread and the send loop; <paramref name="onEnvelope"/> gets each verified envelope, in order, on the reading thread.</summary>
     public void Start(Func<TcpLink, Envelope, ValueTask> onEnvelope)
     {
         if (Interlocked.Exchange(ref _started, 1) != 0)
@@ -76,7 +78,24 @@ internal sealed partial class TcpLink : IAsyncDisposable
         }
 
         _onEnvelope = onEnvelope;
-        StartThread(ReceiveLoop, "Portway tcp_local receive", _received);
+
+        // No execution context flows into the thread: nothing of the starter's (activity, scope) leaks into every hop.
+        var reading = new Thread(() =>
+        {
+            try
+            {
+                ReceiveLoop();
+            }
+            finally
+            {
+                _received.TrySetResult();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "Portway tcp_local receive",
+        };
+        reading.UnsafeStart();
         _sending = Task.Run(SendLoopAsync);
     }
 
@@ -135,7 +154,7 @@ internal sealed partial class TcpLink : IAsyncDisposable
 
         try
         {
-            // Ends the blocking calls of both threads: the read returns 0, a write fails.
+            // Ends the blocking calls: the reading thread's read returns 0, a write in the send loop fails.
             _socket.Shutdown(SocketShutdown.Both);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
@@ -155,26 +174,5 @@ internal sealed partial class TcpLink : IAsyncDisposable
         }
 
         _closing.Dispose();
-    }
-
-    private static void StartThread(Action loop, string name, TaskCompletionSource done)
-    {
-        // No execution context flows into the thread: nothing of the starter's (activity, scope) leaks into every hop.
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                loop();
-            }
-            finally
-            {
-                done.TrySetResult();
-            }
-        })
-        {
-            IsBackground = true,
-            Name = name,
-        };
-        thread.UnsafeStart();
     }
 }
