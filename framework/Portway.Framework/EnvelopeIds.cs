@@ -14,9 +14,7 @@ public static class EnvelopeIds
     {
         Span<byte> bytes = stackalloc byte[16];
         FillNonce(bytes);
-        var id = Convert.ToHexStringLower(bytes);
-        bytes.Clear();
-        return id;
+        return Convert.ToHexStringLower(bytes);
     }
 
     /// <summary>A new W3C trace id: 32 lower-case hex characters, not all zero.</summary>

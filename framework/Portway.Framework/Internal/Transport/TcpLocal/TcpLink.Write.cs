@@ -16,7 +16,7 @@ internal sealed partial class TcpLink
         Exception? reason = null;
         try
         {
-            while (await _sendQueue.Reader.WaitToReadAsync(_closing.Token).ConfigureAwait(false))
+            while (await _sendQueue.Reader.WaitToReadAsync().ConfigureAwait(false))
             {
                 var filled = 0;
                 while (_sendQueue.Reader.TryRead(out var frame))
@@ -50,9 +50,6 @@ internal sealed partial class TcpLink
                     SendAll(buffer, filled);
                 }
             }
-        }
-        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
-        {
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException)
         {

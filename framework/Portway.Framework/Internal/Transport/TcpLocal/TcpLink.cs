@@ -9,8 +9,9 @@ namespace Portway.Internal.Transport.TcpLocal;
 /// <summary>
 /// One HMAC-framed TCP connection: a reading thread of its own parses and verifies every complete frame and
 /// hands each envelope to the handler; a send loop on the thread pool writes the signed frames senders queue,
-/// a burst in one write. Many envelopes in flight each way; a refused frame is counted, logged and (when it parsed) answered, while
-/// other traffic goes on; a peer that sends only refused frames, or bytes that are not frames, is disconnected.
+/// a burst in one write. Many envelopes in flight each way; a refused frame is counted, logged and (when it
+/// parsed) answered, while other traffic goes on; a peer that sends only refused frames, or bytes that are not
+/// frames, is disconnected.
 /// </summary>
 /// <remarks>
 /// The socket is only ever used with blocking calls (no async operation puts it in non-blocking mode), so a frame
@@ -36,7 +37,6 @@ internal sealed partial class TcpLink : IAsyncDisposable
 
     private readonly Channel<(byte[] Buffer, int Length)> _sendQueue =
         Channel.CreateBounded<(byte[], int)>(new BoundedChannelOptions(SendQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-    private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Func<TcpLink, Envelope, ValueTask>? _onEnvelope;
@@ -138,14 +138,7 @@ internal sealed partial class TcpLink : IAsyncDisposable
             return;
         }
 
-        try
-        {
-            _closing.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-
+        // Completing the queue ends the send loop's wait; the frames left in it are dropped with the link.
         _sendQueue.Writer.TryComplete();
         while (_sendQueue.Reader.TryRead(out var frame))
         {
@@ -172,7 +165,5 @@ internal sealed partial class TcpLink : IAsyncDisposable
         {
             await Task.WhenAll(_received.Task, _sending).ConfigureAwait(false);
         }
-
-        _closing.Dispose();
     }
 }
