@@ -23,15 +23,23 @@ internal static class HttpErrorWriter
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteStartObject("error");
-            writer.WriteString("code", error.Code);
-            writer.WriteString("message", error.Message);
-            writer.WriteString("request_id", requestId);
-            writer.WriteString("trace_id", traceId);
-            writer.WriteEndObject();
+            WriteError(writer, error, requestId, traceId);
             writer.WriteEndObject();
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes the <c>"error":{"code","message","request_id","trace_id"}</c> property every ingress answers an error with.</summary>
+    public static void WriteError(Utf8JsonWriter writer, PortwayError error, string requestId, string traceId)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(error);
+        writer.WriteStartObject("error");
+        writer.WriteString("code", error.Code);
+        writer.WriteString("message", error.Message);
+        writer.WriteString("request_id", requestId);
+        writer.WriteString("trace_id", traceId);
+        writer.WriteEndObject();
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Portway.Adapters.Http.Internal;
 
 namespace Portway.Adapters.WebSocket.Internal;
 
@@ -24,12 +25,7 @@ internal static class ServerMessage
             writer.WriteStartObject();
             WriteId(writer, id);
             writer.WriteString("type", "error");
-            writer.WriteStartObject("error");
-            writer.WriteString("code", error.Code);
-            writer.WriteString("message", error.Message);
-            writer.WriteString("request_id", requestId);
-            writer.WriteString("trace_id", traceId);
-            writer.WriteEndObject();
+            HttpErrorWriter.WriteError(writer, error, requestId, traceId);
             writer.WriteEndObject();
         }
 
