@@ -61,6 +61,10 @@ public static class PortwayServiceCollectionExtensions
         services.TryAddSingleton<StreamDispatcher>();
         services.TryAddSingleton<PortwayTelemetry>();
         services.TryAddSingleton<RuntimeStats>();
+        services.TryAddSingleton<PortwayInvoker>();
+        services.TryAddSingleton<IPortwayInvoker>(sp => sp.GetRequiredService<PortwayInvoker>());
+        services.TryAddSingleton<IPortwayStatus, PortwayStatus>();
+        services.TryAddSingleton<IBoundaryEventPublisher>(sp => sp.GetRequiredService<PortwayTelemetry>());
         if (config.Runtime.Platform.ExecutionIpc.Transport == "tcp_local" && ChildProcessGroups(config).Any())
         {
             // Registered before the drain coordinator: hosted services stop in reverse order, so the host
