@@ -30,6 +30,7 @@ internal sealed partial class ConfigValidator
         ValidateGroupAssignments(config);
         ValidateStreamStages(config);
         ValidateExecution(config);
+        ValidateKv(config);
         ValidateWeb(config);
     }
 
