@@ -32,9 +32,16 @@ internal sealed partial class HttpIngress(
             return HandleEndpointAsync(context, get);
         }
 
-        context.Response.Headers.Allow = set.Allow;
-        return RejectAsync(context, RequestCorrelation.From(context.Request), set.Path,
-            new PortwayError(ErrorCode.MethodNotAllowed, $"{context.Request.Method} is not allowed on {set.Path}; allowed: {set.Allow}"));
+        return MethodNotAllowedAsync(context, set.Path, set.Allow);
+    }
+
+    /// <summary>Answers 405 <c>method_not_allowed</c> with <c>Allow</c>, in the error format.</summary>
+    public Task MethodNotAllowedAsync(HttpContext context, string path, string allow)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.Headers.Allow = allow;
+        return RejectAsync(context, RequestCorrelation.From(context.Request), path,
+            new PortwayError(ErrorCode.MethodNotAllowed, $"{context.Request.Method} is not allowed on {path}; allowed: {allow}"));
     }
 
     /// <summary>Answers a request that matched no endpoint.</summary>
