@@ -31,6 +31,7 @@ internal sealed partial class ConfigValidator
         ValidateStreamStages(config);
         ValidateExecution(config);
         ValidateRedis(config);
+        ValidateKv(config);
         ValidateWeb(config);
     }
 
