@@ -69,7 +69,9 @@ internal static partial class ServeCommand
             return 1;
         }
 
-        LogSummary(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Portway.Host"), config.Source, ContractSummary.Render(config));
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Portway.Host");
+        LogConfigFile(logger, ConfigSource.Describe(configPath), Environment.CurrentDirectory);
+        LogSummary(logger, config.Source, ContractSummary.Render(config));
         try
         {
             await app.RunAsync().ConfigureAwait(false);
@@ -84,6 +86,9 @@ internal static partial class ServeCommand
 
         return 0;
     }
+
+    [LoggerMessage(EventId = 503, Level = LogLevel.Information, Message = "Config: {File} (relative paths start at {WorkingFolder})")]
+    private static partial void LogConfigFile(ILogger logger, string file, string workingFolder);
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Contract summary of {Source}:\n{Summary}")]
     private static partial void LogSummary(ILogger logger, string source, string summary);
