@@ -60,6 +60,7 @@ public static class PortwayServiceCollectionExtensions
         services.TryAddSingleton<RequestDispatcher>();
         services.TryAddSingleton<StreamDispatcher>();
         services.TryAddSingleton<PortwayTelemetry>();
+        services.TryAddSingleton<IpcRefusals>();
         services.TryAddSingleton<RuntimeStats>();
         if (config.Runtime.Platform.ExecutionIpc.Transport == "tcp_local" && ChildProcessGroups(config).Any())
         {

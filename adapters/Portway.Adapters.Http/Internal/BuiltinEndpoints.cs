@@ -31,6 +31,10 @@ internal sealed class BuiltinEndpoints(RuntimeStats stats, DrainCoordinator drai
             }
 
             w.WriteEndObject();
+            w.WriteStartObject("tcp_local");
+            w.WriteNumber("refused_connections", stats.Ipc.RefusedConnections);
+            w.WriteNumber("rejected_frames", stats.Ipc.RejectedFrames);
+            w.WriteEndObject();
         });
     }
 
