@@ -29,6 +29,10 @@ internal sealed class BuiltinEndpoints(IPortwayStatus status)
             }
 
             w.WriteEndObject();
+            w.WriteStartObject("tcp_local");
+            w.WriteNumber("refused_connections", stats.Ipc.RefusedConnections);
+            w.WriteNumber("rejected_frames", stats.Ipc.RejectedFrames);
+            w.WriteEndObject();
         });
     }
 
