@@ -30,8 +30,8 @@ internal sealed class BuiltinEndpoints(IPortwayStatus status)
 
             w.WriteEndObject();
             w.WriteStartObject("tcp_local");
-            w.WriteNumber("refused_connections", stats.Ipc.RefusedConnections);
-            w.WriteNumber("rejected_frames", stats.Ipc.RejectedFrames);
+            w.WriteNumber("refused_connections", status.RefusedIpcConnections);
+            w.WriteNumber("rejected_frames", status.RejectedIpcFrames);
             w.WriteEndObject();
         });
     }
