@@ -114,19 +114,17 @@ internal sealed partial class RedisStageWorker
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(50, _redis.ClaimIdleMs / 2)), _time);
         while (await Tick(timer).ConfigureAwait(false))
         {
-            var taken = 0;
             try
             {
-                while (taken < Concurrency && _slots.Wait(0)) taken++;
-                if (taken == 0 || !_connection.IsConnected) continue;
+                if (!_connection.IsConnected) continue;
                 var db = await _connection.DatabaseAsync(_stopping.Token).ConfigureAwait(false);
-                var claimed = await db.StreamAutoClaimAsync(_stream, RedisStreamNames.ConsumerGroup, WorkerId, _redis.ClaimIdleMs, "0-0", taken).ConfigureAwait(false);
+                var claimed = await db.StreamAutoClaimAsync(_stream, RedisStreamNames.ConsumerGroup, WorkerId, _redis.ClaimIdleMs, "0-0", Math.Max(1, _slots.CurrentCount)).ConfigureAwait(false);
                 if (claimed.IsNull || claimed.ClaimedEntries.Length == 0) continue;
                 RedisLog.HopsClaimed(_logger, WorkerId, claimed.ClaimedEntries.Length, _redis.ClaimIdleMs);
                 foreach (var entry in claimed.ClaimedEntries)
                 {
+                    await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
                     Run(entry.Id!, RedisStreamEntries.EnvelopeOf(entry));
-                    taken--;
                 }
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -136,10 +134,6 @@ internal sealed partial class RedisStageWorker
             catch (OperationCanceledException)
             {
                 return;
-            }
-            finally
-            {
-                if (taken > 0) _slots.Release(taken);
             }
         }
     }

@@ -118,21 +118,23 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
         {
             while (!_stopping.IsCancellationRequested)
             {
-                var free = 0;
+                // One slot is held while the read blocks; the count asks for as many as are free now, and each
+                // entry past the first waits for its own slot. Slots are not hoarded, so claiming still gets some.
+                var held = 0;
                 try
                 {
                     await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
-                    free = 1;
-                    while (free < Concurrency && _slots.Wait(0)) free++;
+                    held = 1;
                     dedicated ??= await _connection.OpenDedicatedAsync($"worker-{Group}", Block, _stopping.Token).ConfigureAwait(false);
                     var db = dedicated.GetDatabase();
                     if (!groupReady) groupReady = await EnsureGroupAsync(db).ConfigureAwait(false);
-                    var result = await db.ExecuteAsync("XREADGROUP", "GROUP", RedisStreamNames.ConsumerGroup, WorkerId, "COUNT", free,
+                    var result = await db.ExecuteAsync("XREADGROUP", "GROUP", RedisStreamNames.ConsumerGroup, WorkerId, "COUNT", 1 + _slots.CurrentCount,
                         "BLOCK", (int)Block.TotalMilliseconds, "STREAMS", (RedisKey)_stream, ">").WaitAsync(_stopping.Token).ConfigureAwait(false);
                     foreach (var (id, bytes) in RedisStreamEntries.Parse(result))
                     {
+                        if (held > 0) held--;
+                        else await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
                         Run(id, bytes);
-                        free--;
                     }
                 }
                 catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -148,7 +150,7 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
                 }
                 finally
                 {
-                    if (free > 0) _slots.Release(free);
+                    if (held > 0) _slots.Release(held);
                 }
             }
         }
