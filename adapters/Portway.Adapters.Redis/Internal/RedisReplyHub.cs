@@ -112,6 +112,7 @@ internal sealed partial class RedisReplyHub : IAsyncDisposable
     {
         using var timer = new PeriodicTimer(WatchInterval, _time);
         var beat = 0;
+        var wasDown = false;
         while (await Tick(timer).ConfigureAwait(false))
         {
             try
@@ -119,10 +120,13 @@ internal sealed partial class RedisReplyHub : IAsyncDisposable
                 if (!_connection.IsConnected)
                 {
                     FailGroupsWithoutRedis();
+                    wasDown = true;
                     continue;
                 }
 
-                if (++beat % 8 == 0) await EnsureReplyStreamAsync().ConfigureAwait(false);
+                // Every 2 s, and at once when Redis is back (a restarted Redis lost the stream and workers add only to an existing one).
+                if (++beat % 8 == 0 || wasDown) await EnsureReplyStreamAsync().ConfigureAwait(false);
+                wasDown = false;
                 await WatchGroupsAsync().ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
