@@ -37,6 +37,8 @@ public static class ContractSummary
         Line(w, 1, $"kv.backend                          {platform.Kv.Backend}");
         Line(w, 1, $"redis.connection                    {RedisConfig.Redacted(platform.Redis.Connection)} (PORTWAY_REDIS wins when set)");
         Line(w, 1, $"redis.key_prefix                    {platform.Redis.KeyPrefix}");
+        Line(w, 1, $"redis.claim_idle_ms                 {Num(platform.Redis.ClaimIdleMs)}");
+        Line(w, 1, $"redis.stream_max_length             {Num(platform.Redis.StreamMaxLength)}");
         Line(w, 1, $"execution_ipc.transport             {ipc.Transport}");
         Line(w, 1, $"execution_ipc.bind_host             {ipc.BindHost}");
         Line(w, 1, $"execution_ipc.bind_port             {Num(ipc.BindPort)}");
@@ -149,7 +151,7 @@ public static class ContractSummary
                 ["platform"] = new JsonObject
                 {
                     ["kv"] = new JsonObject { ["backend"] = platform.Kv.Backend },
-                    ["redis"] = new JsonObject { ["connection"] = RedisConfig.Redacted(platform.Redis.Connection), ["key_prefix"] = platform.Redis.KeyPrefix },
+                    ["redis"] = new JsonObject { ["connection"] = RedisConfig.Redacted(platform.Redis.Connection), ["key_prefix"] = platform.Redis.KeyPrefix, ["claim_idle_ms"] = platform.Redis.ClaimIdleMs, ["stream_max_length"] = platform.Redis.StreamMaxLength },
                     ["execution_ipc"] = new JsonObject
                     {
                         ["transport"] = ipc.Transport,

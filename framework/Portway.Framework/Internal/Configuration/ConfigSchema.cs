@@ -9,7 +9,7 @@ internal static class ConfigSchema
     public static readonly string[] Root = ["runtime", "pipelines"];
     public static readonly string[] Runtime = ["platform", "web"];
     public static readonly string[] Platform = ["kv", "redis", "execution_ipc", "process_groups", "data_dir"];
-    public static readonly string[] Redis = ["connection", "key_prefix"];
+    public static readonly string[] Redis = ["connection", "key_prefix", "claim_idle_ms", "stream_max_length"];
     public static readonly string[] Kv = ["backend"];
     public static readonly string[] ExecutionIpc = ["transport", "bind_host", "bind_port", "auth", "max_payload_bytes"];
     public static readonly string[] Auth = ["mode", "ttl_seconds", "nonce_cache_size", "sign_in_process", "secret_file"];
