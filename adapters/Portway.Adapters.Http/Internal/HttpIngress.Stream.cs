@@ -25,6 +25,15 @@ internal sealed partial class HttpIngress
         var started = false;
         try
         {
+            if (routes.IsKvStream(endpoint.Pipeline))
+            {
+                // A kv watch may wait long for its first change: the headers (200) go out at once, so the client
+                // knows it is subscribed; an error then comes as the last frame.
+                Start(response, format);
+                started = true;
+                await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+
             while (await stream.Items.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 while (stream.Items.TryRead(out var item))

@@ -76,7 +76,7 @@ internal static class CheckCommand
             return 2;
         }
 
-        var result = PortwayConfigLoader.Load(text, file, KnownNodes.Names, KnownNodes.StreamNames);
+        var result = PortwayConfigLoader.Load(text, file, KnownNodes.Names, KnownNodes.StreamNames, KnownNodes.KvStreamNames);
         if (result.Config is { } config)
         {
             stdout.Write(json ? ContractSummary.RenderJson(config) : ContractSummary.Render(config));

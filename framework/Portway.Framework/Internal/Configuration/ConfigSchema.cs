@@ -8,7 +8,7 @@ internal static class ConfigSchema
 {
     public static readonly string[] Root = ["runtime", "pipelines"];
     public static readonly string[] Runtime = ["platform", "web"];
-    public static readonly string[] Platform = ["kv", "execution_ipc", "process_groups", "data_dir"];
+    public static readonly string[] Platform = ["kv", "execution_ipc", "process_groups", "data_dir", "profile_store"];
     public static readonly string[] Kv = ["backend"];
     public static readonly string[] ExecutionIpc = ["transport", "bind_host", "bind_port", "auth", "max_payload_bytes"];
     public static readonly string[] Auth = ["mode", "ttl_seconds", "nonce_cache_size", "sign_in_process"];
@@ -32,6 +32,7 @@ internal static class ConfigSchema
 
     public static readonly string[] Transports = ["memory", "tcp_local", "redis"];
     public static readonly string[] KvBackends = ["memory", "redis"];
+    public static readonly string[] ProfileStores = ["file", "kv"];
     public static readonly string[] AuthModes = ["hmac", "none"];
     public static readonly string[] InterfaceKinds = ["http", "websocket", "graphql"];
     public static readonly string[] Binds = ["request", "response", "stream", "kv_stream"];
