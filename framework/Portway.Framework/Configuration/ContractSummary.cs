@@ -35,6 +35,8 @@ public static class ContractSummary
         Line(w, 0, "");
         Line(w, 0, "platform");
         Line(w, 1, $"kv.backend                          {platform.Kv.Backend}");
+        Line(w, 1, $"redis.connection                    {RedisConfig.Redacted(platform.Redis.Connection)} (PORTWAY_REDIS wins when set)");
+        Line(w, 1, $"redis.key_prefix                    {platform.Redis.KeyPrefix}");
         Line(w, 1, $"execution_ipc.transport             {ipc.Transport}");
         Line(w, 1, $"execution_ipc.bind_host             {ipc.BindHost}");
         Line(w, 1, $"execution_ipc.bind_port             {Num(ipc.BindPort)}");
@@ -42,6 +44,7 @@ public static class ContractSummary
         Line(w, 1, $"execution_ipc.auth.ttl_seconds      {Num(ipc.Auth.TtlSeconds)}");
         Line(w, 1, $"execution_ipc.auth.nonce_cache_size {Num(ipc.Auth.NonceCacheSize)}");
         Line(w, 1, $"execution_ipc.auth.sign_in_process  {(ipc.Auth.SignInProcess ? "true" : "false")}");
+        if (ipc.Auth.SecretFile is { } secretFile) Line(w, 1, $"execution_ipc.auth.secret_file      {secretFile}");
         Line(w, 1, $"execution_ipc.max_payload_bytes     {Num(ipc.MaxPayloadBytes)}");
         Line(w, 1, $"data_dir                            {platform.DataDir}");
         Line(w, 1, $"profile_store                       {platform.ProfileStore}");
@@ -147,6 +150,7 @@ public static class ContractSummary
                 ["platform"] = new JsonObject
                 {
                     ["kv"] = new JsonObject { ["backend"] = platform.Kv.Backend },
+                    ["redis"] = new JsonObject { ["connection"] = RedisConfig.Redacted(platform.Redis.Connection), ["key_prefix"] = platform.Redis.KeyPrefix },
                     ["execution_ipc"] = new JsonObject
                     {
                         ["transport"] = ipc.Transport,
@@ -158,6 +162,7 @@ public static class ContractSummary
                             ["ttl_seconds"] = ipc.Auth.TtlSeconds,
                             ["nonce_cache_size"] = ipc.Auth.NonceCacheSize,
                             ["sign_in_process"] = ipc.Auth.SignInProcess,
+                            ["secret_file"] = ipc.Auth.SecretFile,
                         },
                         ["max_payload_bytes"] = ipc.MaxPayloadBytes,
                     },

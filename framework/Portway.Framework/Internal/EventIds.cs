@@ -32,10 +32,12 @@ internal static class EventIds
     public const int WorkerStopping = 410;
     public const int WorkerNotReady = 411;
     public const int WorkerStopped = 412;
+    public const int WorkerRecovered = 413;
 
     public const int ContractSummary = 500;
     public const int Draining = 501;
     public const int DrainTimedOut = 502;
+    public const int ConfigFile = 503;
 
     public const int WebSocketOpened = 600;
     public const int WebSocketClosed = 601;

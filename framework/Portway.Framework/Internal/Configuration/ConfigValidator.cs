@@ -33,6 +33,7 @@ internal sealed partial class ConfigValidator
         ValidateGroupAssignments(config);
         ValidateStreamStages(config);
         ValidateExecution(config);
+        ValidateRedis(config);
         ValidateKv(config);
         ValidateBinds(config);
         ValidateWeb(config);

@@ -5,7 +5,7 @@ namespace Portway.Internal.Correlation;
 /// by an answer, its deadline, the caller going away or shutdown, and is removed from the registry in every case.
 /// <see cref="Aborted"/> is cancelled when it ends other than by an answer, so the work behind it stops.
 /// </summary>
-internal abstract class Waiter
+internal abstract class Waiter : IPortwayCall
 {
     private readonly CancellationTokenSource _deadline;
     private CancellationTokenRegistration _deadlineRegistration;
@@ -16,7 +16,19 @@ internal abstract class Waiter
     protected Waiter(TimeSpan timeout, TimeProvider time)
     {
         _deadline = new CancellationTokenSource(timeout, time);
+        Timeout = timeout;
+        Time = time;
     }
+
+    /// <summary>How long the waiter waits from its registration.</summary>
+    public TimeSpan Timeout { get; }
+
+    private TimeProvider Time { get; }
+
+    /// <summary>When the waiter's deadline falls, as Unix milliseconds (UTC), computed on demand; null when it has none.</summary>
+    public long? DeadlineUnixMs() => Timeout == System.Threading.Timeout.InfiniteTimeSpan
+        ? null
+        : Time.GetUtcNow().ToUnixTimeMilliseconds() + (long)Timeout.TotalMilliseconds;
 
     public long Id { get; private set; }
 
@@ -86,6 +98,9 @@ internal abstract class Waiter
         OnEnded(reason, null);
         return true;
     }
+
+    /// <summary>Ends the waiter as the caller going away (<see cref="IPortwayCall.Cancel"/>).</summary>
+    public void Cancel() => Fail(WaiterEnd.CallerCancelled);
 
     /// <summary>Restarts the deadline at <paramref name="timeout"/> from now (a stream's deadline runs per item).</summary>
     protected void RestartDeadline(TimeSpan timeout)

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Portway.Internal.Observability;
 using Portway.Observability;
+using Portway.Transport;
 
 namespace Portway.Internal.Routing;
 
@@ -90,8 +91,9 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
         {
             if (answer.Kind == EnvelopeKind.Error)
             {
-                activity?.SetStatus(ActivityStatusCode.Error, PortwayError.FromPayload(answer.Payload.Span).Code);
-                yield return request.CreateAnswer(EnvelopeKind.Error, answer.Payload);
+                var streamError = answer.ReadError();
+                activity?.SetStatus(ActivityStatusCode.Error, streamError.Code);
+                yield return request.CreateError(streamError);
                 yield break;
             }
 
@@ -113,8 +115,7 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
         ? Error(request, error)
         : request.CreateAnswer(EnvelopeKind.Reply, outcome.Payload);
 
-    private static Envelope Error(Envelope request, PortwayError error) =>
-        request.CreateAnswer(EnvelopeKind.Error, error.ToPayload());
+    private static Envelope Error(Envelope request, PortwayError error) => request.CreateError(error);
 
     private async ValueTask<StageOutcome> RunStageAsync(CompiledPipeline pipeline, int index, Envelope request, ReadOnlyMemory<byte> input, string interfaceName, CancellationToken cancellationToken)
     {
@@ -132,7 +133,7 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
             var answer = await transport.SendAsync(hop, cancellationToken).ConfigureAwait(false);
             if (answer.Kind == EnvelopeKind.Error)
             {
-                var error = PortwayError.FromPayload(answer.Payload.Span);
+                var error = answer.ReadError();
                 activity?.SetStatus(ActivityStatusCode.Error, error.Code);
                 return new StageOutcome(default, error);
             }
@@ -154,7 +155,7 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
             input = MergeUnder(with, input);
         }
 
-        return new Envelope
+        var hop = new Envelope
         {
             Id = EnvelopeIds.NewId(),
             Kind = EnvelopeKind.Request,
@@ -163,6 +164,8 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
             RequestId = request.RequestId,
             ReplyTo = request.ReplyTo,
             Tenant = request.Tenant,
+            Identity = request.Identity,
+            Deadline = request.Deadline,
             Payload = input,
             Headers =
             {
@@ -171,6 +174,12 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
                 [StageExecutor.NodeHeader] = stage.Node,
             },
         };
+        if (request.HeaderCount > 0 && request.Headers.TryGetValue(StageHop.DeadlineHeader, out var deadline))
+        {
+            hop.Headers[StageHop.DeadlineHeader] = deadline;
+        }
+
+        return hop;
     }
 
     /// <summary>Opens the stage's span (child of the request's) and carries its context on <paramref name="hop"/>'s <c>traceparent</c>.</summary>
