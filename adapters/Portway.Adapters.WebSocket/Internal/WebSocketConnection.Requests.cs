@@ -63,7 +63,7 @@ internal sealed partial class WebSocketConnection
         };
 
         Emit(BoundaryEventKind.IngressAccepted, request.RequestId, traceId, route);
-        if (_ingress.Invoker.GetPipelineKind(pipeline) == PipelineKind.Stream)
+        if (_ingress.Invoker.GetPipelineKind(pipeline) is PipelineKind.Stream or PipelineKind.KvStream)
         {
             var stream = _ingress.Invoker.OpenStream(call, _requestsAborted.Token);
             request.Call = stream;

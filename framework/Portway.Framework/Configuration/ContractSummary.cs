@@ -49,6 +49,7 @@ public static class ContractSummary
         if (ipc.Auth.SecretFile is { } secretFile) Line(w, 1, $"execution_ipc.auth.secret_file      {secretFile}");
         Line(w, 1, $"execution_ipc.max_payload_bytes     {Num(ipc.MaxPayloadBytes)}");
         Line(w, 1, $"data_dir                            {platform.DataDir}");
+        Line(w, 1, $"profile_store                       {platform.ProfileStore}");
         Line(w, 0, "");
         Line(w, 0, "process groups");
         foreach (var group in platform.ProcessGroups)
@@ -174,6 +175,7 @@ public static class ContractSummary
                         ["stages"] = Strings(g.Stages),
                     })]),
                     ["data_dir"] = platform.DataDir,
+                    ["profile_store"] = platform.ProfileStore,
                 },
                 ["web"] = new JsonObject
                 {
