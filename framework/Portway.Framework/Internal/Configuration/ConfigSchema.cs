@@ -21,15 +21,16 @@ internal static class ConfigSchema
     public static readonly string[] Stage = ["name", "node", "after", "group", "with"];
     public static readonly string[] GraphQLField = ["pipeline", "args", "returns"];
 
-    private static readonly string[] InterfaceCommon = ["kind", "binds"];
+    private static readonly string[] InterfaceCommon = ["kind", "binds", "cors"];
+    public static readonly string[] Cors = ["origins"];
     private static readonly string[] InterfaceHttp = [.. InterfaceCommon, "endpoints"];
     private static readonly string[] InterfaceGraphQL =
-        [.. InterfaceCommon, "path", "types", "query", "mutation", "subscription", "max_depth", "max_complexity", "timeout_ms", "max_body_bytes"];
+        [.. InterfaceCommon, "path", "types", "query", "mutation", "subscription", "max_depth", "max_complexity", "max_tokens", "max_fields", "max_in_flight", "timeout_ms", "max_body_bytes"];
     private static readonly string[] InterfaceAny = [.. InterfaceHttp, .. InterfaceGraphQL.Except(InterfaceCommon)];
 
     private static readonly string[] EndpointHttp = ["route", "pipeline", "timeout_ms", "max_body_bytes"];
     private static readonly string[] EndpointWebSocket =
-        [.. EndpointHttp, "operations", "max_message_bytes", "send_queue_limit", "idle_timeout_ms", "ping_interval_ms"];
+        [.. EndpointHttp, "operations", "max_message_bytes", "send_queue_limit", "send_queue_bytes", "max_in_flight", "max_connections", "idle_timeout_ms", "ping_interval_ms"];
 
     public static readonly string[] Transports = ["memory", "tcp_local", "redis"];
     public static readonly string[] KvBackends = ["memory", "redis"];
