@@ -4,8 +4,6 @@ using GraphQL.Validation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Portway.Adapters.Http.Internal;
-using Portway.Internal.Lifecycle;
-using Portway.Internal.Observability;
 using Portway.Observability;
 
 namespace Portway.Adapters.GraphQL.Internal;
@@ -19,8 +17,8 @@ namespace Portway.Adapters.GraphQL.Internal;
 internal sealed class GraphQLIngress(
     IDocumentExecuter executer,
     IGraphQLTextSerializer serializer,
-    PortwayTelemetry telemetry,
-    DrainCoordinator drain,
+    IBoundaryEventPublisher telemetry,
+    IPortwayStatus drain,
     TimeProvider time,
     ILogger<GraphQLIngress> logger)
 {
@@ -36,7 +34,7 @@ internal sealed class GraphQLIngress(
         var request = context.Request;
         var correlation = RequestCorrelation.From(request);
         var route = request.Method + " " + endpoint.Path;
-        using var activity = PortwayTelemetry.StartActivity("portway.request", route, ActivityKind.Server, correlation.ParentContext);
+        using var activity = PortwayTracing.StartActivity("portway.request", route, ActivityKind.Server, correlation.ParentContext);
         correlation = correlation.WithActivity(activity);
         correlation.Apply(context.Response);
         activity?.SetTag("portway.request_id", correlation.RequestId);
