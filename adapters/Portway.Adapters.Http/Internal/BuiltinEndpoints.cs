@@ -30,8 +30,11 @@ internal sealed class BuiltinEndpoints(IPortwayStatus status)
 
             w.WriteEndObject();
             w.WriteStartObject("tcp_local");
-            w.WriteNumber("refused_connections", stats.Ipc.RefusedConnections);
-            w.WriteNumber("rejected_frames", stats.Ipc.RejectedFrames);
+            foreach (var (what, count) in status.BoundaryRefusals())
+            {
+                w.WriteNumber(what, count);
+            }
+
             w.WriteEndObject();
         });
     }
