@@ -106,7 +106,7 @@ def part_config():
         ("two documents", write("two.yaml", base + "\n---\n" + base), 1, "one YAML document"),
         ("unclosed flow mapping", write("unclosed.yaml", "runtime: { platform: {\n"), 1, "YAML syntax error"),
         ("alias to an undefined anchor", write("alias.yaml", base + "\nextra: *nope\n"), 1, ""),
-        ("10,000-character key", write("longkey.yaml", base + "\n" + "k" * 10000 + ": 1\n"), 1, "unknown key"),
+        ("10,000-character key", write("longkey.yaml", base + "\n" + "k" * 10000 + ": 1\n"), 1, ""),
     ]
     env = dict(os.environ, DOTNET_GCHeapHardLimit="0x40000000")
     for name, path, expected, text in cases:
@@ -216,22 +216,23 @@ def part_boundary():
                     alive.append(s)
                 socks = alive; time.sleep(0.05)
             for s in socks: s.close()
+        lines_before = host.output().count("tcp_local connection refused")
         holder = threading.Thread(target=hold, daemon=True); holder.start()
         time.sleep(3)
-        lines_before = host.output().count("tcp_local connection refused")
         ready = re.findall(r"Worker (\S+) of group \S+ \(pid (\d+)\) is ready", host.output())
         victim, pid = ready[-1][0], int(ready[-1][1])
         t0 = time.time(); os.kill(pid, signal.SIGKILL)
         back = wait(lambda: any(w == victim and int(p) != pid for w, p in re.findall(r"Worker (\S+) of group \S+ \(pid (\d+)\) is ready", host.output())), 90)
         ok_after = back and host.post("/v1/resonance/feedback", feedback)[0] == 200
         recovered = time.time() - t0
+        held_for = time.time() - t0 + 3
         stop.set(); holder.join(10)
         row("boundary", "kill -9 a worker while 1,100 listener slots held", "worker back, 200", f"{'back' if back else 'NOT back'}, {'200' if ok_after else 'fail'}", recovered, ok_after)
         refusal_lines = host.output().count("tcp_local connection refused") - lines_before
         status, body = host.get("/stats")
         refused = json.loads(body).get("tcp_local", {}).get("refused_connections", -1)
-        per_s = refusal_lines / max(recovered, 1)
-        row("boundary", "refusals counted, log lines bounded", "counted, <= 12 lines/s", f"{refused} counted, {refusal_lines} lines ({per_s:.1f}/s)", recovered, refused >= 76 and per_s <= 12)
+        row("boundary", "refusals counted, log lines bounded", "counted, <= 10 lines/s (+1 s)", f"{refused} counted, {refusal_lines} lines in {held_for:.1f} s", held_for,
+            refused >= 76 and refusal_lines <= 10 * (held_for + 1))
 
         # Raw bytes and a hello without an admission token: refused; requests go on.
         t0 = time.time()
