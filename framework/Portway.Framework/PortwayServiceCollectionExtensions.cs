@@ -27,6 +27,7 @@ public static class PortwayServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(config);
         services.TryAddSingleton(config);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ITokenIssuer, Internal.NoTokenIssuer>();
         services.TryAddSingleton(_ => IpcSecret.CreateRandom());
         foreach (var node in NodeDiscovery.BuiltIn)
         {

@@ -45,6 +45,7 @@ internal static class PortwayApp
         options.ConfigureServices?.Invoke(portway.Services);
 
         var app = builder.Build();
+        app.UsePortwayPolicies();
         app.MapPortwayWebSocket();
         app.MapPortwayGraphQL();
         app.MapPortwayHttp();

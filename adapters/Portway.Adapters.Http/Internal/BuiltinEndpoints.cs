@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Portway.Adapters.Http.Internal.Policies;
 using Portway.Internal.Lifecycle;
 using Portway.Internal.Observability;
 
 namespace Portway.Adapters.Http.Internal;
 
 /// <summary><c>GET /health</c> and <c>GET /stats</c>, at the paths the config gives.</summary>
-internal sealed class BuiltinEndpoints(RuntimeStats stats, DrainCoordinator drain)
+internal sealed class BuiltinEndpoints(RuntimeStats stats, DrainCoordinator drain, PolicyStats policies)
 {
     public Task HealthAsync(HttpContext context)
     {
@@ -30,6 +31,17 @@ internal sealed class BuiltinEndpoints(RuntimeStats stats, DrainCoordinator drai
                 w.WriteNumber(outcome, count);
             }
 
+            w.WriteEndObject();
+            w.WriteStartObject("rejections");
+            foreach (var policy in PolicyStats.Policies)
+            {
+                w.WriteNumber(policy, policies.Rejections(policy));
+            }
+
+            w.WriteEndObject();
+            w.WriteStartObject("cache");
+            w.WriteNumber("hits", policies.CacheHits);
+            w.WriteNumber("misses", policies.CacheMisses);
             w.WriteEndObject();
         });
     }

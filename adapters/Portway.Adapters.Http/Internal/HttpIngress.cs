@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Portway.Adapters.Http.Internal.Policies;
 using Portway.Configuration;
 using Portway.Internal.Correlation;
 using Portway.Internal.Lifecycle;
 using Portway.Internal.Observability;
 using Portway.Internal.Routing;
+using Portway.Internal.Security;
 using Portway.Observability;
 
 namespace Portway.Adapters.Http.Internal;
@@ -21,7 +23,9 @@ internal sealed partial class HttpIngress(
     StreamDispatcher streams,
     RoutingTable routes,
     PortwayTelemetry telemetry,
-    DrainCoordinator drain)
+    DrainCoordinator drain,
+    BoundaryPolicies policies,
+    ResponseCache cache)
 {
     public const string InterfaceName = "http";
 
@@ -69,6 +73,15 @@ internal sealed partial class HttpIngress(
             return;
         }
 
+        var tenant = request.RouteValues.TryGetValue("tenant", out var t) ? t as string ?? "" : "";
+        var admission = await policies.AdmitAsync(context, AccessPolicy.For(endpoint), tenant).ConfigureAwait(false);
+        if (admission.Error is { } refused)
+        {
+            await RejectAsync(context, correlation, endpoint.Route, refused).ConfigureAwait(false);
+            return;
+        }
+
+        using var lease = admission.Lease;
         byte[]? body = null;
         if (JsonBody.HasBody(request))
         {
@@ -124,8 +137,15 @@ internal sealed partial class HttpIngress(
             return;
         }
 
-        var tenant = request.RouteValues.TryGetValue("tenant", out var t) ? t as string ?? "" : "";
+        var cacheKey = endpoint.Cache is null ? null : ResponseCache.Key(endpoint, admission.Identity, tenant, payload);
+        if (cacheKey is not null && await cache.TryServeAsync(context, endpoint, cacheKey).ConfigureAwait(false))
+        {
+            Emit(BoundaryEventKind.EgressDelivered, correlation, endpoint.Route, "cached");
+            return;
+        }
+
         var envelope = Envelope.CreateRequest(endpoint.Pipeline, correlation.TraceId, correlation.RequestId, correlation.TraceParent, tenant, payload);
+        IdentityHeaders.Apply(envelope, admission.Identity);
 
         if (routes.TryGet(endpoint.Pipeline, out var compiled) && compiled.IsStream)
         {
@@ -154,6 +174,11 @@ internal sealed partial class HttpIngress(
 
         var answer = result.Answer!;
         Emit(BoundaryEventKind.EgressDelivered, correlation, endpoint.Route);
+        if (cacheKey is not null)
+        {
+            await cache.StoreAsync(context, endpoint, cacheKey, answer.Payload).ConfigureAwait(false);
+        }
+
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = answer.Payload.Length;

@@ -38,4 +38,13 @@ public sealed class InterfaceConfig
 
     /// <summary><c>max_body_bytes</c> (graphql only): the largest request document. Defaults to 1 MiB.</summary>
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary><c>auth</c>: <c>required</c> (a valid bearer token) or <c>none</c>, for endpoints that do not say. Defaults to <c>required</c> when <c>runtime.web.auth.jwt</c> is set, else <c>none</c>.</summary>
+    public string Auth { get; set; } = "";
+
+    /// <summary><c>cors</c>: browser origins allowed to call this interface; null when not set (no CORS headers).</summary>
+    public CorsConfig? Cors { get; set; }
+
+    /// <summary>The allowed origins of <see cref="Cors"/> (the WebSocket Origin check uses them); empty when not set.</summary>
+    public IReadOnlyList<string> CorsOrigins => Cors?.Origins ?? [];
 }

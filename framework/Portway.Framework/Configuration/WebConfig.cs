@@ -20,4 +20,7 @@ public sealed class WebConfig
 
     /// <summary><c>interfaces</c>: one entry per ingress kind.</summary>
     public List<InterfaceConfig> Interfaces { get; set; } = [];
+
+    /// <summary><c>auth</c>: caller authentication (bearer tokens).</summary>
+    public AuthConfig Auth { get; set; } = new();
 }

@@ -24,6 +24,7 @@ internal sealed partial class ConfigBinder
         if (reader.TryGet("health", out var health)) BindBuiltin(health, "health", web.Health);
         if (reader.TryGet("stats", out var stats)) BindBuiltin(stats, "stats", web.Stats);
         if (reader.TryGet("tls", out var tls)) web.Tls = BindTls(tls);
+        if (reader.TryGet("auth", out var auth)) BindAuth(auth, web.Auth);
         if (reader.Sequence("interfaces") is { } interfaces)
         {
             foreach (var item in interfaces.Children) web.Interfaces.Add(BindInterface(item));
@@ -69,6 +70,9 @@ internal sealed partial class ConfigBinder
 
             iface.Binds = binds;
         }
+
+        reader.Enum("auth", ConfigSchema.AuthRequirements, v => iface.Auth = v);
+        if (reader.TryGet("cors", out var cors)) BindCors(cors, iface);
 
         if (known != "graphql" && reader.Sequence("endpoints") is { } endpoints)
         {
@@ -137,11 +141,15 @@ internal sealed partial class ConfigBinder
             reader.Int("send_queue_limit", v => endpoint.SendQueueLimit = v);
             reader.Int("idle_timeout_ms", v => endpoint.IdleTimeoutMs = v);
             reader.Int("ping_interval_ms", v => endpoint.PingIntervalMs = v);
+            if (reader.TryGet("message_rate", out var rate) && BindRateLimit(rate, "message_rate") is { } messageRate) endpoint.MessageRate = messageRate;
         }
         else
         {
             reader.String("pipeline", v => endpoint.Pipeline = v, required: true);
+            if (reader.TryGet("cache", out var cache)) BindCache(cache, endpoint);
         }
+
+        BindAccess(reader, v => endpoint.Auth = v, endpoint.Scopes, v => endpoint.Tenant = v, v => endpoint.RateLimit = v, endpoint);
 
         reader.Int("timeout_ms", v => endpoint.TimeoutMs = v);
         reader.Int("max_body_bytes", v => endpoint.MaxBodyBytes = v);
@@ -182,6 +190,7 @@ internal sealed partial class ConfigBinder
             _map.Record(field, "", key.Start);
             f.String("pipeline", v => field.Pipeline = v, required: true);
             TypeRefValue(f, "returns", v => field.Returns = v);
+            BindAccess(f, v => field.Auth = v, field.Scopes, v => field.Tenant = v, v => field.RateLimit = v, field);
             if (f.Mapping("args") is { } args)
             {
                 _map.Record(field.Args, "", args.Start);

@@ -31,6 +31,7 @@ internal sealed partial class ConfigValidator
         ValidateStreamStages(config);
         ValidateExecution(config);
         ValidateWeb(config);
+        ValidatePolicies(config);
     }
 
     /// <summary>A stream node may only be a pipeline's sink, and it runs in the web group.</summary>

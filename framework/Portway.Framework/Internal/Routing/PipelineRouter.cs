@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Portway.Internal.Observability;
+using Portway.Internal.Security;
 using Portway.Observability;
 
 namespace Portway.Internal.Routing;
@@ -154,7 +155,7 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
             input = MergeUnder(with, input);
         }
 
-        return new Envelope
+        var hop = new Envelope
         {
             Id = EnvelopeIds.NewId(),
             Kind = EnvelopeKind.Request,
@@ -171,6 +172,8 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
                 [StageExecutor.NodeHeader] = stage.Node,
             },
         };
+        IdentityHeaders.Copy(request, hop);
+        return hop;
     }
 
     /// <summary>Opens the stage's span (child of the request's) and carries its context on <paramref name="hop"/>'s <c>traceparent</c>.</summary>

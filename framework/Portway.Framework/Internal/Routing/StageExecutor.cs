@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
+using Portway.Internal.Security;
 using Portway.Nodes;
 
 namespace Portway.Internal.Routing;
@@ -114,6 +115,7 @@ internal sealed class StageExecutor(NodeCatalog nodes, ILogger<StageExecutor> lo
         TraceId = request.TraceId,
         RequestId = request.RequestId,
         Tenant = request.Tenant,
+        Identity = IdentityHeaders.Read(request),
         Headers = request.Headers,
     };
 
