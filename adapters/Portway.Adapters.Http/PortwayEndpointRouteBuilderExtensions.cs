@@ -36,13 +36,13 @@ public static class PortwayEndpointRouteBuilderExtensions
             if (cors is not null) mapped.RequireCors(cors);
         }
 
-        if (config.Runtime.Web.Auth.Jwt is not null && interfaces.Any(i => i.Endpoints.Any(e => e.Cache is not null)))
+        var web = config.Runtime.Web;
+        if (web.CacheClear.Enabled && web.Auth.Jwt is not null && interfaces.Any(i => i.Endpoints.Any(e => e.Cache is not null)))
         {
             var clear = services.GetRequiredService<CacheClearEndpoint>();
-            endpoints.MapPost(CacheClearEndpoint.Path, clear.HandleAsync).WithDisplayName("portway cache clear");
+            endpoints.MapPost(web.CacheClear.Path, clear.HandleAsync).WithDisplayName("portway cache clear");
         }
 
-        var web = config.Runtime.Web;
         if (web.Health.Enabled)
         {
             endpoints.MapGet(web.Health.Path, builtins.HealthAsync).WithDisplayName("portway health");

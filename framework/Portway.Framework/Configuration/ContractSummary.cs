@@ -60,6 +60,7 @@ public static class ContractSummary
         Line(w, 1, $"health           {Builtin(web.Health)}");
         Line(w, 1, $"stats            {Builtin(web.Stats)}");
         Line(w, 1, $"tls              {Tls(web.Tls)}");
+        Line(w, 1, $"cache_clear      {(web.CacheClear.Enabled ? $"POST {web.CacheClear.Path}" : $"disabled (path {web.CacheClear.Path})")}");
         Line(w, 1, $"auth             {PolicySummary.Jwt(web.Auth.Jwt)}");
         foreach (var iface in web.Interfaces)
         {
@@ -188,6 +189,7 @@ public static class ContractSummary
                         ["key_path"] = tls.KeyPath,
                         ["password"] = tls.Password is null ? null : "(set)",
                     },
+                    ["cache_clear"] = new JsonObject { ["enabled"] = web.CacheClear.Enabled, ["path"] = web.CacheClear.Path },
                     ["auth"] = new JsonObject { ["jwt"] = PolicySummary.JwtJson(web.Auth.Jwt) },
                     ["interfaces"] = new JsonArray([.. web.Interfaces.Select(InterfaceJson)]),
                 },

@@ -5,21 +5,19 @@ using Portway.Configuration;
 namespace Portway.Adapters.Http.Internal.Policies;
 
 /// <summary>
-/// <c>POST /v1/cache/clear</c> (a valid bearer token required): <c>{}</c> drops every cached answer,
+/// <c>POST runtime.web.cache_clear.path</c> (a valid bearer token required): <c>{}</c> drops every cached answer,
 /// <c>{"pipeline":"NAME"}</c> those of one pipeline. Mapped when an endpoint has <c>cache</c> and <c>jwt</c> is set.
 /// </summary>
 internal sealed class CacheClearEndpoint(BoundaryPolicies policies, ResponseCache cache, PortwayConfig config)
 {
-    public const string Path = "/v1/cache/clear";
-
-    private static readonly AccessPolicy Policy = new("POST " + Path, AuthRequired: true, [], TenantFromToken: false, RateLimit: null);
+    private readonly AccessPolicy _policy = new("POST " + config.Runtime.Web.CacheClear.Path, AuthRequired: true, [], TenantFromToken: false, RateLimit: null);
 
     public async Task HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var correlation = RequestCorrelation.From(context.Request);
         correlation.Apply(context.Response);
-        var admission = await policies.AdmitAsync(context, Policy, "").ConfigureAwait(false);
+        var admission = await policies.AdmitAsync(context, _policy, "").ConfigureAwait(false);
         if (admission.Error is { } refused)
         {
             await HttpErrorWriter.WriteAsync(context.Response, refused, correlation.RequestId, correlation.TraceId).ConfigureAwait(false);
