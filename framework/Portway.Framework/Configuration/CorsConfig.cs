@@ -17,4 +17,8 @@ public sealed class CorsConfig
 
     /// <summary><c>max_age_s</c>: how long a browser may cache a preflight answer. Defaults to 600.</summary>
     public int MaxAgeS { get; set; } = 600;
+
+    /// <summary>The allowed request headers: <see cref="Headers"/>, else the ones Portway reads.</summary>
+    public IReadOnlyList<string> EffectiveHeaders =>
+        Headers.Count > 0 ? Headers : ["content-type", "authorization", "x-request-id", "traceparent"];
 }

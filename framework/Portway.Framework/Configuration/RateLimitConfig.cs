@@ -23,4 +23,7 @@ public sealed class RateLimitConfig
 
     /// <summary><c>by</c>: what a limit is counted per: <c>client</c> (address), <c>subject</c> (token <c>sub</c>) or <c>tenant</c>. Defaults to <c>client</c>.</summary>
     public string By { get; set; } = "client";
+
+    /// <summary>Tokens added per period (token_bucket): <see cref="TokensPerPeriod"/>, else <see cref="Permit"/>.</summary>
+    public int EffectiveTokensPerPeriod => TokensPerPeriod > 0 ? TokensPerPeriod : Permit;
 }

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Portway.Configuration;
-using Portway.Internal.Configuration;
 
 namespace Portway.Adapters.Http.Internal.Policies;
 
@@ -21,7 +20,7 @@ internal static class CorsPolicies
                 else policy.WithOrigins([.. cors.Origins]);
                 if (cors.Methods.Count == 0) policy.AllowAnyMethod();
                 else policy.WithMethods([.. cors.Methods]);
-                policy.WithHeaders([.. PolicySummary.Headers(cors)]);
+                policy.WithHeaders([.. cors.EffectiveHeaders]);
                 policy.WithExposedHeaders("x-request-id", "traceparent", "retry-after", "www-authenticate", "age");
                 if (cors.Credentials) policy.AllowCredentials();
                 policy.SetPreflightMaxAge(TimeSpan.FromSeconds(cors.MaxAgeS));

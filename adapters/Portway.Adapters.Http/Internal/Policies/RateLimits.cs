@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Portway.Configuration;
-using Portway.Internal.Configuration;
 
 namespace Portway.Adapters.Http.Internal.Policies;
 
@@ -34,5 +33,5 @@ internal sealed class RateLimits(TimeProvider time) : IDisposable
 
     private RateLimiter CreateLimiter(RateLimitConfig config) => config.Kind == "concurrency"
         ? new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = config.Permit, QueueLimit = 0 })
-        : new ClockedRateLimiter(time, config.Kind, config.Permit, TimeSpan.FromSeconds(config.WindowS), config.Segments, PolicySummary.Tokens(config));
+        : new ClockedRateLimiter(time, config.Kind, config.Permit, TimeSpan.FromSeconds(config.WindowS), config.Segments, config.EffectiveTokensPerPeriod);
 }

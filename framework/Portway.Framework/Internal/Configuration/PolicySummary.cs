@@ -15,9 +15,7 @@ internal static class PolicySummary
         ? "none"
         : $"origins=[{string.Join(", ", cors.Origins)}], methods=[{(cors.Methods.Count == 0 ? "any" : string.Join(", ", cors.Methods))}], headers=[{string.Join(", ", Headers(cors))}], credentials={(cors.Credentials ? "true" : "false")}, max_age_s={Num(cors.MaxAgeS)}";
 
-    /// <summary>The allowed request headers: the configured ones, else the ones Portway reads.</summary>
-    public static IReadOnlyList<string> Headers(CorsConfig cors) =>
-        cors.Headers.Count > 0 ? cors.Headers : ["content-type", "authorization", "x-request-id", "traceparent"];
+    public static IReadOnlyList<string> Headers(CorsConfig cors) => cors.EffectiveHeaders;
 
     public static string Line(string auth, IReadOnlyList<string> scopes, string tenant, RateLimitConfig? limit, CacheConfig? cache = null, RateLimitConfig? messageRate = null)
     {
@@ -39,8 +37,7 @@ internal static class PolicySummary
         _ => $"fixed {Num(limit.Permit)}/{Num(limit.WindowS)}s by {(perSocket ? "socket" : limit.By)}",
     };
 
-    /// <summary>Tokens added per period: <c>tokens_per_period</c>, else <c>permit</c>.</summary>
-    public static int Tokens(RateLimitConfig limit) => limit.TokensPerPeriod > 0 ? limit.TokensPerPeriod : limit.Permit;
+    public static int Tokens(RateLimitConfig limit) => limit.EffectiveTokensPerPeriod;
 
     public static JsonObject Json(string auth, IReadOnlyList<string> scopes, string tenant, RateLimitConfig? limit, CacheConfig? cache = null, RateLimitConfig? messageRate = null, bool webSocket = false)
     {

@@ -115,10 +115,9 @@ internal sealed class StageExecutor(NodeCatalog nodes, ILogger<StageExecutor> lo
         TraceId = request.TraceId,
         RequestId = request.RequestId,
         Tenant = request.Tenant,
-        Identity = IdentityHeaders.Read(request),
+        Identity = request.Identity.IsAuthenticated ? request.Identity : IdentityHeaders.Read(request),
         Headers = request.Headers,
     };
 
-    private static Envelope Error(Envelope request, PortwayError error) =>
-        request.CreateAnswer(EnvelopeKind.Error, error.ToPayload());
+    private static Envelope Error(Envelope request, PortwayError error) => request.CreateError(error);
 }

@@ -1,9 +1,10 @@
 namespace Portway.Internal.Security;
 
 /// <summary>
-/// The caller's identity as envelope headers, so it is covered by the envelope signature and crosses every
-/// transport the headers cross. An ingress sets them (never from client input); the router copies them onto
-/// each stage hop; the stage executor hands them to the node as <c>NodeContext.Identity</c>.
+/// The caller's identity (<see cref="Envelope.Identity"/>) as headers of each stage hop, so it is covered by the
+/// envelope signature and crosses every transport the headers cross (tcp_local, Redis). The router writes them
+/// from the request's identity (never from client input); a stage executor in another process reads them back
+/// into <c>NodeContext.Identity</c>.
 /// </summary>
 internal static class IdentityHeaders
 {
@@ -17,14 +18,6 @@ internal static class IdentityHeaders
         envelope.Headers[Subject] = identity.Subject;
         envelope.Headers[Tenant] = identity.Tenant;
         envelope.Headers[Scopes] = string.Join(' ', identity.Scopes);
-    }
-
-    public static void Copy(Envelope from, Envelope to)
-    {
-        if (from.HeaderCount == 0 || !from.Headers.TryGetValue(Subject, out var subject)) return;
-        to.Headers[Subject] = subject;
-        to.Headers[Tenant] = from.Headers.GetValueOrDefault(Tenant) ?? "";
-        to.Headers[Scopes] = from.Headers.GetValueOrDefault(Scopes) ?? "";
     }
 
     public static CallerIdentity Read(Envelope envelope)
