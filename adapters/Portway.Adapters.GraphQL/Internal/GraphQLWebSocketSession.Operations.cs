@@ -103,6 +103,7 @@ internal sealed partial class GraphQLWebSocketSession
     private async Task RunOperationAsync(Operation operation, string query, string? operationName, Inputs? variables)
     {
         Activity.Current = operation.Activity;
+        var access = await _access.ConfigureAwait(false);
         Emit(BoundaryEventKind.IngressAccepted, operation);
         ExecutionResult result;
         try
@@ -113,7 +114,7 @@ internal sealed partial class GraphQLWebSocketSession
                 Query = query,
                 OperationName = operationName,
                 Variables = variables,
-                UserContext = new GraphQLCallContext(operation.Correlation) { WaitForSendRoom = WaitForSendRoomAsync },
+                UserContext = new GraphQLCallContext(operation.Correlation) { WaitForSendRoom = WaitForSendRoomAsync, Access = access },
                 ValidationRules = [.. DocumentValidator.CoreRules, OperationKindRule.ForWebSocket, _endpoint.Limits],
                 CancellationToken = operation.Token,
             }).ConfigureAwait(false);

@@ -37,6 +37,14 @@ internal sealed partial class WebSocketConnection
             return;
         }
 
+        var tenant = ClientMessage.TenantOf(payload.Span);
+        var admission = _policy.Admit(tenant);
+        if (admission.Error is { } refused)
+        {
+            Reject(id, route, refused);
+            return;
+        }
+
         var previous = Activity.Current;
         using var restore = new ActivityRestore(previous);
         var activity = PortwayTracing.StartActivity("portway.request", route, ActivityKind.Server, _correlation.ParentContext);
@@ -47,6 +55,7 @@ internal sealed partial class WebSocketConnection
         activity?.SetTag("portway.pipeline", pipeline);
         if (!_inFlight.TryAdd(id, request))
         {
+            admission.Lease?.Dispose();
             activity?.Dispose();
             Reject(id, route, new PortwayError(ErrorCode.Conflict, $"a request with id {id} is already in flight on this socket"));
             return;
@@ -58,9 +67,11 @@ internal sealed partial class WebSocketConnection
             Input = payload,
             Timeout = TimeSpan.FromMilliseconds(_endpoint.TimeoutMs),
             Correlation = new PortwayCorrelation(traceId, request.RequestId, "00-" + traceId + "-" + spanId + "-01"),
-            Tenant = ClientMessage.TenantOf(payload.Span),
+            Tenant = tenant,
+            Identity = _policy.Identity,
             Interface = WebSocketIngress.InterfaceName,
         };
+        request.Lease = admission.Lease;
 
         Emit(BoundaryEventKind.IngressAccepted, request.RequestId, traceId, route);
         if (_ingress.Invoker.GetPipelineKind(pipeline) == PipelineKind.Stream)
@@ -131,6 +142,7 @@ internal sealed partial class WebSocketConnection
         }
 
         request.Activity?.Dispose();
+        request.Lease?.Dispose();
 
         Interlocked.Decrement(ref _finishing);
         CloseIfShuttingDownAndIdle();

@@ -24,6 +24,7 @@ internal sealed partial class WebSocketConnection : IDisposable
     private readonly EndpointConfig _endpoint;
     private readonly WebSocketIngress _ingress;
     private readonly RequestCorrelation _correlation;
+    private readonly SocketPolicy _policy;
     private readonly Channel<byte[]> _outbound;
     private readonly ConcurrentDictionary<string, InFlight> _inFlight = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _requestsAborted = new();
@@ -39,8 +40,9 @@ internal sealed partial class WebSocketConnection : IDisposable
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeReason = "";
 
-    public WebSocketConnection(System.Net.WebSockets.WebSocket socket, EndpointConfig endpoint, WebSocketIngress ingress, RequestCorrelation correlation)
+    public WebSocketConnection(System.Net.WebSockets.WebSocket socket, EndpointConfig endpoint, WebSocketIngress ingress, RequestCorrelation correlation, SocketPolicy? policy = null)
     {
+        _policy = policy ?? SocketPolicy.Open;
         _socket = socket;
         _endpoint = endpoint;
         _ingress = ingress;

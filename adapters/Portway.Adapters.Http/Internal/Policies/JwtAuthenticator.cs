@@ -106,7 +106,7 @@ internal sealed class JwtAuthenticator : ITokenIssuer
             OnMessageReceived = context =>
             {
                 if (string.IsNullOrEmpty(context.Request.Headers.Authorization)
-                    && context.HttpContext.WebSockets.IsWebSocketRequest
+                    && IsUpgrade(context.HttpContext)
                     && context.Request.Query.TryGetValue("access_token", out var token))
                 {
                     context.Token = token.ToString();
@@ -116,6 +116,12 @@ internal sealed class JwtAuthenticator : ITokenIssuer
             },
         };
     }
+
+    /// <summary>A WebSocket upgrade (HTTP/1.1 <c>Upgrade: websocket</c>, or HTTP/2 extended CONNECT).</summary>
+    private static bool IsUpgrade(HttpContext context) =>
+        context.WebSockets.IsWebSocketRequest
+        || context.Request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase)
+        || context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpExtendedConnectFeature>()?.Protocol == "websocket";
 
     private AuthOutcome ToOutcome(ClaimsIdentity? identity, DateTimeOffset? expires)
     {
