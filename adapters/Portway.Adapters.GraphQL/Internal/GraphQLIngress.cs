@@ -93,6 +93,12 @@ internal sealed class GraphQLIngress(
             return;
         }
 
+        if (GraphQLDocumentGuard.Check(parsed.Query, endpoint.Config.MaxTokens, endpoint.Config.MaxFields, out var document) is { } tooBig)
+        {
+            await RejectAsync(reply, tooBig).ConfigureAwait(false);
+            return;
+        }
+
         // A bearer token, when sent, must be valid (401 otherwise); without one, fields that need it answer unauthorized,
         // and when every field needs it the request is refused whole.
         var access = GraphQLAccess.Anonymous;
@@ -117,6 +123,7 @@ internal sealed class GraphQLIngress(
             {
                 Schema = endpoint.Schema,
                 Query = parsed.Query,
+                Document = document,
                 OperationName = parsed.OperationName,
                 Variables = parsed.Variables,
                 UserContext = new GraphQLCallContext(correlation) { Access = access },
@@ -176,6 +183,12 @@ internal sealed class GraphQLIngress(
         if (drain.IsDraining)
         {
             await RejectAsync(reply, new PortwayError(ErrorCode.Unavailable, "the server is draining")).ConfigureAwait(false);
+            return;
+        }
+
+        if (OriginCheck.Refusal(context.Request, endpoint.Config.CorsOrigins) is { } refused)
+        {
+            await RejectAsync(reply, refused).ConfigureAwait(false);
             return;
         }
 

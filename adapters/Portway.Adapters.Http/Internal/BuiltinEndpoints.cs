@@ -41,6 +41,10 @@ internal sealed class BuiltinEndpoints(IPortwayStatus status, PolicyStats polici
             w.WriteNumber("hits", policies.CacheHits);
             w.WriteNumber("misses", policies.CacheMisses);
             w.WriteEndObject();
+            w.WriteStartObject("tcp_local");
+            w.WriteNumber("refused_connections", status.RefusedIpcConnections);
+            w.WriteNumber("rejected_frames", status.RejectedIpcFrames);
+            w.WriteEndObject();
         });
     }
 

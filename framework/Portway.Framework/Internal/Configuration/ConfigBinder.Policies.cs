@@ -74,12 +74,13 @@ internal sealed partial class ConfigBinder
         if (AsMapping(node, "cors") is not { } mapping) return;
         var cors = new CorsConfig();
         var reader = Reader(mapping, node.Start, "cors", ConfigSchema.Cors, cors);
-        if (reader.StringList("origins") is { } origins) cors.Origins = origins;
+        if (reader.StringList("origins") is { } origins) cors.Origins = [.. origins.Select(o => o.ToLowerInvariant())];
         reader.Require("origins");
         if (reader.StringList("methods") is { } methods) cors.Methods = [.. methods.Select(m => m.ToUpperInvariant())];
         if (reader.StringList("headers") is { } headers) cors.Headers = headers;
         reader.Bool("credentials", v => cors.Credentials = v);
         reader.Int("max_age_s", v => cors.MaxAgeS = v, min: 0, max: 86_400);
         iface.Cors = cors;
+        iface.CorsOrigins = [.. cors.Origins];
     }
 }

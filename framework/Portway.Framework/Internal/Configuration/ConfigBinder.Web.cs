@@ -85,6 +85,9 @@ internal sealed partial class ConfigBinder
             Path(reader, "path", v => iface.Path = v);
             reader.Int("max_depth", v => iface.MaxDepth = v);
             reader.Int("max_complexity", v => iface.MaxComplexity = v);
+            reader.Int("max_tokens", v => iface.MaxTokens = v);
+            reader.Int("max_fields", v => iface.MaxFields = v);
+            reader.Int("max_in_flight", v => iface.MaxInFlight = v);
             reader.Int("timeout_ms", v => iface.TimeoutMs = v);
             reader.Int("max_body_bytes", v => iface.MaxBodyBytes = v);
             BindGraphQLTypes(reader, iface);
@@ -140,6 +143,9 @@ internal sealed partial class ConfigBinder
             reader.String("pipeline", v => endpoint.Pipeline = v);
             reader.Int("max_message_bytes", v => endpoint.MaxMessageBytes = v);
             reader.Int("send_queue_limit", v => endpoint.SendQueueLimit = v);
+            reader.Int("send_queue_bytes", v => endpoint.SendQueueBytes = v);
+            reader.Int("max_in_flight", v => endpoint.MaxInFlight = v);
+            reader.Int("max_connections", v => endpoint.MaxConnections = v);
             reader.Int("idle_timeout_ms", v => endpoint.IdleTimeoutMs = v);
             reader.Int("ping_interval_ms", v => endpoint.PingIntervalMs = v);
             if (reader.TryGet("message_rate", out var rate) && BindRateLimit(rate, "message_rate") is { } messageRate) endpoint.MessageRate = messageRate;

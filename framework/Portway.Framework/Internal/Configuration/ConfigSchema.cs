@@ -8,11 +8,11 @@ internal static class ConfigSchema
 {
     public static readonly string[] Root = ["runtime", "pipelines"];
     public static readonly string[] Runtime = ["platform", "web"];
-    public static readonly string[] Platform = ["kv", "redis", "execution_ipc", "process_groups", "data_dir"];
-    public static readonly string[] Redis = ["connection", "key_prefix"];
+    public static readonly string[] Platform = ["kv", "redis", "execution_ipc", "process_groups", "data_dir", "profile_store"];
+    public static readonly string[] Redis = ["connection", "key_prefix", "claim_idle_ms", "stream_max_length"];
     public static readonly string[] Kv = ["backend"];
     public static readonly string[] ExecutionIpc = ["transport", "bind_host", "bind_port", "auth", "max_payload_bytes"];
-    public static readonly string[] Auth = ["mode", "ttl_seconds", "nonce_cache_size", "sign_in_process"];
+    public static readonly string[] Auth = ["mode", "ttl_seconds", "nonce_cache_size", "sign_in_process", "secret_file"];
     public static readonly string[] ProcessGroup = ["name", "stages", "replicas"];
     public static readonly string[] Web = ["listen", "drain_timeout_ms", "health", "stats", "tls", "interfaces", "auth", "cache_clear"];
     public static readonly string[] WebAuth = ["jwt"];
@@ -30,13 +30,13 @@ internal static class ConfigSchema
     private static readonly string[] InterfaceCommon = ["kind", "binds", "auth", "cors"];
     private static readonly string[] InterfaceHttp = [.. InterfaceCommon, "endpoints"];
     private static readonly string[] InterfaceGraphQL =
-        [.. InterfaceCommon, "path", "types", "query", "mutation", "subscription", "max_depth", "max_complexity", "timeout_ms", "max_body_bytes"];
+        [.. InterfaceCommon, "path", "types", "query", "mutation", "subscription", "max_depth", "max_complexity", "max_tokens", "max_fields", "max_in_flight", "timeout_ms", "max_body_bytes"];
     private static readonly string[] InterfaceAny = [.. InterfaceHttp, .. InterfaceGraphQL.Except(InterfaceCommon)];
 
     private static readonly string[] EndpointCommon = ["route", "pipeline", "timeout_ms", "max_body_bytes", "auth", "scopes", "tenant", "rate_limit"];
     private static readonly string[] EndpointHttp = [.. EndpointCommon, "cache"];
     private static readonly string[] EndpointWebSocket =
-        [.. EndpointCommon, "message_rate", "operations", "max_message_bytes", "send_queue_limit", "idle_timeout_ms", "ping_interval_ms"];
+        [.. EndpointCommon, "message_rate", "operations", "max_message_bytes", "send_queue_limit", "send_queue_bytes", "max_in_flight", "max_connections", "idle_timeout_ms", "ping_interval_ms"];
 
     /// <summary>Keys refused under <c>jwt</c> (listed in <see cref="Jwt"/> so they are reported as secrets, not as unknown): a secret written in the file itself.</summary>
     public static readonly string[] InlineSecretKeys = ["hs256_secret", "secret", "key"];
@@ -46,6 +46,7 @@ internal static class ConfigSchema
     public static readonly string[] RateLimitKeys = ["client", "subject", "tenant"];
     public static readonly string[] Transports = ["memory", "tcp_local", "redis"];
     public static readonly string[] KvBackends = ["memory", "redis"];
+    public static readonly string[] ProfileStores = ["file", "kv"];
     public static readonly string[] AuthModes = ["hmac", "none"];
     public static readonly string[] InterfaceKinds = ["http", "websocket", "graphql"];
     public static readonly string[] Binds = ["request", "response", "stream", "kv_stream"];

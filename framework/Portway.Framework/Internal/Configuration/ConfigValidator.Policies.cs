@@ -182,15 +182,16 @@ internal sealed partial class ConfigValidator
         for (var i = 0; i < cors.Origins.Count; i++)
         {
             var origin = cors.Origins[i];
-            var ok = origin == "*" || (Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.AbsolutePath == "/" && !origin.EndsWith('/'));
-            if (!ok) _diagnostics.Report(_map.At(cors, $"origins[{i}]"), $"cors origins: expected '*' or an origin like https://app.example.com (scheme, host, port; no path), got '{origin}'");
+            var ok = origin == "*" || (Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.AbsolutePath == "/"
+                && !origin.EndsWith('/') && uri.Query.Length == 0 && uri.Fragment.Length == 0 && uri.UserInfo.Length == 0);
+            if (!ok) _diagnostics.Report(_map.At(cors, $"origins[{i}]"), $"cors.origins: expected '*' or an origin such as https://app.example (scheme, host, optional port, nothing after), got '{origin}'");
             if (origin == "*" && cors.Credentials) _diagnostics.Report(_map.At(cors, "credentials"), "cors: credentials: true cannot go with the origin '*' (browsers refuse it); list the origins");
         }
 
-        if (cors.Origins.Count == 0 && _map.Has(cors, "origins")) _diagnostics.Report(_map.At(cors, "origins"), "cors origins: must not be empty");
+        if (cors.Origins.Count == 0 && _map.Has(cors, "origins")) _diagnostics.Report(_map.At(cors, "origins"), "cors.origins: must not be empty");
         foreach (var method in cors.Methods.Where(m => !ConfigSchema.HttpMethods.Contains(m, StringComparer.Ordinal) && m != "OPTIONS" && m != "HEAD"))
         {
-            _diagnostics.Report(_map.At(cors, "methods"), $"cors methods: '{method}' is not one of {string.Join(", ", ConfigSchema.HttpMethods)}");
+            _diagnostics.Report(_map.At(cors, "methods"), $"cors.methods: '{method}' is not one of {string.Join(", ", ConfigSchema.HttpMethods)}");
         }
     }
 

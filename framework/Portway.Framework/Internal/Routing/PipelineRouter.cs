@@ -5,6 +5,7 @@ using System.Text.Json;
 using Portway.Internal.Observability;
 using Portway.Internal.Security;
 using Portway.Observability;
+using Portway.Transport;
 
 namespace Portway.Internal.Routing;
 
@@ -174,6 +175,11 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
                 [StageExecutor.NodeHeader] = stage.Node,
             },
         };
+        if (request.HeaderCount > 0 && request.Headers.TryGetValue(StageHop.DeadlineHeader, out var deadline))
+        {
+            hop.Headers[StageHop.DeadlineHeader] = deadline;
+        }
+
         IdentityHeaders.Apply(hop, hop.Identity);
         return hop;
     }
