@@ -38,6 +38,11 @@ public static class PortwayEndpointRouteBuilderExtensions
             endpoints.MapGet(web.Health.Path, builtins.HealthAsync).WithDisplayName("portway health");
         }
 
+        if (web.Ready.Enabled)
+        {
+            endpoints.MapGet(web.Ready.Path, builtins.ReadyAsync).WithDisplayName("portway ready");
+        }
+
         if (web.Stats.Enabled)
         {
             endpoints.MapGet(web.Stats.Path, builtins.StatsAsync).WithDisplayName("portway stats");

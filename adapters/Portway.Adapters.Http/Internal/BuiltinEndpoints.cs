@@ -1,37 +1,54 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Portway.Internal.Lifecycle;
-using Portway.Internal.Observability;
+using Portway.Observability;
 
 namespace Portway.Adapters.Http.Internal;
 
-/// <summary><c>GET /health</c> and <c>GET /stats</c>, at the paths the config gives.</summary>
-internal sealed class BuiltinEndpoints(RuntimeStats stats, DrainCoordinator drain)
+/// <summary><c>GET /health</c> (liveness), <c>GET /ready</c> (readiness) and <c>GET /stats</c>, at the paths the config gives.</summary>
+internal sealed class BuiltinEndpoints(PortwayStatus status, PortwayReadiness readiness)
 {
+    private static readonly TimeSpan ReadyCheckTimeout = TimeSpan.FromSeconds(5);
+
     public Task HealthAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var draining = drain.IsDraining;
+        var draining = status.IsDraining;
         context.Response.StatusCode = draining ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
-        return WriteJsonAsync(context, w => w.WriteString("status", draining ? "draining" : "ok"));
+        return WriteJsonAsync(context, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("status", draining ? "draining" : "ok");
+            w.WriteEndObject();
+        });
+    }
+
+    /// <summary>200 <c>{"status":"ready"}</c>, or 503 <c>{"status":"not_ready","reasons":[...]}</c> naming each unmet check.</summary>
+    public async Task ReadyAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        timeout.CancelAfter(ReadyCheckTimeout);
+        var reasons = await readiness.NotReadyReasonsAsync(timeout.Token).ConfigureAwait(false);
+        context.Response.StatusCode = reasons.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+        await WriteJsonAsync(context, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("status", reasons.Count == 0 ? "ready" : "not_ready");
+            if (reasons.Count > 0)
+            {
+                w.WriteStartArray("reasons");
+                foreach (var reason in reasons) w.WriteStringValue(reason);
+                w.WriteEndArray();
+            }
+
+            w.WriteEndObject();
+        }).ConfigureAwait(false);
     }
 
     public Task StatsAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var snapshot = stats.Snapshot();
-        return WriteJsonAsync(context, w =>
-        {
-            w.WriteNumber("pending_waiters", stats.PendingWaiters);
-            w.WriteBoolean("draining", drain.IsDraining);
-            w.WriteStartObject("requests");
-            foreach (var (outcome, count) in snapshot)
-            {
-                w.WriteNumber(outcome, count);
-            }
-
-            w.WriteEndObject();
-        });
+        return WriteJsonAsync(context, status.WriteJson);
     }
 
     private static Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write)
@@ -39,9 +56,7 @@ internal sealed class BuiltinEndpoints(RuntimeStats stats, DrainCoordinator drai
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.WriteStartObject();
             write(writer);
-            writer.WriteEndObject();
         }
 
         context.Response.ContentType = "application/json";

@@ -57,6 +57,7 @@ public static class ContractSummary
         Line(w, 1, $"listen           {web.Listen}");
         Line(w, 1, $"drain_timeout_ms {Num(web.DrainTimeoutMs)}");
         Line(w, 1, $"health           {Builtin(web.Health)}");
+        Line(w, 1, $"ready            {Builtin(web.Ready)}");
         Line(w, 1, $"stats            {Builtin(web.Stats)}");
         Line(w, 1, $"tls              {Tls(web.Tls)}");
         foreach (var iface in web.Interfaces)
@@ -173,6 +174,7 @@ public static class ContractSummary
                     ["listen"] = web.Listen,
                     ["drain_timeout_ms"] = web.DrainTimeoutMs,
                     ["health"] = new JsonObject { ["enabled"] = web.Health.Enabled, ["path"] = web.Health.Path },
+                    ["ready"] = new JsonObject { ["enabled"] = web.Ready.Enabled, ["path"] = web.Ready.Path },
                     ["stats"] = new JsonObject { ["enabled"] = web.Stats.Enabled, ["path"] = web.Stats.Path },
                     ["tls"] = web.Tls is not { } tls ? null : new JsonObject
                     {

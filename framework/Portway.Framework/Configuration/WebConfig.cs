@@ -12,6 +12,9 @@ public sealed class WebConfig
     /// <summary><c>health</c>: the built-in <c>GET /health</c>.</summary>
     public BuiltinEndpointConfig Health { get; set; } = new() { Path = "/health" };
 
+    /// <summary><c>ready</c>: the built-in <c>GET /ready</c> (readiness: 503 until every worker group has a ready worker, and while draining).</summary>
+    public BuiltinEndpointConfig Ready { get; set; } = new() { Path = "/ready" };
+
     /// <summary><c>stats</c>: the built-in <c>GET /stats</c>.</summary>
     public BuiltinEndpointConfig Stats { get; set; } = new() { Path = "/stats" };
 

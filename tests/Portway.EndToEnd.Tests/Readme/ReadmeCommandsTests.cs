@@ -69,7 +69,8 @@ public sealed class ReadmeCommandsTests
         using var client = new HttpClient { BaseAddress = host.BaseAddress };
 
         Assert.Contains("Config: " + Path.Combine(RepoPaths.Root, serve[^1]), host.Output, StringComparison.Ordinal);
-        await WorkerProcesses.WaitReadyAsync(host, 2);
+        await WorkerProcesses.UntilAsync(async () => (await client.GetAsync("/ready")).StatusCode == HttpStatusCode.OK, "/ready answers 200 (the cpu_sync workers are ready)");
+        Assert.Equal(2, WorkerProcesses.Latest(host.Output).Count);
         using var feedback = await client.PostAsync("/v1/resonance/feedback", Json("{\"tenant\":\"readme-none\",\"profile_name\":\"nobody\",\"text\":\"Hello there!\"}"));
         var body = await feedback.Content.ReadAsStringAsync();
         // extract runs in a worker, compare in the host: the missing profile is compare's answer, after the hop.

@@ -22,6 +22,7 @@ internal sealed partial class ConfigBinder
         });
         reader.Int("drain_timeout_ms", v => web.DrainTimeoutMs = v);
         if (reader.TryGet("health", out var health)) BindBuiltin(health, "health", web.Health);
+        if (reader.TryGet("ready", out var ready)) BindBuiltin(ready, "ready", web.Ready);
         if (reader.TryGet("stats", out var stats)) BindBuiltin(stats, "stats", web.Stats);
         if (reader.TryGet("tls", out var tls)) web.Tls = BindTls(tls);
         if (reader.Sequence("interfaces") is { } interfaces)

@@ -13,6 +13,7 @@ internal sealed partial class ConfigValidator
 
         ValidateTls(web);
         AddBuiltin(routes, web.Health, "health");
+        AddBuiltin(routes, web.Ready, "ready");
         AddBuiltin(routes, web.Stats, "stats");
         foreach (var iface in web.Interfaces)
         {

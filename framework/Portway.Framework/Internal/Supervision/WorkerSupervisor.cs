@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -34,7 +35,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
     private readonly Dictionary<int, TaskCompletionSource> _ready = [];
 
     public WorkerSupervisor(PortwayConfig config, IpcSecret secret, TcpLocalListener listener, WorkerExecutable executable,
-        RestartPolicy policy, TimeProvider time, ILogger<WorkerSupervisor> logger)
+        RestartPolicy policy, TimeProvider time, ILogger<WorkerSupervisor> logger, IMeterFactory? meterFactory = null)
     {
         _config = config;
         _secret = secret;
@@ -45,6 +46,8 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
         _logger = logger;
         _listener.WorkerLost += OnWorkerLost;
         _listener.WorkerReady += OnWorkerReady;
+        meterFactory?.Create(Observability.PortwayTelemetry.Name).CreateObservableCounter("portway.worker.restarts", ObserveRestarts,
+            description: "Worker restarts since the host started, by process group");
     }
 
     /// <summary>A child that has not said hello this long after it started is killed (and restarted). Defaults to 60 s.</summary>
@@ -67,6 +70,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
             {
                 var workerId = $"{group.Name}-{i}";
                 var name = group.Name;
+                SetStatus(name, workerId, null, WorkerStatus.Starting);
                 _slots.Add(Task.Run(() => SuperviseAsync(name, workerId), CancellationToken.None));
             }
         }
@@ -107,6 +111,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
     {
         TaskCompletionSource? ready;
         lock (_running) _ready.TryGetValue(pid, out ready);
+        SetReady(workerId, pid);
         ready?.TrySetResult();
     }
 
@@ -155,6 +160,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
 
             if (_stopping.IsCancellationRequested)
             {
+                SetStatus(group, workerId, null, WorkerStatus.Stopped);
                 return;
             }
 
@@ -163,11 +169,13 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
             if (restarts.Count >= _policy.MaxRestartsPerWindow)
             {
                 LogGaveUp(_logger, workerId, group, restarts.Count, _policy.Window.TotalSeconds);
+                SetStatus(group, workerId, null, WorkerStatus.GaveUp);
                 return;
             }
 
             restarts.Enqueue(now);
             var backoff = _policy.Backoff(restarts.Count);
+            SetStatus(group, workerId, null, WorkerStatus.Restarting, restarted: true);
             LogRestart(_logger, workerId, why, (long)backoff.TotalMilliseconds);
             try
             {
@@ -207,6 +215,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
             }
 
             process.Start();
+            SetStatus(group, workerId, process.Id, WorkerStatus.Starting);
             _running[workerId] = process;
             _ready[process.Id] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
