@@ -59,12 +59,20 @@ public static class ContractSummary
         Line(w, 1, $"health           {Builtin(web.Health)}");
         Line(w, 1, $"ready            {Builtin(web.Ready)}");
         Line(w, 1, $"stats            {Builtin(web.Stats)}");
+        Line(w, 1, $"metrics          {Builtin(web.Metrics)}");
         Line(w, 1, $"tls              {Tls(web.Tls)}");
         foreach (var iface in web.Interfaces)
         {
             Line(w, 0, "");
             RenderInterface(w, iface);
         }
+
+        var observability = config.Runtime.Observability;
+        Line(w, 0, "");
+        Line(w, 0, "observability");
+        Line(w, 1, $"service_name     {observability.ServiceName}");
+        Line(w, 1, $"otlp             {(observability.OtlpEndpoint is { } otlp ? $"{otlp} ({observability.OtlpProtocol})" : "off (unless OTEL_EXPORTER_OTLP_ENDPOINT)")}");
+        Line(w, 1, string.Create(CultureInfo.InvariantCulture, $"sampling_ratio   {observability.SamplingRatio}"));
 
         Line(w, 0, "");
         Line(w, 0, "pipelines");
@@ -176,6 +184,7 @@ public static class ContractSummary
                     ["health"] = new JsonObject { ["enabled"] = web.Health.Enabled, ["path"] = web.Health.Path },
                     ["ready"] = new JsonObject { ["enabled"] = web.Ready.Enabled, ["path"] = web.Ready.Path },
                     ["stats"] = new JsonObject { ["enabled"] = web.Stats.Enabled, ["path"] = web.Stats.Path },
+                    ["metrics"] = new JsonObject { ["enabled"] = web.Metrics.Enabled, ["path"] = web.Metrics.Path },
                     ["tls"] = web.Tls is not { } tls ? null : new JsonObject
                     {
                         ["cert_path"] = tls.CertPath,
@@ -183,6 +192,13 @@ public static class ContractSummary
                         ["password"] = tls.Password is null ? null : "(set)",
                     },
                     ["interfaces"] = new JsonArray([.. web.Interfaces.Select(InterfaceJson)]),
+                },
+                ["observability"] = new JsonObject
+                {
+                    ["service_name"] = config.Runtime.Observability.ServiceName,
+                    ["otlp_endpoint"] = config.Runtime.Observability.OtlpEndpoint,
+                    ["otlp_protocol"] = config.Runtime.Observability.OtlpProtocol,
+                    ["sampling_ratio"] = config.Runtime.Observability.SamplingRatio,
                 },
             },
             ["pipelines"] = new JsonArray([.. config.Pipelines.Values.Select(PipelineJson)]),

@@ -18,6 +18,9 @@ public sealed class WebConfig
     /// <summary><c>stats</c>: the built-in <c>GET /stats</c>.</summary>
     public BuiltinEndpointConfig Stats { get; set; } = new() { Path = "/stats" };
 
+    /// <summary><c>metrics</c>: the built-in Prometheus scrape endpoint <c>GET /metrics</c>.</summary>
+    public BuiltinEndpointConfig Metrics { get; set; } = new() { Path = "/metrics" };
+
     /// <summary><c>tls</c>: the certificate of an <c>https://</c> listener; null when not set.</summary>
     public TlsConfig? Tls { get; set; }
 

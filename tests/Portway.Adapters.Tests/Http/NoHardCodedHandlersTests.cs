@@ -46,7 +46,7 @@ public sealed class NoHardCodedHandlersTests
             .ToArray();
 
         Assert.Equal(
-            new[] { "/health", "/stats", "/v1/delay", "/v1/echo", "/v1/fail", "/v1/gate", "/v1/slow", "/v1/tenants/{tenant}/things/{thing}" },
+            new[] { "/health", "/metrics", "/ready", "/stats", "/v1/delay", "/v1/echo", "/v1/fail", "/v1/gate", "/v1/slow", "/v1/tenants/{tenant}/things/{thing}" },
             patterns);
     }
 }

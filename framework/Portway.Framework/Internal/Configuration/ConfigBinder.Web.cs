@@ -24,6 +24,7 @@ internal sealed partial class ConfigBinder
         if (reader.TryGet("health", out var health)) BindBuiltin(health, "health", web.Health);
         if (reader.TryGet("ready", out var ready)) BindBuiltin(ready, "ready", web.Ready);
         if (reader.TryGet("stats", out var stats)) BindBuiltin(stats, "stats", web.Stats);
+        if (reader.TryGet("metrics", out var metrics)) BindBuiltin(metrics, "metrics", web.Metrics);
         if (reader.TryGet("tls", out var tls)) web.Tls = BindTls(tls);
         if (reader.Sequence("interfaces") is { } interfaces)
         {

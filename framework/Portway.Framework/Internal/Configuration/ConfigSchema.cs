@@ -7,13 +7,15 @@ namespace Portway.Internal.Configuration;
 internal static class ConfigSchema
 {
     public static readonly string[] Root = ["runtime", "pipelines"];
-    public static readonly string[] Runtime = ["platform", "web"];
+    public static readonly string[] Runtime = ["platform", "web", "observability"];
+    public static readonly string[] Observability = ["service_name", "otlp_endpoint", "otlp_protocol", "sampling_ratio"];
+    public static readonly string[] OtlpProtocols = ["grpc", "http/protobuf"];
     public static readonly string[] Platform = ["kv", "execution_ipc", "process_groups", "data_dir"];
     public static readonly string[] Kv = ["backend"];
     public static readonly string[] ExecutionIpc = ["transport", "bind_host", "bind_port", "auth", "max_payload_bytes"];
     public static readonly string[] Auth = ["mode", "ttl_seconds", "nonce_cache_size", "sign_in_process"];
     public static readonly string[] ProcessGroup = ["name", "stages", "replicas"];
-    public static readonly string[] Web = ["listen", "drain_timeout_ms", "health", "ready", "stats", "tls", "interfaces"];
+    public static readonly string[] Web = ["listen", "drain_timeout_ms", "health", "ready", "stats", "metrics", "tls", "interfaces"];
     public static readonly string[] Tls = ["cert_path", "key_path", "password"];
     public static readonly string[] BuiltinEndpoint = ["enabled", "path"];
     public static readonly string[] Pipeline = ["stages"];

@@ -15,6 +15,7 @@ internal sealed partial class ConfigValidator
         AddBuiltin(routes, web.Health, "health");
         AddBuiltin(routes, web.Ready, "ready");
         AddBuiltin(routes, web.Stats, "stats");
+        AddBuiltin(routes, web.Metrics, "metrics");
         foreach (var iface in web.Interfaces)
         {
             if (iface.Kind == "graphql")
