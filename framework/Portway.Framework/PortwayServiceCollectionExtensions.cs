@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Portway.Configuration;
 using Portway.Internal;
 using Portway.Internal.Correlation;
+using Portway.Internal.Kv;
 using Portway.Internal.Lifecycle;
 using Portway.Internal.Observability;
 using Portway.Internal.Readiness;
@@ -13,6 +14,7 @@ using Portway.Internal.Routing;
 using Portway.Internal.Security;
 using Portway.Internal.Supervision;
 using Portway.Internal.Transport.TcpLocal;
+using Portway.Kv;
 using Portway.Nodes;
 using Portway.Observability;
 
@@ -32,6 +34,11 @@ public static class PortwayServiceCollectionExtensions
         foreach (var node in NodeDiscovery.BuiltIn)
         {
             services.AddSingleton(node);
+        }
+
+        if (config.Runtime.Platform.Kv.Backend == "memory")
+        {
+            services.TryAddSingleton<IKvStore>(sp => new MemoryKvStore(sp.GetRequiredService<TimeProvider>()));
         }
 
         services.TryAddSingleton(sp => new WaiterRegistry(sp.GetRequiredService<TimeProvider>(), "i" + EnvelopeIds.NewId()[..12]));
@@ -63,7 +70,11 @@ public static class PortwayServiceCollectionExtensions
         services.TryAddSingleton<PortwayTelemetry>();
         services.TryAddSingleton<PortwayGauges>();
         services.TryAddSingleton<RuntimeStats>();
-        services.TryAddSingleton(sp => new PortwayStatus(config, sp.GetRequiredService<RuntimeStats>(), sp.GetRequiredService<DrainCoordinator>(),
+        services.TryAddSingleton<PortwayInvoker>();
+        services.TryAddSingleton<IPortwayInvoker>(sp => sp.GetRequiredService<PortwayInvoker>());
+        services.TryAddSingleton<IPortwayStatus, PortwayStatus>();
+        services.TryAddSingleton<IBoundaryEventPublisher>(sp => sp.GetRequiredService<PortwayTelemetry>());
+        services.TryAddSingleton(sp => new PortwayStats(config, sp.GetRequiredService<RuntimeStats>(), sp.GetRequiredService<DrainCoordinator>(),
             sp.GetService<WorkerSupervisor>(), sp.GetService<WorkerPool>()));
         services.TryAddSingleton(sp => new PortwayReadiness(sp.GetServices<IReadinessCheck>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IReadinessCheck, DrainReadinessCheck>());

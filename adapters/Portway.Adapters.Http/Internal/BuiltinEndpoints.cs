@@ -5,7 +5,7 @@ using Portway.Observability;
 namespace Portway.Adapters.Http.Internal;
 
 /// <summary><c>GET /health</c> (liveness), <c>GET /ready</c> (readiness) and <c>GET /stats</c>, at the paths the config gives.</summary>
-internal sealed class BuiltinEndpoints(PortwayStatus status, PortwayReadiness readiness)
+internal sealed class BuiltinEndpoints(IPortwayStatus status, PortwayStats stats, PortwayReadiness readiness)
 {
     private static readonly TimeSpan ReadyCheckTimeout = TimeSpan.FromSeconds(5);
 
@@ -48,7 +48,7 @@ internal sealed class BuiltinEndpoints(PortwayStatus status, PortwayReadiness re
     public Task StatsAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return WriteJsonAsync(context, status.WriteJson);
+        return WriteJsonAsync(context, stats.WriteJson);
     }
 
     private static Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write)

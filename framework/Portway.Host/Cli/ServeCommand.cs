@@ -35,7 +35,17 @@ internal static partial class ServeCommand
             return 2;
         }
 
-        var loaded = ConfigSource.Load(configPath);
+        ConfigLoadResult loaded;
+        try
+        {
+            loaded = ConfigSource.Load(configPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"portway serve: cannot read the config: {ex.Message}");
+            return 2;
+        }
+
         if (loaded.Config is not { } config)
         {
             foreach (var problem in loaded.Problems)

@@ -10,7 +10,8 @@ internal static class ConfigSchema
     public static readonly string[] Runtime = ["platform", "web", "observability"];
     public static readonly string[] Observability = ["service_name", "otlp_endpoint", "otlp_protocol", "sampling_ratio"];
     public static readonly string[] OtlpProtocols = ["grpc", "http/protobuf"];
-    public static readonly string[] Platform = ["kv", "execution_ipc", "process_groups", "data_dir"];
+    public static readonly string[] Platform = ["kv", "redis", "execution_ipc", "process_groups", "data_dir"];
+    public static readonly string[] Redis = ["connection", "key_prefix"];
     public static readonly string[] Kv = ["backend"];
     public static readonly string[] ExecutionIpc = ["transport", "bind_host", "bind_port", "auth", "max_payload_bytes"];
     public static readonly string[] Auth = ["mode", "ttl_seconds", "nonce_cache_size", "sign_in_process"];

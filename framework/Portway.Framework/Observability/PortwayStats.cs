@@ -12,7 +12,7 @@ namespace Portway.Observability;
 /// counts (WebSocket connections, GraphQL operations), each process group with its workers, and each endpoint's
 /// requests by outcome with latency percentiles. Adapters serve it; the framework keeps it.
 /// </summary>
-public sealed class PortwayStatus
+public sealed class PortwayStats
 {
     private readonly PortwayConfig _config;
     private readonly RuntimeStats _stats;
@@ -20,7 +20,7 @@ public sealed class PortwayStatus
     private readonly WorkerSupervisor? _supervisor;
     private readonly WorkerPool? _pool;
 
-    internal PortwayStatus(PortwayConfig config, RuntimeStats stats, DrainCoordinator drain, WorkerSupervisor? supervisor, WorkerPool? pool)
+    internal PortwayStats(PortwayConfig config, RuntimeStats stats, DrainCoordinator drain, WorkerSupervisor? supervisor, WorkerPool? pool)
     {
         _config = config;
         _stats = stats;
