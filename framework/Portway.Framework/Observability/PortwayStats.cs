@@ -54,6 +54,10 @@ public sealed class PortwayStats
         }
 
         writer.WriteEndObject();
+        writer.WriteStartObject("tcp_local");
+        writer.WriteNumber("refused_connections", _stats.Ipc.RefusedConnections);
+        writer.WriteNumber("rejected_frames", _stats.Ipc.RejectedFrames);
+        writer.WriteEndObject();
         WriteProcessGroups(writer);
         WriteEndpoints(writer);
         writer.WriteEndObject();

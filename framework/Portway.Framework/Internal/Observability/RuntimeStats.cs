@@ -32,8 +32,9 @@ internal sealed class RuntimeStats : IBoundaryEventSink
     private readonly Counter<long>? _requests;
     private readonly Histogram<double>? _duration;
 
-    public RuntimeStats(WaiterRegistry waiters, TimeProvider time, PortwayGauges gauges, IMeterFactory? meterFactory = null)
+    public RuntimeStats(WaiterRegistry waiters, TimeProvider time, PortwayGauges gauges, IpcRefusals? ipc = null, IMeterFactory? meterFactory = null)
     {
+        Ipc = ipc ?? new IpcRefusals();
         _waiters = waiters;
         _time = time;
         Gauges = gauges;
@@ -49,6 +50,9 @@ internal sealed class RuntimeStats : IBoundaryEventSink
     }
 
     public int PendingWaiters => _waiters.Pending;
+
+    /// <summary>Connections and frames the tcp_local listener refused (zero without child processes).</summary>
+    public IpcRefusals Ipc { get; }
 
     public PortwayGauges Gauges { get; }
 

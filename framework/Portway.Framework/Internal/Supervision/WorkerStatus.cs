@@ -6,6 +6,6 @@ internal sealed record WorkerStatus(string Group, string WorkerId, int? Pid, str
     public const string Starting = "starting";
     public const string Ready = "ready";
     public const string Restarting = "restarting";
-    public const string GaveUp = "gave_up";
+    public const string Degraded = "degraded";
     public const string Stopped = "stopped";
 }
