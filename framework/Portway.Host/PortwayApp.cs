@@ -12,6 +12,7 @@ using Portway.Adapters.WebSocket;
 using Portway.Configuration;
 using Portway.Internal.Observability;
 using Portway.Pipelines;
+using Scalar.AspNetCore;
 
 namespace Portway.Host;
 
@@ -59,6 +60,16 @@ internal static class PortwayApp
         if (config.Runtime.Web.Metrics.Enabled)
         {
             app.MapPrometheusScrapingEndpoint(config.Runtime.Web.Metrics.Path);
+        }
+
+        if (config.Runtime.Web.Docs.Enabled)
+        {
+            // Scalar's page and its JavaScript bundle are served by this host from the package (no CDN at run time).
+            app.MapScalarApiReference(config.Runtime.Web.Docs.Path, o =>
+            {
+                o.Title = "Portway API";
+                o.OpenApiRoutePattern = config.Runtime.Web.OpenApi.Path;
+            });
         }
 
         app.MapPortwayHttp();

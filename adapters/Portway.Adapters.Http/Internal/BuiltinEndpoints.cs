@@ -1,12 +1,17 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Portway.Configuration;
+using Portway.Nodes;
 using Portway.Observability;
 
 namespace Portway.Adapters.Http.Internal;
 
 /// <summary><c>GET /health</c> (liveness), <c>GET /ready</c> (readiness) and <c>GET /stats</c>, at the paths the config gives.</summary>
-internal sealed class BuiltinEndpoints(IPortwayStatus status, PortwayStats stats, PortwayReadiness readiness)
+internal sealed class BuiltinEndpoints(IPortwayStatus status, PortwayStats stats, PortwayReadiness readiness,
+    PortwayConfig config, IEnumerable<NodeRegistration> nodes, IPortwayInvoker invoker)
 {
+    private byte[]? _openApi;
+
     private static readonly TimeSpan ReadyCheckTimeout = TimeSpan.FromSeconds(5);
 
     public Task HealthAsync(HttpContext context)
@@ -50,6 +55,17 @@ internal sealed class BuiltinEndpoints(IPortwayStatus status, PortwayStats stats
         ArgumentNullException.ThrowIfNull(context);
         return WriteJsonAsync(context, stats.WriteJson);
     }
+
+    /// <summary>The OpenAPI 3.1 document of the config's http endpoints (built once: the config does not change under it).</summary>
+    public Task OpenApiAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var document = _openApi ??= JsonSerializer.SerializeToUtf8Bytes(OpenApiDocumentBuilder.Build(config, nodes, invoker.GetPipelineKind), OpenApiJson);
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return context.Response.Body.WriteAsync(document).AsTask();
+    }
+
+    private static readonly JsonSerializerOptions OpenApiJson = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write)
     {

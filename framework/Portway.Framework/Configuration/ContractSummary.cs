@@ -63,6 +63,8 @@ public static class ContractSummary
         Line(w, 1, $"ready            {Builtin(web.Ready)}");
         Line(w, 1, $"stats            {Builtin(web.Stats)}");
         Line(w, 1, $"metrics          {Builtin(web.Metrics)}");
+        Line(w, 1, $"openapi          {Builtin(web.OpenApi)}");
+        Line(w, 1, $"docs             {Builtin(web.Docs)}");
         Line(w, 1, $"tls              {Tls(web.Tls)}");
         foreach (var iface in web.Interfaces)
         {
@@ -190,6 +192,8 @@ public static class ContractSummary
                     ["ready"] = new JsonObject { ["enabled"] = web.Ready.Enabled, ["path"] = web.Ready.Path },
                     ["stats"] = new JsonObject { ["enabled"] = web.Stats.Enabled, ["path"] = web.Stats.Path },
                     ["metrics"] = new JsonObject { ["enabled"] = web.Metrics.Enabled, ["path"] = web.Metrics.Path },
+                    ["openapi"] = new JsonObject { ["enabled"] = web.OpenApi.Enabled, ["path"] = web.OpenApi.Path },
+                    ["docs"] = new JsonObject { ["enabled"] = web.Docs.Enabled, ["path"] = web.Docs.Path },
                     ["tls"] = web.Tls is not { } tls ? null : new JsonObject
                     {
                         ["cert_path"] = tls.CertPath,

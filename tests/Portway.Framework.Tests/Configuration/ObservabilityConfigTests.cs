@@ -75,4 +75,18 @@ public sealed class ObservabilityConfigTests
 
         Assert.Contains(result.Problems, p => p.Message.StartsWith("sampling_ratio: expected a number, got", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Load_DocsWithoutOpenApi_IsAnErrorAtOpenApiEnabled()
+    {
+        var result = Load("""
+            runtime:
+              web:
+                openapi: { enabled: false }
+            """ + "\n" + Echo);
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal((3, 25), (problem.Line, problem.Column));
+        Assert.StartsWith("openapi: the docs page reads the OpenAPI document", problem.Message, StringComparison.Ordinal);
+    }
 }

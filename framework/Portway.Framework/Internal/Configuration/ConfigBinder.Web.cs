@@ -25,6 +25,8 @@ internal sealed partial class ConfigBinder
         if (reader.TryGet("ready", out var ready)) BindBuiltin(ready, "ready", web.Ready);
         if (reader.TryGet("stats", out var stats)) BindBuiltin(stats, "stats", web.Stats);
         if (reader.TryGet("metrics", out var metrics)) BindBuiltin(metrics, "metrics", web.Metrics);
+        if (reader.TryGet("openapi", out var openapi)) BindBuiltin(openapi, "openapi", web.OpenApi);
+        if (reader.TryGet("docs", out var docs)) BindBuiltin(docs, "docs", web.Docs);
         if (reader.TryGet("tls", out var tls)) web.Tls = BindTls(tls);
         if (reader.Sequence("interfaces") is { } interfaces)
         {

@@ -16,7 +16,7 @@ internal static class ConfigSchema
     public static readonly string[] ExecutionIpc = ["transport", "bind_host", "bind_port", "auth", "max_payload_bytes"];
     public static readonly string[] Auth = ["mode", "ttl_seconds", "nonce_cache_size", "sign_in_process", "secret_file"];
     public static readonly string[] ProcessGroup = ["name", "stages", "replicas"];
-    public static readonly string[] Web = ["listen", "drain_timeout_ms", "health", "ready", "stats", "metrics", "tls", "interfaces"];
+    public static readonly string[] Web = ["listen", "drain_timeout_ms", "health", "ready", "stats", "metrics", "openapi", "docs", "tls", "interfaces"];
     public static readonly string[] Tls = ["cert_path", "key_path", "password"];
     public static readonly string[] BuiltinEndpoint = ["enabled", "path"];
     public static readonly string[] Pipeline = ["stages"];
