@@ -48,6 +48,16 @@ public static class PortwayEndpointRouteBuilderExtensions
             endpoints.Map(web.Health.Path, GetOnly(ingress, web.Health.Path, builtins.HealthAsync)).WithDisplayName("portway health");
         }
 
+        if (web.Ready.Enabled)
+        {
+            endpoints.Map(web.Ready.Path, GetOnly(ingress, web.Ready.Path, builtins.ReadyAsync)).WithDisplayName("portway ready");
+        }
+
+        if (web.OpenApi.Enabled)
+        {
+            endpoints.Map(web.OpenApi.Path, GetOnly(ingress, web.OpenApi.Path, builtins.OpenApiAsync)).WithDisplayName("portway openapi");
+        }
+
         if (web.Stats.Enabled)
         {
             endpoints.Map(web.Stats.Path, GetOnly(ingress, web.Stats.Path, builtins.StatsAsync)).WithDisplayName("portway stats");

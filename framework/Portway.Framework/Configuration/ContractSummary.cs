@@ -64,7 +64,11 @@ public static class ContractSummary
         Line(w, 1, $"listen           {web.Listen}");
         Line(w, 1, $"drain_timeout_ms {Num(web.DrainTimeoutMs)}");
         Line(w, 1, $"health           {Builtin(web.Health)}");
+        Line(w, 1, $"ready            {Builtin(web.Ready)}");
         Line(w, 1, $"stats            {Builtin(web.Stats)}");
+        Line(w, 1, $"metrics          {Builtin(web.Metrics)}");
+        Line(w, 1, $"openapi          {Builtin(web.OpenApi)}");
+        Line(w, 1, $"docs             {Builtin(web.Docs)}");
         Line(w, 1, $"tls              {Tls(web.Tls)}");
         Line(w, 1, $"cache_clear      {(web.CacheClear.Enabled ? $"POST {web.CacheClear.Path}" : $"disabled (path {web.CacheClear.Path})")}");
         Line(w, 1, $"auth             {PolicySummary.Jwt(web.Auth.Jwt)}");
@@ -73,6 +77,13 @@ public static class ContractSummary
             Line(w, 0, "");
             RenderInterface(w, iface);
         }
+
+        var observability = config.Runtime.Observability;
+        Line(w, 0, "");
+        Line(w, 0, "observability");
+        Line(w, 1, $"service_name     {observability.ServiceName}");
+        Line(w, 1, $"otlp             {(observability.OtlpEndpoint is { } otlp ? $"{otlp} ({observability.OtlpProtocol})" : "off (unless OTEL_EXPORTER_OTLP_ENDPOINT)")}");
+        Line(w, 1, string.Create(CultureInfo.InvariantCulture, $"sampling_ratio   {observability.SamplingRatio}"));
 
         Line(w, 0, "");
         Line(w, 0, "pipelines");
@@ -193,7 +204,11 @@ public static class ContractSummary
                     ["listen"] = web.Listen,
                     ["drain_timeout_ms"] = web.DrainTimeoutMs,
                     ["health"] = new JsonObject { ["enabled"] = web.Health.Enabled, ["path"] = web.Health.Path },
+                    ["ready"] = new JsonObject { ["enabled"] = web.Ready.Enabled, ["path"] = web.Ready.Path },
                     ["stats"] = new JsonObject { ["enabled"] = web.Stats.Enabled, ["path"] = web.Stats.Path },
+                    ["metrics"] = new JsonObject { ["enabled"] = web.Metrics.Enabled, ["path"] = web.Metrics.Path },
+                    ["openapi"] = new JsonObject { ["enabled"] = web.OpenApi.Enabled, ["path"] = web.OpenApi.Path },
+                    ["docs"] = new JsonObject { ["enabled"] = web.Docs.Enabled, ["path"] = web.Docs.Path },
                     ["tls"] = web.Tls is not { } tls ? null : new JsonObject
                     {
                         ["cert_path"] = tls.CertPath,
@@ -203,6 +218,13 @@ public static class ContractSummary
                     ["cache_clear"] = new JsonObject { ["enabled"] = web.CacheClear.Enabled, ["path"] = web.CacheClear.Path },
                     ["auth"] = new JsonObject { ["jwt"] = PolicySummary.JwtJson(web.Auth.Jwt) },
                     ["interfaces"] = new JsonArray([.. web.Interfaces.Select(InterfaceJson)]),
+                },
+                ["observability"] = new JsonObject
+                {
+                    ["service_name"] = config.Runtime.Observability.ServiceName,
+                    ["otlp_endpoint"] = config.Runtime.Observability.OtlpEndpoint,
+                    ["otlp_protocol"] = config.Runtime.Observability.OtlpProtocol,
+                    ["sampling_ratio"] = config.Runtime.Observability.SamplingRatio,
                 },
             },
             ["pipelines"] = new JsonArray([.. config.Pipelines.Values.Select(PipelineJson)]),

@@ -76,6 +76,7 @@ public sealed class ReadmeCommandsTests
         using var client = new HttpClient { BaseAddress = host.BaseAddress };
 
         Assert.Contains("Config: " + Path.Combine(RepoPaths.Root, serve[^1]), host.Output, StringComparison.Ordinal);
+        await WorkerProcesses.UntilAsync(async () => (await client.GetAsync("/ready")).StatusCode == HttpStatusCode.OK, "/ready answers 200 (the cpu_sync workers are ready)");
         await WorkerProcesses.WaitReadyAsync(host, 2);
         using var feedback = await client.PostAsync("/v1/resonance/feedback", Json("{\"tenant\":\"readme-none\",\"profile_name\":\"nobody\",\"text\":\"Hello there!\"}"));
         var body = await feedback.Content.ReadAsStringAsync();

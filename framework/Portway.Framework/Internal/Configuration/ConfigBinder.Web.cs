@@ -22,7 +22,11 @@ internal sealed partial class ConfigBinder
         });
         reader.Int("drain_timeout_ms", v => web.DrainTimeoutMs = v);
         if (reader.TryGet("health", out var health)) BindBuiltin(health, "health", web.Health);
+        if (reader.TryGet("ready", out var ready)) BindBuiltin(ready, "ready", web.Ready);
         if (reader.TryGet("stats", out var stats)) BindBuiltin(stats, "stats", web.Stats);
+        if (reader.TryGet("metrics", out var metrics)) BindBuiltin(metrics, "metrics", web.Metrics);
+        if (reader.TryGet("openapi", out var openapi)) BindBuiltin(openapi, "openapi", web.OpenApi);
+        if (reader.TryGet("docs", out var docs)) BindBuiltin(docs, "docs", web.Docs);
         if (reader.TryGet("tls", out var tls)) web.Tls = BindTls(tls);
         if (reader.TryGet("auth", out var auth)) BindAuth(auth, web.Auth);
         if (reader.TryGet("cache_clear", out var clear)) BindBuiltin(clear, "cache_clear", web.CacheClear);

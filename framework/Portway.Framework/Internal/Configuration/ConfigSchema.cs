@@ -7,14 +7,16 @@ namespace Portway.Internal.Configuration;
 internal static class ConfigSchema
 {
     public static readonly string[] Root = ["runtime", "pipelines"];
-    public static readonly string[] Runtime = ["platform", "web"];
+    public static readonly string[] Runtime = ["platform", "web", "observability"];
+    public static readonly string[] Observability = ["service_name", "otlp_endpoint", "otlp_protocol", "sampling_ratio"];
+    public static readonly string[] OtlpProtocols = ["grpc", "http/protobuf"];
     public static readonly string[] Platform = ["kv", "redis", "execution_ipc", "process_groups", "data_dir", "profile_store"];
     public static readonly string[] Redis = ["connection", "key_prefix", "claim_idle_ms", "stream_max_length"];
     public static readonly string[] Kv = ["backend"];
     public static readonly string[] ExecutionIpc = ["transport", "bind_host", "bind_port", "auth", "max_payload_bytes"];
     public static readonly string[] Auth = ["mode", "ttl_seconds", "nonce_cache_size", "sign_in_process", "secret_file"];
     public static readonly string[] ProcessGroup = ["name", "stages", "replicas"];
-    public static readonly string[] Web = ["listen", "drain_timeout_ms", "health", "stats", "tls", "interfaces", "auth", "cache_clear"];
+    public static readonly string[] Web = ["listen", "drain_timeout_ms", "health", "ready", "stats", "metrics", "openapi", "docs", "tls", "interfaces", "auth", "cache_clear"];
     public static readonly string[] WebAuth = ["jwt"];
     public static readonly string[] Jwt =
         ["issuer", "audience", "hs256_secret_file", "hs256_secret_env", "hs256_secret_generated", "public_key_file", "jwks_file", "clock_skew_seconds", "tenant_claim", "scope_claim", "token_lifetime_s", "hs256_secret", "secret", "key"];
