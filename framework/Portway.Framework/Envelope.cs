@@ -42,8 +42,21 @@ public sealed class Envelope
     /// <summary>How many headers there are, without creating the dictionary (answers usually have none).</summary>
     internal int HeaderCount => _headers?.Count ?? 0;
 
-    /// <summary>The body, JSON by default.</summary>
-    public ReadOnlyMemory<byte> Payload { get; set; }
+    private ReadOnlyMemory<byte> _payload;
+    private PortwayError? _error;
+
+    /// <summary>The body, JSON by default. An error answer made in this process keeps its error as an object and writes these bytes only when read.</summary>
+    public ReadOnlyMemory<byte> Payload
+    {
+        get => _error is null || !_payload.IsEmpty ? _payload : (_payload = _error.ToPayload());
+        set => _payload = value;
+    }
+
+    /// <summary>Who is calling (see <see cref="CallerIdentity"/>). Defaults to <see cref="CallerIdentity.Anonymous"/>.</summary>
+    public CallerIdentity Identity { get; set; } = CallerIdentity.Anonymous;
+
+    /// <summary>When the call behind this envelope must be answered by; null when unknown.</summary>
+    public DateTimeOffset? Deadline { get; set; }
 
     /// <summary>Unix time in milliseconds when the envelope was signed.</summary>
     public long Ts { get; set; }
@@ -75,6 +88,21 @@ public sealed class Envelope
         return request;
     }
 
+    /// <summary>
+    /// The error answer to this envelope (kind <see cref="EnvelopeKind.Error"/>), holding <paramref name="error"/> as an
+    /// object: in process it is never written to bytes and read back (see <see cref="ReadError"/>).
+    /// </summary>
+    public Envelope CreateError(PortwayError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var answer = CreateAnswer(EnvelopeKind.Error, default);
+        answer._error = error;
+        return answer;
+    }
+
+    /// <summary>The error of an error envelope: the object it was made with, else its payload read.</summary>
+    public PortwayError ReadError() => _error ?? PortwayError.FromPayload(Payload.Span);
+
     /// <summary>Creates the answer to this envelope: same correlation, new id, the given kind and payload.</summary>
     public Envelope CreateAnswer(EnvelopeKind kind, ReadOnlyMemory<byte> payload) => new()
     {
@@ -85,6 +113,7 @@ public sealed class Envelope
         RequestId = RequestId,
         ReplyTo = ReplyTo,
         Tenant = Tenant,
+        Identity = Identity,
         Payload = payload,
     };
 }

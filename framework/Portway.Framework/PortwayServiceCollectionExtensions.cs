@@ -6,12 +6,14 @@ using Microsoft.Extensions.Logging;
 using Portway.Configuration;
 using Portway.Internal;
 using Portway.Internal.Correlation;
+using Portway.Internal.Kv;
 using Portway.Internal.Lifecycle;
 using Portway.Internal.Observability;
 using Portway.Internal.Routing;
 using Portway.Internal.Security;
 using Portway.Internal.Supervision;
 using Portway.Internal.Transport.TcpLocal;
+using Portway.Kv;
 using Portway.Nodes;
 using Portway.Observability;
 
@@ -31,6 +33,11 @@ public static class PortwayServiceCollectionExtensions
         foreach (var node in NodeDiscovery.BuiltIn)
         {
             services.AddSingleton(node);
+        }
+
+        if (config.Runtime.Platform.Kv.Backend == "memory")
+        {
+            services.TryAddSingleton<IKvStore>(sp => new MemoryKvStore(sp.GetRequiredService<TimeProvider>()));
         }
 
         services.TryAddSingleton(sp => new WaiterRegistry(sp.GetRequiredService<TimeProvider>(), "i" + EnvelopeIds.NewId()[..12]));
@@ -61,6 +68,10 @@ public static class PortwayServiceCollectionExtensions
         services.TryAddSingleton<StreamDispatcher>();
         services.TryAddSingleton<PortwayTelemetry>();
         services.TryAddSingleton<RuntimeStats>();
+        services.TryAddSingleton<PortwayInvoker>();
+        services.TryAddSingleton<IPortwayInvoker>(sp => sp.GetRequiredService<PortwayInvoker>());
+        services.TryAddSingleton<IPortwayStatus, PortwayStatus>();
+        services.TryAddSingleton<IBoundaryEventPublisher>(sp => sp.GetRequiredService<PortwayTelemetry>());
         if (config.Runtime.Platform.ExecutionIpc.Transport == "tcp_local" && ChildProcessGroups(config).Any())
         {
             // Registered before the drain coordinator: hosted services stop in reverse order, so the host

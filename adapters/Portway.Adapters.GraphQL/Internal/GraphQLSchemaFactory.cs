@@ -4,8 +4,6 @@ using GraphQL.Conversion;
 using GraphQL.Resolvers;
 using GraphQL.Types;
 using Portway.Configuration;
-using Portway.Internal.Correlation;
-using Portway.Internal.Routing;
 
 namespace Portway.Adapters.GraphQL.Internal;
 
@@ -16,7 +14,7 @@ namespace Portway.Adapters.GraphQL.Internal;
 /// per-field code: a field is config only. A query or mutation on a stream pipeline, or a subscription on a
 /// request/response one, stops startup.
 /// </summary>
-internal sealed class GraphQLSchemaFactory(WaiterRegistry waiters, RequestDispatcher dispatcher, StreamDispatcher streams, RoutingTable routes)
+internal sealed class GraphQLSchemaFactory(IPortwayInvoker invoker)
 {
     public Schema Build(InterfaceConfig iface)
     {
@@ -67,7 +65,7 @@ internal sealed class GraphQLSchemaFactory(WaiterRegistry waiters, RequestDispat
                 Description = $"pipeline {field.Pipeline}",
                 ResolvedType = TypeShape.Parse(field.Returns).ToGraphType(),
                 Arguments = Arguments(field),
-                Resolver = PipelineFieldResolver.For(field, iface, waiters, dispatcher),
+                Resolver = PipelineFieldResolver.For(field, iface, invoker),
             });
         }
 
@@ -87,7 +85,7 @@ internal sealed class GraphQLSchemaFactory(WaiterRegistry waiters, RequestDispat
                 Description = $"stream pipeline {field.Pipeline}",
                 ResolvedType = shape.ToGraphType(),
                 Arguments = Arguments(field),
-                StreamResolver = new PipelineStreamResolver(field.Pipeline, itemTimeout, streams),
+                StreamResolver = new PipelineStreamResolver(field.Pipeline, itemTimeout, invoker),
                 Resolver = new FuncFieldResolver<object?>(context => context.Source is JsonElement item ? JsonOutput.Map(item, shape) : null),
             });
         }
@@ -100,13 +98,13 @@ internal sealed class GraphQLSchemaFactory(WaiterRegistry waiters, RequestDispat
         var problems = new List<string>();
         foreach (var (operation, fields) in new[] { ("query", iface.Query), ("mutation", iface.Mutation) })
         {
-            foreach (var (name, field) in fields.Where(f => routes.IsStream(f.Value.Pipeline)))
+            foreach (var (name, field) in fields.Where(f => invoker.GetPipelineKind(f.Value.Pipeline) == PipelineKind.Stream))
             {
                 problems.Add($"{operation} field '{name}' names the stream pipeline '{field.Pipeline}'; declare it under subscription");
             }
         }
 
-        foreach (var (name, field) in iface.Subscription.Where(f => !routes.IsStream(f.Value.Pipeline)))
+        foreach (var (name, field) in iface.Subscription.Where(f => invoker.GetPipelineKind(f.Value.Pipeline) != PipelineKind.Stream))
         {
             problems.Add($"subscription field '{name}' names '{field.Pipeline}', which is not a stream pipeline (its sink must be a stream node)");
         }

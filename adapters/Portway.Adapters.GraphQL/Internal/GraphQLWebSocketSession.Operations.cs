@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using GraphQL;
 using GraphQL.Validation;
-using Portway.Internal.Observability;
 using Portway.Observability;
 
 namespace Portway.Adapters.GraphQL.Internal;
@@ -78,7 +77,7 @@ internal sealed partial class GraphQLWebSocketSession
     {
         var previous = Activity.Current;
         var parent = new ActivityContext(ActivityTraceId.CreateFromString(_correlation.TraceId), ActivitySpanId.CreateFromString(_correlation.SpanId), ActivityTraceFlags.Recorded);
-        var activity = PortwayTelemetry.StartActivity("portway.subscribe", _endpoint.Path, ActivityKind.Server, parent);
+        var activity = PortwayTracing.StartActivity("portway.subscribe", _endpoint.Path, ActivityKind.Server, parent);
         Activity.Current = previous;
         var correlation = (_correlation with { RequestId = EnvelopeIds.NewId(), SpanId = EnvelopeIds.NewSpanId() }).WithActivity(activity);
         activity?.SetTag("portway.request_id", correlation.RequestId);

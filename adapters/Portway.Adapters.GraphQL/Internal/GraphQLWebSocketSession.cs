@@ -6,8 +6,7 @@ using System.Threading.Channels;
 using GraphQL;
 using Microsoft.Extensions.Logging;
 using Portway.Adapters.Http.Internal;
-using Portway.Internal.Lifecycle;
-using Portway.Internal.Observability;
+using Portway.Observability;
 
 namespace Portway.Adapters.GraphQL.Internal;
 
@@ -30,8 +29,8 @@ internal sealed partial class GraphQLWebSocketSession
     private readonly GraphQLEndpoint _endpoint;
     private readonly IDocumentExecuter _executer;
     private readonly IGraphQLTextSerializer _serializer;
-    private readonly PortwayTelemetry _telemetry;
-    private readonly DrainCoordinator _drain;
+    private readonly IBoundaryEventPublisher _telemetry;
+    private readonly IPortwayStatus _drain;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly RequestCorrelation _correlation;
@@ -55,8 +54,8 @@ internal sealed partial class GraphQLWebSocketSession
         GraphQLEndpoint endpoint,
         IDocumentExecuter executer,
         IGraphQLTextSerializer serializer,
-        PortwayTelemetry telemetry,
-        DrainCoordinator drain,
+        IBoundaryEventPublisher telemetry,
+        IPortwayStatus drain,
         ILogger logger,
         TimeProvider time,
         RequestCorrelation correlation)

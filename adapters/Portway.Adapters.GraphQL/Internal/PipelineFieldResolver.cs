@@ -2,22 +2,19 @@ using System.Text.Json;
 using GraphQL;
 using GraphQL.Resolvers;
 using Portway.Configuration;
-using Portway.Internal.Correlation;
-using Portway.Internal.Routing;
 
 namespace Portway.Adapters.GraphQL.Internal;
 
 /// <summary>
 /// The one resolver of every query and mutation field: the field's arguments become the input of an envelope
-/// for the field's pipeline, a waiter with the interface's <c>timeout_ms</c> waits for the answer, and the JSON
+/// for the field's pipeline, called through the public port with the interface's <c>timeout_ms</c>, and the JSON
 /// answer is mapped onto the field's declared type. An error answer becomes a <see cref="PortwayFieldError"/>.
 /// </summary>
 internal sealed class PipelineFieldResolver(
     string pipeline,
     TypeShape returns,
     TimeSpan timeout,
-    WaiterRegistry waiters,
-    RequestDispatcher dispatcher) : IFieldResolver
+    IPortwayInvoker invoker) : IFieldResolver
 {
     public const string InterfaceName = "graphql";
 
@@ -25,12 +22,16 @@ internal sealed class PipelineFieldResolver(
     {
         ArgumentNullException.ThrowIfNull(context);
         var call = (GraphQLCallContext)context.UserContext;
-        var envelope = Envelope.CreateRequest(pipeline, call.Correlation.TraceId, call.Correlation.RequestId, call.Correlation.TraceParent, ArgumentsJson.Tenant(context.Arguments), ArgumentsJson.Write(context.Arguments));
-
-        var waiter = waiters.RegisterReply(timeout, context.CancellationToken);
-        dispatcher.Dispatch(envelope, waiter, InterfaceName);
-        var result = await waiter.Task.ConfigureAwait(false);
-        if (result.End == WaiterEnd.CallerCancelled)
+        var result = await invoker.InvokeAsync(new PortwayRequest
+        {
+            Pipeline = pipeline,
+            Input = ArgumentsJson.Write(context.Arguments),
+            Timeout = timeout,
+            Correlation = new PortwayCorrelation(call.Correlation.TraceId, call.Correlation.RequestId, call.Correlation.TraceParent),
+            Tenant = ArgumentsJson.Tenant(context.Arguments),
+            Interface = InterfaceName,
+        }, context.CancellationToken).ConfigureAwait(false);
+        if (result.CallerCancelled)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
         }
@@ -43,7 +44,7 @@ internal sealed class PipelineFieldResolver(
         JsonElement answer;
         try
         {
-            answer = JsonSerializer.Deserialize<JsonElement>(result.Answer!.Payload.Span);
+            answer = JsonSerializer.Deserialize<JsonElement>(result.Output.Span);
         }
         catch (JsonException)
         {
@@ -54,6 +55,6 @@ internal sealed class PipelineFieldResolver(
     }
 
     /// <summary>Creates the resolver of one configured field.</summary>
-    public static PipelineFieldResolver For(GraphQLFieldConfig field, InterfaceConfig iface, WaiterRegistry waiters, RequestDispatcher dispatcher) =>
-        new(field.Pipeline, TypeShape.Parse(field.Returns), TimeSpan.FromMilliseconds(iface.TimeoutMs), waiters, dispatcher);
+    public static PipelineFieldResolver For(GraphQLFieldConfig field, InterfaceConfig iface, IPortwayInvoker invoker) =>
+        new(field.Pipeline, TypeShape.Parse(field.Returns), TimeSpan.FromMilliseconds(iface.TimeoutMs), invoker);
 }

@@ -1,43 +1,40 @@
 using System.Text.Json;
-using Portway.Internal.Correlation;
-using Portway.Internal.Routing;
 
 namespace Portway.Adapters.GraphQL.Internal;
 
 /// <summary>
 /// A stream pipeline as an <see cref="IObservable{T}"/> of JSON items, for graphql-dotnet's subscription execution.
-/// Subscribing opens a <see cref="StreamWaiter"/> (one pending waiter); a pump hands each item on, then completes,
+/// Subscribing opens a stream through the public port (one pending call); a pump hands each item on, then completes,
 /// or fails with the stream's taxonomy error. Disposing the subscription cancels the stream: the pipeline stops
 /// and the waiter is removed; nothing more is signalled.
 /// </summary>
 internal sealed class PipelineObservable(
-    Envelope request,
-    TimeSpan itemTimeout,
-    StreamDispatcher streams,
+    PortwayRequest request,
+    IPortwayInvoker invoker,
     Func<CancellationToken, ValueTask>? waitForSendRoom,
     CancellationToken callerAborted) : IObservable<object?>
 {
     public IDisposable Subscribe(IObserver<object?> observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
-        var waiter = streams.Open(request, itemTimeout, callerAborted, PipelineFieldResolver.InterfaceName);
+        var waiter = invoker.OpenStream(request, callerAborted);
         var subscription = new Subscription(waiter);
         _ = PumpAsync(waiter, observer, subscription);
         return subscription;
     }
 
-    private async Task PumpAsync(StreamWaiter waiter, IObserver<object?> observer, Subscription subscription)
+    private async Task PumpAsync(IPortwayStream waiter, IObserver<object?> observer, Subscription subscription)
     {
         try
         {
-            while (await waiter.Items.WaitToReadAsync().ConfigureAwait(false))
+            while (await waiter.WaitToReadAsync().ConfigureAwait(false))
             {
                 if (waitForSendRoom is not null)
                 {
                     await waitForSendRoom(subscription.Token).ConfigureAwait(false);
                 }
 
-                while (!subscription.IsDisposed && waiter.Items.TryRead(out var item))
+                while (!subscription.IsDisposed && waiter.TryRead(out var item))
                 {
                     observer.OnNext(Parse(item));
                 }
@@ -54,7 +51,7 @@ internal sealed class PipelineObservable(
         }
 
         var result = waiter.Result;
-        if (result.End == WaiterEnd.Answered && result.Error is null)
+        if (result.IsSuccess)
         {
             observer.OnCompleted();
         }
@@ -64,11 +61,11 @@ internal sealed class PipelineObservable(
         }
     }
 
-    private static object? Parse(Envelope item)
+    private static object? Parse(ReadOnlyMemory<byte> item)
     {
         try
         {
-            return JsonSerializer.Deserialize<JsonElement>(item.Payload.Span);
+            return JsonSerializer.Deserialize<JsonElement>(item.Span);
         }
         catch (JsonException)
         {
@@ -80,10 +77,10 @@ internal sealed class PipelineObservable(
     private sealed class Subscription : IDisposable
     {
         private readonly CancellationTokenSource _disposed = new();
-        private readonly StreamWaiter _waiter;
+        private readonly IPortwayStream _waiter;
         private int _state;
 
-        public Subscription(StreamWaiter waiter)
+        public Subscription(IPortwayStream waiter)
         {
             _waiter = waiter;
             Token = _disposed.Token;
@@ -101,7 +98,7 @@ internal sealed class PipelineObservable(
                 return;
             }
 
-            _waiter.Fail(WaiterEnd.CallerCancelled);
+            _waiter.Cancel();
             _disposed.Cancel();
             _disposed.Dispose();
         }

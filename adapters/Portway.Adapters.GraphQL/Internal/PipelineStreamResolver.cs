@@ -1,6 +1,5 @@
 using GraphQL;
 using GraphQL.Resolvers;
-using Portway.Internal.Routing;
 
 namespace Portway.Adapters.GraphQL.Internal;
 
@@ -9,13 +8,21 @@ namespace Portway.Adapters.GraphQL.Internal;
 /// envelope for the field's stream pipeline; each stream item becomes one event (mapped onto the field's type by
 /// the field's resolver). The stream is opened when graphql-dotnet subscribes and closed when it unsubscribes.
 /// </summary>
-internal sealed class PipelineStreamResolver(string pipeline, TimeSpan itemTimeout, StreamDispatcher streams) : ISourceStreamResolver
+internal sealed class PipelineStreamResolver(string pipeline, TimeSpan itemTimeout, IPortwayInvoker invoker) : ISourceStreamResolver
 {
     public ValueTask<IObservable<object?>> ResolveAsync(IResolveFieldContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var call = (GraphQLCallContext)context.UserContext;
-        var envelope = Envelope.CreateRequest(pipeline, call.Correlation.TraceId, call.Correlation.RequestId, call.Correlation.TraceParent, ArgumentsJson.Tenant(context.Arguments), ArgumentsJson.Write(context.Arguments));
-        return ValueTask.FromResult<IObservable<object?>>(new PipelineObservable(envelope, itemTimeout, streams, call.WaitForSendRoom, context.CancellationToken));
+        var request = new PortwayRequest
+        {
+            Pipeline = pipeline,
+            Input = ArgumentsJson.Write(context.Arguments),
+            Timeout = itemTimeout,
+            Correlation = new PortwayCorrelation(call.Correlation.TraceId, call.Correlation.RequestId, call.Correlation.TraceParent),
+            Tenant = ArgumentsJson.Tenant(context.Arguments),
+            Interface = PipelineFieldResolver.InterfaceName,
+        };
+        return ValueTask.FromResult<IObservable<object?>>(new PipelineObservable(request, invoker, call.WaitForSendRoom, context.CancellationToken));
     }
 }

@@ -1,17 +1,15 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Portway.Internal.Lifecycle;
-using Portway.Internal.Observability;
 
 namespace Portway.Adapters.Http.Internal;
 
 /// <summary><c>GET /health</c> and <c>GET /stats</c>, at the paths the config gives.</summary>
-internal sealed class BuiltinEndpoints(RuntimeStats stats, DrainCoordinator drain)
+internal sealed class BuiltinEndpoints(IPortwayStatus status)
 {
     public Task HealthAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var draining = drain.IsDraining;
+        var draining = status.IsDraining;
         context.Response.StatusCode = draining ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
         return WriteJsonAsync(context, w => w.WriteString("status", draining ? "draining" : "ok"));
     }
@@ -19,11 +17,11 @@ internal sealed class BuiltinEndpoints(RuntimeStats stats, DrainCoordinator drai
     public Task StatsAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var snapshot = stats.Snapshot();
+        var snapshot = status.RequestsByOutcome();
         return WriteJsonAsync(context, w =>
         {
-            w.WriteNumber("pending_waiters", stats.PendingWaiters);
-            w.WriteBoolean("draining", drain.IsDraining);
+            w.WriteNumber("pending_waiters", status.PendingCalls);
+            w.WriteBoolean("draining", status.IsDraining);
             w.WriteStartObject("requests");
             foreach (var (outcome, count) in snapshot)
             {

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Portway.Configuration;
-using Portway.Internal.Correlation;
 using Portway.Observability;
 
 namespace Portway.Adapters.Http.Internal;
@@ -15,19 +14,19 @@ internal sealed partial class HttpIngress
     /// item, so an error before any item is a normal error response; an error after items is a last frame. The
     /// client going away cancels the pipeline.
     /// </summary>
-    private async Task StreamAsync(HttpContext context, EndpointConfig endpoint, Envelope envelope, RequestCorrelation correlation, Activity? activity)
+    private async Task StreamAsync(HttpContext context, EndpointConfig endpoint, PortwayRequest call, RequestCorrelation correlation, Activity? activity)
     {
         var format = StreamFormat.Negotiate(context.Request.Headers.Accept);
-        var stream = streams.Open(envelope, TimeSpan.FromMilliseconds(endpoint.TimeoutMs), context.RequestAborted, InterfaceName);
+        var stream = invoker.OpenStream(call, context.RequestAborted);
         Emit(BoundaryEventKind.IngressAccepted, correlation, endpoint.Route);
         var response = context.Response;
         var body = response.BodyWriter;
         var started = false;
         try
         {
-            while (await stream.Items.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            while (await stream.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                while (stream.Items.TryRead(out var item))
+                while (stream.TryRead(out var item))
                 {
                     if (!started)
                     {
@@ -35,29 +34,33 @@ internal sealed partial class HttpIngress
                         started = true;
                     }
 
-                    format.WriteItem(body, item.Payload.Span);
+                    format.WriteItem(body, item.Span);
                 }
 
                 var flushed = await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
                 if (flushed.IsCanceled || flushed.IsCompleted)
                 {
-                    stream.Fail(WaiterEnd.CallerCancelled);
+                    stream.Cancel();
                 }
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
-            stream.Fail(WaiterEnd.CallerCancelled);
-            await stream.Items.Completion.ConfigureAwait(false);
+            stream.Cancel();
+            while (stream.TryRead(out _))
+            {
+                // Ended: what is left unread is dropped.
+            }
         }
 
-        if (stream.End == WaiterEnd.CallerCancelled)
+        var result = stream.Result;
+        if (result.CallerCancelled)
         {
             Emit(BoundaryEventKind.EgressFailed, correlation, endpoint.Route, "cancelled");
             return;
         }
 
-        var error = stream.Result.Error;
+        var error = result.Error;
         if (error is not null)
         {
             activity?.SetStatus(ActivityStatusCode.Error, error.Code);

@@ -1,27 +1,19 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Portway.Configuration;
-using Portway.Internal.Correlation;
-using Portway.Internal.Lifecycle;
-using Portway.Internal.Observability;
-using Portway.Internal.Routing;
 using Portway.Observability;
 
 namespace Portway.Adapters.Http.Internal;
 
 /// <summary>
-/// The http ingress and egress: turns a request for a config-declared endpoint into an envelope,
-/// registers a waiter with the endpoint's deadline, dispatches, and writes the one answer back.
+/// The http ingress and egress: turns a request for a config-declared endpoint into a call of its pipeline
+/// through the public port (<see cref="IPortwayInvoker"/>) with the endpoint's deadline, and writes the one answer back.
 /// There is no per-endpoint code: every endpoint of the config goes through <see cref="HandleAsync"/>.
 /// </summary>
 internal sealed partial class HttpIngress(
-    WaiterRegistry waiters,
-    RequestDispatcher dispatcher,
-    StreamDispatcher streams,
-    RoutingTable routes,
-    PortwayTelemetry telemetry,
-    DrainCoordinator drain)
+    IPortwayInvoker invoker,
+    IBoundaryEventPublisher telemetry,
+    IPortwayStatus status)
 {
     public const string InterfaceName = "http";
 
@@ -40,9 +32,16 @@ internal sealed partial class HttpIngress(
             return HandleEndpointAsync(context, get);
         }
 
-        context.Response.Headers.Allow = set.Allow;
-        return RejectAsync(context, RequestCorrelation.From(context.Request), set.Path,
-            new PortwayError(ErrorCode.MethodNotAllowed, $"{context.Request.Method} is not allowed on {set.Path}; allowed: {set.Allow}"));
+        return MethodNotAllowedAsync(context, set.Path, set.Allow);
+    }
+
+    /// <summary>Answers 405 <c>method_not_allowed</c> with <c>Allow</c>, in the error format.</summary>
+    public Task MethodNotAllowedAsync(HttpContext context, string path, string allow)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.Headers.Allow = allow;
+        return RejectAsync(context, RequestCorrelation.From(context.Request), path,
+            new PortwayError(ErrorCode.MethodNotAllowed, $"{context.Request.Method} is not allowed on {path}; allowed: {allow}"));
     }
 
     /// <summary>Answers a request that matched no endpoint.</summary>
@@ -57,64 +56,29 @@ internal sealed partial class HttpIngress(
     {
         var request = context.Request;
         var correlation = RequestCorrelation.From(request);
-        using var activity = PortwayTelemetry.StartActivity("portway.request", endpoint.Route, ActivityKind.Server, correlation.ParentContext);
+        using var activity = PortwayTracing.StartActivity("portway.request", endpoint.Route, ActivityKind.Server, correlation.ParentContext);
         correlation = correlation.WithActivity(activity);
         correlation.Apply(context.Response);
         activity?.SetTag("portway.request_id", correlation.RequestId);
         activity?.SetTag("portway.pipeline", endpoint.Pipeline);
 
-        if (drain.IsDraining)
+        if (status.IsDraining)
         {
             await RejectAsync(context, correlation, endpoint.Route, new PortwayError(ErrorCode.Unavailable, "the server is draining")).ConfigureAwait(false);
             return;
         }
 
-        byte[]? body = null;
-        if (JsonBody.HasBody(request))
+        var read = await RequestBody.ReadAsync(context, endpoint.MaxBodyBytes).ConfigureAwait(false);
+        if (read.Error is { } unreadable)
         {
-            if (request.ContentLength > endpoint.MaxBodyBytes)
-            {
-                await RejectAsync(context, correlation, endpoint.Route, TooLarge(endpoint)).ConfigureAwait(false);
-                return;
-            }
+            await RejectAsync(context, correlation, endpoint.Route, unreadable, read.Status).ConfigureAwait(false);
+            return;
+        }
 
-            if (!JsonBody.IsJsonContentType(request.ContentType))
-            {
-                await RejectAsync(context, correlation, endpoint.Route, new PortwayError(ErrorCode.UnsupportedMediaType,
-                    $"content type '{request.ContentType}' is not supported; send application/json")).ConfigureAwait(false);
-                return;
-            }
-
-            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            {
-                limit.MaxRequestBodySize = endpoint.MaxBodyBytes + 1L;
-            }
-
-            try
-            {
-                body = await JsonBody.ReadAsync(request.BodyReader, endpoint.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
-            }
-            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-            {
-                body = null;
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or IOException or BadHttpRequestException)
-            {
-                Emit(BoundaryEventKind.EgressFailed, correlation, endpoint.Route, "cancelled");
-                return;
-            }
-
-            if (body is null)
-            {
-                await RejectAsync(context, correlation, endpoint.Route, TooLarge(endpoint)).ConfigureAwait(false);
-                return;
-            }
-
-            if (JsonBody.Validate(body) is { } problem)
-            {
-                await RejectAsync(context, correlation, endpoint.Route, new PortwayError(ErrorCode.ValidationFailed, problem)).ConfigureAwait(false);
-                return;
-            }
+        if (read.Body is not { } body)
+        {
+            Emit(BoundaryEventKind.EgressFailed, correlation, endpoint.Route, "cancelled");
+            return;
         }
 
         var values = request.RouteValues;
@@ -137,20 +101,26 @@ internal sealed partial class HttpIngress(
         }
 
         var tenant = request.RouteValues.TryGetValue("tenant", out var t) ? t as string ?? "" : "";
-        var envelope = Envelope.CreateRequest(endpoint.Pipeline, correlation.TraceId, correlation.RequestId, correlation.TraceParent, tenant, payload);
-
-        if (routes.TryGet(endpoint.Pipeline, out var compiled) && compiled.IsStream)
+        var call = new PortwayRequest
         {
-            await StreamAsync(context, endpoint, envelope, correlation, activity).ConfigureAwait(false);
+            Pipeline = endpoint.Pipeline,
+            Input = payload,
+            Timeout = TimeSpan.FromMilliseconds(endpoint.TimeoutMs),
+            Correlation = new PortwayCorrelation(correlation.TraceId, correlation.RequestId, correlation.TraceParent),
+            Tenant = tenant,
+            Interface = InterfaceName,
+        };
+
+        if (invoker.GetPipelineKind(endpoint.Pipeline) == PipelineKind.Stream)
+        {
+            await StreamAsync(context, endpoint, call, correlation, activity).ConfigureAwait(false);
             return;
         }
 
-        var waiter = waiters.RegisterReply(TimeSpan.FromMilliseconds(endpoint.TimeoutMs), context.RequestAborted);
         Emit(BoundaryEventKind.IngressAccepted, correlation, endpoint.Route);
-        dispatcher.Dispatch(envelope, waiter, InterfaceName);
-        var result = await waiter.Task.ConfigureAwait(false);
+        var result = await invoker.InvokeAsync(call, context.RequestAborted).ConfigureAwait(false);
 
-        if (result.End == WaiterEnd.CallerCancelled)
+        if (result.CallerCancelled)
         {
             Emit(BoundaryEventKind.EgressFailed, correlation, endpoint.Route, "cancelled");
             return;
@@ -164,14 +134,14 @@ internal sealed partial class HttpIngress(
             return;
         }
 
-        var answer = result.Answer!;
+        var output = result.Output;
         Emit(BoundaryEventKind.EgressDelivered, correlation, endpoint.Route);
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
-        context.Response.ContentLength = answer.Payload.Length;
+        context.Response.ContentLength = output.Length;
         try
         {
-            await context.Response.Body.WriteAsync(answer.Payload, context.RequestAborted).ConfigureAwait(false);
+            await context.Response.Body.WriteAsync(output, context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
@@ -179,16 +149,13 @@ internal sealed partial class HttpIngress(
         }
     }
 
-    private static PortwayError TooLarge(EndpointConfig endpoint) =>
-        new(ErrorCode.PayloadTooLarge, $"the body is over max_body_bytes ({endpoint.MaxBodyBytes})");
-
-    private Task RejectAsync(HttpContext context, RequestCorrelation correlation, string route, PortwayError error)
+    private Task RejectAsync(HttpContext context, RequestCorrelation correlation, string route, PortwayError error, int status = 0)
     {
         Emit(BoundaryEventKind.IngressRejected, correlation, route, error.Code);
-        return WriteErrorAsync(context, correlation, error);
+        return WriteErrorAsync(context, correlation, error, status);
     }
 
-    private static async Task WriteErrorAsync(HttpContext context, RequestCorrelation correlation, PortwayError error)
+    private static async Task WriteErrorAsync(HttpContext context, RequestCorrelation correlation, PortwayError error, int status = 0)
     {
         if (context.Response.HasStarted)
         {
@@ -198,7 +165,7 @@ internal sealed partial class HttpIngress(
         correlation.Apply(context.Response);
         try
         {
-            await HttpErrorWriter.WriteAsync(context.Response, error, correlation.RequestId, correlation.TraceId).ConfigureAwait(false);
+            await HttpErrorWriter.WriteAsync(context.Response, error, correlation.RequestId, correlation.TraceId, status).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {

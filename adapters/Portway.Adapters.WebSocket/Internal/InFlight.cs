@@ -2,8 +2,12 @@ using System.Diagnostics;
 
 namespace Portway.Adapters.WebSocket.Internal;
 
-/// <summary>One client request in flight on a socket: its id, operation, correlation and span.</summary>
-internal sealed class InFlight(string id, string op, string route, string requestId, string traceId, Activity? activity)
+/// <summary>
+/// One client request in flight on a socket: its id, operation, correlation and span. It is also the handler of its
+/// call's result, so a request/response message costs no task and no extra object.
+/// </summary>
+internal sealed class InFlight(WebSocketConnection connection, string id, string op, string route, string requestId, string traceId, Activity? activity)
+    : IPortwayResultHandler
 {
     /// <summary>The client's id, as raw JSON.</summary>
     public string Id { get; } = id;
@@ -19,9 +23,18 @@ internal sealed class InFlight(string id, string op, string route, string reques
 
     public Activity? Activity { get; } = activity;
 
-    /// <summary>Ends the request: the waiter fails with caller-cancelled (client cancel, socket gone).</summary>
-    public Action? Cancel { get; set; }
+    /// <summary>The call running it (set right after it starts).</summary>
+    public IPortwayCall? Call { get; set; }
 
     /// <summary>True once the client cancelled it with <c>{"id","op":"cancel"}</c>.</summary>
-    public bool CancelledByClient { get; set; }
+    public bool CancelledByClient { get; private set; }
+
+    /// <summary>The client cancelled it: its call ends as caller-cancelled, answered "cancelled by the client".</summary>
+    public void Cancel()
+    {
+        CancelledByClient = true;
+        Call?.Cancel();
+    }
+
+    public void OnResult(PortwayResult result) => connection.OnReplied(this, result);
 }

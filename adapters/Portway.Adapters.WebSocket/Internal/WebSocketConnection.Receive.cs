@@ -103,7 +103,7 @@ internal sealed partial class WebSocketConnection
         if (message.Op == CancelOp)
         {
             // Unknown ids are ignored: the request may have just ended.
-            if (_inFlight.TryGetValue(id, out var running)) running.Cancel?.Invoke();
+            if (_inFlight.TryGetValue(id, out var running)) running.Cancel();
             return;
         }
 

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Portway.Internal.Correlation;
-using Portway.Internal.Observability;
 using Portway.Observability;
 
 namespace Portway.Adapters.WebSocket.Internal;
@@ -33,7 +31,7 @@ internal sealed partial class WebSocketConnection
         }
 
         var route = op.Length == 0 ? _endpoint.Route : _endpoint.Route + " " + op;
-        if (_ingress.Drain.IsDraining)
+        if (_ingress.Status.IsDraining)
         {
             Reject(id, route, new PortwayError(ErrorCode.Unavailable, "the server is draining"));
             return;
@@ -41,10 +39,10 @@ internal sealed partial class WebSocketConnection
 
         var previous = Activity.Current;
         using var restore = new ActivityRestore(previous);
-        var activity = PortwayTelemetry.StartActivity("portway.request", route, ActivityKind.Server, _correlation.ParentContext);
+        var activity = PortwayTracing.StartActivity("portway.request", route, ActivityKind.Server, _correlation.ParentContext);
         var traceId = activity?.TraceId.ToHexString() ?? (_correlation.ParentSpanId.Length > 0 ? _correlation.TraceId : EnvelopeIds.NewTraceId());
         var spanId = activity?.SpanId.ToHexString() ?? EnvelopeIds.NewSpanId();
-        var request = new InFlight(id, op, route, EnvelopeIds.NewId(), traceId, activity);
+        var request = new InFlight(this, id, op, route, EnvelopeIds.NewId(), traceId, activity);
         activity?.SetTag("portway.request_id", request.RequestId);
         activity?.SetTag("portway.pipeline", pipeline);
         if (!_inFlight.TryAdd(id, request))
@@ -54,66 +52,62 @@ internal sealed partial class WebSocketConnection
             return;
         }
 
-        var envelope = Envelope.CreateRequest(pipeline, traceId, request.RequestId, "00-" + traceId + "-" + spanId + "-01", ClientMessage.TenantOf(payload.Span), payload);
+        var call = new PortwayRequest
+        {
+            Pipeline = pipeline,
+            Input = payload,
+            Timeout = TimeSpan.FromMilliseconds(_endpoint.TimeoutMs),
+            Correlation = new PortwayCorrelation(traceId, request.RequestId, "00-" + traceId + "-" + spanId + "-01"),
+            Tenant = ClientMessage.TenantOf(payload.Span),
+            Interface = WebSocketIngress.InterfaceName,
+        };
 
         Emit(BoundaryEventKind.IngressAccepted, request.RequestId, traceId, route);
-        var timeout = TimeSpan.FromMilliseconds(_endpoint.TimeoutMs);
-        if (_ingress.Routes.TryGet(pipeline, out var compiled) && compiled.IsStream)
+        if (_ingress.Invoker.GetPipelineKind(pipeline) == PipelineKind.Stream)
         {
-            var stream = _ingress.Streams.Open(envelope, timeout, _requestsAborted.Token, WebSocketIngress.InterfaceName);
-            request.Cancel = () =>
-            {
-                request.CancelledByClient = true;
-                stream.Fail(WaiterEnd.CallerCancelled);
-            };
+            var stream = _ingress.Invoker.OpenStream(call, _requestsAborted.Token);
+            request.Call = stream;
             _ = PumpAsync(request, stream);
             return;
         }
 
-        var waiter = new MessageWaiter(this, request, timeout, _ingress.Time);
-        request.Cancel = () =>
-        {
-            request.CancelledByClient = true;
-            waiter.Fail(WaiterEnd.CallerCancelled);
-        };
-        _ingress.Waiters.Register(waiter, _requestsAborted.Token);
-        _ingress.Dispatcher.Dispatch(envelope, waiter, WebSocketIngress.InterfaceName);
+        // The request is its own result handler: no task and no extra object per message.
+        request.Call = _ingress.Invoker.Invoke(call, request, _requestsAborted.Token);
     }
 
     /// <summary>
     /// Forwards a stream's items as <c>{"id","type":"item"}</c> messages, then its end (<c>{"type":"end"}</c> or an
     /// error). An item waits for room in the send queue: the stream pauses, and backpressure reaches the node.
     /// </summary>
-    private async Task PumpAsync(InFlight request, StreamWaiter stream)
+    private async Task PumpAsync(InFlight request, IPortwayStream stream)
     {
         try
         {
-            while (await stream.Items.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            while (await stream.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                while (stream.Items.TryRead(out var item))
+                while (stream.TryRead(out var item))
                 {
-                    if (!await EnqueueItemAsync(ServerMessage.Item(request.Id, item.Payload)).ConfigureAwait(false))
+                    if (!await EnqueueItemAsync(ServerMessage.Item(request.Id, item)).ConfigureAwait(false))
                     {
                         // Closing (or the reader is too slow): the socket's close fails the stream's waiter.
-                        stream.Fail(WaiterEnd.CallerCancelled);
+                        stream.Cancel();
                     }
                 }
             }
         }
         finally
         {
-            Finish(request, stream.End, stream.Result.Error, ServerMessage.End(request.Id));
+            var result = stream.Result;
+            Finish(request, result.CallerCancelled, result.Error, ServerMessage.End(request.Id));
         }
     }
-    /// <summary>The waiter of a request/response message ended: answer its id (unless the socket is closing).</summary>
-    internal void OnReplied(MessageWaiter waiter, WaiterEnd reason, Envelope? answer)
-    {
-        var result = new WaiterResult(reason, answer);
-        Finish(waiter.Request, reason, result.Error, result.Error is null ? ServerMessage.Reply(waiter.Request.Id, answer!.Payload) : null);
-    }
+
+    /// <summary>The call of a request/response message ended: answer its id (unless the socket is closing).</summary>
+    internal void OnReplied(InFlight request, PortwayResult result) =>
+        Finish(request, result.CallerCancelled, result.Error, result.Error is null ? ServerMessage.Reply(request.Id, result.Output) : null);
 
     /// <summary>Ends a request: its last message (<paramref name="success"/>, or the error) goes out, and its events.</summary>
-    private void Finish(InFlight request, WaiterEnd reason, PortwayError? error, byte[]? success)
+    private void Finish(InFlight request, bool callerCancelled, PortwayError? error, byte[]? success)
     {
         // Counted as finishing until its last message is queued (see CloseWhenIdle); the id is free again at once.
         Interlocked.Increment(ref _finishing);
@@ -123,7 +117,7 @@ internal sealed partial class WebSocketConnection
             Emit(BoundaryEventKind.EgressDelivered, request.RequestId, request.TraceId, request.Route);
             Enqueue(success!);
         }
-        else if (reason == WaiterEnd.CallerCancelled && !request.CancelledByClient)
+        else if (callerCancelled && !request.CancelledByClient)
         {
             // The socket is gone or closing: nobody to answer.
             Emit(BoundaryEventKind.EgressFailed, request.RequestId, request.TraceId, request.Route, "cancelled");

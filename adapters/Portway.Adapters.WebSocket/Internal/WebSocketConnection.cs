@@ -62,7 +62,7 @@ internal sealed partial class WebSocketConnection : IDisposable
     /// <summary>Runs the socket until it is closed or broken; never throws for a socket problem.</summary>
     public async Task RunAsync()
     {
-        _drained = _ingress.Drain.Drained.UnsafeRegister(static s => ((WebSocketConnection)s!).CloseWhenIdle(), this);
+        _drained = _ingress.Status.Drained.UnsafeRegister(static s => ((WebSocketConnection)s!).CloseWhenIdle(), this);
         var send = SendLoopAsync();
         try
         {

@@ -3,10 +3,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Portway.Adapters.Http.Internal;
 using Portway.Configuration;
-using Portway.Internal.Correlation;
-using Portway.Internal.Lifecycle;
-using Portway.Internal.Observability;
-using Portway.Internal.Routing;
 using Portway.Observability;
 
 namespace Portway.Adapters.WebSocket.Internal;
@@ -16,30 +12,22 @@ namespace Portway.Adapters.WebSocket.Internal;
 /// per-endpoint code: every websocket endpoint of the config goes through <see cref="HandleAsync"/>.
 /// </summary>
 internal sealed class WebSocketIngress(
-    WaiterRegistry waiters,
-    RequestDispatcher dispatcher,
-    StreamDispatcher streams,
-    RoutingTable routes,
-    PortwayTelemetry telemetry,
-    DrainCoordinator drain,
+    IPortwayInvoker invoker,
+    IBoundaryEventPublisher telemetry,
+    IPortwayStatus status,
+    TimeProvider time,
     WebSocketConnections connections,
     ILogger<WebSocketIngress> logger)
 {
     public const string InterfaceName = "websocket";
 
-    public WaiterRegistry Waiters => waiters;
+    public IPortwayInvoker Invoker => invoker;
 
-    public RequestDispatcher Dispatcher => dispatcher;
+    public IBoundaryEventPublisher Telemetry => telemetry;
 
-    public StreamDispatcher Streams => streams;
+    public IPortwayStatus Status => status;
 
-    public RoutingTable Routes => routes;
-
-    public PortwayTelemetry Telemetry => telemetry;
-
-    public DrainCoordinator Drain => drain;
-
-    public TimeProvider Time => waiters.Time;
+    public TimeProvider Time => time;
 
     public ILogger Logger => logger;
 
@@ -56,7 +44,7 @@ internal sealed class WebSocketIngress(
             return;
         }
 
-        if (drain.IsDraining)
+        if (status.IsDraining)
         {
             await RejectAsync(context, correlation, endpoint, new PortwayError(ErrorCode.Unavailable, "the server is draining")).ConfigureAwait(false);
             return;

@@ -30,6 +30,8 @@ internal sealed partial class ConfigValidator
         ValidateGroupAssignments(config);
         ValidateStreamStages(config);
         ValidateExecution(config);
+        ValidateRedis(config);
+        ValidateKv(config);
         ValidateWeb(config);
     }
 

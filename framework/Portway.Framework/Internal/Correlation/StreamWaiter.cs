@@ -13,7 +13,7 @@ namespace Portway.Internal.Correlation;
 /// (<see cref="WaitForRoomAsync"/>) before it delivers an item; an item delivered into a full waiter is refused
 /// (delivery answers false), so nothing is buffered without bound.
 /// </remarks>
-internal sealed class StreamWaiter : Waiter
+internal sealed class StreamWaiter : Waiter, IPortwayStream
 {
     /// <summary>How many unread items a stream waiter holds at most.</summary>
     public const int Capacity = 64;
@@ -39,6 +39,22 @@ internal sealed class StreamWaiter : Waiter
 
     /// <summary>How the stream ended; meaningful once <see cref="Items"/> has completed.</summary>
     public WaiterResult Result => _result;
+
+    PortwayResult IPortwayStream.Result => _result.ToPortwayResult();
+
+    public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) => _items.Reader.WaitToReadAsync(cancellationToken);
+
+    public bool TryRead(out ReadOnlyMemory<byte> item)
+    {
+        if (_items.Reader.TryRead(out var envelope))
+        {
+            item = envelope.Payload;
+            return true;
+        }
+
+        item = default;
+        return false;
+    }
 
     /// <summary>Waits until the waiter can take one more item; false when it has ended.</summary>
     public ValueTask<bool> WaitForRoomAsync(CancellationToken cancellationToken) => _items.Writer.WaitToWriteAsync(cancellationToken);

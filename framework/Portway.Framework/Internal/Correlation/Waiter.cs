@@ -5,7 +5,7 @@ namespace Portway.Internal.Correlation;
 /// by an answer, its deadline, the caller going away or shutdown, and is removed from the registry in every case.
 /// <see cref="Aborted"/> is cancelled when it ends other than by an answer, so the work behind it stops.
 /// </summary>
-internal abstract class Waiter
+internal abstract class Waiter : IPortwayCall
 {
     private readonly CancellationTokenSource _deadline;
     private CancellationTokenRegistration _deadlineRegistration;
@@ -86,6 +86,9 @@ internal abstract class Waiter
         OnEnded(reason, null);
         return true;
     }
+
+    /// <summary>Ends the waiter as the caller going away (<see cref="IPortwayCall.Cancel"/>).</summary>
+    public void Cancel() => Fail(WaiterEnd.CallerCancelled);
 
     /// <summary>Restarts the deadline at <paramref name="timeout"/> from now (a stream's deadline runs per item).</summary>
     protected void RestartDeadline(TimeSpan timeout)

@@ -10,9 +10,9 @@ namespace Portway.Internal.Observability;
 /// request_id), a <see cref="Meter"/> counter, and to each <see cref="IBoundaryEventSink"/>; spans come
 /// from <see cref="Source"/> (one per request, one per stage).
 /// </summary>
-internal sealed class PortwayTelemetry : IDisposable
+internal sealed class PortwayTelemetry : IBoundaryEventPublisher, IDisposable
 {
-    public const string Name = "Portway";
+    public const string Name = PortwayTracing.Name;
 
     private readonly ILogger _logger;
     private readonly IBoundaryEventSink[] _sinks;
@@ -26,14 +26,11 @@ internal sealed class PortwayTelemetry : IDisposable
         _events = Meter.CreateCounter<long>("portway.boundary.events", description: "Boundary events by kind and code");
     }
 
-    public static ActivitySource Source { get; } = new(Name);
+    public static ActivitySource Source => PortwayTracing.Source;
 
-    /// <summary>
-    /// Starts the span <c>OPERATION TARGET</c> (e.g. <c>portway.request POST /v1/echo</c>), or returns null without
-    /// building its name when nothing listens to <see cref="Source"/> (the hot path when tracing is off).
-    /// </summary>
+    /// <inheritdoc cref="PortwayTracing.StartActivity"/>
     public static Activity? StartActivity(string operation, string target, ActivityKind kind, ActivityContext parent) =>
-        Source.HasListeners() ? Source.StartActivity(operation + " " + target, kind, parent) : null;
+        PortwayTracing.StartActivity(operation, target, kind, parent);
 
     public Meter Meter { get; }
 

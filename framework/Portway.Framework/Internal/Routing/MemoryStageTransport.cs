@@ -80,7 +80,7 @@ internal sealed class MemoryStageTransport(StageExecutor executor, EnvelopeSigne
         if (rejected is not null)
         {
             RoutingLog.SignatureRejected(logger, envelope.Route, rejected.Message);
-            return request.CreateAnswer(EnvelopeKind.Error, rejected.ToPayload());
+            return request.CreateError(rejected);
         }
 
         return envelope;

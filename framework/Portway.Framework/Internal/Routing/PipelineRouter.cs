@@ -90,8 +90,9 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
         {
             if (answer.Kind == EnvelopeKind.Error)
             {
-                activity?.SetStatus(ActivityStatusCode.Error, PortwayError.FromPayload(answer.Payload.Span).Code);
-                yield return request.CreateAnswer(EnvelopeKind.Error, answer.Payload);
+                var streamError = answer.ReadError();
+                activity?.SetStatus(ActivityStatusCode.Error, streamError.Code);
+                yield return request.CreateError(streamError);
                 yield break;
             }
 
@@ -113,8 +114,7 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
         ? Error(request, error)
         : request.CreateAnswer(EnvelopeKind.Reply, outcome.Payload);
 
-    private static Envelope Error(Envelope request, PortwayError error) =>
-        request.CreateAnswer(EnvelopeKind.Error, error.ToPayload());
+    private static Envelope Error(Envelope request, PortwayError error) => request.CreateError(error);
 
     private async ValueTask<StageOutcome> RunStageAsync(CompiledPipeline pipeline, int index, Envelope request, ReadOnlyMemory<byte> input, string interfaceName, CancellationToken cancellationToken)
     {
@@ -132,7 +132,7 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
             var answer = await transport.SendAsync(hop, cancellationToken).ConfigureAwait(false);
             if (answer.Kind == EnvelopeKind.Error)
             {
-                var error = PortwayError.FromPayload(answer.Payload.Span);
+                var error = answer.ReadError();
                 activity?.SetStatus(ActivityStatusCode.Error, error.Code);
                 return new StageOutcome(default, error);
             }
@@ -163,6 +163,8 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
             RequestId = request.RequestId,
             ReplyTo = request.ReplyTo,
             Tenant = request.Tenant,
+            Identity = request.Identity,
+            Deadline = request.Deadline,
             Payload = input,
             Headers =
             {

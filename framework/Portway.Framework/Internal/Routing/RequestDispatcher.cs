@@ -3,22 +3,23 @@ using Portway.Internal.Correlation;
 namespace Portway.Internal.Routing;
 
 /// <summary>
-/// The hand-off from ingress to the router: runs the envelope's pipeline in the background and routes
-/// the answer by <c>reply_to</c> to the waiter, which the ingress awaits. The run is cancelled when the
-/// waiter ends first (deadline, caller gone, shutdown).
+/// The hand-off from ingress to the router: runs the envelope's pipeline in the background and hands the answer
+/// straight to the waiter (in process there is no <c>reply_to</c> to parse back to it; an error stays an object).
+/// The run is cancelled when the waiter ends first (deadline, caller gone, shutdown).
 /// </summary>
-internal sealed class RequestDispatcher(PipelineRouter router, ReplyRouter replies)
+internal sealed class RequestDispatcher(PipelineRouter router)
 {
     public void Dispatch(Envelope request, Waiter waiter, string interfaceName)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(waiter);
         request.ReplyTo = waiter.ReplyTo;
-        _ = RunAsync(request, waiter.Aborted, interfaceName);
+        _ = RunAsync(request, waiter, interfaceName);
     }
 
-    private async Task RunAsync(Envelope request, CancellationToken aborted, string interfaceName)
+    private async Task RunAsync(Envelope request, Waiter waiter, string interfaceName)
     {
+        var aborted = waiter.Aborted;
         Envelope answer;
         try
         {
@@ -38,9 +39,9 @@ internal sealed class RequestDispatcher(PipelineRouter router, ReplyRouter repli
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            answer = request.CreateAnswer(EnvelopeKind.Error, new PortwayError(ErrorCode.Internal, "routing failed: " + ex.GetType().Name).ToPayload());
+            answer = request.CreateError(new PortwayError(ErrorCode.Internal, "routing failed: " + ex.GetType().Name));
         }
 
-        replies.Deliver(answer);
+        waiter.Deliver(answer);
     }
 }

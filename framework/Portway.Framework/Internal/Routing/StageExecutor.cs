@@ -117,6 +117,5 @@ internal sealed class StageExecutor(NodeCatalog nodes, ILogger<StageExecutor> lo
         Headers = request.Headers,
     };
 
-    private static Envelope Error(Envelope request, PortwayError error) =>
-        request.CreateAnswer(EnvelopeKind.Error, error.ToPayload());
+    private static Envelope Error(Envelope request, PortwayError error) => request.CreateError(error);
 }

@@ -4,11 +4,11 @@ namespace Portway.Internal.Routing;
 
 /// <summary>
 /// The hand-off from ingress to the router for the <c>stream</c> port: registers a <see cref="StreamWaiter"/>,
-/// runs the stream pipeline in the background and routes each item, then the end, by <c>reply_to</c> to the
-/// waiter, which the ingress reads. The run is cancelled when the waiter ends first (deadline between items,
+/// runs the stream pipeline in the background and hands each item, then the end, straight to the waiter (no
+/// <c>reply_to</c> parsed per item in process), which the ingress reads. The run is cancelled when the waiter ends first (deadline between items,
 /// caller gone or cancelled, shutdown).
 /// </summary>
-internal sealed class StreamDispatcher(PipelineRouter router, ReplyRouter replies, WaiterRegistry waiters)
+internal sealed class StreamDispatcher(PipelineRouter router, WaiterRegistry waiters)
 {
     /// <summary>
     /// Opens a stream for <paramref name="request"/> (route = a stream pipeline). No item may take longer than
@@ -35,7 +35,7 @@ internal sealed class StreamDispatcher(PipelineRouter router, ReplyRouter replie
                     return;
                 }
 
-                if (!replies.Deliver(answer) || answer.Kind != EnvelopeKind.StreamItem)
+                if (!waiter.Deliver(answer) || answer.Kind != EnvelopeKind.StreamItem)
                 {
                     return;
                 }
@@ -48,7 +48,7 @@ internal sealed class StreamDispatcher(PipelineRouter router, ReplyRouter replie
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            replies.Deliver(request.CreateAnswer(EnvelopeKind.Error, new PortwayError(ErrorCode.Internal, "streaming failed: " + ex.GetType().Name).ToPayload()));
+            waiter.Deliver(request.CreateError(new PortwayError(ErrorCode.Internal, "streaming failed: " + ex.GetType().Name)));
         }
     }
 }

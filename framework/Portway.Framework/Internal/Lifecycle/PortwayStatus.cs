@@ -1,0 +1,16 @@
+using Portway.Internal.Correlation;
+using Portway.Internal.Observability;
+
+namespace Portway.Internal.Lifecycle;
+
+/// <summary>The public view of the runtime's state: drain, calls in flight, request counts.</summary>
+internal sealed class PortwayStatus(DrainCoordinator drain, WaiterRegistry waiters, RuntimeStats stats) : IPortwayStatus
+{
+    public bool IsDraining => drain.IsDraining;
+
+    public CancellationToken Drained => drain.Drained;
+
+    public int PendingCalls => waiters.Pending;
+
+    public IReadOnlyDictionary<string, long> RequestsByOutcome() => stats.Snapshot();
+}
