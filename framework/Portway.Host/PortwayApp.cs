@@ -50,6 +50,7 @@ internal static class PortwayApp
             .AddPortwayHttp()
             .AddPortwayWebSocket()
             .AddPortwayGraphQL();
+        builder.Services.AddPortwayPipelines();
         AddOpenTelemetry(builder.Services);
         options.ConfigureServices?.Invoke(portway.Services);
 

@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
-using Portway.Configuration;
-using Portway.Pipelines.VoiceProfiles;
 
 namespace Portway.Pipelines.Batches;
 
@@ -24,7 +21,6 @@ internal sealed partial class BatchProcessor : IDisposable
     /// <summary>How many batches are kept (the oldest finished ones are forgotten past it).</summary>
     public const int MaxBatches = 1000;
 
-    private static readonly ConcurrentDictionary<string, Lazy<BatchProcessor>> Processors = new(StringComparer.Ordinal);
     private static readonly TimeSpan RateWindow = TimeSpan.FromMinutes(1);
 
     private readonly Lock _lock = new();
@@ -53,16 +49,6 @@ internal sealed partial class BatchProcessor : IDisposable
 
     /// <summary>The most items computing at once.</summary>
     public int Concurrency { get; }
-
-    /// <summary>The one processor for the data directory the config names, its concurrency from <see cref="BatchOptions"/>.</summary>
-    public static BatchProcessor For(PortwayConfig config, TimeProvider time)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(time);
-        var concurrency = BatchOptions.Concurrency(config);
-        var dataDir = VoiceProfileStore.ResolveDataDir(Environment.GetEnvironmentVariable(VoiceProfileStore.DataDirVariable), config.Runtime.Platform.DataDir);
-        return Processors.GetOrAdd(dataDir, _ => new Lazy<BatchProcessor>(() => new BatchProcessor(new TextFeaturesItemProcessor(time), concurrency, time))).Value;
-    }
 
     /// <summary>Submits <paramref name="items"/> (1 to <see cref="MaxItems"/>) at <paramref name="priority"/> (0 to 9); answers the new batch.</summary>
     public BatchView Submit(IReadOnlyList<JsonElement>? items, int? priority)

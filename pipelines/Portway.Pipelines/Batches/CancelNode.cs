@@ -1,4 +1,3 @@
-using Portway.Configuration;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.Batches;
@@ -12,10 +11,8 @@ internal sealed class CancelNode : Node<CancelNode.Input, BatchView>
 {
     private readonly BatchProcessor _processor;
 
-    /// <summary>Used by the runtime: the processor for the configured data directory.</summary>
-    public CancelNode(PortwayConfig config, TimeProvider time) : this(BatchProcessor.For(config, time)) { }
-
-    internal CancelNode(BatchProcessor processor) => _processor = processor;
+    /// <summary>Used by the runtime: the processor from DI (<see cref="PipelineServiceCollectionExtensions.AddPortwayPipelines"/>).</summary>
+    public CancelNode(BatchProcessor processor) => _processor = processor;
 
     protected override ValueTask<NodeOutcome<BatchView>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken) =>
         ValueTask.FromResult<NodeOutcome<BatchView>>(_processor.Cancel(input.Id));

@@ -1,4 +1,3 @@
-using Portway.Configuration;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.Batches;
@@ -13,10 +12,8 @@ internal sealed class ProgressNode : StreamNode<ProgressNode.Input, BatchProgres
 {
     private readonly BatchProcessor _processor;
 
-    /// <summary>Used by the runtime: the processor for the configured data directory.</summary>
-    public ProgressNode(PortwayConfig config, TimeProvider time) : this(BatchProcessor.For(config, time)) { }
-
-    internal ProgressNode(BatchProcessor processor) => _processor = processor;
+    /// <summary>Used by the runtime: the processor from DI (<see cref="PipelineServiceCollectionExtensions.AddPortwayPipelines"/>).</summary>
+    public ProgressNode(BatchProcessor processor) => _processor = processor;
 
     protected override IAsyncEnumerable<BatchProgress> ProduceAsync(Input input, NodeContext context, CancellationToken cancellationToken) =>
         _processor.ProgressAsync(input.Id, cancellationToken);

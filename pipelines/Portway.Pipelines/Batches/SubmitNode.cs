@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Portway.Configuration;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.Batches;
@@ -16,10 +15,8 @@ internal sealed class SubmitNode : Node<SubmitNode.Input, SubmitNode.Output>
 
     private readonly BatchProcessor _processor;
 
-    /// <summary>Used by the runtime: the processor for the configured data directory.</summary>
-    public SubmitNode(PortwayConfig config, TimeProvider time) : this(BatchProcessor.For(config, time)) { }
-
-    internal SubmitNode(BatchProcessor processor) => _processor = processor;
+    /// <summary>Used by the runtime: the processor from DI (<see cref="PipelineServiceCollectionExtensions.AddPortwayPipelines"/>).</summary>
+    public SubmitNode(BatchProcessor processor) => _processor = processor;
 
     protected override ValueTask<NodeOutcome<Output>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)
     {

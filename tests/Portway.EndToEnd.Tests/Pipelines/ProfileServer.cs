@@ -12,22 +12,27 @@ internal sealed class ProfileServer : IAsyncDisposable
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     private readonly string _root;
+    private readonly bool _ownsRoot;
 
-    private ProfileServer(string root, PortwayTestServer server)
+    private ProfileServer(string root, bool ownsRoot, PortwayTestServer server)
     {
         _root = root;
+        _ownsRoot = ownsRoot;
         Server = server;
     }
 
     public PortwayTestServer Server { get; }
 
-    public static async Task<ProfileServer> StartAsync()
+    public static Task<ProfileServer> StartAsync() =>
+        StartAsync(Path.Combine(Path.GetTempPath(), "portway-e2e-pipelines-" + Guid.NewGuid().ToString("N")), ownsRoot: true);
+
+    /// <summary>A server on <paramref name="root"/> as its data directory; deleted on dispose when <paramref name="ownsRoot"/>.</summary>
+    public static async Task<ProfileServer> StartAsync(string root, bool ownsRoot)
     {
-        var root = Path.Combine(Path.GetTempPath(), "portway-e2e-pipelines-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
         var config = TestConfig.LoadRepoFile("runtime.yaml");
         config.Runtime.Platform.DataDir = root;
-        return new ProfileServer(root, await PortwayTestServer.StartAsync(config));
+        return new ProfileServer(root, ownsRoot, await PortwayTestServer.StartAsync(config));
     }
 
     public async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? json = null)
@@ -81,6 +86,9 @@ internal sealed class ProfileServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
-        Directory.Delete(_root, recursive: true);
+        if (_ownsRoot)
+        {
+            Directory.Delete(_root, recursive: true);
+        }
     }
 }
