@@ -3,7 +3,7 @@ namespace Portway.Configuration;
 /// <summary>An entry of <c>runtime.web.interfaces</c>: one ingress kind and its endpoints.</summary>
 public sealed class InterfaceConfig
 {
-    /// <summary><c>kind</c> (required): <c>http</c>, <c>websocket</c> or <c>graphql</c>.</summary>
+    /// <summary><c>kind</c> (required): <c>http</c>, <c>websocket</c>, <c>graphql</c> or <c>timer</c>.</summary>
     public string Kind { get; set; } = "";
 
     /// <summary><c>binds</c>: ports this interface binds (<c>request</c>, <c>response</c>, <c>stream</c>, <c>kv_stream</c>).</summary>
@@ -38,4 +38,7 @@ public sealed class InterfaceConfig
 
     /// <summary><c>max_body_bytes</c> (graphql only): the largest request document. Defaults to 1 MiB.</summary>
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary><c>schedules</c> (timer only, at least one): the pipelines the timer runs, and how often.</summary>
+    public List<ScheduleConfig> Schedules { get; set; } = [];
 }

@@ -70,6 +70,16 @@ internal sealed partial class ConfigBinder
             iface.Binds = binds;
         }
 
+        if (known == "timer")
+        {
+            if (reader.Sequence("schedules") is { } schedules)
+            {
+                foreach (var item in schedules.Children) iface.Schedules.Add(BindSchedule(item));
+            }
+
+            return iface;
+        }
+
         if (known != "graphql" && reader.Sequence("endpoints") is { } endpoints)
         {
             foreach (var item in endpoints.Children) iface.Endpoints.Add(BindEndpoint(item, known));
@@ -89,6 +99,21 @@ internal sealed partial class ConfigBinder
         }
 
         return iface;
+    }
+
+    private ScheduleConfig BindSchedule(YamlNode node)
+    {
+        var schedule = new ScheduleConfig();
+        var reader = Reader(AsMapping(node, "a schedule"), node.Start, "schedule", ConfigSchema.Schedule, schedule);
+        reader.String("name", v => schedule.Name = v, required: true);
+        reader.String("pipeline", v => schedule.Pipeline = v, required: true);
+        if (reader.Require("every_ms"))
+        {
+            reader.Int("every_ms", v => schedule.EveryMs = v, ScheduleConfig.MinEveryMs, ScheduleConfig.MaxEveryMs);
+        }
+
+        reader.Int("timeout_ms", v => schedule.TimeoutMs = v);
+        return schedule;
     }
 
     private EndpointConfig BindEndpoint(YamlNode node, string? kind)

@@ -20,12 +20,14 @@ internal static class ConfigSchema
     public static readonly string[] Pipeline = ["stages"];
     public static readonly string[] Stage = ["name", "node", "after", "group", "with"];
     public static readonly string[] GraphQLField = ["pipeline", "args", "returns"];
+    public static readonly string[] Schedule = ["name", "pipeline", "every_ms", "timeout_ms"];
 
     private static readonly string[] InterfaceCommon = ["kind", "binds"];
     private static readonly string[] InterfaceHttp = [.. InterfaceCommon, "endpoints"];
     private static readonly string[] InterfaceGraphQL =
         [.. InterfaceCommon, "path", "types", "query", "mutation", "subscription", "max_depth", "max_complexity", "timeout_ms", "max_body_bytes"];
-    private static readonly string[] InterfaceAny = [.. InterfaceHttp, .. InterfaceGraphQL.Except(InterfaceCommon)];
+    private static readonly string[] InterfaceTimer = [.. InterfaceCommon, "schedules"];
+    private static readonly string[] InterfaceAny = [.. InterfaceHttp, .. InterfaceGraphQL.Except(InterfaceCommon), "schedules"];
 
     private static readonly string[] EndpointHttp = ["route", "pipeline", "timeout_ms", "max_body_bytes"];
     private static readonly string[] EndpointWebSocket =
@@ -34,7 +36,7 @@ internal static class ConfigSchema
     public static readonly string[] Transports = ["memory", "tcp_local", "redis"];
     public static readonly string[] KvBackends = ["memory", "redis"];
     public static readonly string[] AuthModes = ["hmac", "none"];
-    public static readonly string[] InterfaceKinds = ["http", "websocket", "graphql"];
+    public static readonly string[] InterfaceKinds = ["http", "websocket", "graphql", "timer"];
     public static readonly string[] Binds = ["request", "response", "stream", "kv_stream"];
     public static readonly string[] HttpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
     public static readonly string[] GraphQLScalars = ["Int", "Float", "String", "Boolean", "ID"];
@@ -45,6 +47,7 @@ internal static class ConfigSchema
     {
         "http" or "websocket" => InterfaceHttp,
         "graphql" => InterfaceGraphQL,
+        "timer" => InterfaceTimer,
         _ => InterfaceAny,
     };
 

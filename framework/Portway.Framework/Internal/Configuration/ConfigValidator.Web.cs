@@ -16,6 +16,12 @@ internal sealed partial class ConfigValidator
         AddBuiltin(routes, web.Stats, "stats");
         foreach (var iface in web.Interfaces)
         {
+            if (iface.Kind == "timer")
+            {
+                ValidateTimer(iface, config);
+                continue;
+            }
+
             if (iface.Kind == "graphql")
             {
                 // GraphQL over HTTP serves both GET and POST (and the WebSocket upgrade, a GET) at its path.
