@@ -44,6 +44,7 @@ public static class ContractSummary
         Line(w, 1, $"execution_ipc.auth.ttl_seconds      {Num(ipc.Auth.TtlSeconds)}");
         Line(w, 1, $"execution_ipc.auth.nonce_cache_size {Num(ipc.Auth.NonceCacheSize)}");
         Line(w, 1, $"execution_ipc.auth.sign_in_process  {(ipc.Auth.SignInProcess ? "true" : "false")}");
+        if (ipc.Auth.SecretFile is { } secretFile) Line(w, 1, $"execution_ipc.auth.secret_file      {secretFile}");
         Line(w, 1, $"execution_ipc.max_payload_bytes     {Num(ipc.MaxPayloadBytes)}");
         Line(w, 1, $"data_dir                            {platform.DataDir}");
         Line(w, 0, "");
@@ -168,6 +169,7 @@ public static class ContractSummary
                             ["ttl_seconds"] = ipc.Auth.TtlSeconds,
                             ["nonce_cache_size"] = ipc.Auth.NonceCacheSize,
                             ["sign_in_process"] = ipc.Auth.SignInProcess,
+                            ["secret_file"] = ipc.Auth.SecretFile,
                         },
                         ["max_payload_bytes"] = ipc.MaxPayloadBytes,
                     },

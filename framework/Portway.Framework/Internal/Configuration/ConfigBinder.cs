@@ -86,6 +86,7 @@ internal sealed partial class ConfigBinder
             auth.Int("ttl_seconds", v => ipc.Auth.TtlSeconds = v);
             auth.Int("nonce_cache_size", v => ipc.Auth.NonceCacheSize = v);
             auth.Bool("sign_in_process", v => ipc.Auth.SignInProcess = v);
+            auth.String("secret_file", v => ipc.Auth.SecretFile = v);
         }
     }
 

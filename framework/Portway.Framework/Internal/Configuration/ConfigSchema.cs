@@ -12,7 +12,7 @@ internal static class ConfigSchema
     public static readonly string[] Redis = ["connection", "key_prefix"];
     public static readonly string[] Kv = ["backend"];
     public static readonly string[] ExecutionIpc = ["transport", "bind_host", "bind_port", "auth", "max_payload_bytes"];
-    public static readonly string[] Auth = ["mode", "ttl_seconds", "nonce_cache_size", "sign_in_process"];
+    public static readonly string[] Auth = ["mode", "ttl_seconds", "nonce_cache_size", "sign_in_process", "secret_file"];
     public static readonly string[] ProcessGroup = ["name", "stages", "replicas"];
     public static readonly string[] Web = ["listen", "drain_timeout_ms", "health", "stats", "tls", "interfaces"];
     public static readonly string[] Tls = ["cert_path", "key_path", "password"];
