@@ -8,6 +8,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Portway.Adapters.GraphQL;
 using Portway.Adapters.Http;
+using Portway.Adapters.Redis;
 using Portway.Adapters.Timer;
 using Portway.Adapters.WebSocket;
 using Portway.Configuration;
@@ -51,6 +52,7 @@ internal static class PortwayApp
             .AddPortwayHttp()
             .AddPortwayWebSocket()
             .AddPortwayGraphQL()
+            .AddPortwayRedis()
             .AddPortwayTimer();
         builder.Services.AddPortwayPipelines();
         AddOpenTelemetry(builder.Services);
