@@ -9,6 +9,7 @@ using OpenTelemetry.Trace;
 using Portway.Adapters.GraphQL;
 using Portway.Adapters.Http;
 using Portway.Adapters.Redis;
+using Portway.Adapters.Timer;
 using Portway.Adapters.WebSocket;
 using Portway.Configuration;
 using Portway.Internal.Observability;
@@ -52,7 +53,9 @@ internal static class PortwayApp
             .AddPortwayHttp()
             .AddPortwayWebSocket()
             .AddPortwayGraphQL()
-            .AddPortwayRedis();
+            .AddPortwayRedis()
+            .AddPortwayTimer();
+        builder.Services.AddPortwayPipelines();
         AddOpenTelemetry(builder.Services, config, prometheus: true);
         options.ConfigureServices?.Invoke(portway.Services);
 

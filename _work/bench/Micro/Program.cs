@@ -5,6 +5,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Portway.Benchmarks;
 
 // dotnet run -c Release --project _work/bench/Micro -- waiters            bytes per pending waiter (100,000)
+// dotnet run -c Release --project _work/bench/Micro -- directory          bytes per registered node (100,000)
 // dotnet run -c Release --project _work/bench/Micro -- cpu                operations per second of thread CPU time
 // dotnet run -c Release --project _work/bench/Micro -- [BenchmarkDotNet args, e.g. --filter '*']
 if (args.Length > 0 && args[0] == "cpu")
@@ -17,6 +18,11 @@ if (args.Length > 0 && args[0] == "cpu")
 if (args.Length > 0 && args[0] == "waiters")
 {
     return PendingWaiterMemory.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
+}
+
+if (args.Length > 0 && args[0] == "directory")
+{
+    return DirectoryMemory.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
 }
 
 // In-process (no per-benchmark project build) and short: the numbers are for one machine, shared, at one time.

@@ -93,7 +93,19 @@ internal sealed partial class HttpIngress(
             return;
         }
 
-        if (JsonBody.Shape(body, request.RouteValues) is not { } payload)
+        var values = request.RouteValues;
+        if (JsonBody.TakesQuery(request))
+        {
+            if (JsonBody.WithQuery(values, request.Query, out var queryProblem) is not { } withQuery)
+            {
+                await RejectAsync(context, correlation, endpoint.Route, new PortwayError(ErrorCode.ValidationFailed, queryProblem!)).ConfigureAwait(false);
+                return;
+            }
+
+            values = withQuery;
+        }
+
+        if (JsonBody.Shape(body, values) is not { } payload)
         {
             await RejectAsync(context, correlation, endpoint.Route, new PortwayError(ErrorCode.ValidationFailed,
                 "the body must be a JSON object on a route with parameters")).ConfigureAwait(false);

@@ -78,6 +78,32 @@ internal static class JsonBody
         }
     }
 
+    /// <summary>True for a GET, HEAD or DELETE request with a query string: its parameters become input fields.</summary>
+    public static bool TakesQuery(HttpRequest request) =>
+        request.QueryString.HasValue && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsDelete(request.Method));
+
+    /// <summary>
+    /// The route values with the query parameters added (as strings; a route value wins over a parameter of its
+    /// name). Null with <paramref name="problem"/> set when a parameter is given more than once.
+    /// </summary>
+    public static RouteValueDictionary? WithQuery(RouteValueDictionary routeValues, IQueryCollection query, out string? problem)
+    {
+        problem = null;
+        var values = new RouteValueDictionary(routeValues);
+        foreach (var (key, value) in query)
+        {
+            if (value.Count != 1)
+            {
+                problem = $"query parameter '{key}' must be given once";
+                return null;
+            }
+
+            values.TryAdd(key, value[0]);
+        }
+
+        return values;
+    }
+
     /// <summary>
     /// The node input: the body as is when there are no route values; else a JSON object holding the
     /// route values (as strings) and the body's properties (route values win). An empty body is <c>{}</c>.

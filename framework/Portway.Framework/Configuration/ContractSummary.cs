@@ -132,6 +132,14 @@ public static class ContractSummary
                 }
 
                 break;
+            case "timer":
+                Line(w, 0, $"interface timer {binds}");
+                foreach (var s in iface.Schedules)
+                {
+                    Line(w, 1, $"every {Num(s.EveryMs)} ms -> {s.Pipeline} (schedule {s.Name}, timeout_ms={Num(s.TimeoutMs)})");
+                }
+
+                break;
             case "websocket":
                 Line(w, 0, $"interface websocket {binds}");
                 Line(w, 1, $"cors {PolicySummary.Cors(iface.Cors)}");
@@ -251,6 +259,18 @@ public static class ContractSummary
             obj["query"] = FieldsJson(iface.Query);
             obj["mutation"] = FieldsJson(iface.Mutation);
             obj["subscription"] = FieldsJson(iface.Subscription);
+            return obj;
+        }
+
+        if (iface.Kind == "timer")
+        {
+            obj["schedules"] = new JsonArray([.. iface.Schedules.Select(s => (JsonNode)new JsonObject
+            {
+                ["name"] = s.Name,
+                ["pipeline"] = s.Pipeline,
+                ["every_ms"] = s.EveryMs,
+                ["timeout_ms"] = s.TimeoutMs,
+            })]);
             return obj;
         }
 

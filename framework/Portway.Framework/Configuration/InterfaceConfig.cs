@@ -3,7 +3,7 @@ namespace Portway.Configuration;
 /// <summary>An entry of <c>runtime.web.interfaces</c>: one ingress kind and its endpoints.</summary>
 public sealed class InterfaceConfig
 {
-    /// <summary><c>kind</c> (required): <c>http</c>, <c>websocket</c> or <c>graphql</c>.</summary>
+    /// <summary><c>kind</c> (required): <c>http</c>, <c>websocket</c>, <c>graphql</c> or <c>timer</c>.</summary>
     public string Kind { get; set; } = "";
 
     /// <summary><c>binds</c>: ports this interface binds (<c>request</c>, <c>response</c>, <c>stream</c>, <c>kv_stream</c>).</summary>
@@ -63,4 +63,7 @@ public sealed class InterfaceConfig
 
     /// <summary><c>cors</c>: browser origins, methods, headers, credentials and max age for HTTP CORS; null when not set (no CORS headers). Its origins are also <see cref="CorsOrigins"/>.</summary>
     public CorsConfig? Cors { get; set; }
+
+    /// <summary><c>schedules</c> (timer only, at least one): the pipelines the timer runs, and how often.</summary>
+    public List<ScheduleConfig> Schedules { get; set; } = [];
 }

@@ -76,6 +76,10 @@ internal static class WorkerCommand
             .AddFilter("Microsoft", LogLevel.Warning)
             .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         services.AddPortwayWorker(config, bootstrap).AddNodesFrom(PipelineNodes.Assembly);
+
+        // Without a generic host the pipelines' hosted service does not run: a directory or batch stage placed in a
+        // worker group works on that process's own state, in memory.
+        services.AddPortwayPipelines();
         PortwayApp.AddOpenTelemetry(services, config, prometheus: false);
         await using var provider = services.BuildServiceProvider();
 

@@ -1,4 +1,3 @@
-using Portway.Configuration;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.NodeDirectory;
@@ -11,10 +10,8 @@ internal sealed class DeregisterNode : Node<DeregisterNode.Input, DeregisterNode
 {
     private readonly NodeDirectoryService _directory;
 
-    /// <summary>Used by the runtime: the directory for the configured data directory.</summary>
-    public DeregisterNode(PortwayConfig config, TimeProvider time) : this(NodeDirectoryService.For(config, time)) { }
-
-    internal DeregisterNode(NodeDirectoryService directory) => _directory = directory;
+    /// <summary>Used by the runtime: the directory from DI (<see cref="PipelineServiceCollectionExtensions.AddPortwayPipelines"/>).</summary>
+    public DeregisterNode(NodeDirectoryService directory) => _directory = directory;
 
     protected override ValueTask<NodeOutcome<DeregisterNode.Output>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken) =>
         ValueTask.FromResult<NodeOutcome<DeregisterNode.Output>>(Deregister(input.Id));

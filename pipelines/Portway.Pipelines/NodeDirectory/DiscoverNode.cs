@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Portway.Configuration;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.NodeDirectory;
@@ -15,10 +14,8 @@ internal sealed class DiscoverNode : Node<DiscoverNode.Input, DirectoryPage>
 {
     private readonly NodeDirectoryService _directory;
 
-    /// <summary>Used by the runtime: the directory for the configured data directory.</summary>
-    public DiscoverNode(PortwayConfig config, TimeProvider time) : this(NodeDirectoryService.For(config, time)) { }
-
-    internal DiscoverNode(NodeDirectoryService directory) => _directory = directory;
+    /// <summary>Used by the runtime: the directory from DI (<see cref="PipelineServiceCollectionExtensions.AddPortwayPipelines"/>).</summary>
+    public DiscoverNode(NodeDirectoryService directory) => _directory = directory;
 
     protected override ValueTask<NodeOutcome<DirectoryPage>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken) =>
         ValueTask.FromResult<NodeOutcome<DirectoryPage>>(_directory.Discover(input.Capability, input.State, input.Limit, input.After));

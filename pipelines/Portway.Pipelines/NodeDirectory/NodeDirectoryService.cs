@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using Portway.Configuration;
-using Portway.Pipelines.VoiceProfiles;
-
 namespace Portway.Pipelines.NodeDirectory;
 
 /// <summary>
@@ -21,45 +17,42 @@ internal sealed class NodeDirectoryService : IDisposable
     /// <summary>The page size when none is asked for.</summary>
     public const int DefaultLimit = 100;
 
-    private static readonly ConcurrentDictionary<string, Lazy<NodeDirectoryService>> Directories = new(StringComparer.Ordinal);
-
     private readonly IDirectoryStore _store;
     private readonly TimeProvider _time;
     private readonly Lock _writeLock = new();
+    private readonly Lazy<DirectoryKey> _key;
+    private readonly Lazy<DirectoryTokenVerifier> _verifier;
 
     public NodeDirectoryService(IDirectoryStore store, DirectoryKey key, TimeProvider time, DirectoryLifecycle? lifecycle = null)
+        : this(store, () => key ?? throw new ArgumentNullException(nameof(key)), time, lifecycle)
+    {
+    }
+
+    /// <summary>A directory whose key is made (or loaded) by <paramref name="key"/> on first use.</summary>
+    public NodeDirectoryService(IDirectoryStore store, Func<DirectoryKey> key, TimeProvider time, DirectoryLifecycle? lifecycle = null)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
-        Key = key ?? throw new ArgumentNullException(nameof(key));
+        ArgumentNullException.ThrowIfNull(key);
         _time = time ?? throw new ArgumentNullException(nameof(time));
         Lifecycle = lifecycle ?? DirectoryLifecycle.Default;
-        Verifier = new DirectoryTokenVerifier(key.PublicKeyPem, time);
+        _key = new Lazy<DirectoryKey>(key);
+        _verifier = new Lazy<DirectoryTokenVerifier>(() => new DirectoryTokenVerifier(Key.PublicKeyPem, time));
     }
 
     /// <summary>The signing key.</summary>
-    public DirectoryKey Key { get; }
+    public DirectoryKey Key => _key.Value;
 
     /// <summary>The timeline.</summary>
     public DirectoryLifecycle Lifecycle { get; }
 
     /// <summary>Verifies this directory's tokens (as any other node would, from the public key alone).</summary>
-    public DirectoryTokenVerifier Verifier { get; }
+    public DirectoryTokenVerifier Verifier => _verifier.Value;
+
+    /// <summary>Where the entries are kept beyond this process; null when only in memory.</summary>
+    public DirectoryPersistence? Persistence { get; init; }
 
     /// <summary>How many nodes are stored (every state but swept dead ones).</summary>
     public int Count => _store.Count;
-
-    /// <summary>
-    /// The one directory for the data directory <paramref name="config"/> (or <c>PORTWAY_DATA_DIR</c>) names: its
-    /// signing key in <c>DATA_DIR/directory/</c>, its entries in memory.
-    /// </summary>
-    public static NodeDirectoryService For(PortwayConfig config, TimeProvider time)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(time);
-        var dataDir = VoiceProfileStore.ResolveDataDir(Environment.GetEnvironmentVariable(VoiceProfileStore.DataDirVariable), config.Runtime.Platform.DataDir);
-        return Directories.GetOrAdd(dataDir, dir => new Lazy<NodeDirectoryService>(() =>
-            new NodeDirectoryService(new MemoryDirectoryStore(), DirectoryKey.LoadOrCreate(Path.Combine(dir, FolderName)), time))).Value;
-    }
 
     /// <summary>Registers a node, or updates the endpoints and capabilities of one with the same public key.</summary>
     public DirectoryNodeView Register(string? id, string? publicKey, IReadOnlyList<string?>? endpoints, IReadOnlyList<string?>? capabilities)
@@ -206,8 +199,15 @@ internal sealed class NodeDirectoryService : IDisposable
 
     public void Dispose()
     {
-        Verifier.Dispose();
-        Key.Dispose();
+        if (_verifier.IsValueCreated)
+        {
+            _verifier.Value.Dispose();
+        }
+
+        if (_key.IsValueCreated)
+        {
+            _key.Value.Dispose();
+        }
     }
 
     private DirectoryEntry? Live(DirectoryEntry? entry, DateTimeOffset now) =>

@@ -1,4 +1,3 @@
-using Portway.Configuration;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.NodeDirectory;
@@ -11,10 +10,8 @@ internal sealed class RegisterNode : Node<RegisterNode.Input, DirectoryNodeView>
 {
     private readonly NodeDirectoryService _directory;
 
-    /// <summary>Used by the runtime: the directory for the configured data directory.</summary>
-    public RegisterNode(PortwayConfig config, TimeProvider time) : this(NodeDirectoryService.For(config, time)) { }
-
-    internal RegisterNode(NodeDirectoryService directory) => _directory = directory;
+    /// <summary>Used by the runtime: the directory from DI (<see cref="PipelineServiceCollectionExtensions.AddPortwayPipelines"/>).</summary>
+    public RegisterNode(NodeDirectoryService directory) => _directory = directory;
 
     protected override ValueTask<NodeOutcome<DirectoryNodeView>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken) =>
         ValueTask.FromResult<NodeOutcome<DirectoryNodeView>>(_directory.Register(input.Id, input.PublicKey, input.Endpoints, input.Capabilities));

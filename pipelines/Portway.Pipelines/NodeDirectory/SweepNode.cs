@@ -1,4 +1,3 @@
-using Portway.Configuration;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.NodeDirectory;
@@ -11,10 +10,8 @@ internal sealed class SweepNode : Node<SweepNode.Input, DirectorySweep>
 {
     private readonly NodeDirectoryService _directory;
 
-    /// <summary>Used by the runtime: the directory for the configured data directory.</summary>
-    public SweepNode(PortwayConfig config, TimeProvider time) : this(NodeDirectoryService.For(config, time)) { }
-
-    internal SweepNode(NodeDirectoryService directory) => _directory = directory;
+    /// <summary>Used by the runtime: the directory from DI (<see cref="PipelineServiceCollectionExtensions.AddPortwayPipelines"/>).</summary>
+    public SweepNode(NodeDirectoryService directory) => _directory = directory;
 
     protected override ValueTask<NodeOutcome<DirectorySweep>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken) =>
         ValueTask.FromResult<NodeOutcome<DirectorySweep>>(_directory.Sweep());

@@ -1,4 +1,3 @@
-using Portway.Configuration;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.NodeDirectory;
@@ -14,10 +13,8 @@ internal sealed class VerifyTokenNode : Node<VerifyTokenNode.Input, VerifyTokenN
 {
     private readonly NodeDirectoryService _directory;
 
-    /// <summary>Used by the runtime: the directory for the configured data directory.</summary>
-    public VerifyTokenNode(PortwayConfig config, TimeProvider time) : this(NodeDirectoryService.For(config, time)) { }
-
-    internal VerifyTokenNode(NodeDirectoryService directory) => _directory = directory;
+    /// <summary>Used by the runtime: the directory from DI (<see cref="PipelineServiceCollectionExtensions.AddPortwayPipelines"/>).</summary>
+    public VerifyTokenNode(NodeDirectoryService directory) => _directory = directory;
 
     protected override ValueTask<NodeOutcome<Output>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)
     {

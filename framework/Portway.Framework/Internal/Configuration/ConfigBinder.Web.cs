@@ -76,6 +76,16 @@ internal sealed partial class ConfigBinder
             iface.Binds = binds;
         }
 
+        if (known == "timer")
+        {
+            if (reader.Sequence("schedules") is { } schedules)
+            {
+                foreach (var item in schedules.Children) iface.Schedules.Add(BindSchedule(item));
+            }
+
+            return iface;
+        }
+
         reader.Enum("auth", ConfigSchema.AuthRequirements, v => iface.Auth = v);
         if (reader.TryGet("cors", out var cors)) BindCors(cors, iface);
 
@@ -101,6 +111,21 @@ internal sealed partial class ConfigBinder
         }
 
         return iface;
+    }
+
+    private ScheduleConfig BindSchedule(YamlNode node)
+    {
+        var schedule = new ScheduleConfig();
+        var reader = Reader(AsMapping(node, "a schedule"), node.Start, "schedule", ConfigSchema.Schedule, schedule);
+        reader.String("name", v => schedule.Name = v, required: true);
+        reader.String("pipeline", v => schedule.Pipeline = v, required: true);
+        if (reader.Require("every_ms"))
+        {
+            reader.Int("every_ms", v => schedule.EveryMs = v, ScheduleConfig.MinEveryMs, ScheduleConfig.MaxEveryMs);
+        }
+
+        reader.Int("timeout_ms", v => schedule.TimeoutMs = v);
+        return schedule;
     }
 
     private EndpointConfig BindEndpoint(YamlNode node, string? kind)

@@ -52,6 +52,7 @@ internal static class ConfigNormalizer
             {
                 "http" => ["request", "response"],
                 "websocket" => ["stream"],
+                "timer" => ["request", "response"],
                 _ => iface.Subscription.Count > 0 ? ["request", "response", "stream"] : ["request", "response"],
             };
         }

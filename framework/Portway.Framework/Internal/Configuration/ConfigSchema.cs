@@ -28,12 +28,14 @@ internal static class ConfigSchema
     public static readonly string[] Pipeline = ["stages"];
     public static readonly string[] Stage = ["name", "node", "after", "group", "with"];
     public static readonly string[] GraphQLField = ["pipeline", "args", "returns", "auth", "scopes", "tenant", "rate_limit"];
+    public static readonly string[] Schedule = ["name", "pipeline", "every_ms", "timeout_ms"];
 
     private static readonly string[] InterfaceCommon = ["kind", "binds", "auth", "cors"];
     private static readonly string[] InterfaceHttp = [.. InterfaceCommon, "endpoints"];
     private static readonly string[] InterfaceGraphQL =
         [.. InterfaceCommon, "path", "types", "query", "mutation", "subscription", "max_depth", "max_complexity", "max_tokens", "max_fields", "max_in_flight", "timeout_ms", "max_body_bytes"];
-    private static readonly string[] InterfaceAny = [.. InterfaceHttp, .. InterfaceGraphQL.Except(InterfaceCommon)];
+    private static readonly string[] InterfaceTimer = ["kind", "binds", "schedules"];
+    private static readonly string[] InterfaceAny = [.. InterfaceHttp, .. InterfaceGraphQL.Except(InterfaceCommon), "schedules"];
 
     private static readonly string[] EndpointCommon = ["route", "pipeline", "timeout_ms", "max_body_bytes", "auth", "scopes", "tenant", "rate_limit"];
     private static readonly string[] EndpointHttp = [.. EndpointCommon, "cache"];
@@ -50,7 +52,7 @@ internal static class ConfigSchema
     public static readonly string[] KvBackends = ["memory", "redis"];
     public static readonly string[] ProfileStores = ["file", "kv"];
     public static readonly string[] AuthModes = ["hmac", "none"];
-    public static readonly string[] InterfaceKinds = ["http", "websocket", "graphql"];
+    public static readonly string[] InterfaceKinds = ["http", "websocket", "graphql", "timer"];
     public static readonly string[] Binds = ["request", "response", "stream", "kv_stream"];
     public static readonly string[] HttpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
     public static readonly string[] GraphQLScalars = ["Int", "Float", "String", "Boolean", "ID"];
@@ -61,6 +63,7 @@ internal static class ConfigSchema
     {
         "http" or "websocket" => InterfaceHttp,
         "graphql" => InterfaceGraphQL,
+        "timer" => InterfaceTimer,
         _ => InterfaceAny,
     };
 

@@ -25,6 +25,12 @@ internal sealed partial class ConfigValidator
         AddBuiltin(routes, web.Docs, "docs");
         foreach (var iface in web.Interfaces)
         {
+            if (iface.Kind == "timer")
+            {
+                ValidateTimer(iface, config);
+                continue;
+            }
+
             if (iface.Kind == "graphql")
             {
                 // GraphQL over HTTP serves both GET and POST (and the WebSocket upgrade, a GET) at its path.

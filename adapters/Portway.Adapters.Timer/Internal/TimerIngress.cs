@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Portway.Configuration;
+
+namespace Portway.Adapters.Timer.Internal;
+
+/// <summary>
+/// The timer ingress: for each schedule of each <c>kind: timer</c> interface, a loop that waits one period on the
+/// injected clock, then runs the pipeline through the public invoker with input <c>{}</c>, the schedule's deadline
+/// and fresh correlation ids, and logs how it ended. Runs of one schedule never overlap: a tick that falls while a run
+/// is still going is folded into the next. A failed run is logged and the schedule goes on. Stops with the host.
+/// </summary>
+internal sealed class TimerIngress(PortwayConfig config, IPortwayInvoker invoker, TimeProvider time, ILogger<TimerIngress> logger) : BackgroundService
+{
+    public const string InterfaceName = "timer";
+
+    private static readonly byte[] EmptyInput = "{}"u8.ToArray();
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var schedules = config.Runtime.Web.Interfaces
+            .Where(i => i.Kind == InterfaceName)
+            .SelectMany(i => i.Schedules)
+            .ToArray();
+        return Task.WhenAll(schedules.Select(s => RunScheduleAsync(s, stoppingToken)));
+    }
+
+    private async Task RunScheduleAsync(ScheduleConfig schedule, CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(schedule.EveryMs), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await RunOnceAsync(schedule, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RunOnceAsync(ScheduleConfig schedule, CancellationToken stoppingToken)
+    {
+        var correlation = PortwayCorrelation.New();
+        var started = Stopwatch.GetTimestamp();
+        var result = await invoker.InvokeAsync(new PortwayRequest
+        {
+            Pipeline = schedule.Pipeline,
+            Input = EmptyInput,
+            Timeout = TimeSpan.FromMilliseconds(schedule.TimeoutMs),
+            Correlation = correlation,
+            Interface = InterfaceName,
+        }, stoppingToken).ConfigureAwait(false);
+        var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        if (result.CallerCancelled)
+        {
+            return;
+        }
+
+        if (result.Error is { } error)
+        {
+            TimerLog.RunFailed(logger, schedule.Name, schedule.Pipeline, error.Code, error.Message, correlation.RequestId);
+        }
+        else
+        {
+            TimerLog.RunDone(logger, schedule.Name, schedule.Pipeline, elapsedMs, correlation.RequestId);
+        }
+    }
+}

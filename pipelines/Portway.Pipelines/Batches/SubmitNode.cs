@@ -1,0 +1,30 @@
+using System.Text.Json;
+using Portway.Nodes;
+
+namespace Portway.Pipelines.Batches;
+
+/// <summary>
+/// <c>batch.submit</c>: <c>{"items":[...],"priority":0..9}</c> (1 to 1000 items, priority defaults to 5, 9 is the
+/// most urgent) queues the batch and answers <c>{"id","priority","status","counts"}</c> at once; the items run in
+/// the background (<see cref="BatchProcessor"/>). The pool's size is the stage's <c>with: { concurrency: N }</c>.
+/// </summary>
+[PortwayNode(Name)]
+internal sealed class SubmitNode : Node<SubmitNode.Input, SubmitNode.Output>
+{
+    public const string Name = "batch.submit";
+
+    private readonly BatchProcessor _processor;
+
+    /// <summary>Used by the runtime: the processor from DI (<see cref="PipelineServiceCollectionExtensions.AddPortwayPipelines"/>).</summary>
+    public SubmitNode(BatchProcessor processor) => _processor = processor;
+
+    protected override ValueTask<NodeOutcome<Output>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)
+    {
+        var batch = _processor.Submit(input.Items, input.Priority);
+        return ValueTask.FromResult<NodeOutcome<Output>>(new Output(batch.Id, batch.Priority, batch.Status, batch.Counts));
+    }
+
+    internal sealed record Input(IReadOnlyList<JsonElement>? Items, int? Priority);
+
+    internal sealed record Output(string Id, int Priority, string Status, BatchCounts Counts);
+}

@@ -1,0 +1,197 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Portway.Kv;
+using Portway.Nodes;
+
+namespace Portway.Pipelines.NodeDirectory;
+
+/// <summary>
+/// Keeps the directory's entries on the kv port: one key per node, <c>directory/nodes/ID</c>, JSON. The
+/// in-memory index (<see cref="MemoryDirectoryStore"/>) answers every read; each change is written behind to the
+/// kv in order (a node changed twice before its write is written once, as it is then). On the memory kv backend,
+/// which a restart empties, the index is also snapshotted to <c>DATA_DIR/directory/nodes.snapshot.json</c> every
+/// <c>snapshotInterval</c> when something changed, and once more when the host stops (<see cref="FlushAsync"/>);
+/// loading reads the snapshot back into the kv. On a kv that persists (Redis), loading reads the kv.
+/// </summary>
+internal sealed partial class DirectoryPersistence : IAsyncDisposable
+{
+    /// <summary>The kv keys' prefix.</summary>
+    public const string KeyPrefix = "directory/nodes/";
+
+    /// <summary>The snapshot's file name under the directory's state folder.</summary>
+    public const string SnapshotFileName = "nodes.snapshot.json";
+
+    private readonly IKvStore _kv;
+    private readonly MemoryDirectoryStore _index;
+    private readonly string? _snapshotPath;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _snapshotInterval;
+    private readonly ILogger _logger;
+    private readonly Channel<string> _changes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _snapshotGate = new(1, 1);
+    private Task _writer = Task.CompletedTask;
+    private ITimer? _timer;
+    private int _dirty;
+
+    public DirectoryPersistence(IKvStore kv, MemoryDirectoryStore index, string? snapshotPath, TimeProvider time, TimeSpan snapshotInterval, ILogger logger)
+    {
+        _kv = kv ?? throw new ArgumentNullException(nameof(kv));
+        _index = index ?? throw new ArgumentNullException(nameof(index));
+        _snapshotPath = snapshotPath;
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _snapshotInterval = snapshotInterval;
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+    }
+
+    /// <summary>Fills the index (from the snapshot when there is one, else from the kv), then starts writing changes.</summary>
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var loaded = 0;
+        if (_snapshotPath is not null && File.Exists(_snapshotPath))
+        {
+            var entries = JsonSerializer.Deserialize<DirectoryEntry[]>(await File.ReadAllBytesAsync(_snapshotPath, cancellationToken).ConfigureAwait(false), NodeJson.Options) ?? [];
+            foreach (var entry in entries)
+            {
+                _index.Put(entry);
+                await _kv.SetAsync(KeyPrefix + entry.Id, Serialize(entry), cancellationToken: cancellationToken).ConfigureAwait(false);
+                loaded++;
+            }
+        }
+        else
+        {
+            foreach (var key in await _kv.ListKeysAsync(KeyPrefix, cancellationToken).ConfigureAwait(false))
+            {
+                if (await _kv.GetAsync(key, cancellationToken).ConfigureAwait(false) is { } stored
+                    && JsonSerializer.Deserialize<DirectoryEntry>(stored.Value.Span, NodeJson.Options) is { } entry)
+                {
+                    _index.Put(entry);
+                    loaded++;
+                }
+            }
+        }
+
+        Log.Loaded(_logger, loaded, _snapshotPath is null ? "kv" : "snapshot");
+        _writer = Task.Run(WriteChangesAsync, CancellationToken.None);
+        if (_snapshotPath is not null && _snapshotInterval > TimeSpan.Zero)
+        {
+            _timer = _time.CreateTimer(_ => _ = SnapshotAsync(force: false), null, _snapshotInterval, _snapshotInterval);
+        }
+    }
+
+    /// <summary>Records that node <paramref name="id"/> changed (written, or deleted when it is gone).</summary>
+    public void Changed(string id)
+    {
+        Volatile.Write(ref _dirty, 1);
+        _changes.Writer.TryWrite(id);
+    }
+
+    /// <summary>Writes every change still queued, then the snapshot. Called once, when the host stops.</summary>
+    public async Task FlushAsync()
+    {
+        _changes.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+        await SnapshotAsync(force: true).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the snapshot when something changed since the last one (or always, with <paramref name="force"/>).</summary>
+    public async Task SnapshotAsync(bool force)
+    {
+        if (_snapshotPath is null)
+        {
+            return;
+        }
+
+        await _snapshotGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (Interlocked.Exchange(ref _dirty, 0) == 0 && !force)
+            {
+                return;
+            }
+
+            var folder = Path.GetDirectoryName(_snapshotPath)!;
+            Directory.CreateDirectory(folder);
+            var temp = Path.Combine(folder, $".{SnapshotFileName}.{Guid.NewGuid():N}.tmp");
+            try
+            {
+                var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 65536, useAsync: true);
+                await using (stream.ConfigureAwait(false))
+                {
+                    await JsonSerializer.SerializeAsync(stream, _index.All(), NodeJson.Options).ConfigureAwait(false);
+                    stream.Flush(flushToDisk: true);
+                }
+
+                File.Move(temp, _snapshotPath, overwrite: true);
+            }
+            finally
+            {
+                if (File.Exists(temp))
+                {
+                    File.Delete(temp);
+                }
+            }
+        }
+#pragma warning disable CA1031 // A failed snapshot is logged and retried at the next tick; it never stops the directory.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Volatile.Write(ref _dirty, 1);
+            Log.SnapshotFailed(_logger, _snapshotPath, ex);
+        }
+        finally
+        {
+            _snapshotGate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_timer is not null)
+        {
+            await _timer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _changes.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+        _snapshotGate.Dispose();
+    }
+
+    private async Task WriteChangesAsync()
+    {
+        await foreach (var id in _changes.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                if (_index.Get(id) is { } entry)
+                {
+                    await _kv.SetAsync(KeyPrefix + id, Serialize(entry)).ConfigureAwait(false);
+                }
+                else
+                {
+                    await _kv.DeleteAsync(KeyPrefix + id).ConfigureAwait(false);
+                }
+            }
+#pragma warning disable CA1031 // One failed write is logged; the next change of that node writes it again.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.WriteFailed(_logger, id, ex);
+            }
+        }
+    }
+
+    private static byte[] Serialize(DirectoryEntry entry) => JsonSerializer.SerializeToUtf8Bytes(entry, NodeJson.Options);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1601, Level = LogLevel.Information, Message = "node directory: {Count} nodes loaded from the {Source}")]
+        public static partial void Loaded(ILogger logger, int count, string source);
+
+        [LoggerMessage(EventId = 1602, Level = LogLevel.Warning, Message = "node directory: writing node {Id} to the kv failed")]
+        public static partial void WriteFailed(ILogger logger, string id, Exception exception);
+
+        [LoggerMessage(EventId = 1603, Level = LogLevel.Warning, Message = "node directory: snapshot to {Path} failed")]
+        public static partial void SnapshotFailed(ILogger logger, string? path, Exception exception);
+    }
+}

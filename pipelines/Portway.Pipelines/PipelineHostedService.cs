@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Hosting;
+using Portway.Pipelines.Batches;
+using Portway.Pipelines.NodeDirectory;
+
+namespace Portway.Pipelines;
+
+/// <summary>Loads the node directory before the host serves, checks the batch settings, and writes the directory out when the host stops.</summary>
+internal sealed class PipelineHostedService(NodeDirectoryService directory, BatchProcessor batches) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _ = batches.Concurrency;
+        return directory.Persistence?.LoadAsync(cancellationToken) ?? Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) =>
+        directory.Persistence?.FlushAsync() ?? Task.CompletedTask;
+}

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Portway.Configuration;
+using Portway.Kv;
+using Portway.Pipelines.Batches;
+using Portway.Pipelines.NodeDirectory;
+using Portway.Pipelines.VoiceProfiles;
+
+namespace Portway.Pipelines;
+
+/// <summary>Registers what the example pipelines' nodes share: the node directory and the batch processor.</summary>
+public static class PipelineServiceCollectionExtensions
+{
+    /// <summary>How often the node directory is snapshotted to the data directory on the memory kv backend.</summary>
+    public static readonly TimeSpan SnapshotInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Adds the node directory (its entries on the kv port, <see cref="IKvStore"/>, when one is registered; its
+    /// signing key and, on the memory kv backend, its snapshot under <c>DATA_DIR/directory/</c>) and the batch
+    /// processor (its pool's size from the <c>batch.submit</c> stage's <c>with: { concurrency }</c>), and a hosted
+    /// service that loads the directory at start, checks the batch settings (a bad one stops startup) and writes
+    /// the directory out at stop. Needs <see cref="PortwayConfig"/> and <see cref="TimeProvider"/> (which
+    /// <c>AddPortway</c> registers).
+    /// </summary>
+    public static IServiceCollection AddPortwayPipelines(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(static sp =>
+        {
+            var config = sp.GetRequiredService<PortwayConfig>();
+            var time = sp.GetRequiredService<TimeProvider>();
+            var folder = Path.Combine(DataDir(config), NodeDirectoryService.FolderName);
+            var index = new MemoryDirectoryStore();
+            var persistence = sp.GetService<IKvStore>() is { } kv
+                ? new DirectoryPersistence(kv, index,
+                    config.Runtime.Platform.Kv.Backend == "memory" ? Path.Combine(folder, DirectoryPersistence.SnapshotFileName) : null,
+                    time, SnapshotInterval, sp.GetService<ILoggerFactory>()?.CreateLogger<DirectoryPersistence>() ?? NullLogger<DirectoryPersistence>.Instance)
+                : null;
+            IDirectoryStore store = persistence is null ? index : new PersistentDirectoryStore(index, persistence);
+            return new NodeDirectoryService(store, () => DirectoryKey.LoadOrCreate(folder), time) { Persistence = persistence };
+        });
+        services.TryAddSingleton(static sp =>
+        {
+            var time = sp.GetRequiredService<TimeProvider>();
+            return new BatchProcessor(new TextFeaturesItemProcessor(time), BatchOptions.Concurrency(sp.GetRequiredService<PortwayConfig>()), time);
+        });
+        services.AddHostedService<PipelineHostedService>();
+        return services;
+    }
+
+    private static string DataDir(PortwayConfig config) =>
+        VoiceProfileStore.ResolveDataDir(Environment.GetEnvironmentVariable(VoiceProfileStore.DataDirVariable), config.Runtime.Platform.DataDir);
+}

@@ -1,0 +1,129 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Portway.Configuration;
+using Portway.Kv;
+using Portway.Nodes;
+using Portway.Pipelines.NodeDirectory;
+using Portway.Testing;
+
+namespace Portway.Pipelines.Tests.NodeDirectory;
+
+/// <summary>The directory's entries on the kv port (the runtime's own memory backend) and its snapshot: what a restart keeps.</summary>
+public sealed class DirectoryPersistenceTests : IDisposable
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "portway-dir-persist-" + Guid.NewGuid().ToString("N"));
+    private readonly List<ServiceProvider> _providers = [];
+    private readonly DirectoryKey _key = DirectoryKey.CreateEphemeral();
+
+    private string SnapshotPath => Path.Combine(_folder, DirectoryPersistence.SnapshotFileName);
+
+    public void Dispose()
+    {
+        foreach (var provider in _providers)
+        {
+            provider.Dispose();
+        }
+
+        _key.Dispose();
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    /// <summary>A fresh memory kv, as a restarted host has.</summary>
+    private IKvStore NewKv()
+    {
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(_clock);
+        services.AddPortway(new PortwayConfig());
+        var provider = services.BuildServiceProvider();
+        _providers.Add(provider);
+        return provider.GetRequiredService<IKvStore>();
+    }
+
+    private async Task<(NodeDirectoryService Directory, DirectoryPersistence Persistence)> OpenAsync(IKvStore kv, string? snapshot)
+    {
+        var index = new MemoryDirectoryStore();
+        var persistence = new DirectoryPersistence(kv, index, snapshot, _clock, Interval, NullLogger.Instance);
+        await persistence.LoadAsync(CancellationToken.None);
+        return (new NodeDirectoryService(new PersistentDirectoryStore(index, persistence), _key, _clock) { Persistence = persistence }, persistence);
+    }
+
+    private static string Json(DirectoryNodeView node) => JsonSerializer.Serialize(node, NodeJson.Options);
+
+    [Fact]
+    public async Task Changes_AreWrittenToTheKv_OneKeyPerNode()
+    {
+        var kv = NewKv();
+        var (directory, persistence) = await OpenAsync(kv, snapshot: null);
+
+        directory.Register("a", "ka", ["https://a.example"], ["relay"]);
+        directory.Register("b", "kb", [], []);
+        directory.Heartbeat("a");
+        directory.Deregister("b");
+        await persistence.FlushAsync();
+
+        Assert.Equal([DirectoryPersistence.KeyPrefix + "a"], await kv.ListKeysAsync(DirectoryPersistence.KeyPrefix));
+        var stored = JsonSerializer.Deserialize<DirectoryEntry>((await kv.GetAsync(DirectoryPersistence.KeyPrefix + "a"))!.Value.Span, NodeJson.Options)!;
+        Assert.Equal(("a", "ka", "relay"), (stored.Id, stored.PublicKey, stored.Capabilities[0]));
+        Assert.False(File.Exists(SnapshotPath));
+    }
+
+    [Fact]
+    public async Task Restart_OnTheMemoryBackend_KeepsEveryNodeAndItsStateFromTheSnapshot()
+    {
+        var (before, persistence) = await OpenAsync(NewKv(), SnapshotPath);
+        for (var i = 0; i < 50; i++)
+        {
+            before.Register($"n{i:D2}", "k" + i, [$"https://n{i}.example"], i % 2 == 0 ? ["even"] : ["odd"]);
+        }
+
+        _clock.Advance(before.Lifecycle.StartOf(DirectoryNodeState.Retry48h));
+        before.Heartbeat("n07");
+        var expected = Enumerable.Range(0, 50).Select(i => before.Get($"n{i:D2}")).ToArray();
+        await persistence.FlushAsync();
+
+        var freshKv = NewKv();
+        var (after, _) = await OpenAsync(freshKv, SnapshotPath);
+
+        Assert.Equal(50, after.Count);
+        Assert.All(expected, node => Assert.Equal(Json(node), Json(after.Get(node.Id))));
+        Assert.Equal("active", after.Get("n07").State);
+        Assert.Equal("retry_48h", after.Get("n08").State);
+        Assert.Equal(25, after.Discover("even", null, 100, null).Nodes.Count);
+        Assert.Equal(50, (await freshKv.ListKeysAsync(DirectoryPersistence.KeyPrefix)).Count);
+    }
+
+    [Fact]
+    public async Task Restart_OnAPersistentKv_LoadsFromTheKv()
+    {
+        var kv = NewKv();
+        var (before, persistence) = await OpenAsync(kv, snapshot: null);
+        before.Register("a", "ka", [], ["relay"]);
+        await persistence.FlushAsync();
+
+        var (after, _) = await OpenAsync(kv, snapshot: null);
+
+        Assert.Equal(Json(before.Get("a")), Json(after.Get("a")));
+    }
+
+    [Fact]
+    public async Task Snapshot_IsWrittenEveryIntervalWhenSomethingChanged()
+    {
+        var (directory, persistence) = await OpenAsync(NewKv(), SnapshotPath);
+        _clock.Advance(Interval);
+        Assert.False(File.Exists(SnapshotPath));
+
+        directory.Register("a", "ka", [], []);
+        _clock.Advance(Interval);
+
+        await Eventually.TrueAsync(() => File.Exists(SnapshotPath), TimeSpan.FromSeconds(30), "the snapshot is written");
+        await persistence.DisposeAsync();
+        var saved = JsonSerializer.Deserialize<DirectoryEntry[]>(await File.ReadAllBytesAsync(SnapshotPath), NodeJson.Options)!;
+        Assert.Equal("a", Assert.Single(saved).Id);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using System.Runtime.CompilerServices;
+
+namespace Portway.PublicApi.Tests;
+
+/// <summary>The built-in adapters use the framework's public surface only, exactly as a third party's adapter must.</summary>
+public sealed class AdapterAssembliesTests
+{
+    private static readonly Assembly Framework = typeof(IPortwayInvoker).Assembly;
+
+    public static TheoryData<string> Adapters => new()
+    {
+        typeof(Portway.Adapters.Http.HttpPortwayBuilderExtensions).Assembly.Location,
+        typeof(Portway.Adapters.WebSocket.WebSocketPortwayBuilderExtensions).Assembly.Location,
+        typeof(Portway.Adapters.GraphQL.GraphQLPortwayBuilderExtensions).Assembly.Location,
+    };
+
+    [Fact]
+    public void Framework_GrantsNoAdapterItsInternals()
+    {
+        var friends = Framework.GetCustomAttributes<InternalsVisibleToAttribute>().Select(a => a.AssemblyName).ToArray();
+
+        Assert.NotEmpty(friends); // the test projects and the host: the check below reads real data
+        // Test projects may look inside; no adapter (Portway.Adapters.X, Redis included once it lands) may.
+        Assert.DoesNotContain(friends, f => f.StartsWith("Portway.Adapters.", StringComparison.Ordinal) && !f.EndsWith(".Tests", StringComparison.Ordinal));
+        Assert.DoesNotContain(friends, f => f.StartsWith("Portway.PublicApi", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters))]
+    public void Adapter_ReferencesOnlyPublicFrameworkTypes(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var pe = new PEReader(stream);
+        var metadata = pe.GetMetadataReader();
+        var frameworkName = Framework.GetName().Name;
+        var referenced = new List<string>();
+        foreach (var handle in metadata.TypeReferences)
+        {
+            var name = FullName(metadata, metadata.GetTypeReference(handle), out var scope);
+            if (scope.Kind == HandleKind.AssemblyReference
+                && metadata.GetString(metadata.GetAssemblyReference((AssemblyReferenceHandle)scope).Name) == frameworkName)
+            {
+                referenced.Add(name);
+            }
+        }
+
+        Assert.NotEmpty(referenced);
+        var notPublic = referenced.Where(n => Framework.GetType(n) is not { } t || !(t.IsPublic || t.IsNestedPublic)).ToArray();
+        Assert.True(notPublic.Length == 0, $"{Path.GetFileName(path)} references framework types that are not public: {string.Join(", ", notPublic)}");
+        Assert.Contains("Portway.IPortwayInvoker", referenced);
+    }
+
+    /// <summary>The reflection name of a type reference (<c>Outer+Inner</c> for nested ones) and the scope it resolves in.</summary>
+    private static string FullName(MetadataReader metadata, TypeReference reference, out EntityHandle scope)
+    {
+        var name = metadata.GetString(reference.Name);
+        if (reference.ResolutionScope.Kind == HandleKind.TypeReference)
+        {
+            var outer = FullName(metadata, metadata.GetTypeReference((TypeReferenceHandle)reference.ResolutionScope), out scope);
+            return outer + "+" + name;
+        }
+
+        scope = reference.ResolutionScope;
+        var ns = metadata.GetString(reference.Namespace);
+        return ns.Length == 0 ? name : ns + "." + name;
+    }
+}
