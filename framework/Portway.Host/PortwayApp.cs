@@ -8,6 +8,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Portway.Adapters.GraphQL;
 using Portway.Adapters.Http;
+using Portway.Adapters.Redis;
 using Portway.Adapters.WebSocket;
 using Portway.Configuration;
 using Portway.Internal.Observability;
@@ -49,11 +50,13 @@ internal static class PortwayApp
             .AddNodesFrom(PipelineNodes.Assembly)
             .AddPortwayHttp()
             .AddPortwayWebSocket()
-            .AddPortwayGraphQL();
+            .AddPortwayGraphQL()
+            .AddPortwayRedis();
         AddOpenTelemetry(builder.Services);
         options.ConfigureServices?.Invoke(portway.Services);
 
         var app = builder.Build();
+        app.UsePortwayPolicies();
         app.MapPortwayWebSocket();
         app.MapPortwayGraphQL();
         app.MapPortwayHttp();

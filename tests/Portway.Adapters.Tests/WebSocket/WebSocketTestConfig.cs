@@ -14,7 +14,7 @@ internal static class WebSocketTestConfig
                 endpoints:
                   - { route: "POST /v1/echo", pipeline: echo }
               - kind: websocket
-                binds: [stream]
+                binds: [request, response, stream]
                 endpoints:
                   - route: /v1/ws
                     operations: { echo: echo, delay: delay, fail: fail, gate: gate, context: context }
