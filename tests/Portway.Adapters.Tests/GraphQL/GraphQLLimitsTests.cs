@@ -156,6 +156,45 @@ public sealed class GraphQLLimitsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WebSocketMaxInFlight_FromConfig_RefusesOneMore_AndTheConnectionGoesOn()
+    {
+        var (server, _) = await StartAsync("""
+            runtime:
+              web:
+                interfaces:
+                  - kind: graphql
+                    path: /graphql
+                    max_in_flight: 2
+                    types: { Echo: { x: Int }, Tick: { n: Int! } }
+                    query: { echo: { pipeline: echo, args: { x: Int }, returns: Echo } }
+                    subscription: { ticks: { pipeline: ticks, args: { count: Int!, interval_ms: Int }, returns: Tick } }
+            pipelines:
+              echo: { stages: [ { name: echo, node: sys.echo } ] }
+              ticks: { stages: [ { name: ticks, node: sys.ticks } ] }
+            """);
+        await using var _s = server;
+        await using var client = await GraphQLWsClient.ConnectAndInitAsync(server.BaseAddress);
+        await client.SubscribeAsync("s1", "subscription { ticks(count: 2, interval_ms: 600000) { n } }");
+        await client.SubscribeAsync("s2", "subscription { ticks(count: 2, interval_ms: 600000) { n } }");
+        var started = new HashSet<string> { (await client.ReceiveAsync()).GetProperty("id").GetString()!, (await client.ReceiveAsync()).GetProperty("id").GetString()! };
+
+        await client.SubscribeAsync("s3", "subscription { ticks(count: 1) { n } }");
+        var refused = await client.ReceiveAsync();
+        await client.SendAsync("""{"id":"s1","type":"complete"}""");
+        await Eventually.TrueAsync(() => server.PendingWaiters == 1, TimeSpan.FromSeconds(20), "s1 ended");
+        await client.SubscribeAsync("q", "{ echo(x: 5) { x } }");
+        var answer = await client.ReceiveAsync();
+
+        Assert.Equal(["s1", "s2"], started.Order(StringComparer.Ordinal));
+        Assert.Equal("error", refused.GetProperty("type").GetString());
+        Assert.Equal("s3", refused.GetProperty("id").GetString());
+        Assert.Equal("rate_limited", refused.GetProperty("payload")[0].GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Contains("max_in_flight", refused.GetProperty("payload")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("next", answer.GetProperty("type").GetString());
+        Assert.Equal(5, answer.GetProperty("payload").GetProperty("data").GetProperty("echo").GetProperty("x").GetInt32());
+    }
+
+    [Fact]
     public async Task FragmentFanOut_OverWebSocket_IsAnErrorMessage_AndTheSocketGoesOn()
     {
         await using var client = await GraphQLWsClient.ConnectAndInitAsync(_server.BaseAddress);
