@@ -25,7 +25,7 @@ namespace Portway.Pipelines.VoiceProfiles;
 /// checked to stay under the data directory and the tenant directory (defense in depth). Thread-safe.
 /// </para>
 /// </remarks>
-internal sealed class VoiceProfileStore
+internal sealed class VoiceProfileStore : IVoiceProfileStore
 {
     /// <summary>The environment variable that overrides <c>runtime.platform.data_dir</c>.</summary>
     public const string DataDirVariable = "PORTWAY_DATA_DIR";
@@ -181,6 +181,9 @@ internal sealed class VoiceProfileStore
             return [];
         }
     }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> ListAsync(string tenant, CancellationToken cancellationToken) => ValueTask.FromResult(List(tenant));
 
     private string TenantDirectory(string tenant)
     {

@@ -1,15 +1,18 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Portway.Nodes;
+using Portway.Transport;
 
 namespace Portway.Internal.Routing;
 
 /// <summary>Runs a stage request on the node it names, in this process, and answers with a reply or error envelope.</summary>
-internal sealed class StageExecutor(NodeCatalog nodes, ILogger<StageExecutor> logger)
+internal sealed class StageExecutor(NodeCatalog nodes, ILogger<StageExecutor> logger) : IStageRunner
 {
-    public const string StageHeader = "stage";
-    public const string NodeHeader = "node";
-    public const string PipelineHeader = "pipeline";
+    public const string StageHeader = StageHop.StageHeader;
+    public const string NodeHeader = StageHop.NodeHeader;
+    public const string PipelineHeader = StageHop.PipelineHeader;
+
+    ValueTask<Envelope> IStageRunner.RunAsync(Envelope request, CancellationToken cancellationToken) => ExecuteAsync(request, cancellationToken);
 
     public async ValueTask<Envelope> ExecuteAsync(Envelope request, CancellationToken cancellationToken)
     {
