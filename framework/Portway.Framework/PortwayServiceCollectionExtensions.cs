@@ -9,6 +9,7 @@ using Portway.Internal.Correlation;
 using Portway.Internal.Kv;
 using Portway.Internal.Lifecycle;
 using Portway.Internal.Observability;
+using Portway.Internal.Readiness;
 using Portway.Internal.Routing;
 using Portway.Internal.Security;
 using Portway.Internal.Supervision;
@@ -30,6 +31,7 @@ public static class PortwayServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(config);
         services.TryAddSingleton(config);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ITokenIssuer, Internal.NoTokenIssuer>();
         services.TryAddSingleton(_ => config.Runtime.Platform.ExecutionIpc.Transport == "redis"
             ? IpcSecret.FromShared(config.Runtime.Platform.ExecutionIpc.Auth, Environment.GetEnvironmentVariable(IpcSecret.EnvironmentVariable))
             : IpcSecret.CreateRandom());
@@ -84,12 +86,17 @@ public static class PortwayServiceCollectionExtensions
         services.TryAddSingleton<RequestDispatcher>();
         services.TryAddSingleton<StreamDispatcher>();
         services.TryAddSingleton<PortwayTelemetry>();
+        services.TryAddSingleton<PortwayGauges>();
         services.TryAddSingleton<IpcRefusals>();
         services.TryAddSingleton<RuntimeStats>();
         services.TryAddSingleton<PortwayInvoker>();
         services.TryAddSingleton<IPortwayInvoker>(sp => sp.GetRequiredService<PortwayInvoker>());
         services.TryAddSingleton<IPortwayStatus, PortwayStatus>();
         services.TryAddSingleton<IBoundaryEventPublisher>(sp => sp.GetRequiredService<PortwayTelemetry>());
+        services.TryAddSingleton(sp => new PortwayStats(config, sp.GetRequiredService<RuntimeStats>(), sp.GetRequiredService<DrainCoordinator>(),
+            sp.GetService<WorkerSupervisor>(), sp.GetService<WorkerPool>()));
+        services.TryAddSingleton(sp => new PortwayReadiness(sp.GetServices<IReadinessCheck>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IReadinessCheck, DrainReadinessCheck>());
         if (config.Runtime.Platform.ExecutionIpc.Transport == "tcp_local" && ChildProcessGroups(config).Any())
         {
             // Registered before the drain coordinator: hosted services stop in reverse order, so the host
@@ -101,6 +108,7 @@ public static class PortwayServiceCollectionExtensions
             services.TryAddSingleton<WorkerSupervisor>();
             services.AddHostedService(sp => sp.GetRequiredService<TcpLocalListener>());
             services.AddHostedService(sp => sp.GetRequiredService<WorkerSupervisor>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IReadinessCheck, WorkerReadinessCheck>());
         }
 
         services.TryAddSingleton<DrainCoordinator>();

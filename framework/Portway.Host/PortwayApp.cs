@@ -13,6 +13,7 @@ using Portway.Adapters.WebSocket;
 using Portway.Configuration;
 using Portway.Internal.Observability;
 using Portway.Pipelines;
+using Scalar.AspNetCore;
 
 namespace Portway.Host;
 
@@ -52,27 +53,59 @@ internal static class PortwayApp
             .AddPortwayWebSocket()
             .AddPortwayGraphQL()
             .AddPortwayRedis();
-        AddOpenTelemetry(builder.Services);
+        AddOpenTelemetry(builder.Services, config, prometheus: true);
         options.ConfigureServices?.Invoke(portway.Services);
 
         var app = builder.Build();
+        app.UsePortwayPolicies();
         app.MapPortwayWebSocket();
         app.MapPortwayGraphQL();
+        if (config.Runtime.Web.Metrics.Enabled)
+        {
+            app.MapPrometheusScrapingEndpoint(config.Runtime.Web.Metrics.Path);
+        }
+
+        if (config.Runtime.Web.Docs.Enabled)
+        {
+            // Scalar's page and its JavaScript bundle are served by this host from the package (no CDN at run time).
+            app.MapScalarApiReference(config.Runtime.Web.Docs.Path, o =>
+            {
+                o.Title = "Portway API";
+                o.OpenApiRoutePattern = config.Runtime.Web.OpenApi.Path;
+            });
+        }
+
         app.MapPortwayHttp();
         return app;
     }
 
-    /// <summary>OTLP traces and metrics when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (Jaeger ingests OTLP natively).</summary>
-    internal static void AddOpenTelemetry(IServiceCollection services)
+    /// <summary>
+    /// OpenTelemetry: the Prometheus exporter behind <c>runtime.web.metrics</c> (the host only), and OTLP export of
+    /// traces and metrics when <c>runtime.observability.otlp_endpoint</c> or <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set
+    /// (Jaeger ingests OTLP natively). The standard <c>OTEL_*</c> variables win over the YAML.
+    /// </summary>
+    internal static void AddOpenTelemetry(IServiceCollection services, PortwayConfig config, bool prometheus)
     {
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
+        var settings = OtlpSettings.From(config.Runtime.Observability);
+        prometheus &= config.Runtime.Web.Metrics.Enabled;
+        if (!settings.Export && !prometheus)
         {
             return;
         }
 
-        services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("portway"))
-            .WithTracing(t => t.AddSource(PortwayTelemetry.Name).AddOtlpExporter())
-            .WithMetrics(m => m.AddMeter(PortwayTelemetry.Name).AddOtlpExporter());
+        var otel = services.AddOpenTelemetry().ConfigureResource(r => r.AddService(settings.ServiceName));
+        if (settings.Export)
+        {
+            otel.WithTracing(t => t.AddSource(PortwayTelemetry.Name)
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(settings.SamplingRatio)))
+                .AddOtlpExporter(settings.Configure("traces")));
+        }
+
+        otel.WithMetrics(m =>
+        {
+            m.AddMeter(PortwayTelemetry.Name);
+            if (prometheus) m.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0); // live figures: no cached scrape
+            if (settings.Export) m.AddOtlpExporter(settings.Configure("metrics"));
+        });
     }
 }

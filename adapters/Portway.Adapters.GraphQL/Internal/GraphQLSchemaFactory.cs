@@ -3,6 +3,7 @@ using GraphQL;
 using GraphQL.Conversion;
 using GraphQL.Resolvers;
 using GraphQL.Types;
+using Portway.Adapters.Http.Internal.Policies;
 using Portway.Configuration;
 
 namespace Portway.Adapters.GraphQL.Internal;
@@ -65,7 +66,7 @@ internal sealed class GraphQLSchemaFactory(IPortwayInvoker invoker)
                 Description = $"pipeline {field.Pipeline}",
                 ResolvedType = TypeShape.Parse(field.Returns).ToGraphType(),
                 Arguments = Arguments(field),
-                Resolver = PipelineFieldResolver.For(field, iface, invoker),
+                Resolver = PipelineFieldResolver.For(fieldName, field, iface, invoker),
             });
         }
 
@@ -85,7 +86,7 @@ internal sealed class GraphQLSchemaFactory(IPortwayInvoker invoker)
                 Description = $"stream pipeline {field.Pipeline}",
                 ResolvedType = shape.ToGraphType(),
                 Arguments = Arguments(field),
-                StreamResolver = new PipelineStreamResolver(field.Pipeline, itemTimeout, invoker),
+                StreamResolver = new PipelineStreamResolver(field.Pipeline, itemTimeout, invoker, AccessPolicy.For(fieldName, field)),
                 Resolver = new FuncFieldResolver<object?>(context => context.Source is JsonElement item ? JsonOutput.Map(item, shape) : null),
             });
         }

@@ -111,6 +111,7 @@ internal sealed partial class GraphQLWebSocketSession
     private async Task RunOperationAsync(Operation operation, string query, GraphQLParser.AST.GraphQLDocument? document, string? operationName, Inputs? variables)
     {
         Activity.Current = operation.Activity;
+        var access = await _access.ConfigureAwait(false);
         Emit(BoundaryEventKind.IngressAccepted, operation);
         ExecutionResult result;
         try
@@ -122,7 +123,7 @@ internal sealed partial class GraphQLWebSocketSession
                 Document = document,
                 OperationName = operationName,
                 Variables = variables,
-                UserContext = new GraphQLCallContext(operation.Correlation) { WaitForSendRoom = WaitForSendRoomAsync },
+                UserContext = new GraphQLCallContext(operation.Correlation) { WaitForSendRoom = WaitForSendRoomAsync, Access = access },
                 ValidationRules = [.. DocumentValidator.CoreRules, OperationKindRule.ForWebSocket, _endpoint.Limits],
                 CancellationToken = operation.Token,
             }).ConfigureAwait(false);

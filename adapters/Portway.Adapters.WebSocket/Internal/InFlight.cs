@@ -23,6 +23,9 @@ internal sealed class InFlight(WebSocketConnection connection, string id, string
 
     public Activity? Activity { get; } = activity;
 
+    /// <summary>A concurrency limit's permit, given back when the request ends.</summary>
+    public System.Threading.RateLimiting.RateLimitLease? Lease { get; set; }
+
     /// <summary>The call running it (set right after it starts).</summary>
     public IPortwayCall? Call { get; set; }
 

@@ -44,6 +44,14 @@ internal sealed partial class WebSocketConnection
             return;
         }
 
+        var tenant = ClientMessage.TenantOf(payload.Span);
+        var admission = _policy.Admit(tenant);
+        if (admission.Error is { } refused)
+        {
+            Reject(id, route, refused);
+            return;
+        }
+
         var previous = Activity.Current;
         using var restore = new ActivityRestore(previous);
         var activity = PortwayTracing.StartActivity("portway.request", route, ActivityKind.Server, _correlation.ParentContext);
@@ -54,6 +62,7 @@ internal sealed partial class WebSocketConnection
         activity?.SetTag("portway.pipeline", pipeline);
         if (!_inFlight.TryAdd(id, request))
         {
+            admission.Lease?.Dispose();
             activity?.Dispose();
             Reject(id, route, new PortwayError(ErrorCode.Conflict, $"a request with id {id} is already in flight on this socket"));
             return;
@@ -65,9 +74,11 @@ internal sealed partial class WebSocketConnection
             Input = payload,
             Timeout = TimeSpan.FromMilliseconds(_endpoint.TimeoutMs),
             Correlation = new PortwayCorrelation(traceId, request.RequestId, "00-" + traceId + "-" + spanId + "-01"),
-            Tenant = ClientMessage.TenantOf(payload.Span),
+            Tenant = tenant,
+            Identity = _policy.Identity,
             Interface = WebSocketIngress.InterfaceName,
         };
+        request.Lease = admission.Lease;
 
         Emit(BoundaryEventKind.IngressAccepted, request.RequestId, traceId, route);
         if (_ingress.Invoker.GetPipelineKind(pipeline) is PipelineKind.Stream or PipelineKind.KvStream)
@@ -122,6 +133,7 @@ internal sealed partial class WebSocketConnection
         // Counted as finishing until its last message is queued (see CloseWhenIdle); the id is free again at once.
         Interlocked.Increment(ref _finishing);
         _inFlight.TryRemove(new KeyValuePair<string, InFlight>(request.Id, request));
+        request.Lease?.Dispose();
 
         // The reply's reserved room is given back once the reply is queued (or dropped), not before.
         var reserved = request.Reserved;

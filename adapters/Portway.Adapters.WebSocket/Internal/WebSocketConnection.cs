@@ -26,6 +26,7 @@ internal sealed partial class WebSocketConnection : IDisposable
     private readonly EndpointConfig _endpoint;
     private readonly WebSocketIngress _ingress;
     private readonly RequestCorrelation _correlation;
+    private readonly SocketPolicy _policy;
     private readonly Channel<byte[]> _outbound;
     private readonly ConcurrentDictionary<string, InFlight> _inFlight = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _requestsAborted = new();
@@ -50,8 +51,9 @@ internal sealed partial class WebSocketConnection : IDisposable
     private long _reservedBytes;
     private int _sentCount;
 
-    public WebSocketConnection(System.Net.WebSockets.WebSocket socket, EndpointConfig endpoint, WebSocketIngress ingress, RequestCorrelation correlation)
+    public WebSocketConnection(System.Net.WebSockets.WebSocket socket, EndpointConfig endpoint, WebSocketIngress ingress, RequestCorrelation correlation, SocketPolicy? policy = null)
     {
+        _policy = policy ?? SocketPolicy.Open;
         _socket = socket;
         _endpoint = endpoint;
         _ingress = ingress;

@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Portway.Configuration;
+using Portway.Observability;
 
 namespace Portway.Adapters.WebSocket.Internal;
 
 /// <summary>The sockets open now (for tests, stats and shutdown), and each endpoint's <c>max_connections</c> slots.</summary>
-internal sealed class WebSocketConnections
+internal sealed class WebSocketConnections(PortwayGauges gauges)
 {
     private readonly ConcurrentDictionary<long, WebSocketConnection> _open = new();
     private readonly ConcurrentDictionary<string, StrongBox<int>> _perEndpoint = new(StringComparer.Ordinal);
@@ -42,8 +43,15 @@ internal sealed class WebSocketConnections
     {
         var id = Interlocked.Increment(ref _nextId);
         _open[id] = connection;
+        gauges.Add(PortwayGauges.WebSocketConnections, 1);
         return id;
     }
 
-    public void Remove(long id) => _open.TryRemove(id, out _);
+    public void Remove(long id)
+    {
+        if (_open.TryRemove(id, out _))
+        {
+            gauges.Add(PortwayGauges.WebSocketConnections, -1);
+        }
+    }
 }

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Portway.Adapters.Http.Internal;
+using Portway.Adapters.Http.Internal.Policies;
 using Portway.Configuration;
 using Portway.Observability;
 
@@ -17,6 +18,7 @@ internal sealed class WebSocketIngress(
     IPortwayStatus status,
     TimeProvider time,
     WebSocketConnections connections,
+    BoundaryPolicies policies,
     ILogger<WebSocketIngress> logger)
 {
     public const string InterfaceName = "websocket";
@@ -64,6 +66,17 @@ internal sealed class WebSocketIngress(
             return;
         }
 
+        // Authenticated at the upgrade (Authorization header, or access_token for browsers); a refusal is an HTTP answer.
+        var access = AccessPolicy.For(endpoint);
+        var admission = await policies.AdmitAsync(context, access with { Scopes = [], TenantFromToken = false, RateLimit = null }, "").ConfigureAwait(false);
+        if (admission.Error is { } unauthenticated)
+        {
+            await RejectAsync(context, correlation, endpoint, unauthenticated).ConfigureAwait(false);
+            return;
+        }
+
+        using var policy = new SocketPolicy(policies, access, admission.Identity, admission.ExpiresAt, BoundaryPolicies.ClientKey(context),
+            endpoint.MessageRate is { } rate ? policies.Limits.CreateSingle(rate) : null);
         try
         {
             var ping = TimeSpan.FromMilliseconds(endpoint.PingIntervalMs);
@@ -72,7 +85,7 @@ internal sealed class WebSocketIngress(
                 KeepAliveInterval = ping,
                 KeepAliveTimeout = ping,
             }).ConfigureAwait(false);
-            using var connection = new WebSocketConnection(socket, endpoint, this, correlation);
+            using var connection = new WebSocketConnection(socket, endpoint, this, correlation, policy);
             WebSocketLog.Opened(logger, endpoint.Path, correlation.RequestId);
             var id = connections.Add(connection);
             try

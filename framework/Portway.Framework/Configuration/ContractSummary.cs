@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Portway.Internal.Configuration;
 
 namespace Portway.Configuration;
 
@@ -63,13 +64,26 @@ public static class ContractSummary
         Line(w, 1, $"listen           {web.Listen}");
         Line(w, 1, $"drain_timeout_ms {Num(web.DrainTimeoutMs)}");
         Line(w, 1, $"health           {Builtin(web.Health)}");
+        Line(w, 1, $"ready            {Builtin(web.Ready)}");
         Line(w, 1, $"stats            {Builtin(web.Stats)}");
+        Line(w, 1, $"metrics          {Builtin(web.Metrics)}");
+        Line(w, 1, $"openapi          {Builtin(web.OpenApi)}");
+        Line(w, 1, $"docs             {Builtin(web.Docs)}");
         Line(w, 1, $"tls              {Tls(web.Tls)}");
+        Line(w, 1, $"cache_clear      {(web.CacheClear.Enabled ? $"POST {web.CacheClear.Path}" : $"disabled (path {web.CacheClear.Path})")}");
+        Line(w, 1, $"auth             {PolicySummary.Jwt(web.Auth.Jwt)}");
         foreach (var iface in web.Interfaces)
         {
             Line(w, 0, "");
             RenderInterface(w, iface);
         }
+
+        var observability = config.Runtime.Observability;
+        Line(w, 0, "");
+        Line(w, 0, "observability");
+        Line(w, 1, $"service_name     {observability.ServiceName}");
+        Line(w, 1, $"otlp             {(observability.OtlpEndpoint is { } otlp ? $"{otlp} ({observability.OtlpProtocol})" : "off (unless OTEL_EXPORTER_OTLP_ENDPOINT)")}");
+        Line(w, 1, string.Create(CultureInfo.InvariantCulture, $"sampling_ratio   {observability.SamplingRatio}"));
 
         Line(w, 0, "");
         Line(w, 0, "pipelines");
@@ -99,6 +113,7 @@ public static class ContractSummary
         {
             case "graphql":
                 Line(w, 0, $"interface graphql GET, POST {iface.Path} {binds}");
+                Line(w, 1, $"cors {PolicySummary.Cors(iface.Cors)}");
                 Line(w, 1, $"max_depth={Num(iface.MaxDepth)}, max_complexity={Num(iface.MaxComplexity)}, timeout_ms={Num(iface.TimeoutMs)}, max_body_bytes={Num(iface.MaxBodyBytes)}");
                 Line(w, 1, $"max_tokens={Num(iface.MaxTokens)}, max_fields={Num(iface.MaxFields)}, max_in_flight={Num(iface.MaxInFlight)}");
                 foreach (var (name, fields) in iface.Types)
@@ -112,27 +127,32 @@ public static class ContractSummary
                     {
                         var args = field.Args.Count == 0 ? "" : $"({string.Join(", ", field.Args.Select(a => $"{a.Key}: {a.Value}"))})";
                         Line(w, 1, $"{operation} {name}{args}: {field.Returns} -> {field.Pipeline}");
+                        Line(w, 2, PolicySummary.Line(field.Auth, field.Scopes, field.Tenant, field.RateLimit));
                     }
                 }
 
                 break;
             case "websocket":
                 Line(w, 0, $"interface websocket {binds}");
+                Line(w, 1, $"cors {PolicySummary.Cors(iface.Cors)}");
                 foreach (var e in iface.Endpoints)
                 {
                     var target = e.Pipeline.Length > 0 ? e.Pipeline : "(operations)";
                     Line(w, 1, $"{e.Method} {e.Path} -> {target} (timeout_ms={Num(e.TimeoutMs)}, max_body_bytes={Num(e.MaxBodyBytes)}, max_message_bytes={Num(e.MaxMessageBytes)}, send_queue_limit={Num(e.SendQueueLimit)}, idle_timeout_ms={Num(e.IdleTimeoutMs)}, ping_interval_ms={Num(e.PingIntervalMs)}, send_queue_bytes={Num(e.SendQueueBytes)}, max_in_flight={Num(e.MaxInFlight)}, max_connections={Num(e.MaxConnections)})");
+                    Line(w, 2, PolicySummary.Line(e.Auth, e.Scopes, e.Tenant, e.RateLimit, messageRate: e.MessageRate));
                     foreach (var (op, pipeline) in e.Operations) Line(w, 2, $"op {op} -> {pipeline}");
                 }
 
                 break;
             default:
                 Line(w, 0, $"interface {iface.Kind} {binds}");
+                Line(w, 1, $"cors {PolicySummary.Cors(iface.Cors)}");
                 var methodWidth = iface.Endpoints.Count == 0 ? 0 : iface.Endpoints.Max(e => e.Method.Length);
                 var pathWidth = iface.Endpoints.Count == 0 ? 0 : iface.Endpoints.Max(e => e.Path.Length);
                 foreach (var e in iface.Endpoints)
                 {
                     Line(w, 1, $"{e.Method.PadRight(methodWidth)} {e.Path.PadRight(pathWidth)} -> {e.Pipeline} (timeout_ms={Num(e.TimeoutMs)}, max_body_bytes={Num(e.MaxBodyBytes)})");
+                    Line(w, 2, PolicySummary.Line(e.Auth, e.Scopes, e.Tenant, e.RateLimit, e.Cache));
                 }
 
                 break;
@@ -184,14 +204,27 @@ public static class ContractSummary
                     ["listen"] = web.Listen,
                     ["drain_timeout_ms"] = web.DrainTimeoutMs,
                     ["health"] = new JsonObject { ["enabled"] = web.Health.Enabled, ["path"] = web.Health.Path },
+                    ["ready"] = new JsonObject { ["enabled"] = web.Ready.Enabled, ["path"] = web.Ready.Path },
                     ["stats"] = new JsonObject { ["enabled"] = web.Stats.Enabled, ["path"] = web.Stats.Path },
+                    ["metrics"] = new JsonObject { ["enabled"] = web.Metrics.Enabled, ["path"] = web.Metrics.Path },
+                    ["openapi"] = new JsonObject { ["enabled"] = web.OpenApi.Enabled, ["path"] = web.OpenApi.Path },
+                    ["docs"] = new JsonObject { ["enabled"] = web.Docs.Enabled, ["path"] = web.Docs.Path },
                     ["tls"] = web.Tls is not { } tls ? null : new JsonObject
                     {
                         ["cert_path"] = tls.CertPath,
                         ["key_path"] = tls.KeyPath,
                         ["password"] = tls.Password is null ? null : "(set)",
                     },
+                    ["cache_clear"] = new JsonObject { ["enabled"] = web.CacheClear.Enabled, ["path"] = web.CacheClear.Path },
+                    ["auth"] = new JsonObject { ["jwt"] = PolicySummary.JwtJson(web.Auth.Jwt) },
                     ["interfaces"] = new JsonArray([.. web.Interfaces.Select(InterfaceJson)]),
+                },
+                ["observability"] = new JsonObject
+                {
+                    ["service_name"] = config.Runtime.Observability.ServiceName,
+                    ["otlp_endpoint"] = config.Runtime.Observability.OtlpEndpoint,
+                    ["otlp_protocol"] = config.Runtime.Observability.OtlpProtocol,
+                    ["sampling_ratio"] = config.Runtime.Observability.SamplingRatio,
                 },
             },
             ["pipelines"] = new JsonArray([.. config.Pipelines.Values.Select(PipelineJson)]),
@@ -201,12 +234,7 @@ public static class ContractSummary
 
     private static JsonNode InterfaceJson(InterfaceConfig iface)
     {
-        var obj = new JsonObject { ["kind"] = iface.Kind, ["binds"] = Strings(iface.Binds) };
-        if (iface.CorsOrigins.Count > 0)
-        {
-            obj["cors"] = new JsonObject { ["origins"] = Strings(iface.CorsOrigins) };
-        }
-
+        var obj = new JsonObject { ["kind"] = iface.Kind, ["binds"] = Strings(iface.Binds), ["cors"] = PolicySummary.CorsJson(iface.Cors) };
         if (iface.Kind == "graphql")
         {
             obj["path"] = iface.Path;
@@ -249,6 +277,8 @@ public static class ContractSummary
                 endpoint["ping_interval_ms"] = e.PingIntervalMs;
             }
 
+            endpoint["policy"] = PolicySummary.Json(e.Auth, e.Scopes, e.Tenant, e.RateLimit, e.Cache, e.MessageRate, iface.Kind == "websocket");
+
             return (JsonNode)endpoint;
         })]);
         return obj;
@@ -259,7 +289,13 @@ public static class ContractSummary
         var obj = new JsonObject();
         foreach (var (name, field) in fields)
         {
-            obj[name] = new JsonObject { ["pipeline"] = field.Pipeline, ["args"] = StringMap(field.Args), ["returns"] = field.Returns };
+            obj[name] = new JsonObject
+            {
+                ["pipeline"] = field.Pipeline,
+                ["args"] = StringMap(field.Args),
+                ["returns"] = field.Returns,
+                ["policy"] = PolicySummary.Json(field.Auth, field.Scopes, field.Tenant, field.RateLimit),
+            };
         }
 
         return obj;

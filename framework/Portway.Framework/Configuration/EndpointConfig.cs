@@ -51,4 +51,22 @@ public sealed class EndpointConfig
 
     /// <summary>The path part of <see cref="Route"/> (filled in by normalization).</summary>
     public string Path { get; set; } = "";
+
+    /// <summary><c>auth</c>: <c>required</c> or <c>none</c>; empty means the interface's (filled in by normalization).</summary>
+    public string Auth { get; set; } = "";
+
+    /// <summary><c>scopes</c>: scopes the token must all carry (else 403 <c>forbidden</c>). Defaults to none.</summary>
+    public List<string> Scopes { get; set; } = [];
+
+    /// <summary><c>tenant</c>: <c>from_token</c> binds the request's tenant to the token's tenant claim (mismatch: 403). Empty when not set.</summary>
+    public string Tenant { get; set; } = "";
+
+    /// <summary><c>rate_limit</c>: null when not set.</summary>
+    public RateLimitConfig? RateLimit { get; set; }
+
+    /// <summary><c>cache</c> (http only): null when not set.</summary>
+    public CacheConfig? Cache { get; set; }
+
+    /// <summary><c>message_rate</c> (websocket only): messages one socket may send per window; null when not set.</summary>
+    public RateLimitConfig? MessageRate { get; set; }
 }

@@ -57,4 +57,10 @@ public sealed class InterfaceConfig
 
     /// <summary><c>max_body_bytes</c> (graphql only): the largest request document. Defaults to 1 MiB.</summary>
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary><c>auth</c>: <c>required</c> (a valid bearer token) or <c>none</c>, for endpoints that do not say. Defaults to <c>required</c> when <c>runtime.web.auth.jwt</c> is set, else <c>none</c>.</summary>
+    public string Auth { get; set; } = "";
+
+    /// <summary><c>cors</c>: browser origins, methods, headers, credentials and max age for HTTP CORS; null when not set (no CORS headers). Its origins are also <see cref="CorsOrigins"/>.</summary>
+    public CorsConfig? Cors { get; set; }
 }

@@ -8,4 +8,7 @@ public sealed class RuntimeConfig
 
     /// <summary><c>runtime.web</c>.</summary>
     public WebConfig Web { get; set; } = new();
+
+    /// <summary><c>runtime.observability</c>.</summary>
+    public ObservabilityConfig Observability { get; set; } = new();
 }

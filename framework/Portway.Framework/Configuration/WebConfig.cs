@@ -12,12 +12,30 @@ public sealed class WebConfig
     /// <summary><c>health</c>: the built-in <c>GET /health</c>.</summary>
     public BuiltinEndpointConfig Health { get; set; } = new() { Path = "/health" };
 
+    /// <summary><c>ready</c>: the built-in <c>GET /ready</c> (readiness: 503 until every worker group has a ready worker, and while draining).</summary>
+    public BuiltinEndpointConfig Ready { get; set; } = new() { Path = "/ready" };
+
     /// <summary><c>stats</c>: the built-in <c>GET /stats</c>.</summary>
     public BuiltinEndpointConfig Stats { get; set; } = new() { Path = "/stats" };
+
+    /// <summary><c>metrics</c>: the built-in Prometheus scrape endpoint <c>GET /metrics</c>.</summary>
+    public BuiltinEndpointConfig Metrics { get; set; } = new() { Path = "/metrics" };
+
+    /// <summary><c>openapi</c>: the built-in <c>GET /openapi.json</c>, the OpenAPI 3.1 document of the http endpoints.</summary>
+    public BuiltinEndpointConfig OpenApi { get; set; } = new() { Path = "/openapi.json" };
+
+    /// <summary><c>docs</c>: the built-in API reference page <c>GET /docs</c> (reads the openapi document; needs <c>openapi</c> enabled).</summary>
+    public BuiltinEndpointConfig Docs { get; set; } = new() { Path = "/docs" };
 
     /// <summary><c>tls</c>: the certificate of an <c>https://</c> listener; null when not set.</summary>
     public TlsConfig? Tls { get; set; }
 
     /// <summary><c>interfaces</c>: one entry per ingress kind.</summary>
     public List<InterfaceConfig> Interfaces { get; set; } = [];
+
+    /// <summary><c>cache_clear</c>: the built-in <c>POST /v1/cache/clear</c> (a bearer token required), served when an endpoint has <c>cache</c> and <c>auth.jwt</c> is set.</summary>
+    public BuiltinEndpointConfig CacheClear { get; set; } = new() { Path = "/v1/cache/clear" };
+
+    /// <summary><c>auth</c>: caller authentication (bearer tokens).</summary>
+    public AuthConfig Auth { get; set; } = new();
 }

@@ -68,7 +68,7 @@ internal static class RedisWorkerCommand
         builder.Services.AddPortway(config)
             .AddNodesFrom(PipelineNodes.Assembly)
             .AddPortwayRedisWorker(group, workerId ?? $"{group}-{Environment.MachineName}-{Environment.ProcessId}");
-        PortwayApp.AddOpenTelemetry(builder.Services);
+        PortwayApp.AddOpenTelemetry(builder.Services, config, prometheus: false);
         using var host = builder.Build();
         if (supervised) StopWhenStdinCloses(host.Services.GetRequiredService<IHostApplicationLifetime>());
         await host.RunAsync().ConfigureAwait(false);

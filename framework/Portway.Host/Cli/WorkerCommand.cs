@@ -76,7 +76,7 @@ internal static class WorkerCommand
             .AddFilter("Microsoft", LogLevel.Warning)
             .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         services.AddPortwayWorker(config, bootstrap).AddNodesFrom(PipelineNodes.Assembly);
-        PortwayApp.AddOpenTelemetry(services);
+        PortwayApp.AddOpenTelemetry(services, config, prometheus: false);
         await using var provider = services.BuildServiceProvider();
 
         // No generic host here to start the exporters: resolving the providers starts them (worker spans join the caller's trace).

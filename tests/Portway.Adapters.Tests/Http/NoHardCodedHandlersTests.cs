@@ -46,7 +46,10 @@ public sealed class NoHardCodedHandlersTests
             .ToArray();
 
         Assert.Equal(
-            new[] { "/health", "/stats", "/v1/delay", "/v1/echo", "/v1/fail", "/v1/gate", "/v1/slow", "/v1/tenants/{tenant}/things/{thing}" },
+            new[]
+            {
+                "/docs/favicon.svg", "/docs/scalar.aspnetcore.js", "/docs/scalar.js", "/docs/{documentName?}", // the API page and its assets (Scalar)
+                "/health", "/metrics", "/openapi.json", "/ready", "/stats", "/v1/delay", "/v1/echo", "/v1/fail", "/v1/gate", "/v1/slow", "/v1/tenants/{tenant}/things/{thing}" },
             patterns);
     }
 }

@@ -83,7 +83,7 @@ public sealed class HardeningConfigTests
               web:
                 interfaces:
                   - kind: websocket
-                    cors: { methods: [GET] }
+                    cors: { verbs: [GET] }
                     endpoints:
                       - { route: /ws, operations: { echo: echo }, send_queue_bytes: 0, max_in_flight: 0, max_connections: 0 }
                   - kind: graphql
@@ -95,7 +95,7 @@ public sealed class HardeningConfigTests
             """);
 
         var text = string.Join("\n", result.Problems);
-        Assert.Contains("methods", text, StringComparison.Ordinal);
+        Assert.Contains("verbs", text, StringComparison.Ordinal);
         foreach (var key in new[] { "send_queue_bytes", "max_in_flight", "max_connections", "max_tokens", "max_fields" })
         {
             Assert.Contains(key, text, StringComparison.Ordinal);

@@ -22,8 +22,14 @@ internal sealed partial class ConfigBinder
         });
         reader.Int("drain_timeout_ms", v => web.DrainTimeoutMs = v);
         if (reader.TryGet("health", out var health)) BindBuiltin(health, "health", web.Health);
+        if (reader.TryGet("ready", out var ready)) BindBuiltin(ready, "ready", web.Ready);
         if (reader.TryGet("stats", out var stats)) BindBuiltin(stats, "stats", web.Stats);
+        if (reader.TryGet("metrics", out var metrics)) BindBuiltin(metrics, "metrics", web.Metrics);
+        if (reader.TryGet("openapi", out var openapi)) BindBuiltin(openapi, "openapi", web.OpenApi);
+        if (reader.TryGet("docs", out var docs)) BindBuiltin(docs, "docs", web.Docs);
         if (reader.TryGet("tls", out var tls)) web.Tls = BindTls(tls);
+        if (reader.TryGet("auth", out var auth)) BindAuth(auth, web.Auth);
+        if (reader.TryGet("cache_clear", out var clear)) BindBuiltin(clear, "cache_clear", web.CacheClear);
         if (reader.Sequence("interfaces") is { } interfaces)
         {
             foreach (var item in interfaces.Children) web.Interfaces.Add(BindInterface(item));
@@ -70,10 +76,8 @@ internal sealed partial class ConfigBinder
             iface.Binds = binds;
         }
 
-        if (reader.TryGet("cors", out var cors))
-        {
-            BindCors(cors, iface);
-        }
+        reader.Enum("auth", ConfigSchema.AuthRequirements, v => iface.Auth = v);
+        if (reader.TryGet("cors", out var cors)) BindCors(cors, iface);
 
         if (known != "graphql" && reader.Sequence("endpoints") is { } endpoints)
         {
@@ -97,31 +101,6 @@ internal sealed partial class ConfigBinder
         }
 
         return iface;
-    }
-
-    /// <summary><c>cors: { origins: [https://app.example] }</c>: each origin a scheme://host[:port] with nothing after.</summary>
-    private void BindCors(YamlNode node, InterfaceConfig iface)
-    {
-        var reader = Reader(AsMapping(node, "cors"), node.Start, "cors", ConfigSchema.Cors, iface.CorsOrigins);
-        if (reader.StringList("origins") is not { } origins)
-        {
-            return;
-        }
-
-        var sequence = reader.Sequence("origins");
-        for (var i = 0; i < origins.Count; i++)
-        {
-            var origin = origins[i];
-            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
-                || uri.AbsolutePath != "/" || origin.EndsWith('/') || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
-            {
-                _diagnostics.Report(sequence is not null && i < sequence.Children.Count ? sequence.Children[i].Start : node.Start,
-                    $"cors.origins: expected an origin such as https://app.example (scheme, host, optional port, nothing after), got '{origin}'");
-                continue;
-            }
-
-            iface.CorsOrigins.Add(origin.ToLowerInvariant());
-        }
     }
 
     private EndpointConfig BindEndpoint(YamlNode node, string? kind)
@@ -173,11 +152,15 @@ internal sealed partial class ConfigBinder
             reader.Int("max_connections", v => endpoint.MaxConnections = v);
             reader.Int("idle_timeout_ms", v => endpoint.IdleTimeoutMs = v);
             reader.Int("ping_interval_ms", v => endpoint.PingIntervalMs = v);
+            if (reader.TryGet("message_rate", out var rate) && BindRateLimit(rate, "message_rate") is { } messageRate) endpoint.MessageRate = messageRate;
         }
         else
         {
             reader.String("pipeline", v => endpoint.Pipeline = v, required: true);
+            if (reader.TryGet("cache", out var cache)) BindCache(cache, endpoint);
         }
+
+        BindAccess(reader, v => endpoint.Auth = v, endpoint.Scopes, v => endpoint.Tenant = v, v => endpoint.RateLimit = v, endpoint);
 
         reader.Int("timeout_ms", v => endpoint.TimeoutMs = v);
         reader.Int("max_body_bytes", v => endpoint.MaxBodyBytes = v);
@@ -218,6 +201,7 @@ internal sealed partial class ConfigBinder
             _map.Record(field, "", key.Start);
             f.String("pipeline", v => field.Pipeline = v, required: true);
             TypeRefValue(f, "returns", v => field.Returns = v);
+            BindAccess(f, v => field.Auth = v, field.Scopes, v => field.Tenant = v, v => field.RateLimit = v, field);
             if (f.Mapping("args") is { } args)
             {
                 _map.Record(field.Args, "", args.Start);

@@ -36,6 +36,31 @@ internal sealed partial class ConfigBinder
         var reader = Reader(AsMapping(node, "runtime"), node.Start, "runtime", ConfigSchema.Runtime, runtime);
         if (reader.TryGet("platform", out var platform)) BindPlatform(platform, runtime.Platform);
         if (reader.TryGet("web", out var web)) BindWeb(web, runtime.Web);
+        if (reader.TryGet("observability", out var observability)) BindObservability(observability, runtime.Observability);
+    }
+
+    private void BindObservability(YamlNode node, ObservabilityConfig observability)
+    {
+        var reader = Reader(AsMapping(node, "observability"), node.Start, "runtime.observability", ConfigSchema.Observability, observability);
+        reader.String("service_name", v =>
+        {
+            if (v.Length > 0) observability.ServiceName = v;
+            else _diagnostics.Report(_map.At(observability, "service_name"), "service_name: expected a non-empty name");
+        });
+        reader.String("otlp_endpoint", v =>
+        {
+            if (Uri.TryCreate(v, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            {
+                observability.OtlpEndpoint = v;
+            }
+            else
+            {
+                reader.TryGet("otlp_endpoint", out var at);
+                _diagnostics.Report(at.Start, $"otlp_endpoint: expected an http:// or https:// URL, got '{v}'");
+            }
+        });
+        reader.Enum("otlp_protocol", ConfigSchema.OtlpProtocols, v => observability.OtlpProtocol = v);
+        reader.Double("sampling_ratio", v => observability.SamplingRatio = v, min: 0, max: 1);
     }
 
     private void BindPlatform(YamlNode node, PlatformConfig platform)

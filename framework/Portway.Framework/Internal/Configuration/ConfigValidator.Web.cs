@@ -12,8 +12,17 @@ internal sealed partial class ConfigValidator
         var routes = new Dictionary<string, string>(StringComparer.Ordinal);
 
         ValidateTls(web);
+        if (web.Docs.Enabled && !web.OpenApi.Enabled)
+        {
+            _diagnostics.Report(_map.At(web.OpenApi, "enabled"), "openapi: the docs page reads the OpenAPI document; enable openapi or set docs.enabled: false");
+        }
+
         AddBuiltin(routes, web.Health, "health");
+        AddBuiltin(routes, web.Ready, "ready");
         AddBuiltin(routes, web.Stats, "stats");
+        AddBuiltin(routes, web.Metrics, "metrics");
+        AddBuiltin(routes, web.OpenApi, "openapi");
+        AddBuiltin(routes, web.Docs, "docs");
         foreach (var iface in web.Interfaces)
         {
             if (iface.Kind == "graphql")

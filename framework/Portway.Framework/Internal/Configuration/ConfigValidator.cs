@@ -37,6 +37,7 @@ internal sealed partial class ConfigValidator
         ValidateKv(config);
         ValidateBinds(config);
         ValidateWeb(config);
+        ValidatePolicies(config);
     }
 
     /// <summary>A stream node may only be a pipeline's sink, and it runs in the web group.</summary>

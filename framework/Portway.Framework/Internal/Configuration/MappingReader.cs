@@ -124,6 +124,26 @@ internal sealed class MappingReader
         set((int)value);
     }
 
+    /// <summary>A plain (unquoted) number in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public void Double(string key, Action<double> set, double min, double max)
+    {
+        if (!TryGet(key, out var node)) return;
+        if (node is not YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } scalar
+            || !double.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        {
+            _diagnostics.Report(node.Start, $"{key}: expected a number, got {Describe(node)}");
+            return;
+        }
+
+        if (value < min || value > max)
+        {
+            _diagnostics.Report(node.Start, string.Create(CultureInfo.InvariantCulture, $"{key}: expected a number from {min} to {max}, got {scalar.Value}"));
+            return;
+        }
+
+        set(value);
+    }
+
     public void Bool(string key, Action<bool> set)
     {
         if (!TryGet(key, out var node)) return;

@@ -15,7 +15,7 @@ internal sealed partial class DrainCoordinator(
     WaiterRegistry waiters,
     PortwayConfig config,
     TimeProvider time,
-    ILogger<DrainCoordinator> logger) : IHostedService, IDisposable
+    ILogger<DrainCoordinator> logger) : IHostedLifecycleService, IDisposable
 {
     private readonly CancellationTokenSource _drained = new();
     private CancellationTokenRegistration _stopping;
@@ -34,6 +34,18 @@ internal sealed partial class DrainCoordinator(
         _stopping = lifetime.ApplicationStopping.Register(BeginDrain);
         return Task.CompletedTask;
     }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Drains before any hosted service stops, the web server included: while draining the listener still accepts, so
+    /// a new request (and <c>/ready</c>) answers 503 instead of meeting a refused connection.
+    /// </summary>
+    public Task StoppingAsync(CancellationToken cancellationToken) => StopAsync(cancellationToken);
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Drains, and returns once draining ended (or the host's shutdown timeout fires).</summary>
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -1,33 +1,113 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using Portway.Internal.Correlation;
 using Portway.Observability;
 
 namespace Portway.Internal.Observability;
 
-/// <summary>Requests by outcome (<c>ok</c> or the error code), counted from boundary events; backs <c>GET /stats</c>.</summary>
-/// <remarks>One counter per outcome, found with a lock-free read and bumped with an interlocked add: every request passes here.</remarks>
-internal sealed class RuntimeStats(WaiterRegistry waiters, IpcRefusals? ipc = null) : IBoundaryEventSink
+/// <summary>
+/// Requests by outcome (<c>ok</c> or the error code) and by endpoint with latency percentiles, counted from
+/// boundary events; backs <c>GET /stats</c>, the dashboard and the request metrics (<c>portway.requests</c>,
+/// <c>portway.request.duration</c>, <c>portway.waiters.pending</c>, <c>portway.live</c>).
+/// </summary>
+/// <remarks>
+/// One counter per outcome, found with a lock-free read and bumped with an interlocked add: every request passes
+/// here. A request's latency runs from its <c>ingress accepted</c> event to its egress event (the start is kept by
+/// request id; at most <see cref="MaxTracked"/> at once, past that a request is counted without a latency).
+/// </remarks>
+internal sealed class RuntimeStats : IBoundaryEventSink
 {
-    /// <summary>Connections and frames the tcp_local listener refused (zero without child processes).</summary>
-    public IpcRefusals Ipc { get; } = ipc ?? new IpcRefusals();
+    public const int MaxTracked = 100_000;
 
+    /// <summary>The interface name of the GraphQL adapter's events: its accepted-not-ended requests are the running GraphQL operations.</summary>
+    private const string GraphQLInterface = "graphql";
+
+    private readonly WaiterRegistry _waiters;
+    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, StrongBox<long>> _byOutcome = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Interface, string Route), EndpointStats> _endpoints = new();
+    private readonly ConcurrentDictionary<string, long> _started = new(StringComparer.Ordinal);
+    private readonly Counter<long>? _requests;
+    private readonly Histogram<double>? _duration;
 
-    public int PendingWaiters => waiters.Pending;
+    public RuntimeStats(WaiterRegistry waiters, TimeProvider time, PortwayGauges gauges, IpcRefusals? ipc = null, IMeterFactory? meterFactory = null)
+    {
+        Ipc = ipc ?? new IpcRefusals();
+        _waiters = waiters;
+        _time = time;
+        Gauges = gauges;
+        if (meterFactory?.Create(PortwayTelemetry.Name) is { } meter)
+        {
+            _requests = meter.CreateCounter<long>("portway.requests", description: "Requests by interface, endpoint and outcome (ok or the taxonomy code)");
+            _duration = meter.CreateHistogram<double>("portway.request.duration", unit: "s", description: "Request latency from ingress accepted to egress, by interface, endpoint and outcome",
+                advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+            meter.CreateObservableGauge("portway.waiters.pending", () => (long)_waiters.Pending, description: "Callers waiting for an answer now");
+            meter.CreateObservableGauge("portway.live", () => Gauges.Snapshot().Select(g => new Measurement<long>(g.Value, new KeyValuePair<string, object?>("name", g.Key))),
+                description: "Live counts: open WebSocket connections, running GraphQL operations");
+        }
+    }
+
+    public int PendingWaiters => _waiters.Pending;
+
+    /// <summary>Connections and frames the tcp_local listener refused (zero without child processes).</summary>
+    public IpcRefusals Ipc { get; }
+
+    public PortwayGauges Gauges { get; }
 
     public void OnEvent(BoundaryEvent boundaryEvent)
     {
         ArgumentNullException.ThrowIfNull(boundaryEvent);
-        var outcome = boundaryEvent.Kind switch
+        string? outcome;
+        switch (boundaryEvent.Kind)
         {
-            BoundaryEventKind.EgressDelivered => "ok",
-            BoundaryEventKind.EgressFailed or BoundaryEventKind.IngressRejected => boundaryEvent.Code ?? ErrorCode.Internal,
-            _ => null,
-        };
-        if (outcome is not null)
+            case BoundaryEventKind.IngressAccepted:
+                if (boundaryEvent.Interface == GraphQLInterface)
+                {
+                    Gauges.Add(PortwayGauges.GraphQLOperations, 1);
+                }
+
+                if (_started.Count < MaxTracked)
+                {
+                    _started.TryAdd(boundaryEvent.RequestId, _time.GetTimestamp());
+                }
+
+                return;
+            case BoundaryEventKind.EgressDelivered:
+                outcome = "ok";
+                break;
+            case BoundaryEventKind.EgressFailed or BoundaryEventKind.IngressRejected:
+                outcome = boundaryEvent.Code ?? ErrorCode.Internal;
+                break;
+            default:
+                return;
+        }
+
+        Interlocked.Increment(ref _byOutcome.GetOrAdd(outcome, static _ => new StrongBox<long>()).Value);
+        if (boundaryEvent.Kind != BoundaryEventKind.IngressRejected && boundaryEvent.Interface == GraphQLInterface)
         {
-            Interlocked.Increment(ref _byOutcome.GetOrAdd(outcome, static _ => new StrongBox<long>()).Value);
+            Gauges.Add(PortwayGauges.GraphQLOperations, -1);
+        }
+
+        double? seconds = boundaryEvent.Kind != BoundaryEventKind.IngressRejected && _started.TryRemove(boundaryEvent.RequestId, out var start)
+            ? _time.GetElapsedTime(start).TotalSeconds
+            : null;
+        _endpoints.GetOrAdd((boundaryEvent.Interface, boundaryEvent.Route), static key => new EndpointStats(key.Interface, key.Route))
+            .Record(outcome, seconds * 1000);
+        if (_requests is { Enabled: true } || _duration is { Enabled: true })
+        {
+            var tags = new TagList
+            {
+                { "interface", boundaryEvent.Interface },
+                { "endpoint", boundaryEvent.Route },
+                { "outcome", outcome },
+            };
+            _requests?.Add(1, tags);
+            if (seconds is { } s)
+            {
+                _duration?.Record(s, tags);
+            }
         }
     }
 
@@ -42,4 +122,8 @@ internal sealed class RuntimeStats(WaiterRegistry waiters, IpcRefusals? ipc = nu
 
         return snapshot;
     }
+
+    /// <summary>Every endpoint that saw a request, ordered by interface then route.</summary>
+    public IReadOnlyList<EndpointStats> Endpoints =>
+        _endpoints.Values.OrderBy(e => e.Interface, StringComparer.Ordinal).ThenBy(e => e.Route, StringComparer.Ordinal).ToArray();
 }

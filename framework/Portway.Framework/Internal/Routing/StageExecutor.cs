@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
+using Portway.Internal.Security;
 using Portway.Nodes;
 using Portway.Transport;
 
@@ -117,6 +118,7 @@ internal sealed class StageExecutor(NodeCatalog nodes, ILogger<StageExecutor> lo
         TraceId = request.TraceId,
         RequestId = request.RequestId,
         Tenant = request.Tenant,
+        Identity = request.Identity.IsAuthenticated ? request.Identity : IdentityHeaders.Read(request),
         Headers = request.Headers,
     };
 

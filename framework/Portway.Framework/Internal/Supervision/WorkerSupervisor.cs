@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -43,7 +44,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
     private readonly HashSet<string> _degraded = new(StringComparer.Ordinal);
 
     public WorkerSupervisor(PortwayConfig config, IpcSecret secret, TcpLocalListener listener, WorkerExecutable executable,
-        RestartPolicy policy, TimeProvider time, ILogger<WorkerSupervisor> logger)
+        RestartPolicy policy, TimeProvider time, ILogger<WorkerSupervisor> logger, IMeterFactory? meterFactory = null)
     {
         _config = config;
         _secret = secret;
@@ -54,6 +55,8 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
         _logger = logger;
         _listener.WorkerLost += OnWorkerLost;
         _listener.WorkerReady += OnWorkerReady;
+        meterFactory?.Create(Observability.PortwayTelemetry.Name).CreateObservableCounter("portway.worker.restarts", ObserveRestarts,
+            description: "Worker restarts since the host started, by process group");
     }
 
     /// <summary>A child that has not said hello this long after it started is killed (and restarted). Defaults to 60 s.</summary>
@@ -85,6 +88,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
             {
                 var workerId = $"{group.Name}-{i}";
                 var name = group.Name;
+                SetStatus(name, workerId, null, WorkerStatus.Starting);
                 _slots.Add(Task.Run(() => SuperviseAsync(name, workerId), CancellationToken.None));
             }
         }
@@ -131,6 +135,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
             recovered = _degraded.Remove(workerId);
         }
 
+        SetReady(workerId, pid);
         ready?.TrySetResult();
         if (recovered) LogRecovered(_logger, workerId, pid);
     }
@@ -180,6 +185,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
 
             if (_stopping.IsCancellationRequested)
             {
+                SetStatus(group, workerId, null, WorkerStatus.Stopped);
                 return;
             }
 
@@ -198,11 +204,13 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
                 restarts.Dequeue();
                 restarts.Enqueue(now);
                 backoff = _policy.MaxBackoff;
+                SetStatus(group, workerId, null, WorkerStatus.Degraded, restarted: true);
             }
             else
             {
                 restarts.Enqueue(now);
                 backoff = _policy.Backoff(restarts.Count);
+                SetStatus(group, workerId, null, WorkerStatus.Restarting, restarted: true);
             }
 
             LogRestart(_logger, workerId, why, (long)backoff.TotalMilliseconds);
@@ -245,6 +253,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
             }
 
             process.Start();
+            SetStatus(group, workerId, process.Id, WorkerStatus.Starting);
             _running[workerId] = process;
             _ready[process.Id] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
