@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portway.Adapters.Redis.Internal;
+using Portway.Adapters.Redis.Internal.Kv;
+using Portway.Configuration;
+using Portway.Kv;
 
 namespace Portway.Adapters.Redis;
 
@@ -16,6 +19,21 @@ public static class RedisPortwayBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<RedisConnection>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the <c>redis</c> kv backend (the kv port, <see cref="IKvStore"/>) on the shared connection when
+    /// <c>runtime.platform.kv.backend</c> is <c>redis</c>; with any other backend it adds nothing.
+    /// </summary>
+    public static IPortwayBuilder AddPortwayRedisKv(this IPortwayBuilder builder, PortwayConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.Runtime.Platform.Kv.Backend != "redis") return builder;
+        builder.AddPortwayRedis();
+        builder.Services.TryAddSingleton<RedisKvStore>();
+        builder.Services.TryAddSingleton<IKvStore>(sp => sp.GetRequiredService<RedisKvStore>());
         return builder;
     }
 }

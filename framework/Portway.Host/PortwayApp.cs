@@ -8,6 +8,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Portway.Adapters.GraphQL;
 using Portway.Adapters.Http;
+using Portway.Adapters.Redis;
 using Portway.Adapters.WebSocket;
 using Portway.Configuration;
 using Portway.Internal.Observability;
@@ -49,7 +50,8 @@ internal static class PortwayApp
             .AddNodesFrom(PipelineNodes.Assembly)
             .AddPortwayHttp()
             .AddPortwayWebSocket()
-            .AddPortwayGraphQL();
+            .AddPortwayGraphQL()
+            .AddPortwayRedisKv(config);
         AddOpenTelemetry(builder.Services);
         options.ConfigureServices?.Invoke(portway.Services);
 

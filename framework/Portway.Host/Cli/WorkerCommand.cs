@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Portway.Adapters.Redis;
 using Portway.Configuration;
 using Portway.Internal.Supervision;
 using Portway.Pipelines;
@@ -70,7 +71,7 @@ internal static class WorkerCommand
             .AddSimpleConsole(o => o.SingleLine = true)
             .AddFilter("Microsoft", LogLevel.Warning)
             .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-        services.AddPortwayWorker(config, bootstrap).AddNodesFrom(PipelineNodes.Assembly);
+        services.AddPortwayWorker(config, bootstrap).AddNodesFrom(PipelineNodes.Assembly).AddPortwayRedisKv(config);
         PortwayApp.AddOpenTelemetry(services);
         await using var provider = services.BuildServiceProvider();
 
