@@ -9,6 +9,7 @@ internal sealed partial class RedisKvStore
     private readonly SemaphoreSlim _sweepWake = new(0, 1);
     private Task? _subscribed;
     private Task? _sweeper;
+    private int _disposed;
 
     /// <summary>Starts the change subscription and the expiry sweeper once the connection exists.</summary>
     private void EnsureBackground()
@@ -91,8 +92,10 @@ internal sealed partial class RedisKvStore
         }
     }
 
+    /// <summary>Stops the sweeper. Safe to call twice (DI disposes it as itself and as <c>IKvStore</c>).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_sweeper is { } sweeper) await sweeper.ConfigureAwait(false);
         _stopping.Dispose();
