@@ -51,6 +51,7 @@ internal static class PortwayApp
             .AddPortwayHttp()
             .AddPortwayWebSocket()
             .AddPortwayGraphQL()
+            .AddPortwayRedis()
             .AddPortwayRedisKv(config);
         AddOpenTelemetry(builder.Services);
         options.ConfigureServices?.Invoke(portway.Services);

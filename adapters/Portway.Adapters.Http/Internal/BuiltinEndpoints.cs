@@ -30,8 +30,11 @@ internal sealed class BuiltinEndpoints(IPortwayStatus status)
 
             w.WriteEndObject();
             w.WriteStartObject("tcp_local");
-            w.WriteNumber("refused_connections", status.RefusedIpcConnections);
-            w.WriteNumber("rejected_frames", status.RejectedIpcFrames);
+            foreach (var (what, count) in status.BoundaryRefusals())
+            {
+                w.WriteNumber(what, count);
+            }
+
             w.WriteEndObject();
         });
     }

@@ -26,6 +26,7 @@ internal static class WebSocketTestConfig
                     operations: { echo: echo }
                     max_message_bytes: 1048576
                     send_queue_limit: 4
+                    timeout_ms: 1000
                   - route: /v1/ws-idle
                     operations: { echo: echo, gate: gate }
                     idle_timeout_ms: 300

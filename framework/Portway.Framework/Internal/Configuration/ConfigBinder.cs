@@ -52,6 +52,8 @@ internal sealed partial class ConfigBinder
             var redis = Reader(AsMapping(redisNode, "redis"), redisNode.Start, "runtime.platform.redis", ConfigSchema.Redis, platform.Redis);
             redis.String("connection", v => platform.Redis.Connection = v);
             redis.String("key_prefix", v => platform.Redis.KeyPrefix = v);
+            redis.Int("claim_idle_ms", v => platform.Redis.ClaimIdleMs = v, min: 100, max: 3_600_000);
+            redis.Int("stream_max_length", v => platform.Redis.StreamMaxLength = v, min: 100, max: 100_000_000);
         }
 
         if (reader.TryGet("execution_ipc", out var ipcNode)) BindExecutionIpc(ipcNode, platform.ExecutionIpc);
