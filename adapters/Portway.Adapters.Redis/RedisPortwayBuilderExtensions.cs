@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Portway.Adapters.Redis.Internal;
+using Portway.Adapters.Redis.Internal.Kv;
 using Portway.Configuration;
+using Portway.Kv;
 using Portway.Transport;
 
 namespace Portway.Adapters.Redis;
@@ -49,6 +51,21 @@ public static class RedisPortwayBuilderExtensions
             sp.GetRequiredService<PortwayConfig>(), sp.GetRequiredService<IStageRunner>(), sp.GetRequiredService<EnvelopeWire>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RedisStageWorker>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisStageWorker>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the <c>redis</c> kv backend (the kv port, <see cref="IKvStore"/>) on the shared connection when
+    /// <c>runtime.platform.kv.backend</c> is <c>redis</c>; with any other backend it adds nothing.
+    /// </summary>
+    public static IPortwayBuilder AddPortwayRedisKv(this IPortwayBuilder builder, PortwayConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.Runtime.Platform.Kv.Backend != "redis") return builder;
+        builder.Services.TryAddSingleton<RedisConnection>();
+        builder.Services.TryAddSingleton<RedisKvStore>();
+        builder.Services.TryAddSingleton<IKvStore>(sp => sp.GetRequiredService<RedisKvStore>());
         return builder;
     }
 }

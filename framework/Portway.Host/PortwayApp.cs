@@ -54,6 +54,7 @@ internal static class PortwayApp
             .AddPortwayWebSocket()
             .AddPortwayGraphQL()
             .AddPortwayRedis()
+            .AddPortwayRedisKv(config)
             .AddPortwayTimer();
         builder.Services.AddPortwayPipelines();
         AddOpenTelemetry(builder.Services, config, prometheus: true);

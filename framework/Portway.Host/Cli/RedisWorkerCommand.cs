@@ -67,7 +67,8 @@ internal static class RedisWorkerCommand
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.AddPortway(config)
             .AddNodesFrom(PipelineNodes.Assembly)
-            .AddPortwayRedisWorker(group, workerId ?? $"{group}-{Environment.MachineName}-{Environment.ProcessId}");
+            .AddPortwayRedisWorker(group, workerId ?? $"{group}-{Environment.MachineName}-{Environment.ProcessId}")
+            .AddPortwayRedisKv(config);
         PortwayApp.AddOpenTelemetry(builder.Services, config, prometheus: false);
         using var host = builder.Build();
         if (supervised) StopWhenStdinCloses(host.Services.GetRequiredService<IHostApplicationLifetime>());

@@ -23,13 +23,13 @@ public sealed class KvRegistrationTests
     }
 
     [Fact]
-    public void Load_RedisBackend_NotInThisBuild_IsAProblemAtTheValue()
+    public void Load_RedisBackend_IsAccepted_AndAddPortwayRegistersNoMemoryStore()
     {
-        var result = PortwayConfigLoader.Load("runtime:\n  platform:\n    kv: { backend: redis }\n", "test.yaml", ["sys.echo"]);
-        Assert.Null(result.Config);
-        var problem = Assert.Single(result.Problems);
-        Assert.Equal((3, 20), (problem.Line, problem.Column));
-        Assert.Contains("kv.backend: 'redis' is not available", problem.Message, StringComparison.Ordinal);
+        var config = Load("runtime:\n  platform:\n    kv: { backend: redis }\n");
+        Assert.Equal("redis", config!.Runtime.Platform.Kv.Backend);
+        var services = new ServiceCollection().AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance).AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddPortway(config);
+        Assert.DoesNotContain(services, d => d.ServiceType == typeof(IKvStore));
     }
 
     private static PortwayConfig? Load(string yaml)

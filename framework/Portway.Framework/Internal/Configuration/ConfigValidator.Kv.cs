@@ -5,7 +5,7 @@ namespace Portway.Internal.Configuration;
 internal sealed partial class ConfigValidator
 {
     /// <summary>The kv backends this build can run (<c>runtime.platform.kv.backend</c>).</summary>
-    internal static readonly string[] ImplementedKvBackends = ["memory"];
+    internal static readonly string[] ImplementedKvBackends = ["memory", "redis"];
 
     /// <summary><c>kv.backend</c> names a backend that runs: a value with nothing behind it stops the config.</summary>
     private void ValidateKv(PortwayConfig config)
