@@ -75,7 +75,6 @@ internal sealed partial class ConfigBinder
         var cors = new CorsConfig();
         var reader = Reader(mapping, node.Start, "cors", ConfigSchema.Cors, cors);
         if (reader.StringList("origins") is { } origins) cors.Origins = [.. origins.Select(o => o.ToLowerInvariant())];
-        reader.Require("origins");
         if (reader.StringList("methods") is { } methods) cors.Methods = [.. methods.Select(m => m.ToUpperInvariant())];
         if (reader.StringList("headers") is { } headers) cors.Headers = headers;
         reader.Bool("credentials", v => cors.Credentials = v);
