@@ -32,7 +32,7 @@ internal static partial class OpenApiDocumentBuilder
                 paths[endpoint.Path] = path;
             }
 
-            path[endpoint.Method.ToLowerInvariant()] = Operation(endpoint, pipeline, nodeTypes, kindOf(pipeline.Name) == PipelineKind.Stream);
+            path[endpoint.Method.ToLowerInvariant()] = Operation(endpoint, pipeline, nodeTypes, kindOf(pipeline.Name) is PipelineKind.Stream or PipelineKind.KvStream);
         }
 
         return new JsonObject
