@@ -58,8 +58,9 @@ internal static class RedisKvScripts
         for _, k in ipairs(due) do
           redis.call('ZREM', KEYS[4], k)
           local pttl = redis.call('PTTL', ARGV[3] .. k)
-          if pttl > 0 then
-            redis.call('ZADD', KEYS[4], now + pttl, k)
+          if pttl >= 0 then
+            -- still there (0: it expires within this millisecond, Redis expires a key only once now > its time)
+            redis.call('ZADD', KEYS[4], now + math.max(pttl, 1), k)
           elseif pttl == -2 then
             local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], '*', 'k', k, 't', 'd', 'r', 0, 'v', '')
             redis.call('PUBLISH', ARGV[2], id)
