@@ -14,4 +14,10 @@ public interface IPortwayStatus
 
     /// <summary>Requests by outcome (<c>ok</c> or the error code), counted from boundary events, sorted by outcome.</summary>
     IReadOnlyDictionary<string, long> RequestsByOutcome();
+
+    /// <summary>Connections the process boundary (tcp_local listener) refused: no or a wrong admission token, no valid hello.</summary>
+    long RefusedIpcConnections { get; }
+
+    /// <summary>Frames the process boundary rejected: bad signature, stale, replayed, malformed.</summary>
+    long RejectedIpcFrames { get; }
 }

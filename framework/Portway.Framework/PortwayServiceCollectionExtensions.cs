@@ -84,6 +84,7 @@ public static class PortwayServiceCollectionExtensions
         services.TryAddSingleton<RequestDispatcher>();
         services.TryAddSingleton<StreamDispatcher>();
         services.TryAddSingleton<PortwayTelemetry>();
+        services.TryAddSingleton<IpcRefusals>();
         services.TryAddSingleton<RuntimeStats>();
         services.TryAddSingleton<PortwayInvoker>();
         services.TryAddSingleton<IPortwayInvoker>(sp => sp.GetRequiredService<PortwayInvoker>());

@@ -29,6 +29,10 @@ internal sealed class BuiltinEndpoints(IPortwayStatus status)
             }
 
             w.WriteEndObject();
+            w.WriteStartObject("tcp_local");
+            w.WriteNumber("refused_connections", status.RefusedIpcConnections);
+            w.WriteNumber("rejected_frames", status.RejectedIpcFrames);
+            w.WriteEndObject();
         });
     }
 

@@ -32,6 +32,7 @@ internal static class EventIds
     public const int WorkerStopping = 410;
     public const int WorkerNotReady = 411;
     public const int WorkerStopped = 412;
+    public const int WorkerRecovered = 413;
 
     public const int ContractSummary = 500;
     public const int Draining = 501;

@@ -8,7 +8,11 @@ namespace Portway.EndToEnd.Tests.Readme;
 /// <summary>
 /// The README's own <c>dotnet run --project framework/Portway.Host -- ...</c> commands (read from README.md),
 /// run with <c>dotnet</c> from the repository root as a user would: relative paths mean the user's folder.
-/// Only <c>--urls http://127.0.0.1:0</c> is added to <c>serve</c> (other servers run on this machine).
+/// Only <c>--urls http://127.0.0.1:0</c> is added to <c>serve</c> (other servers run on this machine), and
+/// <c>--no-build</c> to <c>dotnet run</c>: the test run has built the host already, and a second build of it
+/// from inside <c>dotnet test Runtime.sln</c> races the build of the other test projects over the same
+/// <c>obj/</c> folders (MSB4166 "child node exited prematurely" was seen). <c>dotnet run --no-build</c> still
+/// evaluates the project, so its working folder is what the user's command gets.
 /// </summary>
 [Collection(WorkerProcesses.Collection)]
 public sealed class ReadmeCommandsTests
@@ -20,7 +24,8 @@ public sealed class ReadmeCommandsTests
         var commands = ReadmeCommands.Read();
         var found = commands.FirstOrDefault(c => match(string.Join(' ', c[4..])));
         Assert.True(found is not null, "README.md has no such command; it has:\n" + string.Join('\n', commands.Select(c => string.Join(' ', c))));
-        return found;
+        Assert.Equal("run", found[0]);
+        return ["run", "--no-build", .. found[1..]];
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");

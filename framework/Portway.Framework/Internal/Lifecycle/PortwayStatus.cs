@@ -13,4 +13,8 @@ internal sealed class PortwayStatus(DrainCoordinator drain, WaiterRegistry waite
     public int PendingCalls => waiters.Pending;
 
     public IReadOnlyDictionary<string, long> RequestsByOutcome() => stats.Snapshot();
+
+    public long RefusedIpcConnections => stats.Ipc.RefusedConnections;
+
+    public long RejectedIpcFrames => stats.Ipc.RejectedFrames;
 }

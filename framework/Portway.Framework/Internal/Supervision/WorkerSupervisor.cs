@@ -12,7 +12,8 @@ namespace Portway.Internal.Supervision;
 /// Starts <c>replicas</c> child processes for every non-web process group that runs stages and hands each its
 /// bootstrap (config, secret, where to connect) over stdin. A child that exits, or whose link breaks (it
 /// crashed, hung, or stopped sending heartbeats; it is killed then), is restarted with exponential backoff
-/// within a restart budget per window. On shutdown (after the host drained) it closes their stdin, so they
+/// within a restart budget per window; over the budget the worker is degraded and restarted at the longest
+/// backoff, never given up. On shutdown (after the host drained) it closes their stdin, so they
 /// exit, and kills any that linger. A child also exits on its own when its stdin breaks, so a host killed
 /// with SIGKILL leaves no orphan.
 /// </summary>
@@ -32,6 +33,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
     private readonly List<Task> _slots = [];
     private readonly Dictionary<string, Process> _running = new(StringComparer.Ordinal);
     private readonly Dictionary<int, TaskCompletionSource> _ready = [];
+    private readonly HashSet<string> _degraded = new(StringComparer.Ordinal);
 
     public WorkerSupervisor(PortwayConfig config, IpcSecret secret, TcpLocalListener listener, WorkerExecutable executable,
         RestartPolicy policy, TimeProvider time, ILogger<WorkerSupervisor> logger)
@@ -56,6 +58,15 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
         get
         {
             lock (_running) return _running.Where(p => !p.Value.HasExited).ToDictionary(p => p.Key, p => p.Value.Id);
+        }
+    }
+
+    /// <summary>Workers restarted more often than the restart budget allows, still being restarted at the longest backoff, until one says hello.</summary>
+    public IReadOnlyCollection<string> Degraded
+    {
+        get
+        {
+            lock (_running) return [.. _degraded];
         }
     }
 
@@ -106,8 +117,15 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
     private void OnWorkerReady(string workerId, int pid)
     {
         TaskCompletionSource? ready;
-        lock (_running) _ready.TryGetValue(pid, out ready);
+        bool recovered;
+        lock (_running)
+        {
+            _ready.TryGetValue(pid, out ready);
+            recovered = _degraded.Remove(workerId);
+        }
+
         ready?.TrySetResult();
+        if (recovered) LogRecovered(_logger, workerId, pid);
     }
 
     private void OnWorkerLost(string workerId, int pid, string why)
@@ -160,14 +178,26 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
 
             var now = _time.GetTimestamp();
             while (restarts.Count > 0 && _time.GetElapsedTime(restarts.Peek(), now) > _policy.Window) restarts.Dequeue();
+            TimeSpan backoff;
             if (restarts.Count >= _policy.MaxRestartsPerWindow)
             {
-                LogGaveUp(_logger, workerId, group, restarts.Count, _policy.Window.TotalSeconds);
-                return;
+                // Over the budget: the group is degraded, never abandoned; restarts go on at the longest backoff
+                // (a child kept out for a while, by a crash loop or a crowded listener, comes back when it can).
+                lock (_running)
+                {
+                    if (_degraded.Add(workerId)) LogDegraded(_logger, workerId, group, restarts.Count, _policy.Window.TotalSeconds, (long)_policy.MaxBackoff.TotalMilliseconds);
+                }
+
+                restarts.Dequeue();
+                restarts.Enqueue(now);
+                backoff = _policy.MaxBackoff;
+            }
+            else
+            {
+                restarts.Enqueue(now);
+                backoff = _policy.Backoff(restarts.Count);
             }
 
-            restarts.Enqueue(now);
-            var backoff = _policy.Backoff(restarts.Count);
             LogRestart(_logger, workerId, why, (long)backoff.TotalMilliseconds);
             try
             {
@@ -212,6 +242,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
         }
 
         var pid = process.Id;
+        var token = _listener.Admission.Issue();
 
         try
         {
@@ -220,7 +251,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
             LogStarted(_logger, workerId, group, process.Id);
 
             var bootstrap = new WorkerBootstrap(group, workerId, endPoint.Address.ToString(), endPoint.Port,
-                Convert.ToBase64String(_secret.Key), _config.Text, _config.Source, _config.Runtime.Platform.DataDir);
+                Convert.ToBase64String(_secret.Key), _config.Text, _config.Source, _config.Runtime.Platform.DataDir, Convert.ToBase64String(token));
             try
             {
                 // One line on stdin, then stdin stays open: its end is the signal to stop.
@@ -270,6 +301,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
                 _ready.Remove(pid);
             }
 
+            _listener.Admission.Revoke(token);
             TryKill(process);
         }
     }
@@ -325,8 +357,11 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
     [LoggerMessage(EventId = EventIds.WorkerRestartScheduled, Level = LogLevel.Warning, Message = "Restarting worker {Worker} ({Why}) in {BackoffMs} ms")]
     private static partial void LogRestart(ILogger logger, string worker, string why, long backoffMs);
 
-    [LoggerMessage(EventId = EventIds.WorkerGaveUp, Level = LogLevel.Error, Message = "Worker {Worker} of group {Group} restarted {Count} times within {WindowSeconds} s: giving up; its stages answer unavailable")]
-    private static partial void LogGaveUp(ILogger logger, string worker, string group, int count, double windowSeconds);
+    [LoggerMessage(EventId = EventIds.WorkerGaveUp, Level = LogLevel.Error, Message = "Worker {Worker} of group {Group} restarted {Count} times within {WindowSeconds} s: degraded; still restarting it every {BackoffMs} ms (its stages answer unavailable meanwhile)")]
+    private static partial void LogDegraded(ILogger logger, string worker, string group, int count, double windowSeconds, long backoffMs);
+
+    [LoggerMessage(EventId = EventIds.WorkerRecovered, Level = LogLevel.Information, Message = "Worker {Worker} (pid {Pid}) is back: no longer degraded")]
+    private static partial void LogRecovered(ILogger logger, string worker, int pid);
 
     [LoggerMessage(EventId = EventIds.WorkerStartFailed, Level = LogLevel.Error, Message = "Worker {Worker} could not start: {Reason}")]
     private static partial void LogStartFailed(ILogger logger, string worker, string reason);
