@@ -1,18 +1,39 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portway.Adapters.Http.Internal;
+using Portway.Adapters.Http.Internal.Policies;
+using Portway.Configuration;
 
 namespace Portway.Adapters.Http;
 
 /// <summary>Registers the http ingress adapter.</summary>
 public static class HttpPortwayBuilderExtensions
 {
-    /// <summary>Adds the http ingress; map its endpoints with <see cref="PortwayEndpointRouteBuilderExtensions.MapPortwayHttp"/>.</summary>
+    /// <summary>
+    /// Adds the http ingress and its boundary policies (JwtBearer authentication, rate limits, the output cache
+    /// store, CORS); map its endpoints with <see cref="PortwayEndpointRouteBuilderExtensions.MapPortwayHttp"/>.
+    /// </summary>
     public static IPortwayBuilder AddPortwayHttp(this IPortwayBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddSingleton<HttpIngress>();
-        builder.Services.TryAddSingleton<BuiltinEndpoints>();
+        var services = builder.Services;
+        services.TryAddSingleton<HttpIngress>();
+        services.TryAddSingleton<BuiltinEndpoints>();
+        services.TryAddSingleton<JwtAuthenticator>();
+        services.TryAddSingleton<RateLimits>();
+        services.TryAddSingleton<PolicyStats>();
+        services.TryAddSingleton<BoundaryPolicies>();
+        services.TryAddSingleton<ResponseCache>();
+        services.TryAddSingleton<CacheClearEndpoint>();
+        services.RemoveAll<ITokenIssuer>();
+        services.AddSingleton<ITokenIssuer>(sp => sp.GetRequiredService<JwtAuthenticator>());
+        services.AddAuthentication().AddJwtBearer(JwtAuthenticator.Scheme, _ => { });
+        services.AddOptions<JwtBearerOptions>(JwtAuthenticator.Scheme).Configure<JwtAuthenticator>((options, auth) => auth.Configure(options));
+        services.AddOutputCache();
+        services.AddCors();
+        services.AddOptions<CorsOptions>().Configure<PortwayConfig>(CorsPolicies.AddTo);
         return builder;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Portway.Adapters.Http.Internal;
+using Portway.Adapters.Http.Internal.Policies;
 using Portway.Configuration;
 
 namespace Portway.Adapters.Http;
@@ -22,17 +23,26 @@ public static class PortwayEndpointRouteBuilderExtensions
         var ingress = services.GetRequiredService<HttpIngress>();
         var builtins = services.GetRequiredService<BuiltinEndpoints>();
 
-        var sets = config.Runtime.Web.Interfaces
-            .Where(i => i.Kind == "http")
-            .SelectMany(i => i.Endpoints)
-            .GroupBy(e => e.Path, StringComparer.OrdinalIgnoreCase)
-            .Select(g => new HttpEndpointSet(g.Key, g));
-        foreach (var set in sets)
+        var interfaces = config.Runtime.Web.Interfaces;
+        var sets = interfaces
+            .Select((iface, index) => (iface, index))
+            .Where(i => i.iface.Kind == "http")
+            .SelectMany(i => i.iface.Endpoints.Select(e => (Endpoint: e, Cors: i.iface.Cors is null ? null : CorsPolicies.Name(i.index))))
+            .GroupBy(e => e.Endpoint.Path, StringComparer.OrdinalIgnoreCase)
+            .Select(g => (Set: new HttpEndpointSet(g.Key, g.Select(e => e.Endpoint)), g.First().Cors));
+        foreach (var (set, cors) in sets)
         {
-            endpoints.Map(set.Path, context => ingress.HandleAsync(context, set)).WithDisplayName("portway " + set.Path);
+            var mapped = endpoints.Map(set.Path, context => ingress.HandleAsync(context, set)).WithDisplayName("portway " + set.Path);
+            if (cors is not null) mapped.RequireCors(cors);
         }
 
         var web = config.Runtime.Web;
+        if (web.CacheClear.Enabled && web.Auth.Jwt is not null && interfaces.Any(i => i.Endpoints.Any(e => e.Cache is not null)))
+        {
+            var clear = services.GetRequiredService<CacheClearEndpoint>();
+            endpoints.MapPost(web.CacheClear.Path, clear.HandleAsync).WithDisplayName("portway cache clear");
+        }
+
         if (web.Health.Enabled)
         {
             endpoints.Map(web.Health.Path, GetOnly(ingress, web.Health.Path, builtins.HealthAsync)).WithDisplayName("portway health");

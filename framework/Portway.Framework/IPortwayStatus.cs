@@ -15,9 +15,9 @@ public interface IPortwayStatus
     /// <summary>Requests by outcome (<c>ok</c> or the error code), counted from boundary events, sorted by outcome.</summary>
     IReadOnlyDictionary<string, long> RequestsByOutcome();
 
-    /// <summary>Connections the process boundary (tcp_local listener) refused: no or a wrong admission token, no valid hello.</summary>
-    long RefusedIpcConnections { get; }
-
-    /// <summary>Frames the process boundary rejected: bad signature, stale, replayed, malformed.</summary>
-    long RejectedIpcFrames { get; }
+    /// <summary>
+    /// What the process boundary (the tcp_local listener) refused: <c>refused_connections</c> and
+    /// <c>rejected_frames</c>; zero without child processes.
+    /// </summary>
+    IReadOnlyDictionary<string, long> BoundaryRefusals();
 }

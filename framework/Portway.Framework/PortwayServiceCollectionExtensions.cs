@@ -30,6 +30,7 @@ public static class PortwayServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(config);
         services.TryAddSingleton(config);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ITokenIssuer, Internal.NoTokenIssuer>();
         services.TryAddSingleton(_ => config.Runtime.Platform.ExecutionIpc.Transport == "redis"
             ? IpcSecret.FromShared(config.Runtime.Platform.ExecutionIpc.Auth, Environment.GetEnvironmentVariable(IpcSecret.EnvironmentVariable))
             : IpcSecret.CreateRandom());

@@ -56,6 +56,7 @@ internal static class PortwayApp
         options.ConfigureServices?.Invoke(portway.Services);
 
         var app = builder.Build();
+        app.UsePortwayPolicies();
         app.MapPortwayWebSocket();
         app.MapPortwayGraphQL();
         app.MapPortwayHttp();

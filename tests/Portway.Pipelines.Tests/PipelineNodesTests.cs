@@ -19,7 +19,7 @@ public sealed class PipelineNodesTests
     }
 
     [Fact]
-    public async Task ActivatorUtilities_CreatesEveryVoiceNodeFromConfigAndTimeProvider_AndTheyShareTheDataDir()
+    public async Task ActivatorUtilities_CreatesEveryVoiceNodeFromConfigTimeProviderAndKv_AndTheyShareTheDataDir()
     {
         using var dir = new TempDataDir();
         var config = new PortwayConfig();
@@ -27,6 +27,7 @@ public sealed class PipelineNodesTests
         using var services = new ServiceCollection()
             .AddSingleton(config)
             .AddSingleton(TimeProvider.System)
+            .AddSingleton<Portway.Kv.IKvStore>(new Portway.Internal.Kv.MemoryKvStore(TimeProvider.System))
             .BuildServiceProvider();
         var nodes = NodeDiscovery.FromAssembly(PipelineNodes.Assembly)
             .Where(r => VoiceNodes.Contains(r.Name))

@@ -7,6 +7,9 @@ internal sealed class GraphQLCallContext(RequestCorrelation correlation) : Dicti
 {
     public RequestCorrelation Correlation { get; } = correlation;
 
+    /// <summary>The caller and the per-field policy check.</summary>
+    public GraphQLAccess Access { get; init; } = GraphQLAccess.Anonymous;
+
     /// <summary>
     /// For subscriptions: completes when the transport can take one more message. A stream's pump awaits it before
     /// each item, so a slow client slows the producer (through the stream waiter's bounded buffer) instead of

@@ -4,6 +4,7 @@ using GraphQL.Validation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Portway.Adapters.Http.Internal;
+using Portway.Adapters.Http.Internal.Policies;
 using Portway.Observability;
 
 namespace Portway.Adapters.GraphQL.Internal;
@@ -20,6 +21,7 @@ internal sealed class GraphQLIngress(
     IBoundaryEventPublisher telemetry,
     IPortwayStatus drain,
     TimeProvider time,
+    BoundaryPolicies policies,
     ILogger<GraphQLIngress> logger)
 {
     public const string InterfaceName = PipelineFieldResolver.InterfaceName;
@@ -91,6 +93,28 @@ internal sealed class GraphQLIngress(
             return;
         }
 
+        if (GraphQLDocumentGuard.Check(parsed.Query, endpoint.Config.MaxTokens, endpoint.Config.MaxFields, out var document) is { } tooBig)
+        {
+            await RejectAsync(reply, tooBig).ConfigureAwait(false);
+            return;
+        }
+
+        // A bearer token, when sent, must be valid (401 otherwise); without one, fields that need it answer unauthorized,
+        // and when every field needs it the request is refused whole.
+        var access = GraphQLAccess.Anonymous;
+        if (policies.Authenticator.Enabled)
+        {
+            var required = request.Headers.Authorization.Count > 0 || GraphQLAccess.EveryFieldRequiresAuth(endpoint.Config);
+            var admission = required ? await policies.AdmitAsync(context, AuthOnly(endpoint), "").ConfigureAwait(false) : default;
+            if (admission.Error is { } refused)
+            {
+                await RejectAsync(reply, refused).ConfigureAwait(false);
+                return;
+            }
+
+            access = new GraphQLAccess(policies, admission.Identity ?? CallerIdentity.Anonymous, admission.ExpiresAt, BoundaryPolicies.ClientKey(context));
+        }
+
         Emit(BoundaryEventKind.IngressAccepted, reply);
         ExecutionResult result;
         try
@@ -99,9 +123,10 @@ internal sealed class GraphQLIngress(
             {
                 Schema = endpoint.Schema,
                 Query = parsed.Query,
+                Document = document,
                 OperationName = parsed.OperationName,
                 Variables = parsed.Variables,
-                UserContext = new GraphQLCallContext(correlation),
+                UserContext = new GraphQLCallContext(correlation) { Access = access },
                 ValidationRules = RulesFor(endpoint, isGet),
                 RequestServices = context.RequestServices,
                 CancellationToken = context.RequestAborted,
@@ -161,6 +186,12 @@ internal sealed class GraphQLIngress(
             return;
         }
 
+        if (OriginCheck.Refusal(context.Request, endpoint.Config.CorsOrigins) is { } refused)
+        {
+            await RejectAsync(reply, refused).ConfigureAwait(false);
+            return;
+        }
+
         var offered = context.WebSockets.WebSocketRequestedProtocols.Contains(GraphQLWebSocketSession.SubProtocol, StringComparer.Ordinal);
         using var socket = await context.WebSockets.AcceptWebSocketAsync(offered ? GraphQLWebSocketSession.SubProtocol : null).ConfigureAwait(false);
         if (!offered)
@@ -177,9 +208,15 @@ internal sealed class GraphQLIngress(
             return;
         }
 
-        var session = new GraphQLWebSocketSession(socket, endpoint, executer, serializer, telemetry, drain, logger, time, reply.Correlation);
+        var session = new GraphQLWebSocketSession(socket, endpoint, executer, serializer, telemetry, drain, logger, time, reply.Correlation)
+        {
+            Policies = policies.Authenticator.Enabled ? policies : null,
+            Client = BoundaryPolicies.ClientKey(context),
+        };
         await session.RunAsync(context.RequestAborted).ConfigureAwait(false);
     }
+
+    private static AccessPolicy AuthOnly(GraphQLEndpoint endpoint) => new(endpoint.Path, AuthRequired: true, [], TenantFromToken: false, RateLimit: null);
 
     /// <summary>
     /// True when the client prefers <c>application/graphql-response+json</c> over <c>application/json</c>

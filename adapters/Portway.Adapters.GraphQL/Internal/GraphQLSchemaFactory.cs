@@ -3,6 +3,7 @@ using GraphQL;
 using GraphQL.Conversion;
 using GraphQL.Resolvers;
 using GraphQL.Types;
+using Portway.Adapters.Http.Internal.Policies;
 using Portway.Configuration;
 
 namespace Portway.Adapters.GraphQL.Internal;
@@ -65,7 +66,7 @@ internal sealed class GraphQLSchemaFactory(IPortwayInvoker invoker)
                 Description = $"pipeline {field.Pipeline}",
                 ResolvedType = TypeShape.Parse(field.Returns).ToGraphType(),
                 Arguments = Arguments(field),
-                Resolver = PipelineFieldResolver.For(field, iface, invoker),
+                Resolver = PipelineFieldResolver.For(fieldName, field, iface, invoker),
             });
         }
 
@@ -85,7 +86,7 @@ internal sealed class GraphQLSchemaFactory(IPortwayInvoker invoker)
                 Description = $"stream pipeline {field.Pipeline}",
                 ResolvedType = shape.ToGraphType(),
                 Arguments = Arguments(field),
-                StreamResolver = new PipelineStreamResolver(field.Pipeline, itemTimeout, invoker),
+                StreamResolver = new PipelineStreamResolver(field.Pipeline, itemTimeout, invoker, AccessPolicy.For(fieldName, field)),
                 Resolver = new FuncFieldResolver<object?>(context => context.Source is JsonElement item ? JsonOutput.Map(item, shape) : null),
             });
         }
@@ -98,13 +99,13 @@ internal sealed class GraphQLSchemaFactory(IPortwayInvoker invoker)
         var problems = new List<string>();
         foreach (var (operation, fields) in new[] { ("query", iface.Query), ("mutation", iface.Mutation) })
         {
-            foreach (var (name, field) in fields.Where(f => invoker.GetPipelineKind(f.Value.Pipeline) == PipelineKind.Stream))
+            foreach (var (name, field) in fields.Where(f => invoker.GetPipelineKind(f.Value.Pipeline) is PipelineKind.Stream or PipelineKind.KvStream))
             {
                 problems.Add($"{operation} field '{name}' names the stream pipeline '{field.Pipeline}'; declare it under subscription");
             }
         }
 
-        foreach (var (name, field) in iface.Subscription.Where(f => invoker.GetPipelineKind(f.Value.Pipeline) != PipelineKind.Stream))
+        foreach (var (name, field) in iface.Subscription.Where(f => invoker.GetPipelineKind(f.Value.Pipeline) is not (PipelineKind.Stream or PipelineKind.KvStream)))
         {
             problems.Add($"subscription field '{name}' names '{field.Pipeline}', which is not a stream pipeline (its sink must be a stream node)");
         }

@@ -6,6 +6,7 @@ using System.Threading.Channels;
 using GraphQL;
 using Microsoft.Extensions.Logging;
 using Portway.Adapters.Http.Internal;
+using Portway.Adapters.Http.Internal.Policies;
 using Portway.Observability;
 
 namespace Portway.Adapters.GraphQL.Internal;
@@ -21,9 +22,6 @@ internal sealed partial class GraphQLWebSocketSession
 {
     public const string SubProtocol = "graphql-transport-ws";
     private const int SendQueueLimit = 256;
-
-    /// <summary>Operations one connection may run at once; one more is refused with <c>rate_limited</c>.</summary>
-    public const int MaxOperations = 100;
 
     private readonly WebSocket _socket;
     private readonly GraphQLEndpoint _endpoint;
@@ -48,6 +46,13 @@ internal sealed partial class GraphQLWebSocketSession
     private (int Code, string Reason)? _close;
     private int _closeRequested;
     private volatile bool _initReceived;
+    private Task<GraphQLAccess> _access = Task.FromResult(GraphQLAccess.Anonymous);
+
+    /// <summary>The policy service when <c>auth.jwt</c> is set: <c>connection_init</c> then authenticates (4403 when refused).</summary>
+    public BoundaryPolicies? Policies { get; init; }
+
+    /// <summary>The client address, for <c>by: client</c> rate limits.</summary>
+    public string Client { get; init; } = "";
 
     public GraphQLWebSocketSession(
         WebSocket socket,
@@ -112,6 +117,12 @@ internal sealed partial class GraphQLWebSocketSession
         {
             while (true)
             {
+                if (message.WrittenCount == 0 && SendQueueFull)
+                {
+                    // Backpressure: no new message is read while the client's answers pile up.
+                    await _outbound.Writer.WaitToWriteAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 var received = await _socket.ReceiveAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
@@ -185,7 +196,15 @@ internal sealed partial class GraphQLWebSocketSession
                     }
 
                     _initReceived = true;
-                    Enqueue(Message("connection_ack", null));
+                    if (Policies is null)
+                    {
+                        Enqueue(Message("connection_ack", null));
+                    }
+                    else
+                    {
+                        _access = InitAsync(root.TryGetProperty("payload", out var payload) ? GraphQLAccess.TokenOf(payload) : null);
+                    }
+
                     break;
                 case "ping":
                     Enqueue(Message("pong", null));

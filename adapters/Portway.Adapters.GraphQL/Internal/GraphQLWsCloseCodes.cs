@@ -7,6 +7,8 @@ internal static class GraphQLWsCloseCodes
     public const int BadRequest = 4400;
     /// <summary>A <c>subscribe</c> before the connection was acknowledged.</summary>
     public const int Unauthorized = 4401;
+    /// <summary>The <c>connection_init</c> token was refused (or missing where every field needs one).</summary>
+    public const int Forbidden = 4403;
     /// <summary>The client did not ask for the <c>graphql-transport-ws</c> subprotocol.</summary>
     public const int SubprotocolNotAcceptable = 4406;
     /// <summary>No <c>connection_init</c> within the interface's <c>timeout_ms</c>.</summary>

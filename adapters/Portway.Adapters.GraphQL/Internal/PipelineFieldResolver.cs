@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GraphQL;
 using GraphQL.Resolvers;
+using Portway.Adapters.Http.Internal.Policies;
 using Portway.Configuration;
 
 namespace Portway.Adapters.GraphQL.Internal;
@@ -14,7 +15,8 @@ internal sealed class PipelineFieldResolver(
     string pipeline,
     TypeShape returns,
     TimeSpan timeout,
-    IPortwayInvoker invoker) : IFieldResolver
+    IPortwayInvoker invoker,
+    AccessPolicy policy) : IFieldResolver
 {
     public const string InterfaceName = "graphql";
 
@@ -22,13 +24,22 @@ internal sealed class PipelineFieldResolver(
     {
         ArgumentNullException.ThrowIfNull(context);
         var call = (GraphQLCallContext)context.UserContext;
+        var tenant = ArgumentsJson.Tenant(context.Arguments);
+        var admission = call.Access.Admit(policy, tenant);
+        if (admission.Error is { } refused)
+        {
+            throw new PortwayFieldError(refused);
+        }
+
+        using var lease = admission.Lease;
         var result = await invoker.InvokeAsync(new PortwayRequest
         {
             Pipeline = pipeline,
             Input = ArgumentsJson.Write(context.Arguments),
             Timeout = timeout,
             Correlation = new PortwayCorrelation(call.Correlation.TraceId, call.Correlation.RequestId, call.Correlation.TraceParent),
-            Tenant = ArgumentsJson.Tenant(context.Arguments),
+            Tenant = tenant,
+            Identity = call.Access.Identity,
             Interface = InterfaceName,
         }, context.CancellationToken).ConfigureAwait(false);
         if (result.CallerCancelled)
@@ -55,6 +66,6 @@ internal sealed class PipelineFieldResolver(
     }
 
     /// <summary>Creates the resolver of one configured field.</summary>
-    public static PipelineFieldResolver For(GraphQLFieldConfig field, InterfaceConfig iface, IPortwayInvoker invoker) =>
-        new(field.Pipeline, TypeShape.Parse(field.Returns), TimeSpan.FromMilliseconds(iface.TimeoutMs), invoker);
+    public static PipelineFieldResolver For(string name, GraphQLFieldConfig field, InterfaceConfig iface, IPortwayInvoker invoker) =>
+        new(field.Pipeline, TypeShape.Parse(field.Returns), TimeSpan.FromMilliseconds(iface.TimeoutMs), invoker, AccessPolicy.For(name, field));
 }

@@ -1,5 +1,6 @@
 using GraphQL;
 using GraphQL.Resolvers;
+using Portway.Adapters.Http.Internal.Policies;
 
 namespace Portway.Adapters.GraphQL.Internal;
 
@@ -8,19 +9,30 @@ namespace Portway.Adapters.GraphQL.Internal;
 /// envelope for the field's stream pipeline; each stream item becomes one event (mapped onto the field's type by
 /// the field's resolver). The stream is opened when graphql-dotnet subscribes and closed when it unsubscribes.
 /// </summary>
-internal sealed class PipelineStreamResolver(string pipeline, TimeSpan itemTimeout, IPortwayInvoker invoker) : ISourceStreamResolver
+internal sealed class PipelineStreamResolver(string pipeline, TimeSpan itemTimeout, IPortwayInvoker invoker, AccessPolicy policy) : ISourceStreamResolver
 {
     public ValueTask<IObservable<object?>> ResolveAsync(IResolveFieldContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var call = (GraphQLCallContext)context.UserContext;
+        var tenant = ArgumentsJson.Tenant(context.Arguments);
+
+        // A concurrency permit is not held for a subscription's life: the lease is given back at once.
+        var admission = call.Access.Admit(policy, tenant);
+        admission.Lease?.Dispose();
+        if (admission.Error is { } refused)
+        {
+            throw new PortwayFieldError(refused);
+        }
+
         var request = new PortwayRequest
         {
             Pipeline = pipeline,
             Input = ArgumentsJson.Write(context.Arguments),
             Timeout = itemTimeout,
             Correlation = new PortwayCorrelation(call.Correlation.TraceId, call.Correlation.RequestId, call.Correlation.TraceParent),
-            Tenant = ArgumentsJson.Tenant(context.Arguments),
+            Tenant = tenant,
+            Identity = call.Access.Identity,
             Interface = PipelineFieldResolver.InterfaceName,
         };
         return ValueTask.FromResult<IObservable<object?>>(new PipelineObservable(request, invoker, call.WaitForSendRoom, context.CancellationToken));

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Portway.Adapters.Http.Internal.Policies;
 
 namespace Portway.Adapters.Http.Internal;
 
 /// <summary><c>GET /health</c> and <c>GET /stats</c>, at the paths the config gives.</summary>
-internal sealed class BuiltinEndpoints(IPortwayStatus status)
+internal sealed class BuiltinEndpoints(IPortwayStatus status, PolicyStats policies)
 {
     public Task HealthAsync(HttpContext context)
     {
@@ -29,9 +30,23 @@ internal sealed class BuiltinEndpoints(IPortwayStatus status)
             }
 
             w.WriteEndObject();
+            w.WriteStartObject("rejections");
+            foreach (var policy in PolicyStats.Policies)
+            {
+                w.WriteNumber(policy, policies.Rejections(policy));
+            }
+
+            w.WriteEndObject();
+            w.WriteStartObject("cache");
+            w.WriteNumber("hits", policies.CacheHits);
+            w.WriteNumber("misses", policies.CacheMisses);
+            w.WriteEndObject();
             w.WriteStartObject("tcp_local");
-            w.WriteNumber("refused_connections", status.RefusedIpcConnections);
-            w.WriteNumber("rejected_frames", status.RejectedIpcFrames);
+            foreach (var (what, count) in status.BoundaryRefusals())
+            {
+                w.WriteNumber(what, count);
+            }
+
             w.WriteEndObject();
         });
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Portway.Adapters.Http.Internal.Policies;
 using Portway.Configuration;
 using Portway.Observability;
 
@@ -13,7 +14,9 @@ namespace Portway.Adapters.Http.Internal;
 internal sealed partial class HttpIngress(
     IPortwayInvoker invoker,
     IBoundaryEventPublisher telemetry,
-    IPortwayStatus status)
+    IPortwayStatus status,
+    BoundaryPolicies policies,
+    ResponseCache cache)
 {
     public const string InterfaceName = "http";
 
@@ -68,6 +71,15 @@ internal sealed partial class HttpIngress(
             return;
         }
 
+        var tenant = request.RouteValues.TryGetValue("tenant", out var t) ? t as string ?? "" : "";
+        var admission = await policies.AdmitAsync(context, AccessPolicy.For(endpoint), tenant).ConfigureAwait(false);
+        if (admission.Error is { } refused)
+        {
+            await RejectAsync(context, correlation, endpoint.Route, refused).ConfigureAwait(false);
+            return;
+        }
+
+        using var lease = admission.Lease;
         var read = await RequestBody.ReadAsync(context, endpoint.MaxBodyBytes).ConfigureAwait(false);
         if (read.Error is { } unreadable)
         {
@@ -88,7 +100,13 @@ internal sealed partial class HttpIngress(
             return;
         }
 
-        var tenant = request.RouteValues.TryGetValue("tenant", out var t) ? t as string ?? "" : "";
+        var cacheKey = endpoint.Cache is null ? null : ResponseCache.Key(endpoint, admission.Identity, tenant, payload);
+        if (cacheKey is not null && await cache.TryServeAsync(context, endpoint, cacheKey).ConfigureAwait(false))
+        {
+            Emit(BoundaryEventKind.EgressDelivered, correlation, endpoint.Route, "cached");
+            return;
+        }
+
         var call = new PortwayRequest
         {
             Pipeline = endpoint.Pipeline,
@@ -96,10 +114,11 @@ internal sealed partial class HttpIngress(
             Timeout = TimeSpan.FromMilliseconds(endpoint.TimeoutMs),
             Correlation = new PortwayCorrelation(correlation.TraceId, correlation.RequestId, correlation.TraceParent),
             Tenant = tenant,
+            Identity = admission.Identity,
             Interface = InterfaceName,
         };
 
-        if (invoker.GetPipelineKind(endpoint.Pipeline) == PipelineKind.Stream)
+        if (invoker.GetPipelineKind(endpoint.Pipeline) is PipelineKind.Stream or PipelineKind.KvStream)
         {
             await StreamAsync(context, endpoint, call, correlation, activity).ConfigureAwait(false);
             return;
@@ -124,6 +143,11 @@ internal sealed partial class HttpIngress(
 
         var output = result.Output;
         Emit(BoundaryEventKind.EgressDelivered, correlation, endpoint.Route);
+        if (cacheKey is not null)
+        {
+            await cache.StoreAsync(context, endpoint, cacheKey, output).ConfigureAwait(false);
+        }
+
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = output.Length;

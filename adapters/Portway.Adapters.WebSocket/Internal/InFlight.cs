@@ -23,8 +23,14 @@ internal sealed class InFlight(WebSocketConnection connection, string id, string
 
     public Activity? Activity { get; } = activity;
 
+    /// <summary>A concurrency limit's permit, given back when the request ends.</summary>
+    public System.Threading.RateLimiting.RateLimitLease? Lease { get; set; }
+
     /// <summary>The call running it (set right after it starts).</summary>
     public IPortwayCall? Call { get; set; }
+
+    /// <summary>Send-queue bytes reserved for its reply until it ends (see WebSocketConnection.HasRoomToRead); -1 when none.</summary>
+    public int Reserved { get; set; } = -1;
 
     /// <summary>True once the client cancelled it with <c>{"id","op":"cancel"}</c>.</summary>
     public bool CancelledByClient { get; private set; }

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Portway.Adapters.Http.Internal;
+using Portway.Adapters.Http.Internal.Policies;
 using Portway.Configuration;
 using Portway.Observability;
 
@@ -17,6 +18,7 @@ internal sealed class WebSocketIngress(
     IPortwayStatus status,
     TimeProvider time,
     WebSocketConnections connections,
+    BoundaryPolicies policies,
     ILogger<WebSocketIngress> logger)
 {
     public const string InterfaceName = "websocket";
@@ -31,7 +33,8 @@ internal sealed class WebSocketIngress(
 
     public ILogger Logger => logger;
 
-    public async Task HandleAsync(HttpContext context, EndpointConfig endpoint)
+    /// <summary>Handles an upgrade on <paramref name="endpoint"/>; <paramref name="origins"/> are its interface's <c>cors.origins</c>.</summary>
+    public async Task HandleAsync(HttpContext context, EndpointConfig endpoint, IReadOnlyList<string> origins)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(endpoint);
@@ -50,22 +53,53 @@ internal sealed class WebSocketIngress(
             return;
         }
 
-        var ping = TimeSpan.FromMilliseconds(endpoint.PingIntervalMs);
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        if (OriginCheck.Refusal(context.Request, origins) is { } refused)
         {
-            KeepAliveInterval = ping,
-            KeepAliveTimeout = ping,
-        }).ConfigureAwait(false);
-        using var connection = new WebSocketConnection(socket, endpoint, this, correlation);
-        WebSocketLog.Opened(logger, endpoint.Path, correlation.RequestId);
-        var id = connections.Add(connection);
+            await RejectAsync(context, correlation, endpoint, refused).ConfigureAwait(false);
+            return;
+        }
+
+        if (!connections.TryReserve(endpoint))
+        {
+            await RejectAsync(context, correlation, endpoint, new PortwayError(ErrorCode.Unavailable,
+                $"{endpoint.Path} has its max_connections ({endpoint.MaxConnections}) open; try again later")).ConfigureAwait(false);
+            return;
+        }
+
+        // Authenticated at the upgrade (Authorization header, or access_token for browsers); a refusal is an HTTP answer.
+        var access = AccessPolicy.For(endpoint);
+        var admission = await policies.AdmitAsync(context, access with { Scopes = [], TenantFromToken = false, RateLimit = null }, "").ConfigureAwait(false);
+        if (admission.Error is { } unauthenticated)
+        {
+            await RejectAsync(context, correlation, endpoint, unauthenticated).ConfigureAwait(false);
+            return;
+        }
+
+        using var policy = new SocketPolicy(policies, access, admission.Identity, admission.ExpiresAt, BoundaryPolicies.ClientKey(context),
+            endpoint.MessageRate is { } rate ? policies.Limits.CreateSingle(rate) : null);
         try
         {
-            await connection.RunAsync().ConfigureAwait(false);
+            var ping = TimeSpan.FromMilliseconds(endpoint.PingIntervalMs);
+            using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            {
+                KeepAliveInterval = ping,
+                KeepAliveTimeout = ping,
+            }).ConfigureAwait(false);
+            using var connection = new WebSocketConnection(socket, endpoint, this, correlation, policy);
+            WebSocketLog.Opened(logger, endpoint.Path, correlation.RequestId);
+            var id = connections.Add(connection);
+            try
+            {
+                await connection.RunAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                connections.Remove(id);
+            }
         }
         finally
         {
-            connections.Remove(id);
+            connections.Release(endpoint);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Portway.Internal.Configuration;
 
 namespace Portway.Configuration;
 
@@ -49,6 +50,7 @@ public static class ContractSummary
         if (ipc.Auth.SecretFile is { } secretFile) Line(w, 1, $"execution_ipc.auth.secret_file      {secretFile}");
         Line(w, 1, $"execution_ipc.max_payload_bytes     {Num(ipc.MaxPayloadBytes)}");
         Line(w, 1, $"data_dir                            {platform.DataDir}");
+        Line(w, 1, $"profile_store                       {platform.ProfileStore}");
         Line(w, 0, "");
         Line(w, 0, "process groups");
         foreach (var group in platform.ProcessGroups)
@@ -64,6 +66,8 @@ public static class ContractSummary
         Line(w, 1, $"health           {Builtin(web.Health)}");
         Line(w, 1, $"stats            {Builtin(web.Stats)}");
         Line(w, 1, $"tls              {Tls(web.Tls)}");
+        Line(w, 1, $"cache_clear      {(web.CacheClear.Enabled ? $"POST {web.CacheClear.Path}" : $"disabled (path {web.CacheClear.Path})")}");
+        Line(w, 1, $"auth             {PolicySummary.Jwt(web.Auth.Jwt)}");
         foreach (var iface in web.Interfaces)
         {
             Line(w, 0, "");
@@ -92,12 +96,15 @@ public static class ContractSummary
 
     private static void RenderInterface(StringBuilder w, InterfaceConfig iface)
     {
-        var binds = $"binds=[{string.Join(", ", iface.Binds)}]";
+        var binds = $"binds=[{string.Join(", ", iface.Binds)}]"
+            + (iface.CorsOrigins.Count > 0 ? $" cors.origins=[{string.Join(", ", iface.CorsOrigins)}]" : "");
         switch (iface.Kind)
         {
             case "graphql":
                 Line(w, 0, $"interface graphql GET, POST {iface.Path} {binds}");
+                Line(w, 1, $"cors {PolicySummary.Cors(iface.Cors)}");
                 Line(w, 1, $"max_depth={Num(iface.MaxDepth)}, max_complexity={Num(iface.MaxComplexity)}, timeout_ms={Num(iface.TimeoutMs)}, max_body_bytes={Num(iface.MaxBodyBytes)}");
+                Line(w, 1, $"max_tokens={Num(iface.MaxTokens)}, max_fields={Num(iface.MaxFields)}, max_in_flight={Num(iface.MaxInFlight)}");
                 foreach (var (name, fields) in iface.Types)
                 {
                     Line(w, 1, $"type {name} {{ {string.Join(", ", fields.Select(f => $"{f.Key}: {f.Value}"))} }}");
@@ -109,27 +116,32 @@ public static class ContractSummary
                     {
                         var args = field.Args.Count == 0 ? "" : $"({string.Join(", ", field.Args.Select(a => $"{a.Key}: {a.Value}"))})";
                         Line(w, 1, $"{operation} {name}{args}: {field.Returns} -> {field.Pipeline}");
+                        Line(w, 2, PolicySummary.Line(field.Auth, field.Scopes, field.Tenant, field.RateLimit));
                     }
                 }
 
                 break;
             case "websocket":
                 Line(w, 0, $"interface websocket {binds}");
+                Line(w, 1, $"cors {PolicySummary.Cors(iface.Cors)}");
                 foreach (var e in iface.Endpoints)
                 {
                     var target = e.Pipeline.Length > 0 ? e.Pipeline : "(operations)";
-                    Line(w, 1, $"{e.Method} {e.Path} -> {target} (timeout_ms={Num(e.TimeoutMs)}, max_body_bytes={Num(e.MaxBodyBytes)}, max_message_bytes={Num(e.MaxMessageBytes)}, send_queue_limit={Num(e.SendQueueLimit)}, idle_timeout_ms={Num(e.IdleTimeoutMs)}, ping_interval_ms={Num(e.PingIntervalMs)})");
+                    Line(w, 1, $"{e.Method} {e.Path} -> {target} (timeout_ms={Num(e.TimeoutMs)}, max_body_bytes={Num(e.MaxBodyBytes)}, max_message_bytes={Num(e.MaxMessageBytes)}, send_queue_limit={Num(e.SendQueueLimit)}, idle_timeout_ms={Num(e.IdleTimeoutMs)}, ping_interval_ms={Num(e.PingIntervalMs)}, send_queue_bytes={Num(e.SendQueueBytes)}, max_in_flight={Num(e.MaxInFlight)}, max_connections={Num(e.MaxConnections)})");
+                    Line(w, 2, PolicySummary.Line(e.Auth, e.Scopes, e.Tenant, e.RateLimit, messageRate: e.MessageRate));
                     foreach (var (op, pipeline) in e.Operations) Line(w, 2, $"op {op} -> {pipeline}");
                 }
 
                 break;
             default:
                 Line(w, 0, $"interface {iface.Kind} {binds}");
+                Line(w, 1, $"cors {PolicySummary.Cors(iface.Cors)}");
                 var methodWidth = iface.Endpoints.Count == 0 ? 0 : iface.Endpoints.Max(e => e.Method.Length);
                 var pathWidth = iface.Endpoints.Count == 0 ? 0 : iface.Endpoints.Max(e => e.Path.Length);
                 foreach (var e in iface.Endpoints)
                 {
                     Line(w, 1, $"{e.Method.PadRight(methodWidth)} {e.Path.PadRight(pathWidth)} -> {e.Pipeline} (timeout_ms={Num(e.TimeoutMs)}, max_body_bytes={Num(e.MaxBodyBytes)})");
+                    Line(w, 2, PolicySummary.Line(e.Auth, e.Scopes, e.Tenant, e.RateLimit, e.Cache));
                 }
 
                 break;
@@ -174,6 +186,7 @@ public static class ContractSummary
                         ["stages"] = Strings(g.Stages),
                     })]),
                     ["data_dir"] = platform.DataDir,
+                    ["profile_store"] = platform.ProfileStore,
                 },
                 ["web"] = new JsonObject
                 {
@@ -187,6 +200,8 @@ public static class ContractSummary
                         ["key_path"] = tls.KeyPath,
                         ["password"] = tls.Password is null ? null : "(set)",
                     },
+                    ["cache_clear"] = new JsonObject { ["enabled"] = web.CacheClear.Enabled, ["path"] = web.CacheClear.Path },
+                    ["auth"] = new JsonObject { ["jwt"] = PolicySummary.JwtJson(web.Auth.Jwt) },
                     ["interfaces"] = new JsonArray([.. web.Interfaces.Select(InterfaceJson)]),
                 },
             },
@@ -197,12 +212,15 @@ public static class ContractSummary
 
     private static JsonNode InterfaceJson(InterfaceConfig iface)
     {
-        var obj = new JsonObject { ["kind"] = iface.Kind, ["binds"] = Strings(iface.Binds) };
+        var obj = new JsonObject { ["kind"] = iface.Kind, ["binds"] = Strings(iface.Binds), ["cors"] = PolicySummary.CorsJson(iface.Cors) };
         if (iface.Kind == "graphql")
         {
             obj["path"] = iface.Path;
             obj["max_depth"] = iface.MaxDepth;
             obj["max_complexity"] = iface.MaxComplexity;
+            obj["max_tokens"] = iface.MaxTokens;
+            obj["max_fields"] = iface.MaxFields;
+            obj["max_in_flight"] = iface.MaxInFlight;
             obj["timeout_ms"] = iface.TimeoutMs;
             obj["max_body_bytes"] = iface.MaxBodyBytes;
             var types = new JsonObject();
@@ -230,9 +248,14 @@ public static class ContractSummary
                 endpoint["operations"] = StringMap(e.Operations);
                 endpoint["max_message_bytes"] = e.MaxMessageBytes;
                 endpoint["send_queue_limit"] = e.SendQueueLimit;
+                endpoint["send_queue_bytes"] = e.SendQueueBytes;
+                endpoint["max_in_flight"] = e.MaxInFlight;
+                endpoint["max_connections"] = e.MaxConnections;
                 endpoint["idle_timeout_ms"] = e.IdleTimeoutMs;
                 endpoint["ping_interval_ms"] = e.PingIntervalMs;
             }
+
+            endpoint["policy"] = PolicySummary.Json(e.Auth, e.Scopes, e.Tenant, e.RateLimit, e.Cache, e.MessageRate, iface.Kind == "websocket");
 
             return (JsonNode)endpoint;
         })]);
@@ -244,7 +267,13 @@ public static class ContractSummary
         var obj = new JsonObject();
         foreach (var (name, field) in fields)
         {
-            obj[name] = new JsonObject { ["pipeline"] = field.Pipeline, ["args"] = StringMap(field.Args), ["returns"] = field.Returns };
+            obj[name] = new JsonObject
+            {
+                ["pipeline"] = field.Pipeline,
+                ["args"] = StringMap(field.Args),
+                ["returns"] = field.Returns,
+                ["policy"] = PolicySummary.Json(field.Auth, field.Scopes, field.Tenant, field.RateLimit),
+            };
         }
 
         return obj;

@@ -11,4 +11,16 @@ public sealed class GraphQLFieldConfig
 
     /// <summary><c>returns</c> (required): the result type reference.</summary>
     public string Returns { get; set; } = "";
+
+    /// <summary><c>auth</c>: <c>required</c> or <c>none</c>; empty means the interface's (filled in by normalization).</summary>
+    public string Auth { get; set; } = "";
+
+    /// <summary><c>scopes</c>: scopes the token must all carry. Defaults to none.</summary>
+    public List<string> Scopes { get; set; } = [];
+
+    /// <summary><c>tenant</c>: <c>from_token</c> binds the field's <c>tenant</c> argument to the token's tenant claim.</summary>
+    public string Tenant { get; set; } = "";
+
+    /// <summary><c>rate_limit</c>: null when not set.</summary>
+    public RateLimitConfig? RateLimit { get; set; }
 }

@@ -20,4 +20,10 @@ public sealed class WebConfig
 
     /// <summary><c>interfaces</c>: one entry per ingress kind.</summary>
     public List<InterfaceConfig> Interfaces { get; set; } = [];
+
+    /// <summary><c>cache_clear</c>: the built-in <c>POST /v1/cache/clear</c> (a bearer token required), served when an endpoint has <c>cache</c> and <c>auth.jwt</c> is set.</summary>
+    public BuiltinEndpointConfig CacheClear { get; set; } = new() { Path = "/v1/cache/clear" };
+
+    /// <summary><c>auth</c>: caller authentication (bearer tokens).</summary>
+    public AuthConfig Auth { get; set; } = new();
 }

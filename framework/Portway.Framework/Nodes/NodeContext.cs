@@ -21,6 +21,9 @@ public sealed class NodeContext
     /// <summary>The tenant, when the ingress knows one.</summary>
     public string Tenant { get; init; } = "";
 
+    /// <summary>Who is calling (subject, tenant, scopes), as the ingress authenticated them; anonymous when nobody was.</summary>
+    public CallerIdentity Identity { get; init; } = CallerIdentity.Anonymous;
+
     /// <summary>The envelope's headers.</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = EmptyHeaders;
 

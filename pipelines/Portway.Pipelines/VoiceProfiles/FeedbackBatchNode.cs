@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Portway.Configuration;
+using Portway.Kv;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.VoiceProfiles;
@@ -17,12 +18,12 @@ internal sealed class FeedbackBatchNode : StreamNode<FeedbackBatchNode.Input, Fe
     /// <summary>The most texts one request may hold.</summary>
     public const int MaxTexts = 100;
 
-    private readonly VoiceProfileStore _store;
+    private readonly IVoiceProfileStore _store;
 
-    /// <summary>Used by the runtime: the store for the configured data directory.</summary>
-    public FeedbackBatchNode(PortwayConfig config) : this(VoiceProfileStore.For(config)) { }
+    /// <summary>Used by the runtime: the store <c>runtime.platform.profile_store</c> names (files or the kv port).</summary>
+    public FeedbackBatchNode(PortwayConfig config, IKvStore kv) : this(VoiceProfileStores.For(config, kv)) { }
 
-    internal FeedbackBatchNode(VoiceProfileStore store) => _store = store;
+    internal FeedbackBatchNode(IVoiceProfileStore store) => _store = store;
 
     protected override async IAsyncEnumerable<Item> ProduceAsync(Input input, NodeContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

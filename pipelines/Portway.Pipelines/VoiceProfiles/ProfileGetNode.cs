@@ -1,4 +1,5 @@
 using Portway.Configuration;
+using Portway.Kv;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.VoiceProfiles;
@@ -10,12 +11,12 @@ namespace Portway.Pipelines.VoiceProfiles;
 [PortwayNode("voice.profile_get")]
 internal sealed class ProfileGetNode : Node<ProfileGetNode.Input, VoiceProfile>
 {
-    private readonly VoiceProfileStore _store;
+    private readonly IVoiceProfileStore _store;
 
-    /// <summary>Used by the runtime: the store for the configured data directory.</summary>
-    public ProfileGetNode(PortwayConfig config) : this(VoiceProfileStore.For(config)) { }
+    /// <summary>Used by the runtime: the store <c>runtime.platform.profile_store</c> names (files or the kv port).</summary>
+    public ProfileGetNode(PortwayConfig config, IKvStore kv) : this(VoiceProfileStores.For(config, kv)) { }
 
-    internal ProfileGetNode(VoiceProfileStore store) => _store = store;
+    internal ProfileGetNode(IVoiceProfileStore store) => _store = store;
 
     protected override async ValueTask<NodeOutcome<VoiceProfile>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Portway.Configuration;
+using Portway.Kv;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.VoiceProfiles;
@@ -10,21 +11,21 @@ namespace Portway.Pipelines.VoiceProfiles;
 [PortwayNode("voice.profile_list")]
 internal sealed class ProfileListNode : Node<ProfileListNode.Input, ProfileListNode.Output>
 {
-    private readonly VoiceProfileStore _store;
+    private readonly IVoiceProfileStore _store;
 
-    /// <summary>Used by the runtime: the store for the configured data directory.</summary>
-    public ProfileListNode(PortwayConfig config) : this(VoiceProfileStore.For(config)) { }
+    /// <summary>Used by the runtime: the store <c>runtime.platform.profile_store</c> names (files or the kv port).</summary>
+    public ProfileListNode(PortwayConfig config, IKvStore kv) : this(VoiceProfileStores.For(config, kv)) { }
 
-    internal ProfileListNode(VoiceProfileStore store) => _store = store;
+    internal ProfileListNode(IVoiceProfileStore store) => _store = store;
 
-    protected override ValueTask<NodeOutcome<Output>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)
+    protected override async ValueTask<NodeOutcome<Output>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)
     {
         if (VoiceProfileNames.Check(input.Tenant, "tenant") is { } nameError)
         {
-            return ValueTask.FromResult<NodeOutcome<Output>>(nameError);
+            return nameError;
         }
 
-        return ValueTask.FromResult<NodeOutcome<Output>>(new Output(input.Tenant!, _store.List(input.Tenant!)));
+        return new Output(input.Tenant!, await _store.ListAsync(input.Tenant!, cancellationToken).ConfigureAwait(false));
     }
 
     internal sealed record Input(string? Tenant);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Portway.Configuration;
+using Portway.Kv;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.VoiceProfiles;
@@ -12,12 +13,12 @@ namespace Portway.Pipelines.VoiceProfiles;
 [PortwayNode("voice.profile_put")]
 internal sealed class ProfilePutNode : Node<ProfilePutNode.Input, ProfilePutNode.Output>
 {
-    private readonly VoiceProfileStore _store;
+    private readonly IVoiceProfileStore _store;
 
-    /// <summary>Used by the runtime: the store for the configured data directory.</summary>
-    public ProfilePutNode(PortwayConfig config) : this(VoiceProfileStore.For(config)) { }
+    /// <summary>Used by the runtime: the store <c>runtime.platform.profile_store</c> names (files or the kv port).</summary>
+    public ProfilePutNode(PortwayConfig config, IKvStore kv) : this(VoiceProfileStores.For(config, kv)) { }
 
-    internal ProfilePutNode(VoiceProfileStore store) => _store = store;
+    internal ProfilePutNode(IVoiceProfileStore store) => _store = store;
 
     protected override async ValueTask<NodeOutcome<Output>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)
     {

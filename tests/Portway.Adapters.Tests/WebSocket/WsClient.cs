@@ -13,6 +13,9 @@ internal sealed class WsClient : IAsyncDisposable
 
     public ClientWebSocket Socket { get; }
 
+    /// <summary>A socket the test connected itself (with its own headers or query).</summary>
+    public static WsClient Wrap(ClientWebSocket socket) => new(socket);
+
     public static async Task<WsClient> ConnectAsync(Uri baseAddress, string path, HttpMessageInvoker? invoker = null)
     {
         var socket = new ClientWebSocket();

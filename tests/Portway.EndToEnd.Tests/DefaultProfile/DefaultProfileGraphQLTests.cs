@@ -18,6 +18,7 @@ public sealed class DefaultProfileGraphQLTests : IAsyncLifetime
         var config = TestConfig.LoadRepoFile("runtime.yaml");
         config.Runtime.Platform.DataDir = _root;
         _server = await PortwayTestServer.StartAsync(config);
+        await DemoTokens.AuthorizeAsync(_server.Client);
     }
 
     public async Task DisposeAsync()

@@ -25,6 +25,7 @@ public sealed class DefaultProfileStreamingTests : IAsyncLifetime
         var config = TestConfig.LoadRepoFile("runtime.yaml");
         config.Runtime.Platform.DataDir = _root;
         _server = await PortwayTestServer.StartAsync(config);
+        await DemoTokens.AuthorizeAsync(_server.Client);
         using var put = await _server.Client.PutAsync("/v1/tenants/acme/profiles/alice", Json($"{{\"vector\":{Alice}}}"));
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
     }

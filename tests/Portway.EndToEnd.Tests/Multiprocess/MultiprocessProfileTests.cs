@@ -63,6 +63,7 @@ public sealed class MultiprocessProfileTests : IDisposable
         var workers = await WorkerProcesses.WaitReadyAsync(host, 2);
         _pids.AddRange(workers.Values);
         using var client = new HttpClient { BaseAddress = host.BaseAddress };
+        await DemoTokens.AuthorizeAsync(client);
 
         using var put = await client.PutAsync("/v1/tenants/acme/profiles/alice", Json("{\"vector\":[0.5,0.4,0.3,0.2,0.1,0.6,0.7,0.8]}"));
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);

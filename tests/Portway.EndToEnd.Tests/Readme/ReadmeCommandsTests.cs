@@ -51,18 +51,20 @@ public sealed class ReadmeCommandsTests
         using var echo = await client.PostAsync("/v1/echo", Json("{\"hello\":\"world\"}"));
         Assert.Equal("{\"hello\":\"world\"}", await echo.Content.ReadAsStringAsync());
 
-        var tenant = "readme-" + Guid.NewGuid().ToString("N")[..12];
-        var tenantDir = Path.Combine(RepoPaths.Root, "data", tenant);
+        // The demo key's tenant is acme (tenant: from_token); a profile name of its own keeps the repository's data apart.
+        await DemoTokens.AuthorizeAsync(client);
+        var profile = "readme-" + Guid.NewGuid().ToString("N")[..12];
+        var profileFile = Path.Combine(RepoPaths.Root, "data", "acme", profile + ".json");
         try
         {
-            using var put = await client.PutAsync($"/v1/tenants/{tenant}/profiles/alice", Json("{\"vector\":[0.5,0.4,0.3,0.2,0.1,0.6,0.7,0.8]}"));
+            using var put = await client.PutAsync($"/v1/tenants/acme/profiles/{profile}", Json("{\"vector\":[0.5,0.4,0.3,0.2,0.1,0.6,0.7,0.8]}"));
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
-            Assert.True(Directory.Exists(tenantDir), $"the profile is stored under ./data of the folder the command ran in ({tenantDir})");
-            Assert.False(Directory.Exists(Path.Combine(RepoPaths.Root, "framework", "Portway.Host", "data", tenant)), "nothing lands in the project's folder");
+            Assert.True(File.Exists(profileFile), $"the profile is stored under ./data of the folder the command ran in ({profileFile})");
+            Assert.False(File.Exists(Path.Combine(RepoPaths.Root, "framework", "Portway.Host", "data", "acme", profile + ".json")), "nothing lands in the project's folder");
         }
         finally
         {
-            if (Directory.Exists(tenantDir)) Directory.Delete(tenantDir, recursive: true);
+            if (File.Exists(profileFile)) File.Delete(profileFile);
         }
     }
 

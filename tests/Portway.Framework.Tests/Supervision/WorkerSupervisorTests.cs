@@ -51,4 +51,57 @@ public sealed class WorkerSupervisorTests
         Assert.Contains(messages, m => m.Contains("Restarting worker cpu-1 (exit code 137)", StringComparison.Ordinal));
         Assert.Empty(supervisor.Pids);
     }
+
+    [Fact]
+    public async Task Bootstrap_CarriesWhatTheWorkerRuns_NotTheWebSecrets()
+    {
+        await using var harness = await TcpLocalHarness.StartAsync(withWorker: false);
+        var dir = Directory.CreateTempSubdirectory("portway-bootstrap-").FullName;
+        var dump = Path.Combine(dir, "bootstrap.json");
+        try
+        {
+            var cert = Path.Combine(dir, "cert.pem");
+            await File.WriteAllTextAsync(cert, "not read by the loader");
+            var yaml = TcpLocalHarness.Yaml.Replace("runtime:\n", $"runtime:\n  web:\n    tls: {{ cert_path: {cert}, password: hunter2-tls-password }}\n", StringComparison.Ordinal);
+            var config = TestConfig.Load(yaml, "test.hang", "test.headers", "test.big");
+            using var supervisor = new WorkerSupervisor(config, new IpcSecret(Frames.Key), harness.Listener,
+                new WorkerExecutable("/bin/sh", ["-c", $"head -n 1 > {dump}.tmp && mv {dump}.tmp {dump}; sleep 60", "sh"]),
+                new RestartPolicy(), TimeProvider.System, harness.Loggers.CreateLogger<WorkerSupervisor>());
+            await supervisor.StartAsync(CancellationToken.None);
+            await Eventually.TrueAsync(() => File.Exists(dump), TimeSpan.FromSeconds(30), "the child wrote its bootstrap");
+            await supervisor.StopAsync(CancellationToken.None);
+
+            var bootstrap = System.Text.Json.JsonSerializer.Deserialize<Portway.Internal.Transport.TcpLocal.WorkerBootstrap>(File.ReadAllText(dump))!;
+            Assert.DoesNotContain("hunter2", bootstrap.ConfigText, StringComparison.Ordinal);
+            Assert.DoesNotContain("cert.pem", bootstrap.ConfigText, StringComparison.Ordinal);
+            var workerConfig = TestConfig.Load(bootstrap.ConfigText, "test.hang", "test.headers", "test.big");
+            Assert.Contains("hunter2", config.Text, StringComparison.Ordinal);
+            Assert.Equal(config.Pipelines.Keys, workerConfig.Pipelines.Keys);
+            Assert.Equal(["core", "hang", "headers", "big"], workerConfig.Runtime.Platform.ProcessGroups.Single(g => g.Name == "cpu").Stages.Select(s => s.Split('.')[^1]));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ChildOutput_AFloodOfLongLines_IsLoggedAtABoundedRateAndTruncated()
+    {
+        await using var harness = await TcpLocalHarness.StartAsync(withWorker: false);
+        var line = new string('x', 10_000);
+        using var supervisor = new WorkerSupervisor(harness.Config, new IpcSecret(Frames.Key), harness.Listener,
+            new WorkerExecutable("/bin/sh", ["-c", $"i=0; while [ $i -lt 3000 ]; do echo {line}; i=$((i+1)); done; sleep 2; echo done-flooding; sleep 60", "sh"]),
+            new RestartPolicy(), TimeProvider.System, harness.Loggers.CreateLogger<WorkerSupervisor>());
+
+        await supervisor.StartAsync(CancellationToken.None);
+        await Eventually.TrueAsync(() => harness.Logs.Messages.Any(m => m.Contains("done-flooding", StringComparison.Ordinal)), TimeSpan.FromSeconds(120), "the last line was logged");
+        await supervisor.StopAsync(CancellationToken.None);
+
+        var output = harness.Logs.Messages.Where(m => m.Contains("[cpu-1]", StringComparison.Ordinal)).ToArray();
+        Assert.True(output.Length < 3000 / 4, $"{output.Length} lines of the child's 3001 were logged");
+        Assert.All(output, m => Assert.True(m.Length < WorkerSupervisor.MaxOutputLineLength + 200, $"a logged line of {m.Length} characters"));
+        Assert.Contains(output, m => m.Contains("more characters)", StringComparison.Ordinal));
+        Assert.Contains(output, m => m.Contains("earlier lines not logged", StringComparison.Ordinal));
+    }
 }

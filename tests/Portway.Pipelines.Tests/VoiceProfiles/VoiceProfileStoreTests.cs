@@ -24,6 +24,18 @@ public sealed class VoiceProfileStoreTests : IDisposable
         Assert.Equal("""{"tenant":"acme","profile":"alice","vector":[0.5,0,0,0,0,0,0,1]}""", json);
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Put_CreatesTenantDirectoryOwnerOnlyAndProfileFilesOwnerReadWriteOnly()
+    {
+        await _dir.Store.PutAsync("acme", "alice", [0.5, 0, 0, 0, 0, 0, 0, 1], CancellationToken.None);
+        await _dir.Store.PutAsync("acme", "alice", [0.25, 0, 0, 0, 0, 0, 0, 1], CancellationToken.None);
+
+        const UnixFileMode Rwx = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Assert.Equal(Rwx, File.GetUnixFileMode(Path.Combine(_dir.DataDir, "acme")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_dir.DataDir, "acme", "alice.json")));
+    }
+
     [Theory]
     [InlineData("..", "alice")]
     [InlineData("acme", "..")]

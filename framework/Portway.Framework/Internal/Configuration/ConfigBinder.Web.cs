@@ -24,6 +24,8 @@ internal sealed partial class ConfigBinder
         if (reader.TryGet("health", out var health)) BindBuiltin(health, "health", web.Health);
         if (reader.TryGet("stats", out var stats)) BindBuiltin(stats, "stats", web.Stats);
         if (reader.TryGet("tls", out var tls)) web.Tls = BindTls(tls);
+        if (reader.TryGet("auth", out var auth)) BindAuth(auth, web.Auth);
+        if (reader.TryGet("cache_clear", out var clear)) BindBuiltin(clear, "cache_clear", web.CacheClear);
         if (reader.Sequence("interfaces") is { } interfaces)
         {
             foreach (var item in interfaces.Children) web.Interfaces.Add(BindInterface(item));
@@ -70,6 +72,9 @@ internal sealed partial class ConfigBinder
             iface.Binds = binds;
         }
 
+        reader.Enum("auth", ConfigSchema.AuthRequirements, v => iface.Auth = v);
+        if (reader.TryGet("cors", out var cors)) BindCors(cors, iface);
+
         if (known != "graphql" && reader.Sequence("endpoints") is { } endpoints)
         {
             foreach (var item in endpoints.Children) iface.Endpoints.Add(BindEndpoint(item, known));
@@ -80,6 +85,9 @@ internal sealed partial class ConfigBinder
             Path(reader, "path", v => iface.Path = v);
             reader.Int("max_depth", v => iface.MaxDepth = v);
             reader.Int("max_complexity", v => iface.MaxComplexity = v);
+            reader.Int("max_tokens", v => iface.MaxTokens = v);
+            reader.Int("max_fields", v => iface.MaxFields = v);
+            reader.Int("max_in_flight", v => iface.MaxInFlight = v);
             reader.Int("timeout_ms", v => iface.TimeoutMs = v);
             reader.Int("max_body_bytes", v => iface.MaxBodyBytes = v);
             BindGraphQLTypes(reader, iface);
@@ -135,13 +143,20 @@ internal sealed partial class ConfigBinder
             reader.String("pipeline", v => endpoint.Pipeline = v);
             reader.Int("max_message_bytes", v => endpoint.MaxMessageBytes = v);
             reader.Int("send_queue_limit", v => endpoint.SendQueueLimit = v);
+            reader.Int("send_queue_bytes", v => endpoint.SendQueueBytes = v);
+            reader.Int("max_in_flight", v => endpoint.MaxInFlight = v);
+            reader.Int("max_connections", v => endpoint.MaxConnections = v);
             reader.Int("idle_timeout_ms", v => endpoint.IdleTimeoutMs = v);
             reader.Int("ping_interval_ms", v => endpoint.PingIntervalMs = v);
+            if (reader.TryGet("message_rate", out var rate) && BindRateLimit(rate, "message_rate") is { } messageRate) endpoint.MessageRate = messageRate;
         }
         else
         {
             reader.String("pipeline", v => endpoint.Pipeline = v, required: true);
+            if (reader.TryGet("cache", out var cache)) BindCache(cache, endpoint);
         }
+
+        BindAccess(reader, v => endpoint.Auth = v, endpoint.Scopes, v => endpoint.Tenant = v, v => endpoint.RateLimit = v, endpoint);
 
         reader.Int("timeout_ms", v => endpoint.TimeoutMs = v);
         reader.Int("max_body_bytes", v => endpoint.MaxBodyBytes = v);
@@ -182,6 +197,7 @@ internal sealed partial class ConfigBinder
             _map.Record(field, "", key.Start);
             f.String("pipeline", v => field.Pipeline = v, required: true);
             TypeRefValue(f, "returns", v => field.Returns = v);
+            BindAccess(f, v => field.Auth = v, field.Scopes, v => field.Tenant = v, v => field.RateLimit = v, field);
             if (f.Mapping("args") is { } args)
             {
                 _map.Record(field.Args, "", args.Start);

@@ -72,6 +72,7 @@ internal sealed partial class ConfigBinder
         }
 
         reader.String("data_dir", v => platform.DataDir = v);
+        reader.Enum("profile_store", ConfigSchema.ProfileStores, v => platform.ProfileStore = v);
     }
 
     private void BindExecutionIpc(YamlNode node, ExecutionIpcConfig ipc)

@@ -41,6 +41,12 @@ internal static class ConfigNormalizer
 
         foreach (var iface in config.Runtime.Web.Interfaces)
         {
+            foreach (var endpoint in iface.Endpoints) endpoint.Auth = PolicyDefaults.Auth(endpoint.Auth, iface, config.Runtime.Web);
+            foreach (var field in iface.Query.Values.Concat(iface.Mutation.Values).Concat(iface.Subscription.Values))
+            {
+                field.Auth = PolicyDefaults.Auth(field.Auth, iface, config.Runtime.Web);
+            }
+
             if (iface.Binds.Count > 0) continue;
             iface.Binds = iface.Kind switch
             {

@@ -14,13 +14,16 @@ internal sealed partial class ConfigValidator
     private readonly SourceMap _map;
     private readonly IReadOnlyCollection<string> _knownNodes;
     private readonly HashSet<string> _streamNodes;
+    private readonly HashSet<string> _kvStreamNodes;
 
-    public ConfigValidator(ConfigDiagnostics diagnostics, SourceMap map, IReadOnlyCollection<string> knownNodes, IReadOnlyCollection<string>? streamNodes = null)
+    public ConfigValidator(ConfigDiagnostics diagnostics, SourceMap map, IReadOnlyCollection<string> knownNodes, IReadOnlyCollection<string>? streamNodes = null, IReadOnlyCollection<string>? kvStreamNodes = null)
     {
         _diagnostics = diagnostics;
         _map = map;
         _knownNodes = knownNodes;
         _streamNodes = new HashSet<string>(streamNodes ?? [], StringComparer.Ordinal);
+        _kvStreamNodes = new HashSet<string>(kvStreamNodes ?? [], StringComparer.Ordinal);
+        _streamNodes.UnionWith(_kvStreamNodes);
     }
 
     public void Validate(PortwayConfig config)
@@ -32,7 +35,9 @@ internal sealed partial class ConfigValidator
         ValidateExecution(config);
         ValidateRedis(config);
         ValidateKv(config);
+        ValidateBinds(config);
         ValidateWeb(config);
+        ValidatePolicies(config);
     }
 
     /// <summary>A stream node may only be a pipeline's sink, and it runs in the web group.</summary>

@@ -14,7 +14,9 @@ internal sealed class PortwayStatus(DrainCoordinator drain, WaiterRegistry waite
 
     public IReadOnlyDictionary<string, long> RequestsByOutcome() => stats.Snapshot();
 
-    public long RefusedIpcConnections => stats.Ipc.RefusedConnections;
-
-    public long RejectedIpcFrames => stats.Ipc.RejectedFrames;
+    public IReadOnlyDictionary<string, long> BoundaryRefusals() => new SortedDictionary<string, long>(StringComparer.Ordinal)
+    {
+        ["refused_connections"] = stats.Ipc.RefusedConnections,
+        ["rejected_frames"] = stats.Ipc.RejectedFrames,
+    };
 }

@@ -11,6 +11,7 @@ internal sealed class NodeCatalog
 {
     private readonly Dictionary<string, Lazy<object>> _nodes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _streamNodes = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _kvStreamNodes = new(StringComparer.Ordinal);
 
     public NodeCatalog(IServiceProvider services, IEnumerable<NodeRegistration> registrations)
     {
@@ -32,6 +33,7 @@ internal sealed class NodeCatalog
             if (isStream)
             {
                 _streamNodes.Add(registration.Name);
+                if (typeof(global::Portway.Kv.IKvStreamNode).IsAssignableFrom(type)) _kvStreamNodes.Add(registration.Name);
             }
         }
     }
@@ -40,6 +42,9 @@ internal sealed class NodeCatalog
 
     /// <summary>True when <paramref name="name"/> is a registered stream node.</summary>
     public bool IsStream(string name) => _streamNodes.Contains(name);
+
+    /// <summary>True when <paramref name="name"/> is a registered kv stream node (<see cref="global::Portway.Kv.IKvStreamNode"/>).</summary>
+    public bool IsKvStream(string name) => _kvStreamNodes.Contains(name);
 
     /// <summary>The request/response node named <paramref name="name"/>; false for an unknown or a stream node.</summary>
     public bool TryGet(string name, out INode node)

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Portway.Internal.Observability;
+using Portway.Internal.Security;
 using Portway.Observability;
 using Portway.Transport;
 
@@ -179,6 +180,7 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
             hop.Headers[StageHop.DeadlineHeader] = deadline;
         }
 
+        IdentityHeaders.Apply(hop, hop.Identity);
         return hop;
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
+using Portway.Internal.Security;
 using Portway.Nodes;
 using Portway.Transport;
 
@@ -49,7 +50,7 @@ internal sealed class StageExecutor(NodeCatalog nodes, ILogger<StageExecutor> lo
 
         return result.IsSuccess
             ? request.CreateAnswer(EnvelopeKind.Reply, result.Payload)
-            : Error(request, result.Error!);
+            : Error(request, InTaxonomy(result.Error!, nodeName, stage));
     }
 
     /// <summary>
@@ -100,7 +101,7 @@ internal sealed class StageExecutor(NodeCatalog nodes, ILogger<StageExecutor> lo
 
                 if (!item.IsSuccess)
                 {
-                    yield return Error(request, item.Error!);
+                    yield return Error(request, InTaxonomy(item.Error!, nodeName, stage));
                     yield break;
                 }
 
@@ -117,8 +118,20 @@ internal sealed class StageExecutor(NodeCatalog nodes, ILogger<StageExecutor> lo
         TraceId = request.TraceId,
         RequestId = request.RequestId,
         Tenant = request.Tenant,
+        Identity = request.Identity.IsAuthenticated ? request.Identity : IdentityHeaders.Read(request),
         Headers = request.Headers,
     };
 
     private static Envelope Error(Envelope request, PortwayError error) => request.CreateError(error);
+
+    /// <summary>
+    /// A node's error as it leaves the node: a code outside the taxonomy (<see cref="ErrorCode.All"/>) becomes
+    /// <c>internal</c>, logged with the node's name, so no node chooses a <c>/stats</c> key, a metric tag or a status.
+    /// </summary>
+    private PortwayError InTaxonomy(PortwayError error, string node, string? stage)
+    {
+        if (ErrorCode.IsKnown(error.Code)) return error;
+        RoutingLog.NodeErrorCodeUnknown(logger, node, stage ?? "", error.Code.Length > 64 ? error.Code[..64] + "…" : error.Code);
+        return new PortwayError(ErrorCode.Internal, error.Message);
+    }
 }

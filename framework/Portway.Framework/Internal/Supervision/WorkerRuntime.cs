@@ -82,6 +82,12 @@ internal static partial class WorkerRuntime
             services.AddSingleton(node);
         }
 
+        if (config.Runtime.Platform.Kv.Backend == "memory")
+        {
+            // This process's own store: memory state is not shared between processes (kv.backend: redis is).
+            services.TryAddSingleton<Portway.Kv.IKvStore>(sp => new Kv.MemoryKvStore(sp.GetRequiredService<TimeProvider>()));
+        }
+
         services.TryAddSingleton(sp => new NodeCatalog(sp, sp.GetServices<NodeRegistration>()));
         services.TryAddSingleton<StageExecutor>();
         return new PortwayBuilder(services);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Portway.Configuration;
+using Portway.Internal.Observability;
 using Portway.Internal.Security;
 using Portway.Internal.Transport.TcpLocal;
 
@@ -20,6 +21,12 @@ namespace Portway.Internal.Supervision;
 internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
 {
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>Lines of a child's stdout and stderr logged per second; the rest are counted.</summary>
+    public const int OutputLinesPerSecond = 50;
+
+    /// <summary>Characters of one line of a child's output logged.</summary>
+    public const int MaxOutputLineLength = 2000;
 
 
     private readonly PortwayConfig _config;
@@ -227,8 +234,9 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
         start.ArgumentList.Add(group);
 
         using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) LogWorkerOutput(_logger, workerId, e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) LogWorkerOutput(_logger, workerId, e.Data); };
+        var output = new LogRateLimiter(_time, OutputLinesPerSecond);
+        process.OutputDataReceived += (_, e) => WorkerOutput(workerId, e.Data, output);
+        process.ErrorDataReceived += (_, e) => WorkerOutput(workerId, e.Data, output);
         lock (_running)
         {
             if (_stopping.IsCancellationRequested)
@@ -251,7 +259,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
             LogStarted(_logger, workerId, group, process.Id);
 
             var bootstrap = new WorkerBootstrap(group, workerId, endPoint.Address.ToString(), endPoint.Port,
-                Convert.ToBase64String(_secret.Key), _config.Text, _config.Source, _config.Runtime.Platform.DataDir, Convert.ToBase64String(token));
+                Convert.ToBase64String(_secret.Key), WorkerConfigText.For(_config.Text), _config.Source, _config.Runtime.Platform.DataDir, Convert.ToBase64String(token));
             try
             {
                 // One line on stdin, then stdin stays open: its end is the signal to stop.
@@ -304,6 +312,15 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
             _listener.Admission.Revoke(token);
             TryKill(process);
         }
+    }
+
+    /// <summary>A child's line in the host's log: at most <see cref="OutputLinesPerSecond"/> a second, each cut at <see cref="MaxOutputLineLength"/>.</summary>
+    private void WorkerOutput(string workerId, string? line, LogRateLimiter limit)
+    {
+        if (line is null || !limit.TryAcquire(out var dropped)) return;
+        if (line.Length > MaxOutputLineLength) line = string.Concat(line.AsSpan(0, MaxOutputLineLength), $"… ({line.Length - MaxOutputLineLength} more characters)");
+        if (dropped > 0) line = $"({dropped} earlier lines not logged) {line}";
+        LogWorkerOutput(_logger, workerId, line);
     }
 
     private async Task StopChildAsync(Process process, string workerId)

@@ -1,0 +1,42 @@
+using System.Threading.RateLimiting;
+using Portway.Adapters.Http.Internal.Policies;
+
+namespace Portway.Adapters.WebSocket.Internal;
+
+/// <summary>
+/// The boundary policies of one socket: the identity its upgrade authenticated (and when that token expires),
+/// checked again for each message with the message's tenant, the endpoint's rate limit, and the socket's own
+/// message rate. A token that expires while the socket is open refuses the socket's new requests with 401.
+/// </summary>
+internal sealed class SocketPolicy(BoundaryPolicies policies, AccessPolicy policy, CallerIdentity identity, DateTimeOffset expiresAt, string client, RateLimiter? messageRate) : IDisposable
+{
+    public static SocketPolicy Open { get; } = new(null!, null!, CallerIdentity.Anonymous, default, "", null);
+
+    public CallerIdentity Identity => identity;
+
+    /// <summary>Admits one message naming <paramref name="tenant"/> (empty when it names none).</summary>
+    public Admission Admit(string tenant)
+    {
+        if (policies is null) return default;
+        if (policy.AuthRequired && policies.Authenticator.IsExpired(expiresAt))
+        {
+            policies.Stats.Rejected("auth");
+            return Admission.Refused(new PortwayError(ErrorCode.Unauthorized, "the socket's token has expired; reconnect with a new one"));
+        }
+
+        if (messageRate is not null)
+        {
+            using var lease = messageRate.AttemptAcquire();
+            if (!lease.IsAcquired)
+            {
+                var retry = RateLimits.RetryAfterSeconds(lease);
+                policies.Stats.Rejected("message_rate");
+                return Admission.Refused(new PortwayError(ErrorCode.RateLimited, $"this socket's message rate is reached; retry after {retry} s"), retry);
+            }
+        }
+
+        return policies.Check(policy, identity, tenant, client);
+    }
+
+    public void Dispose() => messageRate?.Dispose();
+}
