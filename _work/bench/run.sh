@@ -41,7 +41,8 @@ START=$(date +%s)
 #   client     : wrk (HTTP/1.1) | h2load (HTTP/2 prior knowledge, h2c) | ws (WebSocket round trips, LoadWs/:
 #                {"id","op":"echo","payload":BODY} answered by {"id","type":"reply",...}, one at a time per connection)
 #   instance   : which Portway host serves it: pw (bench.yaml) | pwtcp (bench-tcp.yaml, echo in a child) |
-#                pwsigned (bench.yaml with auth.sign_in_process: true: what signing every in-process hop costs)
+#                pwsigned (bench.yaml with auth.sign_in_process: true: what signing every in-process hop costs) |
+#                pwredis (bench-redis.yaml, echo on a worker over Redis Streams; run.sh starts its own redis-server)
 #   path       : the Portway path
 #   base_path  : the baseline path, or - when the reference is another Portway scenario
 #   body       : file under bodies/
@@ -51,6 +52,7 @@ START=$(date +%s)
 SCENARIOS=(
   "sys.echo/h1        wrk    pw    /v1/echo               /v1/echo               echo.json     baseline     -"
   "sys.echo/tcp_local wrk    pwtcp /v1/echo               -                      echo.json     sys.echo/h1  issue-4(tcp_local)"
+  "sys.echo/redis     wrk    pwredis /v1/echo             -                      echo.json     sys.echo/h1  issue-14(redis)"
   "sys.echo/h1-signed wrk    pwsigned /v1/echo          /v1/echo               echo.json     baseline     -"
   "dag3/h1            wrk    pw    /v1/dag3               /v1/dag3               echo.json     baseline     -"
   "feedback/h1        wrk    pw    /v1/resonance/feedback /v1/resonance/feedback feedback.json baseline     -"
@@ -136,13 +138,30 @@ start base "$WORK/base.log" dotnet "$BASE_DLL" --port "$BP" --h2c-port "$BH2"
 # Portway hosts: pw always; the others when a selected scenario uses them.
 sed 's/nonce_cache_size: 100000 }/nonce_cache_size: 100000, sign_in_process: true }/' "$BENCH/bench.yaml" >"$WORK/bench-signed.yaml"
 grep -q 'sign_in_process: true' "$WORK/bench-signed.yaml" || { echo "bench.yaml: could not switch sign_in_process on" >&2; exit 1; }
-declare -A CONFIG=([pw]="$BENCH/bench.yaml" [pwtcp]="$BENCH/bench-tcp.yaml" [pwsigned]="$WORK/bench-signed.yaml")
+declare -A CONFIG=([pw]="$BENCH/bench.yaml" [pwtcp]="$BENCH/bench-tcp.yaml" [pwsigned]="$WORK/bench-signed.yaml" [pwredis]="$BENCH/bench-redis.yaml")
+REDIS_ENV=()
+if uses_instance pwredis; then
+  # Its own redis-server (persistence off, free loopback port) and a shared secret for the host and its worker.
+  if ! command -v redis-server >/dev/null || ! command -v redis-benchmark >/dev/null; then
+    log "installing redis-server redis-tools"
+    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server redis-tools >/dev/null
+  fi
+  RP=$(free_port)
+  start redis "$WORK/redis.log" redis-server --port "$RP" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK"
+  until redis-cli -p "$RP" ping >/dev/null 2>&1; do sleep 0.1; done
+  REDIS_ENV=(env "PORTWAY_REDIS=127.0.0.1:$RP" "PORTWAY_IPC_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')")
+fi
 INSTANCES=(base)
-for i in pw pwtcp pwsigned; do
+for i in pw pwtcp pwsigned pwredis; do
   [[ $i == pw ]] || uses_instance "$i" || continue
   port=$(free_port)
   URL[$i]="http://127.0.0.1:$port"; H2URL[$i]="${URL[$i]}"
-  start "$i" "$WORK/$i.log" dotnet "$HOST_DLL" serve --config "${CONFIG[$i]}" --urls "${URL[$i]}"
+  if [[ $i == pwredis ]]; then
+    start "$i" "$WORK/$i.log" "${REDIS_ENV[@]}" dotnet "$HOST_DLL" serve --config "${CONFIG[$i]}" --urls "${URL[$i]}"
+  else
+    start "$i" "$WORK/$i.log" dotnet "$HOST_DLL" serve --config "${CONFIG[$i]}" --urls "${URL[$i]}"
+  fi
   INSTANCES+=("$i")
 done
 H2URL[pw]="${BENCH_PORTWAY_H2C_URL:-${URL[pw]}}"
@@ -171,6 +190,11 @@ for s in "${SCENARIOS[@]}"; do
   selected "$name" || continue
   base_url() { [[ $client == h2load ]] && echo "${H2URL[$1]}" || echo "${URL[$1]}"; }
   if [[ ${UP[$inst]:-0} -ne 1 ]]; then READY[$name]=0; WHY[$name]="waits for $waits: host with ${inst} config did not start"; continue; fi
+  # A redis host answers once its supervised worker has announced itself (a few seconds after /health): wait up to 60 s.
+  if [[ $inst == pwredis ]]; then
+    deadline=$(( $(date +%s) + 60 ))
+    until probe "$client" "$(base_url "$inst")$path" "$BENCH/bodies/$body" || [[ $(date +%s) -ge $deadline ]]; do sleep 0.5; done
+  fi
   if ! probe "$client" "$(base_url "$inst")$path" "$BENCH/bodies/$body"; then READY[$name]=0; WHY[$name]="waits for $waits: Portway does not answer it yet"; continue; fi
   if [[ $bpath != - ]] && ! probe "$client" "$(base_url base)$bpath" "$BENCH/bodies/$body"; then READY[$name]=0; WHY[$name]="waits for $waits: no baseline client/route for it yet"; continue; fi
   READY[$name]=1
@@ -297,6 +321,11 @@ for (( round = 1; round <= ROUNDS; round++ )); do
   done
 done
 LOAD_AFTER=$(loadavg)
+
+# The floor under sys.echo/redis: what this redis-server does alone on this machine, at the same connections.
+if [[ -n "${RP:-}" ]] && ! over_budget; then
+  log "redis-benchmark (floor for sys.echo/redis, -c $CONNECTIONS): $(redis-benchmark -p "$RP" -c "$CONNECTIONS" -n 200000 -q -t set,xadd 2>/dev/null | tr '\r' '\n' | grep -E 'requests per second' | tr '\n' ';')"
+fi
 
 # --- report ------------------------------------------------------------------------------------------
 PENDING_TSV="$WORK/pending.tsv"; : >"$PENDING_TSV"

@@ -13,7 +13,7 @@ namespace Portway.Adapters.Redis.Internal;
 /// (their announcements expire), so a hop to a group with none answers <c>unavailable</c> at once, and hops in flight
 /// to a group whose last worker vanished are failed instead of waiting for their deadline.
 /// </summary>
-internal sealed partial class RedisReplyHub : IAsyncDisposable
+internal sealed partial class RedisReplyHub : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan Block = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(250);
@@ -30,6 +30,7 @@ internal sealed partial class RedisReplyHub : IAsyncDisposable
     private Task? _started;
     private Task? _loops;
     private long _duplicates;
+    private int _disposed;
 
     public RedisReplyHub(RedisConnection connection, PortwayConfig config, EnvelopeWire wire, TimeProvider time, ILogger<RedisReplyHub> logger)
     {
@@ -181,8 +182,12 @@ internal sealed partial class RedisReplyHub : IAsyncDisposable
         }
     }
 
+    /// <summary>For a container disposed synchronously: the same as <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_loops is { } loops)
         {

@@ -14,7 +14,7 @@ namespace Portway.Adapters.Redis.Internal;
 /// itself with a key that expires, and claims hops a dead worker left pending longer than <c>claim_idle_ms</c>
 /// (<c>XAUTOCLAIM</c>). Runs up to <see cref="Concurrency"/> hops at a time.
 /// </summary>
-internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposable
+internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan Block = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan AnnounceEvery = TimeSpan.FromMilliseconds(500);
@@ -102,6 +102,9 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
 
         RedisLog.WorkerStopped(_logger, WorkerId, Group);
     }
+
+    /// <summary>For a container disposed synchronously: the same as <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     public async ValueTask DisposeAsync()
     {
