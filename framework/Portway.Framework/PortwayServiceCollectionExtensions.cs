@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Portway.Configuration;
 using Portway.Internal;
 using Portway.Internal.Correlation;
+using Portway.Internal.Hosting;
 using Portway.Internal.Lifecycle;
 using Portway.Internal.Observability;
 using Portway.Internal.Routing;
@@ -18,7 +19,7 @@ using Portway.Observability;
 namespace Portway;
 
 /// <summary>Registers the Portway runtime core: config, nodes, router, waiters, observability.</summary>
-public static class PortwayServiceCollectionExtensions
+public static partial class PortwayServiceCollectionExtensions
 {
     /// <summary>Adds the runtime for a loaded, validated <paramref name="config"/>, with the built-in <c>sys.*</c> nodes.</summary>
     public static IPortwayBuilder AddPortway(this IServiceCollection services, PortwayConfig config)
@@ -26,6 +27,18 @@ public static class PortwayServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(config);
         services.TryAddSingleton(config);
+        return AddRuntime(services, config);
+    }
+
+    /// <summary>
+    /// The runtime's services. The config is resolved from DI (<see cref="PortwayConfig"/>); <paramref name="shape"/> is
+    /// the same config (or one loaded before the node catalog was complete) and only decides which process-boundary
+    /// services exist.
+    /// </summary>
+    private static IPortwayBuilder AddRuntime(IServiceCollection services, PortwayConfig shape)
+    {
+        var config = shape;
+        services.AddHostedService<PortwayStartupCheck>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => IpcSecret.CreateRandom());
         foreach (var node in NodeDiscovery.BuiltIn)
@@ -38,7 +51,7 @@ public static class PortwayServiceCollectionExtensions
         services.TryAddSingleton<StageExecutor>();
         services.TryAddSingleton(sp =>
         {
-            var auth = config.Runtime.Platform.ExecutionIpc.Auth;
+            var auth = sp.GetRequiredService<PortwayConfig>().Runtime.Platform.ExecutionIpc.Auth;
             var signer = auth.Mode == "hmac" && auth.SignInProcess
                 ? new EnvelopeSigner(sp.GetRequiredService<IpcSecret>().Key, sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(auth.TtlSeconds), auth.NonceCacheSize)
                 : null;
@@ -49,7 +62,7 @@ public static class PortwayServiceCollectionExtensions
             var transports = new StageTransports(sp.GetRequiredService<MemoryStageTransport>());
             if (sp.GetService<WorkerPool>() is { } pool)
             {
-                foreach (var group in ChildProcessGroups(config)) transports.Register(group.Name, new TcpStageTransport(group.Name, pool));
+                foreach (var group in ChildProcessGroups(sp.GetRequiredService<PortwayConfig>())) transports.Register(group.Name, new TcpStageTransport(group.Name, pool));
             }
 
             return transports;
@@ -101,18 +114,41 @@ public static class PortwayServiceCollectionExtensions
     }
 
     /// <summary>Registers one stream node class under <paramref name="name"/> (DI registration, no attribute needed).</summary>
-    public static IPortwayBuilder AddStreamNode<TNode>(this IPortwayBuilder builder, string name) where TNode : class, IStreamNode
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The name YAML uses.</param>
+    /// <param name="lifetime">Defaults to <see cref="ServiceLifetime.Scoped"/>: one instance per invocation, in its own scope.</param>
+    public static IPortwayBuilder AddStreamNode<TNode>(this IPortwayBuilder builder, string name, ServiceLifetime lifetime = ServiceLifetime.Scoped) where TNode : class, IStreamNode
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton(new NodeRegistration(name, typeof(TNode)));
+        builder.Services.AddSingleton(new NodeRegistration(name, typeof(TNode), lifetime));
         return builder;
     }
 
     /// <summary>Registers one node class under <paramref name="name"/> (DI registration, no attribute needed).</summary>
-    public static IPortwayBuilder AddNode<TNode>(this IPortwayBuilder builder, string name) where TNode : class, INode
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The name YAML uses.</param>
+    /// <param name="lifetime">Defaults to <see cref="ServiceLifetime.Scoped"/>: one instance per invocation, in its own scope.</param>
+    public static IPortwayBuilder AddNode<TNode>(this IPortwayBuilder builder, string name, ServiceLifetime lifetime = ServiceLifetime.Scoped) where TNode : class, INode
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton(new NodeRegistration(name, typeof(TNode)));
+        builder.Services.AddSingleton(new NodeRegistration(name, typeof(TNode), lifetime));
+        return builder;
+    }
+
+    /// <summary>Registers one node class (request/response or stream) under the name and lifetime of its <see cref="PortwayNodeAttribute"/>.</summary>
+    /// <exception cref="ArgumentException"><typeparamref name="TNode"/> has no <see cref="PortwayNodeAttribute"/>.</exception>
+    public static IPortwayBuilder AddNode<TNode>(this IPortwayBuilder builder) where TNode : class
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var type = typeof(TNode);
+        var attribute = type.GetCustomAttribute<PortwayNodeAttribute>()
+            ?? throw new ArgumentException($"{type} has no [PortwayNode(\"name\")] attribute: name it there, or call AddNode<{type.Name}>(\"name\")", nameof(TNode));
+        if (!typeof(INode).IsAssignableFrom(type) && !typeof(IStreamNode).IsAssignableFrom(type))
+        {
+            throw new ArgumentException($"{type} implements neither INode nor IStreamNode", nameof(TNode));
+        }
+
+        builder.Services.AddSingleton(new NodeRegistration(attribute.Name, type, attribute.Lifetime));
         return builder;
     }
 }

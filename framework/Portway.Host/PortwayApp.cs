@@ -45,9 +45,7 @@ internal static class PortwayApp
         options.ConfigureServices?.Invoke(portway.Services);
 
         var app = builder.Build();
-        app.MapPortwayWebSocket();
-        app.MapPortwayGraphQL();
-        app.MapPortwayHttp();
+        app.MapPortway(o => o.NotFoundFallback = true);
         return app;
     }
 

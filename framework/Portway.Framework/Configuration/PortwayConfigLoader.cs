@@ -22,10 +22,16 @@ public static class PortwayConfigLoader
     /// <param name="streamNodes">Which of <paramref name="knownNodes"/> are stream nodes: only a pipeline's sink may be one, in the web group.</param>
     public static ConfigLoadResult Load(string yamlText, string sourceName, IReadOnlyCollection<string> knownNodes, IReadOnlyCollection<string> streamNodes)
     {
-        ArgumentNullException.ThrowIfNull(yamlText);
-        ArgumentNullException.ThrowIfNull(sourceName);
         ArgumentNullException.ThrowIfNull(knownNodes);
         ArgumentNullException.ThrowIfNull(streamNodes);
+        return LoadCore(yamlText, sourceName, knownNodes, streamNodes);
+    }
+
+    /// <summary>Loads without checking node names (null <paramref name="knownNodes"/>): the shape, before the node catalog is complete.</summary>
+    internal static ConfigLoadResult LoadCore(string yamlText, string sourceName, IReadOnlyCollection<string>? knownNodes, IReadOnlyCollection<string> streamNodes)
+    {
+        ArgumentNullException.ThrowIfNull(yamlText);
+        ArgumentNullException.ThrowIfNull(sourceName);
 
         var diagnostics = new ConfigDiagnostics(sourceName);
         var root = YamlDocumentReader.Read(yamlText, diagnostics);

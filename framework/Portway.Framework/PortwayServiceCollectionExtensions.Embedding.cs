@@ -1,0 +1,42 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Portway.Configuration;
+using Portway.Internal.Configuration;
+using Portway.Nodes;
+
+namespace Portway;
+
+public static partial class PortwayServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the runtime to an application of your own: the YAML comes from <see cref="PortwayOptions.ConfigFile"/>,
+    /// <see cref="PortwayOptions.Yaml"/> or <see cref="PortwayOptions.Configuration"/>; the nodes are the built-in
+    /// <c>sys.*</c> plus those you register once on the returned builder (<c>AddNode&lt;T&gt;()</c>,
+    /// <c>AddNodesFrom(assembly)</c>). The YAML is read now (a syntax or shape problem throws
+    /// <see cref="PortwayConfigException"/> with FILE:LINE:COL); its node names are checked against that catalog when
+    /// the config is first resolved, and the host's startup builds every node the config uses once, so an unknown node or
+    /// a dependency DI cannot resolve stops startup, not the first request.
+    /// </summary>
+    public static IPortwayBuilder AddPortway(this IServiceCollection services, Action<PortwayOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new PortwayOptions();
+        configure(options);
+        services.Configure(configure);
+        var text = ConfigText.Read(options);
+        var shape = text.LoadOrThrow(knownNodes: null, streamNodes: []);
+        services.TryAddSingleton(text);
+        services.TryAddSingleton(sp => LoadAgainstCatalog(text, sp.GetServices<NodeRegistration>()));
+        return AddRuntime(services, shape);
+    }
+
+    /// <summary>Loads <paramref name="text"/> with the node names of <paramref name="registrations"/> (the one catalog).</summary>
+    internal static PortwayConfig LoadAgainstCatalog(ConfigText text, IEnumerable<NodeRegistration> registrations)
+    {
+        var all = registrations.ToArray();
+        var names = all.Select(r => r.Name).Distinct(StringComparer.Ordinal).ToArray();
+        var streams = all.Where(r => typeof(IStreamNode).IsAssignableFrom(r.NodeType)).Select(r => r.Name).Distinct(StringComparer.Ordinal).ToArray();
+        return text.LoadOrThrow(names, streams);
+    }
+}
