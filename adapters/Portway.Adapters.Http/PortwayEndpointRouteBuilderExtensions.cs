@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Portway.Adapters.Http.Internal;
@@ -69,12 +70,18 @@ public static class PortwayEndpointRouteBuilderExtensions
         var web = config.Runtime.Web;
         if (web.Health.Enabled)
         {
-            endpoints.MapGet(web.Health.Path, builtins.HealthAsync).WithDisplayName("portway health");
+            endpoints.Map(web.Health.Path, GetOnly(ingress, web.Health.Path, builtins.HealthAsync)).WithDisplayName("portway health");
         }
 
         if (web.Stats.Enabled)
         {
-            endpoints.MapGet(web.Stats.Path, builtins.StatsAsync).WithDisplayName("portway stats");
+            endpoints.Map(web.Stats.Path, GetOnly(ingress, web.Stats.Path, builtins.StatsAsync)).WithDisplayName("portway stats");
         }
     }
+
+    /// <summary>A built-in endpoint answers GET and HEAD; any other method is 405 with <c>Allow</c>, not the fallback's 404.</summary>
+    private static RequestDelegate GetOnly(HttpIngress ingress, string path, RequestDelegate handler) => context =>
+        HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+            ? handler(context)
+            : ingress.MethodNotAllowedAsync(context, path, "GET, HEAD");
 }

@@ -7,12 +7,14 @@ using Portway.Configuration;
 using Portway.Internal;
 using Portway.Internal.Correlation;
 using Portway.Internal.Hosting;
+using Portway.Internal.Kv;
 using Portway.Internal.Lifecycle;
 using Portway.Internal.Observability;
 using Portway.Internal.Routing;
 using Portway.Internal.Security;
 using Portway.Internal.Supervision;
 using Portway.Internal.Transport.TcpLocal;
+using Portway.Kv;
 using Portway.Nodes;
 using Portway.Observability;
 
@@ -44,6 +46,11 @@ public static partial class PortwayServiceCollectionExtensions
         foreach (var node in NodeDiscovery.BuiltIn)
         {
             services.AddSingleton(node);
+        }
+
+        if (config.Runtime.Platform.Kv.Backend == "memory")
+        {
+            services.TryAddSingleton<IKvStore>(sp => new MemoryKvStore(sp.GetRequiredService<TimeProvider>()));
         }
 
         services.TryAddSingleton(sp => new WaiterRegistry(sp.GetRequiredService<TimeProvider>(), "i" + EnvelopeIds.NewId()[..12]));

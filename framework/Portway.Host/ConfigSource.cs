@@ -32,6 +32,12 @@ internal static class ConfigSource
         return result;
     }
 
+    /// <summary>Which file <see cref="Load"/> reads for <paramref name="path"/>, as the log says it: a full path or the embedded copy.</summary>
+    public static string Describe(string? path) =>
+        path is not null || File.Exists(DefaultPath)
+            ? Path.GetFullPath(path ?? DefaultPath)
+            : $"{EmbeddedName} (no {DefaultPath} in the working folder)";
+
     public static string ReadEmbedded()
     {
         using var stream = typeof(ConfigSource).Assembly.GetManifestResourceStream("Portway.Host.runtime.yaml")

@@ -33,6 +33,15 @@ internal static class PortwayApp
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        // Kestrel's general category warns "HTTP/2 is not enabled" on every cleartext start, which is false here
+        // (H2cPriorKnowledge serves h2c); its errors still show, and its specific categories keep Warning.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
+        foreach (var category in (string[])["Connections", "BadRequests", "Http2", "Http3"])
+        {
+            builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel." + category, LogLevel.Warning);
+        }
+
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Information);
         options.ConfigureLogging?.Invoke(builder.Logging);
 

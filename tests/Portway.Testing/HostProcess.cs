@@ -58,6 +58,34 @@ public sealed partial class HostProcess : IAsyncDisposable
             foreach (var (key, value) in environment) start.Environment[key] = value;
         }
 
+        return await RunAsync(start, waitForListening, TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>
+    /// Runs any command (e.g. <c>dotnet run --project ...</c>) in <paramref name="workingDirectory"/>, as a user
+    /// would from a shell there, without the MSBuild variables of the test run; waits for listening when asked.
+    /// </summary>
+    public static Task<HostProcess> StartCommandAsync(string workingDirectory, string fileName, IEnumerable<string> arguments, TimeSpan startTimeout, bool waitForListening = true)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        return RunAsync(start, waitForListening, startTimeout);
+    }
+
+    private static async Task<HostProcess> RunAsync(ProcessStartInfo start, bool waitForListening, TimeSpan startTimeout)
+    {
         var host = new HostProcess(new Process { StartInfo = start, EnableRaisingEvents = true });
         host._process.OutputDataReceived += (_, e) => host.OnLine(e.Data);
         host._process.ErrorDataReceived += (_, e) => host.OnLine(e.Data);
@@ -67,7 +95,7 @@ public sealed partial class HostProcess : IAsyncDisposable
         if (waitForListening)
         {
             var exited = host._process.WaitForExitAsync();
-            var first = await Task.WhenAny(host._listening.Task, exited, Task.Delay(TimeSpan.FromSeconds(30)));
+            var first = await Task.WhenAny(host._listening.Task, exited, Task.Delay(startTimeout));
             if (first != host._listening.Task)
             {
                 var output = host.Output;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using GraphQL;
 using GraphQL.Validation;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Portway.Adapters.Http.Internal;
 using Portway.Observability;
@@ -70,14 +69,14 @@ internal sealed class GraphQLIngress(
         }
         else
         {
-            var (body, error) = await ReadBodyAsync(context, endpoint).ConfigureAwait(false);
-            if (error is not null)
+            var read = await ReadBodyAsync(context, endpoint).ConfigureAwait(false);
+            if (read.Error is { } error)
             {
-                await RejectAsync(reply, error).ConfigureAwait(false);
+                await RejectAsync(reply, error, read.Status).ConfigureAwait(false);
                 return;
             }
 
-            if (body is null)
+            if (read.Body is not { } body)
             {
                 Emit(BoundaryEventKind.EgressFailed, reply, "cancelled");
                 return;
@@ -210,59 +209,16 @@ internal sealed class GraphQLIngress(
     private static List<IValidationRule> RulesFor(GraphQLEndpoint endpoint, bool isGet) =>
         [.. DocumentValidator.CoreRules, isGet ? OperationKindRule.ForGet : OperationKindRule.ForPost, endpoint.Limits];
 
-    /// <summary>Reads a POST body within <c>max_body_bytes</c>; (null, null) when the client went away.</summary>
-    private static async Task<(byte[]? Body, PortwayError? Error)> ReadBodyAsync(HttpContext context, GraphQLEndpoint endpoint)
+    /// <summary>Reads a POST body within <c>max_body_bytes</c>; neither body nor error when the client went away.</summary>
+    private static async Task<BodyRead> ReadBodyAsync(HttpContext context, GraphQLEndpoint endpoint)
     {
-        var request = context.Request;
-        var max = endpoint.Config.MaxBodyBytes;
-        if (request.ContentLength > max)
-        {
-            return (null, TooLarge(max));
-        }
-
-        if (!JsonBody.IsJsonContentType(request.ContentType))
-        {
-            return (null, new PortwayError(ErrorCode.UnsupportedMediaType,
-                $"content type '{request.ContentType}' is not supported; send application/json"));
-        }
-
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = max + 1L;
-        }
-
-        byte[]? body;
-        try
-        {
-            body = await JsonBody.ReadAsync(request.BodyReader, max, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            body = null;
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or BadHttpRequestException)
-        {
-            return (null, null);
-        }
-
-        if (body is null)
-        {
-            return (null, TooLarge(max));
-        }
-
-        if (body.Length == 0)
-        {
-            return (null, new PortwayError(ErrorCode.ValidationFailed, "the body is empty; send {\"query\": \"...\"}"));
-        }
-
-        return JsonBody.Validate(body) is { } problem
-            ? (null, new PortwayError(ErrorCode.ValidationFailed, problem))
-            : (body, null);
+        var read = await RequestBody.ReadAsync(context, endpoint.Config.MaxBodyBytes).ConfigureAwait(false);
+        return read.Body is { Length: 0 }
+            ? BodyRead.Fail(new PortwayError(ErrorCode.ValidationFailed, "the body is empty; send {\"query\": \"...\"}"))
+            : read;
     }
 
-    private static PortwayError TooLarge(int max) => new(ErrorCode.PayloadTooLarge, $"the body is over max_body_bytes ({max})");
-
-    private async Task RejectAsync(Reply reply, PortwayError error)
+    private async Task RejectAsync(Reply reply, PortwayError error, int status = 0)
     {
         Emit(BoundaryEventKind.IngressRejected, reply, error.Code);
         var response = reply.Context.Response;
@@ -271,7 +227,7 @@ internal sealed class GraphQLIngress(
             return;
         }
 
-        response.StatusCode = ErrorCode.ToHttpStatus(error.Code);
+        response.StatusCode = status != 0 ? status : ErrorCode.ToHttpStatus(error.Code);
         response.ContentType = reply.GraphQLResponse ? GraphQLResponseContentType : JsonContentType;
         var body = GraphQLErrorBody.Write(error, reply.Correlation.RequestId);
         response.ContentLength = body.Length;

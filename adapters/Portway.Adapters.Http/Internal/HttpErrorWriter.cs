@@ -6,11 +6,12 @@ namespace Portway.Adapters.Http.Internal;
 /// <summary>Writes the one error body format: <c>{"error":{"code","message","request_id","trace_id"}}</c>, with the taxonomy status.</summary>
 internal static class HttpErrorWriter
 {
-    public static Task WriteAsync(HttpResponse response, PortwayError error, string requestId, string traceId)
+    /// <summary>Writes the error with its taxonomy status, or <paramref name="status"/> when it is not 0 (a 408 for a stalled body).</summary>
+    public static Task WriteAsync(HttpResponse response, PortwayError error, string requestId, string traceId, int status = 0)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(error);
-        response.StatusCode = ErrorCode.ToHttpStatus(error.Code);
+        response.StatusCode = status != 0 ? status : ErrorCode.ToHttpStatus(error.Code);
         response.ContentType = "application/json";
         var body = ToBody(error, requestId, traceId);
         response.ContentLength = body.Length;

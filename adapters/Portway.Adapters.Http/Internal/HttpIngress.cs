@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Portway.Configuration;
 using Portway.Observability;
 
@@ -33,9 +32,16 @@ internal sealed partial class HttpIngress(
             return HandleEndpointAsync(context, get);
         }
 
-        context.Response.Headers.Allow = set.Allow;
-        return RejectAsync(context, RequestCorrelation.From(context.Request), set.Path,
-            new PortwayError(ErrorCode.MethodNotAllowed, $"{context.Request.Method} is not allowed on {set.Path}; allowed: {set.Allow}"));
+        return MethodNotAllowedAsync(context, set.Path, set.Allow);
+    }
+
+    /// <summary>Answers 405 <c>method_not_allowed</c> with <c>Allow</c>, in the error format.</summary>
+    public Task MethodNotAllowedAsync(HttpContext context, string path, string allow)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.Headers.Allow = allow;
+        return RejectAsync(context, RequestCorrelation.From(context.Request), path,
+            new PortwayError(ErrorCode.MethodNotAllowed, $"{context.Request.Method} is not allowed on {path}; allowed: {allow}"));
     }
 
     /// <summary>Answers a request that matched no endpoint.</summary>
@@ -62,52 +68,17 @@ internal sealed partial class HttpIngress(
             return;
         }
 
-        byte[]? body = null;
-        if (JsonBody.HasBody(request))
+        var read = await RequestBody.ReadAsync(context, endpoint.MaxBodyBytes).ConfigureAwait(false);
+        if (read.Error is { } unreadable)
         {
-            if (request.ContentLength > endpoint.MaxBodyBytes)
-            {
-                await RejectAsync(context, correlation, endpoint.Route, TooLarge(endpoint)).ConfigureAwait(false);
-                return;
-            }
+            await RejectAsync(context, correlation, endpoint.Route, unreadable, read.Status).ConfigureAwait(false);
+            return;
+        }
 
-            if (!JsonBody.IsJsonContentType(request.ContentType))
-            {
-                await RejectAsync(context, correlation, endpoint.Route, new PortwayError(ErrorCode.UnsupportedMediaType,
-                    $"content type '{request.ContentType}' is not supported; send application/json")).ConfigureAwait(false);
-                return;
-            }
-
-            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            {
-                limit.MaxRequestBodySize = endpoint.MaxBodyBytes + 1L;
-            }
-
-            try
-            {
-                body = await JsonBody.ReadAsync(request.BodyReader, endpoint.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
-            }
-            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-            {
-                body = null;
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or IOException or BadHttpRequestException)
-            {
-                Emit(BoundaryEventKind.EgressFailed, correlation, endpoint.Route, "cancelled");
-                return;
-            }
-
-            if (body is null)
-            {
-                await RejectAsync(context, correlation, endpoint.Route, TooLarge(endpoint)).ConfigureAwait(false);
-                return;
-            }
-
-            if (JsonBody.Validate(body) is { } problem)
-            {
-                await RejectAsync(context, correlation, endpoint.Route, new PortwayError(ErrorCode.ValidationFailed, problem)).ConfigureAwait(false);
-                return;
-            }
+        if (read.Body is not { } body)
+        {
+            Emit(BoundaryEventKind.EgressFailed, correlation, endpoint.Route, "cancelled");
+            return;
         }
 
         if (JsonBody.Shape(body, request.RouteValues) is not { } payload)
@@ -166,16 +137,13 @@ internal sealed partial class HttpIngress(
         }
     }
 
-    private static PortwayError TooLarge(EndpointConfig endpoint) =>
-        new(ErrorCode.PayloadTooLarge, $"the body is over max_body_bytes ({endpoint.MaxBodyBytes})");
-
-    private Task RejectAsync(HttpContext context, RequestCorrelation correlation, string route, PortwayError error)
+    private Task RejectAsync(HttpContext context, RequestCorrelation correlation, string route, PortwayError error, int status = 0)
     {
         Emit(BoundaryEventKind.IngressRejected, correlation, route, error.Code);
-        return WriteErrorAsync(context, correlation, error);
+        return WriteErrorAsync(context, correlation, error, status);
     }
 
-    private static async Task WriteErrorAsync(HttpContext context, RequestCorrelation correlation, PortwayError error)
+    private static async Task WriteErrorAsync(HttpContext context, RequestCorrelation correlation, PortwayError error, int status = 0)
     {
         if (context.Response.HasStarted)
         {
@@ -185,7 +153,7 @@ internal sealed partial class HttpIngress(
         correlation.Apply(context.Response);
         try
         {
-            await HttpErrorWriter.WriteAsync(context.Response, error, correlation.RequestId, correlation.TraceId).ConfigureAwait(false);
+            await HttpErrorWriter.WriteAsync(context.Response, error, correlation.RequestId, correlation.TraceId, status).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {

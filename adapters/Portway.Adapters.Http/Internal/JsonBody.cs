@@ -55,9 +55,14 @@ internal static class JsonBody
         }
     }
 
-    /// <summary>Null when <paramref name="json"/> is one well-formed JSON value; else what is wrong and where.</summary>
+    /// <summary>Null when <paramref name="json"/> is valid UTF-8 holding one well-formed JSON value; else what is wrong and where.</summary>
     public static string? Validate(ReadOnlySpan<byte> json)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            return "the body is not valid UTF-8";
+        }
+
         try
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 });

@@ -35,6 +35,8 @@ public static class ContractSummary
         Line(w, 0, "");
         Line(w, 0, "platform");
         Line(w, 1, $"kv.backend                          {platform.Kv.Backend}");
+        Line(w, 1, $"redis.connection                    {RedisConfig.Redacted(platform.Redis.Connection)} (PORTWAY_REDIS wins when set)");
+        Line(w, 1, $"redis.key_prefix                    {platform.Redis.KeyPrefix}");
         Line(w, 1, $"execution_ipc.transport             {ipc.Transport}");
         Line(w, 1, $"execution_ipc.bind_host             {ipc.BindHost}");
         Line(w, 1, $"execution_ipc.bind_port             {Num(ipc.BindPort)}");
@@ -146,6 +148,7 @@ public static class ContractSummary
                 ["platform"] = new JsonObject
                 {
                     ["kv"] = new JsonObject { ["backend"] = platform.Kv.Backend },
+                    ["redis"] = new JsonObject { ["connection"] = RedisConfig.Redacted(platform.Redis.Connection), ["key_prefix"] = platform.Redis.KeyPrefix },
                     ["execution_ipc"] = new JsonObject
                     {
                         ["transport"] = ipc.Transport,

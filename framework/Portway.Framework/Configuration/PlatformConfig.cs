@@ -6,6 +6,9 @@ public sealed class PlatformConfig
     /// <summary><c>kv</c>. Defaults to the memory backend.</summary>
     public KvConfig Kv { get; set; } = new();
 
+    /// <summary><c>redis</c>: the shared Redis connection (used by the redis kv backend and the redis transport).</summary>
+    public RedisConfig Redis { get; set; } = new();
+
     /// <summary><c>execution_ipc</c>: how envelopes travel between process groups.</summary>
     public ExecutionIpcConfig ExecutionIpc { get; set; } = new();
 

@@ -56,14 +56,23 @@ public static class PortwayConfigLoader
 
     /// <summary>Loads config from the file at <paramref name="path"/>; problems are reported under the path as given.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">Not a regular file, larger than 1 MiB, or unreadable.</exception>
     public static ConfigLoadResult LoadFile(string path, IReadOnlyCollection<string> knownNodes) =>
         LoadFile(path, knownNodes, []);
 
-    /// <summary>Loads config from the file at <paramref name="path"/>, also checking where stream nodes stand.</summary>
+    /// <summary>
+    /// Loads config from the file at <paramref name="path"/>, also checking where stream nodes stand. Only a regular
+    /// file of at most 1 MiB is read; invalid UTF-8 is a located problem.
+    /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">Not a regular file, larger than 1 MiB, or unreadable.</exception>
     public static ConfigLoadResult LoadFile(string path, IReadOnlyCollection<string> knownNodes, IReadOnlyCollection<string> streamNodes)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Load(File.ReadAllText(path), path, knownNodes, streamNodes);
+        var bytes = ConfigFileReader.ReadBytes(path);
+        var diagnostics = new ConfigDiagnostics(path);
+        return ConfigFileReader.Decode(bytes, diagnostics) is { } text
+            ? Load(text, path, knownNodes, streamNodes)
+            : new ConfigLoadResult(null, diagnostics.Sorted());
     }
 }

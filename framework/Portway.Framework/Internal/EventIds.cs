@@ -36,6 +36,7 @@ internal static class EventIds
     public const int ContractSummary = 500;
     public const int Draining = 501;
     public const int DrainTimedOut = 502;
+    public const int ConfigFile = 503;
 
     public const int WebSocketOpened = 600;
     public const int WebSocketClosed = 601;

@@ -60,10 +60,10 @@ internal static class CheckCommand
             return 2;
         }
 
-        string text;
+        ConfigLoadResult result;
         try
         {
-            text = File.ReadAllText(file);
+            result = PortwayConfigLoader.LoadFile(file, KnownNodes.Names, KnownNodes.StreamNames);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -76,7 +76,6 @@ internal static class CheckCommand
             return 2;
         }
 
-        var result = PortwayConfigLoader.Load(text, file, KnownNodes.Names, KnownNodes.StreamNames);
         if (result.Config is { } config)
         {
             stdout.Write(json ? ContractSummary.RenderJson(config) : ContractSummary.Render(config));

@@ -35,7 +35,17 @@ internal static partial class ServeCommand
             return 2;
         }
 
-        var loaded = ConfigSource.Load(configPath);
+        ConfigLoadResult loaded;
+        try
+        {
+            loaded = ConfigSource.Load(configPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"portway serve: cannot read the config: {ex.Message}");
+            return 2;
+        }
+
         if (loaded.Config is not { } config)
         {
             foreach (var problem in loaded.Problems)
@@ -59,7 +69,9 @@ internal static partial class ServeCommand
             return 1;
         }
 
-        LogSummary(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Portway.Host"), config.Source, ContractSummary.Render(config));
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Portway.Host");
+        LogConfigFile(logger, ConfigSource.Describe(configPath), Environment.CurrentDirectory);
+        LogSummary(logger, config.Source, ContractSummary.Render(config));
         try
         {
             await app.RunAsync().ConfigureAwait(false);
@@ -74,6 +86,9 @@ internal static partial class ServeCommand
 
         return 0;
     }
+
+    [LoggerMessage(EventId = 503, Level = LogLevel.Information, Message = "Config: {File} (relative paths start at {WorkingFolder})")]
+    private static partial void LogConfigFile(ILogger logger, string file, string workingFolder);
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Contract summary of {Source}:\n{Summary}")]
     private static partial void LogSummary(ILogger logger, string source, string summary);

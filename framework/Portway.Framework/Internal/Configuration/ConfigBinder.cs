@@ -47,6 +47,13 @@ internal sealed partial class ConfigBinder
             kv.Enum("backend", ConfigSchema.KvBackends, v => platform.Kv.Backend = v);
         }
 
+        if (reader.TryGet("redis", out var redisNode))
+        {
+            var redis = Reader(AsMapping(redisNode, "redis"), redisNode.Start, "runtime.platform.redis", ConfigSchema.Redis, platform.Redis);
+            redis.String("connection", v => platform.Redis.Connection = v);
+            redis.String("key_prefix", v => platform.Redis.KeyPrefix = v);
+        }
+
         if (reader.TryGet("execution_ipc", out var ipcNode)) BindExecutionIpc(ipcNode, platform.ExecutionIpc);
 
         if (reader.Sequence("process_groups") is { } groups)

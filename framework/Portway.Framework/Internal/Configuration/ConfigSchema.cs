@@ -8,7 +8,8 @@ internal static class ConfigSchema
 {
     public static readonly string[] Root = ["runtime", "pipelines"];
     public static readonly string[] Runtime = ["platform", "web"];
-    public static readonly string[] Platform = ["kv", "execution_ipc", "process_groups", "data_dir"];
+    public static readonly string[] Platform = ["kv", "redis", "execution_ipc", "process_groups", "data_dir"];
+    public static readonly string[] Redis = ["connection", "key_prefix"];
     public static readonly string[] Kv = ["backend"];
     public static readonly string[] ExecutionIpc = ["transport", "bind_host", "bind_port", "auth", "max_payload_bytes"];
     public static readonly string[] Auth = ["mode", "ttl_seconds", "nonce_cache_size", "sign_in_process"];

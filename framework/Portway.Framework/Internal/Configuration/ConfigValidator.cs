@@ -31,6 +31,8 @@ internal sealed partial class ConfigValidator
         ValidateGroupAssignments(config);
         ValidateStreamStages(config);
         ValidateExecution(config);
+        ValidateRedis(config);
+        ValidateKv(config);
         ValidateWeb(config);
     }
 

@@ -12,11 +12,18 @@ internal static partial class YamlDocumentReader
         var stream = new YamlStream();
         try
         {
+            if (!YamlBounds.Check(yamlText, diagnostics)) return null;
             using var reader = new StringReader(yamlText);
             stream.Load(reader);
         }
         catch (YamlException ex)
         {
+            if (TabIndentation(yamlText) is { } tab)
+            {
+                diagnostics.Report(tab, "a tab is used as indentation here; YAML indents with spaces");
+                return null;
+            }
+
             diagnostics.Report(ex.Start, "YAML syntax error: " + Describe(ex));
             return null;
         }
@@ -24,6 +31,12 @@ internal static partial class YamlDocumentReader
         {
             // YamlDotNet's scanner throws these for some malformed input (an unclosed flow mapping, for one)
             // instead of a YamlException; report where the last well-formed token ended.
+            if (TabIndentation(yamlText) is { } tab)
+            {
+                diagnostics.Report(tab, "a tab is used as indentation here; YAML indents with spaces");
+                return null;
+            }
+
             diagnostics.Report(LastGoodMark(yamlText), "YAML syntax error: the parser could not continue after this point (an unclosed '{', '[' or quote?)");
             return null;
         }
@@ -41,6 +54,35 @@ internal static partial class YamlDocumentReader
         }
 
         return stream.Documents[0].RootNode;
+    }
+
+    /// <summary>
+    /// Where the first tab in a line's indentation is, if any: YamlDotNet reports such a file at a position far
+    /// from the tab (often 1:1), so a failed parse with a tab-indented line points at the tab instead.
+    /// </summary>
+    private static Mark? TabIndentation(string yamlText)
+    {
+        var line = 1;
+        var lineStart = 0;
+        for (var i = 0; i < yamlText.Length; i++)
+        {
+            var c = yamlText[i];
+            if (c == '\n')
+            {
+                line++;
+                lineStart = i + 1;
+            }
+            else if (c == '\t' && yamlText.AsSpan(lineStart, i - lineStart).Trim(' ').IsEmpty)
+            {
+                var rest = yamlText.AsSpan(i).TrimStart(" \t");
+                if (rest.Length > 0 && rest[0] is not ('\n' or '\r' or '#'))
+                {
+                    return new Mark(i, line, i - lineStart + 1);
+                }
+            }
+        }
+
+        return null;
     }
 
     private static Mark LastGoodMark(string yamlText)

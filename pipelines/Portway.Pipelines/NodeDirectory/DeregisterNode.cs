@@ -1,0 +1,31 @@
+using Portway.Configuration;
+using Portway.Nodes;
+
+namespace Portway.Pipelines.NodeDirectory;
+
+/// <summary>
+/// <c>directory.deregister</c>: <c>{"id"}</c> removes the node and answers <c>{"id","deregistered":true}</c>; an unknown node is <c>not_found</c>.
+/// </summary>
+[PortwayNode("directory.deregister")]
+internal sealed class DeregisterNode : Node<DeregisterNode.Input, DeregisterNode.Output>
+{
+    private readonly NodeDirectoryService _directory;
+
+    /// <summary>Used by the runtime: the directory for the configured data directory.</summary>
+    public DeregisterNode(PortwayConfig config, TimeProvider time) : this(NodeDirectoryService.For(config, time)) { }
+
+    internal DeregisterNode(NodeDirectoryService directory) => _directory = directory;
+
+    protected override ValueTask<NodeOutcome<DeregisterNode.Output>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<NodeOutcome<DeregisterNode.Output>>(Deregister(input.Id));
+
+    private Output Deregister(string? id)
+    {
+        _directory.Deregister(id);
+        return new Output(id!, true);
+    }
+
+    internal sealed record Input(string? Id);
+
+    internal sealed record Output(string Id, bool Deregistered);
+}

@@ -1,0 +1,20 @@
+namespace Portway.Pipelines.NodeDirectory;
+
+/// <summary>
+/// One registered node as stored: identity, what it offers and when it was last heard from. Immutable; a
+/// heartbeat stores a copy with a new <see cref="LastSeenTicks"/>. Times are UTC ticks (8 bytes each, no offset).
+/// </summary>
+internal sealed record DirectoryEntry(
+    string Id,
+    string PublicKey,
+    string[] Endpoints,
+    string[] Capabilities,
+    long RegisteredTicks,
+    long LastSeenTicks)
+{
+    /// <summary>When the node first registered.</summary>
+    public DateTimeOffset RegisteredAt => new(RegisteredTicks, TimeSpan.Zero);
+
+    /// <summary>The node's last register or heartbeat.</summary>
+    public DateTimeOffset LastSeen => new(LastSeenTicks, TimeSpan.Zero);
+}

@@ -1,0 +1,217 @@
+using System.Collections.Concurrent;
+using Portway.Configuration;
+using Portway.Pipelines.VoiceProfiles;
+
+namespace Portway.Pipelines.NodeDirectory;
+
+/// <summary>
+/// The node directory: register, heartbeat, fetch, discover, deregister, tokens, and the sweep that removes dead
+/// nodes. A node's state is computed from its last heartbeat and the clock (<see cref="DirectoryLifecycle"/>), so
+/// the timeline needs no timer to be right; the sweep only frees the dead. A dead node is gone even before the
+/// sweep: fetching it answers <c>not_found</c>, and registering its id starts afresh. Thread-safe.
+/// </summary>
+internal sealed class NodeDirectoryService : IDisposable
+{
+    /// <summary>The state folder under the data directory.</summary>
+    public const string FolderName = "directory";
+
+    /// <summary>The most nodes one discovery page holds.</summary>
+    public const int MaxLimit = 1000;
+
+    /// <summary>The page size when none is asked for.</summary>
+    public const int DefaultLimit = 100;
+
+    private static readonly ConcurrentDictionary<string, Lazy<NodeDirectoryService>> Directories = new(StringComparer.Ordinal);
+
+    private readonly IDirectoryStore _store;
+    private readonly TimeProvider _time;
+    private readonly Lock _writeLock = new();
+
+    public NodeDirectoryService(IDirectoryStore store, DirectoryKey key, TimeProvider time, DirectoryLifecycle? lifecycle = null)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        Key = key ?? throw new ArgumentNullException(nameof(key));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        Lifecycle = lifecycle ?? DirectoryLifecycle.Default;
+        Verifier = new DirectoryTokenVerifier(key.PublicKeyPem, time);
+    }
+
+    /// <summary>The signing key.</summary>
+    public DirectoryKey Key { get; }
+
+    /// <summary>The timeline.</summary>
+    public DirectoryLifecycle Lifecycle { get; }
+
+    /// <summary>Verifies this directory's tokens (as any other node would, from the public key alone).</summary>
+    public DirectoryTokenVerifier Verifier { get; }
+
+    /// <summary>How many nodes are stored (every state but swept dead ones).</summary>
+    public int Count => _store.Count;
+
+    /// <summary>
+    /// The one directory for the data directory <paramref name="config"/> (or <c>PORTWAY_DATA_DIR</c>) names: its
+    /// signing key in <c>DATA_DIR/directory/</c>, its entries in memory.
+    /// </summary>
+    public static NodeDirectoryService For(PortwayConfig config, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(time);
+        var dataDir = VoiceProfileStore.ResolveDataDir(Environment.GetEnvironmentVariable(VoiceProfileStore.DataDirVariable), config.Runtime.Platform.DataDir);
+        return Directories.GetOrAdd(dataDir, dir => new Lazy<NodeDirectoryService>(() =>
+            new NodeDirectoryService(new MemoryDirectoryStore(), DirectoryKey.LoadOrCreate(Path.Combine(dir, FolderName)), time))).Value;
+    }
+
+    /// <summary>Registers a node, or updates the endpoints and capabilities of one with the same public key.</summary>
+    public DirectoryNodeView Register(string? id, string? publicKey, IReadOnlyList<string?>? endpoints, IReadOnlyList<string?>? capabilities)
+    {
+        var nodeId = DirectoryInput.Id(id);
+        var key = DirectoryInput.PublicKey(publicKey);
+        var endpointList = DirectoryInput.Endpoints(endpoints);
+        var capabilityList = DirectoryInput.Capabilities(capabilities);
+        lock (_writeLock)
+        {
+            var now = _time.GetUtcNow();
+            var existing = Live(_store.Get(nodeId), now);
+            if (existing is not null && !string.Equals(existing.PublicKey, key, StringComparison.Ordinal))
+            {
+                throw new PortwayException(ErrorCode.Conflict, $"node '{nodeId}' is registered with another public key");
+            }
+
+            var entry = new DirectoryEntry(nodeId, existing?.PublicKey ?? key, endpointList, capabilityList,
+                existing?.RegisteredTicks ?? now.UtcTicks, now.UtcTicks);
+            _store.Put(entry);
+            return DirectoryNodeView.Of(entry, DirectoryNodeState.Active, created: existing is null);
+        }
+    }
+
+    /// <summary>Records a heartbeat: the node is active again, whatever state it was in before dead.</summary>
+    public DirectoryNodeView Heartbeat(string? id)
+    {
+        var nodeId = DirectoryInput.Id(id);
+        lock (_writeLock)
+        {
+            var now = _time.GetUtcNow();
+            var entry = Live(_store.Get(nodeId), now) ?? throw NotFound(nodeId);
+            entry = entry with { LastSeenTicks = now.UtcTicks };
+            _store.Put(entry);
+            return DirectoryNodeView.Of(entry, DirectoryNodeState.Active);
+        }
+    }
+
+    /// <summary>The node and its state now (coma included; a dead node is not found).</summary>
+    public DirectoryNodeView Get(string? id)
+    {
+        var nodeId = DirectoryInput.Id(id);
+        var now = _time.GetUtcNow();
+        var entry = Live(_store.Get(nodeId), now) ?? throw NotFound(nodeId);
+        return DirectoryNodeView.Of(entry, Lifecycle.StateAt(entry.LastSeen, now));
+    }
+
+    /// <summary>
+    /// A page of discoverable nodes in id order, only those offering <paramref name="capability"/> and in
+    /// <paramref name="state"/> when given. Coma and dead nodes are never returned.
+    /// </summary>
+    public DirectoryPage Discover(string? capability, string? state, int? limit, string? after)
+    {
+        if (capability is not null && !DirectoryInput.IsValidCapability(capability))
+        {
+            throw new PortwayException(ErrorCode.ValidationFailed, $"capability must be 1 to {DirectoryInput.MaxCapabilityLength} characters from A-Z, a-z, 0-9, '.', '_' and '-'");
+        }
+
+        DirectoryNodeState? wanted = null;
+        if (state is not null)
+        {
+            wanted = DirectoryStates.TryParseDiscoverable(state, out var parsed)
+                ? parsed
+                : throw new PortwayException(ErrorCode.ValidationFailed, $"state must be one of {string.Join(", ", DirectoryStates.Discoverable)} (coma and dead nodes are not discoverable)");
+        }
+
+        var size = limit ?? DefaultLimit;
+        if (size is < 1 or > MaxLimit)
+        {
+            throw new PortwayException(ErrorCode.ValidationFailed, $"limit must be an integer from 1 to {MaxLimit}");
+        }
+
+        string? afterId = null;
+        if (after is not null && !DirectoryCursor.TryRead(after, out afterId))
+        {
+            throw new PortwayException(ErrorCode.ValidationFailed, "after must be a cursor from a previous page's next");
+        }
+
+        var now = _time.GetUtcNow();
+        var page = _store.Page(capability, afterId, entry =>
+        {
+            var current = Lifecycle.StateAt(entry.LastSeen, now);
+            return DirectoryStates.IsDiscoverable(current) && (wanted is null || current == wanted);
+        }, size, out var more);
+        var nodes = page.Select(e => DirectoryNodeView.Of(e, Lifecycle.StateAt(e.LastSeen, now))).ToArray();
+        return new DirectoryPage(nodes, more ? DirectoryCursor.After(page[^1].Id) : null);
+    }
+
+    /// <summary>Removes the node; <c>not_found</c> when there is none.</summary>
+    public void Deregister(string? id)
+    {
+        var nodeId = DirectoryInput.Id(id);
+        lock (_writeLock)
+        {
+            if (Live(_store.Get(nodeId), _time.GetUtcNow()) is null || !_store.Remove(nodeId))
+            {
+                throw NotFound(nodeId);
+            }
+        }
+    }
+
+    /// <summary>A 5-minute token for a discoverable node; a node in coma must send a heartbeat first.</summary>
+    public (string Token, DateTimeOffset ExpiresAt) IssueToken(string? id)
+    {
+        var view = Get(id);
+        if (!DirectoryStates.IsDiscoverable(Lifecycle.StateAt(view.LastSeen, _time.GetUtcNow())))
+        {
+            throw new PortwayException(ErrorCode.Conflict, $"node '{view.Id}' is in {view.State}: send a heartbeat before asking for a token");
+        }
+
+        return DirectoryToken.Issue(Key, view.Id, _time.GetUtcNow());
+    }
+
+    /// <summary>Removes every dead node and counts the rest by state.</summary>
+    public DirectorySweep Sweep()
+    {
+        var now = _time.GetUtcNow();
+        var counts = new int[(int)DirectoryNodeState.Dead + 1];
+        var removed = 0;
+        foreach (var entry in _store.All())
+        {
+            var state = Lifecycle.StateAt(entry.LastSeen, now);
+            if (state == DirectoryNodeState.Dead)
+            {
+                lock (_writeLock)
+                {
+                    // A heartbeat may have arrived since the copy was taken.
+                    if (_store.Get(entry.Id) is { } current && Lifecycle.StateAt(current.LastSeen, now) == DirectoryNodeState.Dead && _store.Remove(entry.Id))
+                    {
+                        removed++;
+                    }
+                }
+
+                continue;
+            }
+
+            counts[(int)state]++;
+        }
+
+        return new DirectorySweep(now, removed, Enum.GetValues<DirectoryNodeState>()
+            .Where(s => s != DirectoryNodeState.Dead)
+            .ToDictionary(DirectoryStates.Name, s => counts[(int)s], StringComparer.Ordinal));
+    }
+
+    public void Dispose()
+    {
+        Verifier.Dispose();
+        Key.Dispose();
+    }
+
+    private DirectoryEntry? Live(DirectoryEntry? entry, DateTimeOffset now) =>
+        entry is not null && Lifecycle.StateAt(entry.LastSeen, now) != DirectoryNodeState.Dead ? entry : null;
+
+    private static PortwayException NotFound(string id) => new(ErrorCode.NotFound, $"node '{id}' is not registered");
+}
