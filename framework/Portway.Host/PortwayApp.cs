@@ -47,6 +47,7 @@ internal static class PortwayApp
 
         var portway = builder.Services.AddPortway(config)
             .AddNodesFrom(PipelineNodes.Assembly)
+            .AddPipelineSettings(config)
             .AddPortwayHttp()
             .AddPortwayWebSocket()
             .AddPortwayGraphQL();

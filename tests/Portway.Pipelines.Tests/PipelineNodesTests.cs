@@ -22,10 +22,8 @@ public sealed class PipelineNodesTests
     public async Task ActivatorUtilities_CreatesEveryVoiceNodeFromConfigAndTimeProvider_AndTheyShareTheDataDir()
     {
         using var dir = new TempDataDir();
-        var config = new PortwayConfig();
-        config.Runtime.Platform.DataDir = dir.DataDir;
         using var services = new ServiceCollection()
-            .AddSingleton(config)
+            .Configure<Portway.Pipelines.VoiceProfiles.VoiceProfileOptions>(o => o.DataDir = dir.DataDir)
             .AddSingleton(TimeProvider.System)
             .BuildServiceProvider();
         var nodes = NodeDiscovery.FromAssembly(PipelineNodes.Assembly)
@@ -37,9 +35,6 @@ public sealed class PipelineNodesTests
 
         Assert.Equal(5, nodes.Count);
         Assert.Equal(new double[8], NodeCall.Vector(got.GetProperty("vector")));
-        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("PORTWAY_DATA_DIR")))
-        {
-            Assert.True(File.Exists(Path.Combine(dir.DataDir, "acme", "alice.json")));
-        }
+        Assert.True(File.Exists(Path.Combine(dir.DataDir, "acme", "alice.json"))); // options decide, never the environment
     }
 }

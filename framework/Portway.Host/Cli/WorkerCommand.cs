@@ -70,7 +70,7 @@ internal static class WorkerCommand
             .AddSimpleConsole(o => o.SingleLine = true)
             .AddFilter("Microsoft", LogLevel.Warning)
             .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-        services.AddPortwayWorker(config, bootstrap).AddNodesFrom(PipelineNodes.Assembly);
+        services.AddPortwayWorker(config, bootstrap).AddNodesFrom(PipelineNodes.Assembly).AddPipelineSettings(config);
         PortwayApp.AddOpenTelemetry(services);
         await using var provider = services.BuildServiceProvider();
 

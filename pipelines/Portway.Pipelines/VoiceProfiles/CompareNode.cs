@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Portway.Configuration;
+using Microsoft.Extensions.Options;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.VoiceProfiles;
@@ -17,7 +17,7 @@ internal sealed class CompareNode : Node<CompareNode.Input, CompareNode.Output>
     private readonly VoiceProfileStore _store;
 
     /// <summary>Used by the runtime: the store for the configured data directory.</summary>
-    public CompareNode(PortwayConfig config) : this(VoiceProfileStore.For(config)) { }
+    public CompareNode(IOptions<VoiceProfileOptions> options) : this(VoiceProfileStore.For(options?.Value ?? new VoiceProfileOptions())) { }
 
     internal CompareNode(VoiceProfileStore store) => _store = store;
 

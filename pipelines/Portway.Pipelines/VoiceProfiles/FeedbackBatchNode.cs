@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Portway.Configuration;
+using Microsoft.Extensions.Options;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.VoiceProfiles;
@@ -20,7 +20,7 @@ internal sealed class FeedbackBatchNode : StreamNode<FeedbackBatchNode.Input, Fe
     private readonly VoiceProfileStore _store;
 
     /// <summary>Used by the runtime: the store for the configured data directory.</summary>
-    public FeedbackBatchNode(PortwayConfig config) : this(VoiceProfileStore.For(config)) { }
+    public FeedbackBatchNode(IOptions<VoiceProfileOptions> options) : this(VoiceProfileStore.For(options?.Value ?? new VoiceProfileOptions())) { }
 
     internal FeedbackBatchNode(VoiceProfileStore store) => _store = store;
 

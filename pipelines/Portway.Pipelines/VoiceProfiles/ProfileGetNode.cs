@@ -1,4 +1,4 @@
-using Portway.Configuration;
+using Microsoft.Extensions.Options;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.VoiceProfiles;
@@ -13,9 +13,11 @@ internal sealed class ProfileGetNode : Node<ProfileGetNode.Input, VoiceProfile>
     private readonly VoiceProfileStore _store;
 
     /// <summary>Used by the runtime: the store for the configured data directory.</summary>
-    public ProfileGetNode(PortwayConfig config) : this(VoiceProfileStore.For(config)) { }
+    public ProfileGetNode(IOptions<VoiceProfileOptions> options) : this(VoiceProfileStore.For(options?.Value ?? new VoiceProfileOptions())) { }
 
     internal ProfileGetNode(VoiceProfileStore store) => _store = store;
+
+    internal VoiceProfileStore Store => _store;
 
     protected override async ValueTask<NodeOutcome<VoiceProfile>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)
     {

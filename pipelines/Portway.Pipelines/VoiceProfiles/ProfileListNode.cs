@@ -1,4 +1,4 @@
-using Portway.Configuration;
+using Microsoft.Extensions.Options;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.VoiceProfiles;
@@ -13,7 +13,7 @@ internal sealed class ProfileListNode : Node<ProfileListNode.Input, ProfileListN
     private readonly VoiceProfileStore _store;
 
     /// <summary>Used by the runtime: the store for the configured data directory.</summary>
-    public ProfileListNode(PortwayConfig config) : this(VoiceProfileStore.For(config)) { }
+    public ProfileListNode(IOptions<VoiceProfileOptions> options) : this(VoiceProfileStore.For(options?.Value ?? new VoiceProfileOptions())) { }
 
     internal ProfileListNode(VoiceProfileStore store) => _store = store;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Portway.Configuration;
+using Microsoft.Extensions.Options;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.VoiceProfiles;
@@ -15,7 +15,7 @@ internal sealed class ProfilePutNode : Node<ProfilePutNode.Input, ProfilePutNode
     private readonly VoiceProfileStore _store;
 
     /// <summary>Used by the runtime: the store for the configured data directory.</summary>
-    public ProfilePutNode(PortwayConfig config) : this(VoiceProfileStore.For(config)) { }
+    public ProfilePutNode(IOptions<VoiceProfileOptions> options) : this(VoiceProfileStore.For(options?.Value ?? new VoiceProfileOptions())) { }
 
     internal ProfilePutNode(VoiceProfileStore store) => _store = store;
 

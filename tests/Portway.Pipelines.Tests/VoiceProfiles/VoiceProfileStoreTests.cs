@@ -174,12 +174,33 @@ public sealed class VoiceProfileStoreTests : IDisposable
         Assert.Equal(Path.Combine(Directory.GetCurrentDirectory(), "data"), VoiceProfileStore.ResolveDataDir(null, ""));
 
     [Fact]
-    public void For_SameConfig_IsOneSharedStore()
+    public void For_SameDataDir_IsOneSharedStore()
     {
-        var config = new PortwayConfig();
-        config.Runtime.Platform.DataDir = _dir.DataDir;
+        var options = new VoiceProfileOptions { DataDir = _dir.DataDir };
 
-        Assert.Same(VoiceProfileStore.For(config), VoiceProfileStore.For(config));
+        Assert.Same(VoiceProfileStore.For(options), VoiceProfileStore.For(new VoiceProfileOptions { DataDir = _dir.DataDir + "/" }));
+        Assert.Equal(Path.GetFullPath(_dir.DataDir), VoiceProfileStore.For(options).Root);
+    }
+
+    [Fact]
+    public void Node_GetsItsDataDirFromOptions_NotFromTheEnvironment()
+    {
+        var previous = Environment.GetEnvironmentVariable(VoiceProfileStore.DataDirVariable);
+        Environment.SetEnvironmentVariable(VoiceProfileStore.DataDirVariable, Path.Combine(_dir.DataDir, "not-this-one"));
+        try
+        {
+            var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+            Microsoft.Extensions.DependencyInjection.OptionsServiceCollectionExtensions.Configure<VoiceProfileOptions>(services, o => o.DataDir = _dir.DataDir);
+            using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+
+            var node = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<ProfileGetNode>(provider);
+
+            Assert.Same(VoiceProfileStore.For(new VoiceProfileOptions { DataDir = _dir.DataDir }), node.Store);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(VoiceProfileStore.DataDirVariable, previous);
+        }
     }
 
     private static string Profile(int t) => "p" + t.ToString("00", CultureInfo.InvariantCulture);
