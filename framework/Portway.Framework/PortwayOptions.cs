@@ -26,4 +26,10 @@ public sealed class PortwayOptions
 
     /// <summary>The folder a relative <see cref="ConfigFile"/> is read from. Defaults to the current directory.</summary>
     public string? BaseDirectory { get; set; }
+
+    /// <summary>
+    /// Reload when <see cref="ConfigFile"/> changes, and on SIGHUP (see <see cref="IPortwayConfigReloader"/>). Defaults to
+    /// false (an app of your own decides; <see cref="IPortwayConfigReloader.Reload"/> works either way for a file).
+    /// </summary>
+    public bool ReloadOnChange { get; set; }
 }

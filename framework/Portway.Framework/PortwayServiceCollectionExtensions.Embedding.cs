@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portway.Configuration;
 using Portway.Internal.Configuration;
+using Portway.Internal.Hosting;
 using Portway.Nodes;
 
 namespace Portway;
@@ -28,7 +29,17 @@ public static partial class PortwayServiceCollectionExtensions
         var shape = text.LoadOrThrow(knownNodes: null, streamNodes: []);
         services.TryAddSingleton(text);
         services.TryAddSingleton(sp => LoadAgainstCatalog(text, sp.GetServices<NodeRegistration>()));
+        services.TryAddSingleton(sp => new ConfigReloadSource(
+            () => ReloadAgainstCatalog(text, sp.GetServices<NodeRegistration>()), text.FilePath, options.ReloadOnChange && text.FilePath is not null));
         return AddRuntime(services, shape);
+    }
+
+    private static ConfigLoadResult ReloadAgainstCatalog(ConfigText text, IEnumerable<NodeRegistration> registrations)
+    {
+        var all = registrations.ToArray();
+        return text.Reread().Load(
+            all.Select(r => r.Name).Distinct(StringComparer.Ordinal).ToArray(),
+            all.Where(r => typeof(IStreamNode).IsAssignableFrom(r.NodeType)).Select(r => r.Name).Distinct(StringComparer.Ordinal).ToArray());
     }
 
     /// <summary>Loads <paramref name="text"/> with the node names of <paramref name="registrations"/> (the one catalog).</summary>

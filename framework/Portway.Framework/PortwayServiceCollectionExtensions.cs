@@ -98,6 +98,9 @@ public static partial class PortwayServiceCollectionExtensions
             services.AddHostedService(sp => sp.GetRequiredService<WorkerSupervisor>());
         }
 
+        services.TryAddSingleton<ConfigReloader>();
+        services.TryAddSingleton<IPortwayConfigReloader>(sp => sp.GetRequiredService<ConfigReloader>());
+        services.AddHostedService<ConfigWatcher>();
         services.TryAddSingleton<DrainCoordinator>();
         services.AddHostedService(sp => sp.GetRequiredService<DrainCoordinator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IBoundaryEventSink, RuntimeStats>(sp => sp.GetRequiredService<RuntimeStats>()));

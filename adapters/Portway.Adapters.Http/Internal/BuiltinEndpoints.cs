@@ -22,6 +22,10 @@ internal sealed class BuiltinEndpoints(IPortwayStatus status)
         {
             w.WriteNumber("pending_waiters", status.PendingCalls);
             w.WriteBoolean("draining", status.IsDraining);
+            w.WriteStartObject("config");
+            w.WriteNumber("version", status.ConfigVersion);
+            w.WriteString("loaded_at", status.ConfigLoadedAt);
+            w.WriteEndObject();
             w.WriteStartObject("requests");
             foreach (var (outcome, count) in snapshot)
             {
