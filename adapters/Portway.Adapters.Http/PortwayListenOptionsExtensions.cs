@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Portway.Adapters.Http.Internal;
 
 namespace Portway.Adapters.Http;
@@ -16,8 +17,10 @@ public static class PortwayListenOptionsExtensions
     {
         ArgumentNullException.ThrowIfNull(listen);
         listen.Protocols = HttpProtocols.Http1AndHttp2;
-        listen.KestrelServerOptions.AllowAlternateSchemes = true;
-        listen.Use(H2cPriorKnowledge.Middleware);
+        var options = listen.KestrelServerOptions;
+        options.AllowAlternateSchemes = true;
+        var time = listen.ApplicationServices.GetService<TimeProvider>() ?? TimeProvider.System;
+        listen.Use(next => H2cPriorKnowledge.Middleware(next, () => options.Limits.RequestHeadersTimeout, time));
         return listen;
     }
 }

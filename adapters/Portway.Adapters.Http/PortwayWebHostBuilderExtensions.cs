@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Portway.Adapters.Http.Internal;
 using Portway.Configuration;
 
@@ -34,7 +35,9 @@ public static class PortwayWebHostBuilderExtensions
             kestrel.ConfigureEndpointDefaults(listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.Use(H2cPriorKnowledge.Middleware);
+                var options = listen.KestrelServerOptions;
+                var time = listen.ApplicationServices.GetService<TimeProvider>() ?? TimeProvider.System;
+                listen.Use(next => H2cPriorKnowledge.Middleware(next, () => options.Limits.RequestHeadersTimeout, time));
             });
             if (certificate is not null)
             {

@@ -1,21 +1,54 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Portway.Adapters.Redis.Internal;
+using Portway.Configuration;
+using Portway.Transport;
 
 namespace Portway.Adapters.Redis;
 
-/// <summary>Registers the Redis adapter's shared connection (and, as they are configured, the parts built on it).</summary>
+/// <summary>Registers the Redis adapter: the shared connection, the redis transport, and Redis workers.</summary>
 public static class RedisPortwayBuilderExtensions
 {
     /// <summary>
     /// Adds the one shared Redis connection of the process, configured by <c>runtime.platform.redis</c>
     /// (<c>connection</c>, <c>key_prefix</c>; the <c>PORTWAY_REDIS</c> environment variable wins over
-    /// <c>connection</c>). Safe to call more than once: the connection is registered once.
+    /// <c>connection</c>), and the transport of process groups when <c>execution_ipc.transport</c> is <c>redis</c>
+    /// (with <c>serve</c>'s local worker replicas). Safe to call more than once: everything is registered once.
     /// </summary>
     public static IPortwayBuilder AddPortwayRedis(this IPortwayBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.TryAddSingleton<RedisConnection>();
+        services.TryAddSingleton<RedisReplyHub>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStageTransportFactory, RedisStageTransportFactory>());
+        if (!services.Any(d => d.ServiceType == typeof(RedisWorkerSupervisor)))
+        {
+            services.AddSingleton<RedisWorkerSupervisor>();
+            services.AddHostedService(sp => sp.GetRequiredService<RedisWorkerSupervisor>());
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds a worker of process group <paramref name="group"/> over Redis (a hosted service): it reads the group's hop
+    /// stream and runs its stages with this process's nodes. <paramref name="workerId"/> names it in the consumer
+    /// group (unique per process); <paramref name="concurrency"/> is how many hops it runs at a time.
+    /// </summary>
+    public static IPortwayBuilder AddPortwayRedisWorker(this IPortwayBuilder builder, string group, string workerId, int concurrency = 64)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(group);
+        ArgumentException.ThrowIfNullOrEmpty(workerId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
         builder.Services.TryAddSingleton<RedisConnection>();
+        builder.Services.AddSingleton(sp => new RedisStageWorker(group, workerId, concurrency, sp.GetRequiredService<RedisConnection>(),
+            sp.GetRequiredService<PortwayConfig>(), sp.GetRequiredService<IStageRunner>(), sp.GetRequiredService<EnvelopeWire>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RedisStageWorker>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisStageWorker>());
         return builder;
     }
 }

@@ -25,10 +25,11 @@ public static class PortwayWebSocketEndpointRouteBuilderExtensions
         var services = endpoints.ServiceProvider;
         var config = services.GetRequiredService<PortwayConfig>();
         var ingress = services.GetRequiredService<WebSocketIngress>();
-        foreach (var endpoint in config.Runtime.Web.Interfaces.Where(i => i.Kind == "websocket").SelectMany(i => i.Endpoints))
+        foreach (var (endpoint, origins) in config.Runtime.Web.Interfaces.Where(i => i.Kind == "websocket")
+            .SelectMany(i => i.Endpoints.Select(e => (e, (IReadOnlyList<string>)i.CorsOrigins))))
         {
             var pipeline = endpoints.CreateApplicationBuilder().UseWebSockets();
-            pipeline.Run(context => ingress.HandleAsync(context, endpoint));
+            pipeline.Run(context => ingress.HandleAsync(context, endpoint, origins));
             var handler = pipeline.Build();
             endpoints.Map(endpoint.Path, handler).WithDisplayName("portway websocket " + endpoint.Path);
         }

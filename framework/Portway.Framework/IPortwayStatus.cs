@@ -20,4 +20,10 @@ public interface IPortwayStatus
 
     /// <summary>Requests by outcome (<c>ok</c> or the error code), counted from boundary events, sorted by outcome.</summary>
     IReadOnlyDictionary<string, long> RequestsByOutcome();
+
+    /// <summary>
+    /// What the process boundary (the tcp_local listener) refused: <c>refused_connections</c> and
+    /// <c>rejected_frames</c>; zero without child processes.
+    /// </summary>
+    IReadOnlyDictionary<string, long> BoundaryRefusals();
 }

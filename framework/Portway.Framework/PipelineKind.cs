@@ -11,4 +11,11 @@ public enum PipelineKind
 
     /// <summary>Its sink is a stream node: <see cref="IPortwayInvoker.OpenStream"/>.</summary>
     Stream,
+
+    /// <summary>
+    /// Its sink is a kv stream node (<see cref="Kv.IKvStreamNode"/>, the <c>kv_stream</c> port): opened with
+    /// <see cref="IPortwayInvoker.OpenStream"/> like a stream, but without a deadline between items (a watched key
+    /// may not change for hours); it ends when the caller goes away or the watch fails.
+    /// </summary>
+    KvStream,
 }

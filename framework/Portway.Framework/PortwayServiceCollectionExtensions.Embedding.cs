@@ -26,7 +26,7 @@ public static partial class PortwayServiceCollectionExtensions
         configure(options);
         services.Configure(configure);
         var text = ConfigText.Read(options);
-        var shape = text.LoadOrThrow(knownNodes: null, streamNodes: []);
+        var shape = text.LoadOrThrow(knownNodes: null, streamNodes: [], kvStreamNodes: []);
         services.TryAddSingleton(text);
         services.TryAddSingleton(sp => LoadAgainstCatalog(text, sp.GetServices<NodeRegistration>()));
         services.TryAddSingleton(sp => new ConfigReloadSource(
@@ -36,18 +36,21 @@ public static partial class PortwayServiceCollectionExtensions
 
     private static ConfigLoadResult ReloadAgainstCatalog(ConfigText text, IEnumerable<NodeRegistration> registrations)
     {
+        var (names, streams, kvStreams) = Catalog(registrations);
+        return text.Reread().Load(names, streams, kvStreams);
+    }
+
+    private static (string[] Names, string[] Streams, string[] KvStreams) Catalog(IEnumerable<NodeRegistration> registrations)
+    {
         var all = registrations.ToArray();
-        return text.Reread().Load(
-            all.Select(r => r.Name).Distinct(StringComparer.Ordinal).ToArray(),
-            all.Where(r => typeof(IStreamNode).IsAssignableFrom(r.NodeType)).Select(r => r.Name).Distinct(StringComparer.Ordinal).ToArray());
+        string[] Where(Func<Type, bool> kind) => all.Where(r => kind(r.NodeType)).Select(r => r.Name).Distinct(StringComparer.Ordinal).ToArray();
+        return (Where(_ => true), Where(t => typeof(IStreamNode).IsAssignableFrom(t)), Where(t => typeof(Kv.IKvStreamNode).IsAssignableFrom(t)));
     }
 
     /// <summary>Loads <paramref name="text"/> with the node names of <paramref name="registrations"/> (the one catalog).</summary>
     internal static PortwayConfig LoadAgainstCatalog(ConfigText text, IEnumerable<NodeRegistration> registrations)
     {
-        var all = registrations.ToArray();
-        var names = all.Select(r => r.Name).Distinct(StringComparer.Ordinal).ToArray();
-        var streams = all.Where(r => typeof(IStreamNode).IsAssignableFrom(r.NodeType)).Select(r => r.Name).Distinct(StringComparer.Ordinal).ToArray();
-        return text.LoadOrThrow(names, streams);
+        var (names, streams, kvStreams) = Catalog(registrations);
+        return text.LoadOrThrow(names, streams, kvStreams);
     }
 }

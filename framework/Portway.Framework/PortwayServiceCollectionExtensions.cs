@@ -17,6 +17,7 @@ using Portway.Internal.Transport.TcpLocal;
 using Portway.Kv;
 using Portway.Nodes;
 using Portway.Observability;
+using Portway.Transport;
 
 namespace Portway;
 
@@ -42,7 +43,15 @@ public static partial class PortwayServiceCollectionExtensions
         var config = shape;
         services.AddHostedService<PortwayStartupCheck>();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(_ => IpcSecret.CreateRandom());
+        services.TryAddSingleton(_ => config.Runtime.Platform.ExecutionIpc.Transport == "redis"
+            ? IpcSecret.FromShared(config.Runtime.Platform.ExecutionIpc.Auth, Environment.GetEnvironmentVariable(IpcSecret.EnvironmentVariable))
+            : IpcSecret.CreateRandom());
+        services.TryAddSingleton(sp =>
+        {
+            var ipc = config.Runtime.Platform.ExecutionIpc;
+            var signer = new EnvelopeSigner(sp.GetRequiredService<IpcSecret>().Key, sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(ipc.Auth.TtlSeconds), ipc.Auth.NonceCacheSize);
+            return new EnvelopeWire(signer, ipc.MaxPayloadBytes);
+        });
         foreach (var node in NodeDiscovery.BuiltIn)
         {
             services.AddSingleton(node);
@@ -56,6 +65,7 @@ public static partial class PortwayServiceCollectionExtensions
         services.TryAddSingleton(sp => new WaiterRegistry(sp.GetRequiredService<TimeProvider>(), "i" + EnvelopeIds.NewId()[..12]));
         services.TryAddSingleton(sp => new NodeCatalog(sp, sp.GetServices<NodeRegistration>()));
         services.TryAddSingleton<StageExecutor>();
+        services.TryAddSingleton<IStageRunner>(sp => sp.GetRequiredService<StageExecutor>());
         services.TryAddSingleton(sp =>
         {
             var auth = sp.GetRequiredService<PortwayConfig>().Runtime.Platform.ExecutionIpc.Auth;
@@ -71,6 +81,13 @@ public static partial class PortwayServiceCollectionExtensions
             {
                 foreach (var group in ChildProcessGroups(sp.GetRequiredService<PortwayConfig>())) transports.Register(group.Name, new TcpStageTransport(group.Name, pool));
             }
+            else if (StageTransportFactory(sp, config) is { } factory)
+            {
+                // A driven adapter (redis) provides the transport: one per group, told who this instance is.
+                var instance = sp.GetRequiredService<WaiterRegistry>().InstanceId;
+                var wire = sp.GetRequiredService<EnvelopeWire>();
+                foreach (var group in ChildProcessGroups(config)) transports.Register(group.Name, factory.Create(new StageTransportContext(config, group, instance, wire)));
+            }
 
             return transports;
         });
@@ -80,6 +97,7 @@ public static partial class PortwayServiceCollectionExtensions
         services.TryAddSingleton<RequestDispatcher>();
         services.TryAddSingleton<StreamDispatcher>();
         services.TryAddSingleton<PortwayTelemetry>();
+        services.TryAddSingleton<IpcRefusals>();
         services.TryAddSingleton<RuntimeStats>();
         services.TryAddSingleton<PortwayInvoker>();
         services.TryAddSingleton<IPortwayInvoker>(sp => sp.GetRequiredService<PortwayInvoker>());
@@ -106,6 +124,10 @@ public static partial class PortwayServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IBoundaryEventSink, RuntimeStats>(sp => sp.GetRequiredService<RuntimeStats>()));
         return new PortwayBuilder(services);
     }
+
+    /// <summary>The registered <see cref="IStageTransportFactory"/> for <c>execution_ipc.transport</c>, or null.</summary>
+    internal static IStageTransportFactory? StageTransportFactory(IServiceProvider services, PortwayConfig config) =>
+        services.GetServices<IStageTransportFactory>().LastOrDefault(f => f.Transport == config.Runtime.Platform.ExecutionIpc.Transport);
 
     /// <summary>The non-web process groups that run stages: each is served by supervised child processes.</summary>
     internal static IEnumerable<ProcessGroupConfig> ChildProcessGroups(PortwayConfig config) =>

@@ -17,11 +17,11 @@ internal static class ConfigSource
         ConfigLoadResult result;
         if (path is not null || File.Exists(DefaultPath))
         {
-            result = PortwayConfigLoader.LoadFile(path ?? DefaultPath, known, KnownNodes.StreamNames);
+            result = PortwayConfigLoader.LoadFile(path ?? DefaultPath, known, KnownNodes.StreamNames, KnownNodes.KvStreamNames);
         }
         else
         {
-            result = PortwayConfigLoader.Load(ReadEmbedded(), EmbeddedName, known, KnownNodes.StreamNames);
+            result = PortwayConfigLoader.Load(ReadEmbedded(), EmbeddedName, known, KnownNodes.StreamNames, KnownNodes.KvStreamNames);
         }
 
         if (result.Config is { } config && Environment.GetEnvironmentVariable("PORTWAY_DATA_DIR") is { Length: > 0 } dataDir)

@@ -18,4 +18,7 @@ internal static class KnownNodes
 
     /// <summary>The names of the stream nodes of <see cref="All"/>.</summary>
     public static IReadOnlyCollection<string> StreamNames { get; } = All.Where(r => typeof(IStreamNode).IsAssignableFrom(r.NodeType)).Select(r => r.Name).ToArray();
+
+    /// <summary>The names of the kv stream nodes of <see cref="All"/> (they serve the <c>kv_stream</c> port).</summary>
+    public static IReadOnlyCollection<string> KvStreamNames { get; } = All.Where(r => typeof(Kv.IKvStreamNode).IsAssignableFrom(r.NodeType)).Select(r => r.Name).ToArray();
 }

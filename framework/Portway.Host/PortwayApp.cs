@@ -8,6 +8,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Portway.Adapters.GraphQL;
 using Portway.Adapters.Http;
+using Portway.Adapters.Redis;
 using Portway.Adapters.WebSocket;
 using Portway.Configuration;
 using Portway.Internal.Observability;
@@ -50,7 +51,8 @@ internal static class PortwayApp
             .AddPipelineSettings(config)
             .AddPortwayHttp()
             .AddPortwayWebSocket()
-            .AddPortwayGraphQL();
+            .AddPortwayGraphQL()
+            .AddPortwayRedis();
         AddOpenTelemetry(builder.Services);
         options.ConfigureServices?.Invoke(portway.Services);
 

@@ -19,12 +19,14 @@ public sealed class PipelineNodesTests
     }
 
     [Fact]
-    public async Task ActivatorUtilities_CreatesEveryVoiceNodeFromConfigAndTimeProvider_AndTheyShareTheDataDir()
+    public async Task ActivatorUtilities_CreatesEveryVoiceNodeFromConfigTimeProviderAndKv_AndTheyShareTheDataDir()
     {
         using var dir = new TempDataDir();
         using var services = new ServiceCollection()
             .Configure<Portway.Pipelines.VoiceProfiles.VoiceProfileOptions>(o => o.DataDir = dir.DataDir)
+            .AddSingleton(new PortwayConfig()) // its data_dir is not what the store uses: options are
             .AddSingleton(TimeProvider.System)
+            .AddSingleton<Portway.Kv.IKvStore>(new Portway.Internal.Kv.MemoryKvStore(TimeProvider.System))
             .BuildServiceProvider();
         var nodes = NodeDiscovery.FromAssembly(PipelineNodes.Assembly)
             .Where(r => VoiceNodes.Contains(r.Name))

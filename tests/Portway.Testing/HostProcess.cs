@@ -15,6 +15,8 @@ public sealed partial class HostProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private int _disposed;
+
     private HostProcess(Process process) => _process = process;
 
     public int Pid => _process.Id;
@@ -127,6 +129,7 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

@@ -11,14 +11,14 @@ public static class TestConfig
     /// <summary>Loads <paramref name="yaml"/>; <paramref name="extraNodes"/> are test-only node names the config may use.</summary>
     public static PortwayConfig Load(string yaml, params string[] extraNodes)
     {
-        var result = PortwayConfigLoader.Load(yaml, "test.yaml", [.. KnownNodes, .. extraNodes], Portway.Host.KnownNodes.StreamNames);
+        var result = PortwayConfigLoader.Load(yaml, "test.yaml", [.. KnownNodes, .. extraNodes], Portway.Host.KnownNodes.StreamNames, Portway.Host.KnownNodes.KvStreamNames);
         return result.Config ?? throw new InvalidOperationException("test config is invalid:\n" + string.Join("\n", result.Problems));
     }
 
     /// <summary>Loads a file of the repository's <c>config/</c> folder.</summary>
     public static PortwayConfig LoadRepoFile(string name)
     {
-        var result = PortwayConfigLoader.LoadFile(RepoPaths.Config(name), KnownNodes, Portway.Host.KnownNodes.StreamNames);
+        var result = PortwayConfigLoader.LoadFile(RepoPaths.Config(name), KnownNodes, Portway.Host.KnownNodes.StreamNames, Portway.Host.KnownNodes.KvStreamNames);
         return result.Config ?? throw new InvalidOperationException($"config/{name} is invalid:\n" + string.Join("\n", result.Problems));
     }
 }

@@ -91,6 +91,12 @@ internal sealed class GraphQLIngress(
             return;
         }
 
+        if (GraphQLDocumentGuard.Check(parsed.Query, endpoint.Config.MaxTokens, endpoint.Config.MaxFields, out var document) is { } tooBig)
+        {
+            await RejectAsync(reply, tooBig).ConfigureAwait(false);
+            return;
+        }
+
         Emit(BoundaryEventKind.IngressAccepted, reply);
         ExecutionResult result;
         try
@@ -99,6 +105,7 @@ internal sealed class GraphQLIngress(
             {
                 Schema = endpoint.Schema,
                 Query = parsed.Query,
+                Document = document,
                 OperationName = parsed.OperationName,
                 Variables = parsed.Variables,
                 UserContext = new GraphQLCallContext(correlation),
@@ -158,6 +165,12 @@ internal sealed class GraphQLIngress(
         if (drain.IsDraining)
         {
             await RejectAsync(reply, new PortwayError(ErrorCode.Unavailable, "the server is draining")).ConfigureAwait(false);
+            return;
+        }
+
+        if (OriginCheck.Refusal(context.Request, endpoint.Config.CorsOrigins) is { } refused)
+        {
+            await RejectAsync(reply, refused).ConfigureAwait(false);
             return;
         }
 

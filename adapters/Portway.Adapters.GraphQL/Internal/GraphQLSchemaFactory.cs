@@ -98,13 +98,13 @@ internal sealed class GraphQLSchemaFactory(IPortwayInvoker invoker)
         var problems = new List<string>();
         foreach (var (operation, fields) in new[] { ("query", iface.Query), ("mutation", iface.Mutation) })
         {
-            foreach (var (name, field) in fields.Where(f => invoker.GetPipelineKind(f.Value.Pipeline) == PipelineKind.Stream))
+            foreach (var (name, field) in fields.Where(f => invoker.GetPipelineKind(f.Value.Pipeline) is PipelineKind.Stream or PipelineKind.KvStream))
             {
                 problems.Add($"{operation} field '{name}' names the stream pipeline '{field.Pipeline}'; declare it under subscription");
             }
         }
 
-        foreach (var (name, field) in iface.Subscription.Where(f => invoker.GetPipelineKind(f.Value.Pipeline) != PipelineKind.Stream))
+        foreach (var (name, field) in iface.Subscription.Where(f => invoker.GetPipelineKind(f.Value.Pipeline) is not (PipelineKind.Stream or PipelineKind.KvStream)))
         {
             problems.Add($"subscription field '{name}' names '{field.Pipeline}', which is not a stream pipeline (its sink must be a stream node)");
         }

@@ -59,14 +59,22 @@ internal sealed partial class GraphQLWebSocketSession
             return;
         }
 
-        if (_operations.Count > MaxOperations)
+        var maxInFlight = _endpoint.Config.MaxInFlight;
+        if (_operations.Count > maxInFlight)
         {
             Fail(operation, new PortwayFieldError(new PortwayError(ErrorCode.RateLimited,
-                $"at most {MaxOperations} operations may run at once on one connection; complete one first")), rejected: true);
+                $"at most {maxInFlight} operations (max_in_flight) may run at once on one connection; complete one first")), rejected: true);
             return;
         }
 
-        _ = RunOperationGuardedAsync(operation, query.GetString()!, operationName, variables);
+        var text = query.GetString()!;
+        if (GraphQLDocumentGuard.Check(text, _endpoint.Config.MaxTokens, _endpoint.Config.MaxFields, out var document) is { } tooBig)
+        {
+            Fail(operation, new PortwayFieldError(tooBig), rejected: true);
+            return;
+        }
+
+        _ = RunOperationGuardedAsync(operation, text, document, operationName, variables);
     }
 
     /// <summary>
@@ -85,11 +93,11 @@ internal sealed partial class GraphQLWebSocketSession
         return new Operation(id, correlation, activity);
     }
 
-    private async Task RunOperationGuardedAsync(Operation operation, string query, string? operationName, Inputs? variables)
+    private async Task RunOperationGuardedAsync(Operation operation, string query, GraphQLParser.AST.GraphQLDocument? document, string? operationName, Inputs? variables)
     {
         try
         {
-            await RunOperationAsync(operation, query, operationName, variables).ConfigureAwait(false);
+            await RunOperationAsync(operation, query, document, operationName, variables).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Whatever happens, the operation ends with an error the client sees.
         catch (Exception ex)
@@ -100,7 +108,7 @@ internal sealed partial class GraphQLWebSocketSession
         }
     }
 
-    private async Task RunOperationAsync(Operation operation, string query, string? operationName, Inputs? variables)
+    private async Task RunOperationAsync(Operation operation, string query, GraphQLParser.AST.GraphQLDocument? document, string? operationName, Inputs? variables)
     {
         Activity.Current = operation.Activity;
         Emit(BoundaryEventKind.IngressAccepted, operation);
@@ -111,6 +119,7 @@ internal sealed partial class GraphQLWebSocketSession
             {
                 Schema = _endpoint.Schema,
                 Query = query,
+                Document = document,
                 OperationName = operationName,
                 Variables = variables,
                 UserContext = new GraphQLCallContext(operation.Correlation) { WaitForSendRoom = WaitForSendRoomAsync },

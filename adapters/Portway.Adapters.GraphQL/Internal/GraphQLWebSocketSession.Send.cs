@@ -11,12 +11,30 @@ internal sealed partial class GraphQLWebSocketSession
     /// <summary>How long the client has to answer the server's close frame before the socket is dropped.</summary>
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>Sends what is queued, in order; then the close frame when one was asked for.</summary>
+    /// <summary>
+    /// Sends what is queued, in order; then the close frame when one was asked for. A send that does not complete
+    /// within the interface's <c>timeout_ms</c> (the client does not read) ends the connection as 1013: the socket is
+    /// aborted, since no close frame could get through either.
+    /// </summary>
     private async Task SendLoopAsync()
     {
+        var timeout = TimeSpan.FromMilliseconds(_endpoint.Config.TimeoutMs);
+        using var sendTimeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
         await foreach (var message in _outbound.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+            sendTimeout.CancelAfter(timeout);
+            try
+            {
+                await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, sendTimeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (sendTimeout.IsCancellationRequested)
+            {
+                RequestClose(GraphQLWsCloseCodes.TryAgainLater, $"a send did not complete within {_endpoint.Config.TimeoutMs} ms: the client does not read");
+                _socket.Abort();
+                return;
+            }
+
+            sendTimeout.CancelAfter(Timeout.InfiniteTimeSpan);
         }
 
         if (_close is { } close && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -26,14 +44,39 @@ internal sealed partial class GraphQLWebSocketSession
         }
     }
 
-    /// <summary>Queues a message; a client too slow to take <see cref="SendQueueLimit"/> of them is closed with 1013.</summary>
+    /// <summary>
+    /// Queues a message. When <see cref="SendQueueLimit"/> are queued it waits for room on the side (the receive loop
+    /// reads nothing meanwhile); a client that leaves the queue full for <c>timeout_ms</c> is closed with 1013.
+    /// </summary>
     private void Enqueue(byte[] message)
     {
         if (!_outbound.Writer.TryWrite(message) && Volatile.Read(ref _closeRequested) == 0)
         {
-            RequestClose(GraphQLWsCloseCodes.TryAgainLater, "send queue full: the client reads too slowly");
+            _ = EnqueueWhenRoomAsync(message);
         }
     }
+
+    private async Task EnqueueWhenRoomAsync(byte[] message)
+    {
+        using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(_endpoint.Config.TimeoutMs), _time);
+        try
+        {
+            while (await _outbound.Writer.WaitToWriteAsync(wait.Token).ConfigureAwait(false))
+            {
+                if (_outbound.Writer.TryWrite(message))
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            RequestClose(GraphQLWsCloseCodes.TryAgainLater, $"send queue full for {_endpoint.Config.TimeoutMs} ms: the client does not read");
+        }
+    }
+
+    /// <summary>True while the send queue is full: the receive loop then waits before reading the next message.</summary>
+    private bool SendQueueFull => _outbound.Reader.Count >= SendQueueLimit;
 
     /// <summary>Completes when one more message fits in the send queue (or the connection is closing).</summary>
     private async ValueTask WaitForSendRoomAsync(CancellationToken cancellationToken) =>

@@ -22,9 +22,6 @@ internal sealed partial class GraphQLWebSocketSession
     public const string SubProtocol = "graphql-transport-ws";
     private const int SendQueueLimit = 256;
 
-    /// <summary>Operations one connection may run at once; one more is refused with <c>rate_limited</c>.</summary>
-    public const int MaxOperations = 100;
-
     private readonly WebSocket _socket;
     private readonly GraphQLEndpoint _endpoint;
     private readonly IDocumentExecuter _executer;
@@ -112,6 +109,12 @@ internal sealed partial class GraphQLWebSocketSession
         {
             while (true)
             {
+                if (message.WrittenCount == 0 && SendQueueFull)
+                {
+                    // Backpressure: no new message is read while the client's answers pile up.
+                    await _outbound.Writer.WaitToWriteAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 var received = await _socket.ReceiveAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
                 if (received.MessageType == WebSocketMessageType.Close)
                 {

@@ -33,6 +33,13 @@ internal sealed class BuiltinEndpoints(IPortwayStatus status)
             }
 
             w.WriteEndObject();
+            w.WriteStartObject("tcp_local");
+            foreach (var (what, count) in status.BoundaryRefusals())
+            {
+                w.WriteNumber(what, count);
+            }
+
+            w.WriteEndObject();
         });
     }
 

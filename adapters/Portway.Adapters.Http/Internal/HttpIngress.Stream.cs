@@ -24,6 +24,15 @@ internal sealed partial class HttpIngress
         var started = false;
         try
         {
+            if (invoker.GetPipelineKind(endpoint.Pipeline) == PipelineKind.KvStream)
+            {
+                // A kv watch may wait long for its first change: the headers (200) go out at once, so the client
+                // knows it is subscribed; an error then comes as the last frame.
+                Start(response, format);
+                started = true;
+                await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+
             while (await stream.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 while (stream.TryRead(out var item))

@@ -99,7 +99,7 @@ internal sealed partial class HttpIngress(
             Interface = InterfaceName,
         };
 
-        if (invoker.GetPipelineKind(endpoint.Pipeline) == PipelineKind.Stream)
+        if (invoker.GetPipelineKind(endpoint.Pipeline) is PipelineKind.Stream or PipelineKind.KvStream)
         {
             await StreamAsync(context, endpoint, call, correlation, activity).ConfigureAwait(false);
             return;

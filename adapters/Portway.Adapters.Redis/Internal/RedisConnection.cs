@@ -51,6 +51,8 @@ internal sealed class RedisConnection : IAsyncDisposable, IDisposable
         }
 
         _options.AbortOnConnectFail = false;
+        // While Redis is unreachable a command fails at once (callers answer unavailable) instead of queueing.
+        _options.BacklogPolicy = BacklogPolicy.FailFast;
         _options.ClientName ??= "portway";
         KeyPrefix = config.KeyPrefix;
         Description = RedisConfig.Redacted(connection);
@@ -64,6 +66,9 @@ internal sealed class RedisConnection : IAsyncDisposable, IDisposable
 
     /// <summary>Whether the shared connection is up now (false before the first connect and while Redis is unreachable).</summary>
     public bool IsConnected => Volatile.Read(ref _multiplexer) is { IsConnected: true };
+
+    /// <summary>Whether the shared connection has been made (connected or not since).</summary>
+    public bool IsStarted => Volatile.Read(ref _multiplexer) is not null;
 
     /// <summary>A key of this deployment: <c>{key_prefix}:{name}</c>.</summary>
     public RedisKey Key(string name) => $"{KeyPrefix}:{name}";
@@ -100,6 +105,8 @@ internal sealed class RedisConnection : IAsyncDisposable, IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var options = _options.Clone();
+        // Blocking reads are sent raw (ExecuteAsync) and parsed as RESP2 arrays.
+        options.Protocol = RedisProtocol.Resp2;
         options.ClientName = $"{_options.ClientName}-{purpose}";
         var extra = (int)Math.Ceiling(longestBlock.TotalMilliseconds);
         options.SyncTimeout = Math.Max(options.SyncTimeout, 0) + extra;

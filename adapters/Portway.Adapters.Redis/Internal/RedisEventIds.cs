@@ -7,4 +7,15 @@ internal static class RedisEventIds
     public const int ConnectionFailed = 801;
     public const int ConnectionRestored = 802;
     public const int DedicatedConnectionOpened = 803;
+    public const int TransportError = 810;
+    public const int AnswerRejected = 811;
+    public const int AnswerDropped = 812;
+    public const int HopRejected = 820;
+    public const int HopExpired = 821;
+    public const int WorkerStarted = 822;
+    public const int WorkerStopped = 823;
+    public const int HopsClaimed = 824;
+    public const int ReplicaExited = 830;
+    public const int ReplicaOutput = 831;
+    public const int ReplicaNotStarted = 832;
 }

@@ -16,4 +16,37 @@ internal static partial class RedisLog
 
     [LoggerMessage(EventId = RedisEventIds.DedicatedConnectionOpened, Level = LogLevel.Debug, Message = "redis: dedicated connection opened for {Purpose}")]
     public static partial void DedicatedConnectionOpened(ILogger logger, string purpose);
+
+    [LoggerMessage(EventId = RedisEventIds.TransportError, Level = LogLevel.Warning, Message = "redis transport: {What} failed: {Reason}")]
+    public static partial void TransportError(ILogger logger, string what, string reason);
+
+    [LoggerMessage(EventId = RedisEventIds.AnswerRejected, Level = LogLevel.Warning, Message = "redis transport: an answer on {Stream} was refused: {Reason}")]
+    public static partial void AnswerRejected(ILogger logger, string stream, string reason);
+
+    [LoggerMessage(EventId = RedisEventIds.AnswerDropped, Level = LogLevel.Debug, Message = "redis transport: second answer for a hop dropped request_id={RequestId}")]
+    public static partial void AnswerDropped(ILogger logger, string requestId);
+
+    [LoggerMessage(EventId = RedisEventIds.HopRejected, Level = LogLevel.Warning, Message = "redis worker {WorkerId}: hop {EntryId} refused and acknowledged: {Reason}")]
+    public static partial void HopRejected(ILogger logger, string workerId, string entryId, string reason);
+
+    [LoggerMessage(EventId = RedisEventIds.HopExpired, Level = LogLevel.Debug, Message = "redis worker {WorkerId}: hop past its deadline acknowledged, not run request_id={RequestId}")]
+    public static partial void HopExpired(ILogger logger, string workerId, string requestId);
+
+    [LoggerMessage(EventId = RedisEventIds.WorkerStarted, Level = LogLevel.Information, Message = "redis worker {WorkerId} of group '{Group}' reading {Stream}")]
+    public static partial void WorkerStarted(ILogger logger, string workerId, string group, string stream);
+
+    [LoggerMessage(EventId = RedisEventIds.WorkerStopped, Level = LogLevel.Information, Message = "redis worker {WorkerId} of group '{Group}' stopped")]
+    public static partial void WorkerStopped(ILogger logger, string workerId, string group);
+
+    [LoggerMessage(EventId = RedisEventIds.HopsClaimed, Level = LogLevel.Information, Message = "redis worker {WorkerId}: claimed {Count} hop(s) idle over {IdleMs} ms (their worker died)")]
+    public static partial void HopsClaimed(ILogger logger, string workerId, int count, int idleMs);
+
+    [LoggerMessage(EventId = RedisEventIds.ReplicaExited, Level = LogLevel.Warning, Message = "redis worker replica {WorkerId} exited ({ExitCode}); restarting in {DelayMs} ms")]
+    public static partial void ReplicaExited(ILogger logger, string workerId, int exitCode, long delayMs);
+
+    [LoggerMessage(EventId = RedisEventIds.ReplicaOutput, Level = LogLevel.Information, Message = "[{WorkerId}] {Line}")]
+    public static partial void ReplicaOutput(ILogger logger, string workerId, string line);
+
+    [LoggerMessage(EventId = RedisEventIds.ReplicaNotStarted, Level = LogLevel.Error, Message = "redis worker replicas of group '{Group}' not started: {Reason}")]
+    public static partial void ReplicaNotStarted(ILogger logger, string group, string reason);
 }

@@ -26,6 +26,9 @@ internal sealed class InFlight(WebSocketConnection connection, string id, string
     /// <summary>The call running it (set right after it starts).</summary>
     public IPortwayCall? Call { get; set; }
 
+    /// <summary>Send-queue bytes reserved for its reply until it ends (see WebSocketConnection.HasRoomToRead); -1 when none.</summary>
+    public int Reserved { get; set; } = -1;
+
     /// <summary>True once the client cancelled it with <c>{"id","op":"cancel"}</c>.</summary>
     public bool CancelledByClient { get; private set; }
 

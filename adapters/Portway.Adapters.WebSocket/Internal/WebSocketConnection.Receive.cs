@@ -16,6 +16,12 @@ internal sealed partial class WebSocketConnection
         {
             while (true)
             {
+                // Backpressure: while the send queue is full, the socket's next message is not read.
+                if (!HasRoomToRead())
+                {
+                    await WaitToReadAsync().ConfigureAwait(false);
+                }
+
                 var count = 0;
                 var tooBig = false;
                 ValueWebSocketReceiveResult result;

@@ -37,6 +37,13 @@ internal sealed partial class WebSocketConnection
             return;
         }
 
+        if (_inFlight.Count >= _endpoint.MaxInFlight)
+        {
+            Reject(id, route, new PortwayError(ErrorCode.RateLimited,
+                $"at most {_endpoint.MaxInFlight} requests (max_in_flight) may be in flight on one socket; wait for an answer first"));
+            return;
+        }
+
         var previous = Activity.Current;
         using var restore = new ActivityRestore(previous);
         var activity = PortwayTracing.StartActivity("portway.request", route, ActivityKind.Server, _correlation.ParentContext);
@@ -63,7 +70,7 @@ internal sealed partial class WebSocketConnection
         };
 
         Emit(BoundaryEventKind.IngressAccepted, request.RequestId, traceId, route);
-        if (_ingress.Invoker.GetPipelineKind(pipeline) == PipelineKind.Stream)
+        if (_ingress.Invoker.GetPipelineKind(pipeline) is PipelineKind.Stream or PipelineKind.KvStream)
         {
             var stream = _ingress.Invoker.OpenStream(call, _requestsAborted.Token);
             request.Call = stream;
@@ -71,7 +78,10 @@ internal sealed partial class WebSocketConnection
             return;
         }
 
-        // The request is its own result handler: no task and no extra object per message.
+        // The request is its own result handler: no task and no extra object per message. Its reply's room is
+        // reserved until it ends, so the receive loop does not read more than the queue can answer.
+        request.Reserved = payload.Length;
+        Reserve(request.Reserved);
         request.Call = _ingress.Invoker.Invoke(call, request, _requestsAborted.Token);
     }
 
@@ -112,26 +122,39 @@ internal sealed partial class WebSocketConnection
         // Counted as finishing until its last message is queued (see CloseWhenIdle); the id is free again at once.
         Interlocked.Increment(ref _finishing);
         _inFlight.TryRemove(new KeyValuePair<string, InFlight>(request.Id, request));
+
+        // The reply's reserved room is given back once the reply is queued (or dropped), not before.
+        var reserved = request.Reserved;
+        request.Reserved = -1;
         if (error is null)
         {
             Emit(BoundaryEventKind.EgressDelivered, request.RequestId, request.TraceId, request.Route);
-            Enqueue(success!);
+            Enqueue(success!, finishing: true, reserved);
+            request.Activity?.Dispose();
+            return;
         }
         else if (callerCancelled && !request.CancelledByClient)
         {
             // The socket is gone or closing: nobody to answer.
             Emit(BoundaryEventKind.EgressFailed, request.RequestId, request.TraceId, request.Route, "cancelled");
+            request.Activity?.Dispose();
+            if (reserved >= 0) Unreserve(reserved);
+            EndFinishing();
+            return;
         }
         else
         {
             if (request.CancelledByClient) error = CancelledByClient;
             request.Activity?.SetStatus(ActivityStatusCode.Error, error.Code);
             Emit(BoundaryEventKind.EgressFailed, request.RequestId, request.TraceId, request.Route, error.Code);
-            Enqueue(ServerMessage.Error(request.Id, error, request.RequestId, request.TraceId));
+            request.Activity?.Dispose();
+            Enqueue(ServerMessage.Error(request.Id, error, request.RequestId, request.TraceId), finishing: true, reserved);
         }
+    }
 
-        request.Activity?.Dispose();
-
+    /// <summary>A request's last message is queued (or dropped with the socket): it no longer holds a shutdown back.</summary>
+    private void EndFinishing()
+    {
         Interlocked.Decrement(ref _finishing);
         CloseIfShuttingDownAndIdle();
     }

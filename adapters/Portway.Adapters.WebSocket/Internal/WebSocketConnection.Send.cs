@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Threading.Channels;
 using Portway.Observability;
 
 namespace Portway.Adapters.WebSocket.Internal;
@@ -7,36 +6,193 @@ namespace Portway.Adapters.WebSocket.Internal;
 internal sealed partial class WebSocketConnection
 {
     /// <summary>
-    /// Queues an outbound message. The queue holds at most <c>send_queue_limit</c> messages: a reader too slow
-    /// to keep it below that is closed with 1013 and what was queued is dropped, so nothing is buffered without
-    /// bound. False when the message was not queued (closing, or the limit was hit).
+    /// True when a message of <paramref name="size"/> bytes fits: fewer than <c>send_queue_limit</c> messages and at
+    /// most <c>send_queue_bytes</c> with it (one larger message still goes into an empty queue). A message counts
+    /// from queued until its send completes.
     /// </summary>
-    private bool Enqueue(byte[] message)
+    private bool HasRoomFor(int size)
     {
-        if (IsClosing)
-        {
-            return false;
-        }
-
-        if (_outbound.Writer.TryWrite(message))
-        {
-            return true;
-        }
-
-        if (IsClosing)
-        {
-            return false;
-        }
-
-        WebSocketLog.SlowReader(_ingress.Logger, _endpoint.Path, _endpoint.SendQueueLimit, _correlation.RequestId);
-        Emit(BoundaryEventKind.EgressFailed, _correlation.RequestId, _correlation.TraceId, _endpoint.Route, ErrorCode.Unavailable);
-        BeginClose(TryAgainLater, $"send queue full ({_endpoint.SendQueueLimit} messages): the client reads too slowly", discardQueued: true);
-        return false;
+        var bytes = Interlocked.Read(ref _queuedBytes);
+        return Volatile.Read(ref _queuedCount) < _endpoint.SendQueueLimit && (bytes == 0 || bytes + size <= _endpoint.SendQueueBytes);
     }
 
     /// <summary>
-    /// Queues a stream item, waiting for room up to the endpoint's <c>timeout_ms</c> (the stream is paused
-    /// meanwhile); a reader that leaves the queue full that long is closed with 1013.
+    /// Room to read one more inbound message: the queue plus the replies the socket's request/response calls in
+    /// flight will need (reserved at their inbound size) stay under both bounds. Streams reserve nothing (they are
+    /// long-lived; their items wait for room instead).
+    /// </summary>
+    private bool HasRoomToRead()
+    {
+        var bytes = Interlocked.Read(ref _queuedBytes) + Interlocked.Read(ref _reservedBytes);
+        return Volatile.Read(ref _queuedCount) + Volatile.Read(ref _reservedCount) < _endpoint.SendQueueLimit
+            && (bytes == 0 || bytes < _endpoint.SendQueueBytes);
+    }
+
+    private void Reserve(int size)
+    {
+        Interlocked.Increment(ref _reservedCount);
+        Interlocked.Add(ref _reservedBytes, size);
+    }
+
+    private void Unreserve(int size)
+    {
+        Interlocked.Decrement(ref _reservedCount);
+        Interlocked.Add(ref _reservedBytes, -size);
+        if (Volatile.Read(ref _room) is not null)
+        {
+            SignalRoom();
+        }
+    }
+
+    /// <summary>
+    /// The receive loop's wait before reading a message. While only calls in flight hold the room it waits as long
+    /// as they take; while queued messages hold it for <c>timeout_ms</c> without one being sent, the client does not
+    /// read: 1013.
+    /// </summary>
+    private async ValueTask WaitToReadAsync()
+    {
+        while (!IsClosing && !HasRoomToRead())
+        {
+            var sentBefore = Volatile.Read(ref _sentCount);
+            Task task;
+            lock (_roomGate)
+            {
+                if (IsClosing || HasRoomToRead())
+                {
+                    return;
+                }
+
+                _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                task = _room.Task;
+            }
+
+            using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(_endpoint.TimeoutMs), _ingress.Time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(wait.Token, _abort.Token);
+            try
+            {
+                await task.WaitAsync(linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (wait.IsCancellationRequested && !_abort.IsCancellationRequested)
+            {
+                if (Volatile.Read(ref _queuedCount) > 0 && Volatile.Read(ref _sentCount) == sentBefore)
+                {
+                    CloseSlowReader();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void CloseSlowReader()
+    {
+        if (IsClosing)
+        {
+            return;
+        }
+
+        WebSocketLog.SlowReader(_ingress.Logger, _endpoint.Path, _endpoint.TimeoutMs, _correlation.RequestId);
+        Emit(BoundaryEventKind.EgressFailed, _correlation.RequestId, _correlation.TraceId, _endpoint.Route, ErrorCode.Unavailable);
+        BeginClose(TryAgainLater, $"send queue full for {_endpoint.TimeoutMs} ms: the client does not read", discardQueued: true);
+    }
+
+    private bool TryEnqueueNow(byte[] message)
+    {
+        if (!HasRoomFor(message.Length))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _queuedCount);
+        Interlocked.Add(ref _queuedBytes, message.Length);
+        if (!_outbound.Writer.TryWrite(message))
+        {
+            // Closing: the queue takes nothing more.
+            Sent(message.Length);
+        }
+
+        return true;
+    }
+
+    /// <summary>A queued message left the queue (sent or discarded): wakes whoever waits for room.</summary>
+    private void Sent(int size)
+    {
+        Interlocked.Decrement(ref _queuedCount);
+        Interlocked.Add(ref _queuedBytes, -size);
+        Interlocked.Increment(ref _sentCount);
+        if (Volatile.Read(ref _room) is not null)
+        {
+            SignalRoom();
+        }
+    }
+
+    private void SignalRoom()
+    {
+        TaskCompletionSource? room;
+        lock (_roomGate)
+        {
+            room = _room;
+            _room = null;
+        }
+
+        room?.TrySetResult();
+    }
+
+    /// <summary>Returns once a message of <paramref name="size"/> bytes fits, or the socket is closing.</summary>
+    private async ValueTask WaitForRoomAsync(int size, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task task;
+            lock (_roomGate)
+            {
+                if (IsClosing || HasRoomFor(size))
+                {
+                    return;
+                }
+
+                _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                task = _room.Task;
+            }
+
+            await task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Queues a last message (a reply, an error, a stream's end): now when there is room, else on the side,
+    /// waiting for room like a stream item. <paramref name="reserved"/> (the request's reserved room) is given back and
+    /// <paramref name="finishing"/> ends the request's "finishing" count once
+    /// the message is queued (or dropped because the socket closes).
+    /// </summary>
+    private void Enqueue(byte[] message, bool finishing = false, int reserved = -1)
+    {
+        if (IsClosing || TryEnqueueNow(message))
+        {
+            if (reserved >= 0) Unreserve(reserved);
+            if (finishing) EndFinishing();
+            return;
+        }
+
+        _ = EnqueueLaterAsync(message, finishing, reserved);
+    }
+
+    private async Task EnqueueLaterAsync(byte[] message, bool finishing, int reserved)
+    {
+        try
+        {
+            await EnqueueItemAsync(message).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (reserved >= 0) Unreserve(reserved);
+            if (finishing) EndFinishing();
+        }
+    }
+
+    /// <summary>
+    /// Queues a message, waiting for room up to the endpoint's <c>timeout_ms</c> (a stream pauses meanwhile, and the
+    /// socket's next inbound messages are not read while the queue is full). A client that leaves the queue full
+    /// that long does not read: the socket closes with 1013 and what was queued is dropped.
     /// </summary>
     private async ValueTask<bool> EnqueueItemAsync(byte[] message)
     {
@@ -45,7 +201,7 @@ internal sealed partial class WebSocketConnection
             return false;
         }
 
-        if (_outbound.Writer.TryWrite(message))
+        if (TryEnqueueNow(message))
         {
             return true;
         }
@@ -53,16 +209,21 @@ internal sealed partial class WebSocketConnection
         using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(_endpoint.TimeoutMs), _ingress.Time);
         try
         {
-            await _outbound.Writer.WriteAsync(message, wait.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (ChannelClosedException)
-        {
+            while (!IsClosing)
+            {
+                await WaitForRoomAsync(message.Length, wait.Token).ConfigureAwait(false);
+                if (!IsClosing && TryEnqueueNow(message))
+                {
+                    return true;
+                }
+            }
+
             return false;
         }
         catch (OperationCanceledException)
         {
-            return Enqueue(message);
+            CloseSlowReader();
+            return false;
         }
     }
 
@@ -76,12 +237,12 @@ internal sealed partial class WebSocketConnection
             {
                 while (reader.TryRead(out var message))
                 {
-                    if (_discardQueued)
+                    if (!_discardQueued)
                     {
-                        continue;
+                        await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, _abort.Token).ConfigureAwait(false);
                     }
 
-                    await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, _abort.Token).ConfigureAwait(false);
+                    Sent(message.Length);
                 }
             }
 

@@ -9,7 +9,9 @@ namespace Portway.Adapters.WebSocket.Internal;
 
 /// <summary>
 /// One accepted socket: a receive loop that turns each text message into an envelope (many in flight, each
-/// answered to its own id) and a send loop that drains a bounded queue of outbound messages. Every way it ends
+/// answered to its own id, at most <c>max_in_flight</c>) and a send loop that drains a queue of outbound messages
+/// bounded in messages and bytes. While that queue is full the receive loop reads nothing more (backpressure on
+/// the inbound side first); only a client that leaves it full for <c>timeout_ms</c> is closed with 1013. Every way it ends
 /// (client close, server close, broken socket) fails all of its waiters, so none is left pending.
 /// </summary>
 internal sealed partial class WebSocketConnection : IDisposable
@@ -39,17 +41,22 @@ internal sealed partial class WebSocketConnection : IDisposable
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeReason = "";
 
+    // The send queue's bound (see HasRoomFor): messages and bytes queued or being sent, and who waits for room.
+    private readonly Lock _roomGate = new();
+    private TaskCompletionSource? _room;
+    private int _queuedCount;
+    private long _queuedBytes;
+    private int _reservedCount;
+    private long _reservedBytes;
+    private int _sentCount;
+
     public WebSocketConnection(System.Net.WebSockets.WebSocket socket, EndpointConfig endpoint, WebSocketIngress ingress, RequestCorrelation correlation)
     {
         _socket = socket;
         _endpoint = endpoint;
         _ingress = ingress;
         _correlation = correlation;
-        _outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(endpoint.SendQueueLimit)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
         _idleTimeout = TimeSpan.FromMilliseconds(endpoint.IdleTimeoutMs);
         _idleTimer = ingress.Time.CreateTimer(static s => ((WebSocketConnection)s!).OnIdle(), this, _idleTimeout, Timeout.InfiniteTimeSpan);
     }
@@ -99,6 +106,7 @@ internal sealed partial class WebSocketConnection : IDisposable
         _closeTimer = _ingress.Time.CreateTimer(static s => ((WebSocketConnection)s!).Abort(), this, CloseTimeout, Timeout.InfiniteTimeSpan);
         Cancel(_requestsAborted);
         _outbound.Writer.TryComplete();
+        SignalRoom();
     }
 
     /// <summary>

@@ -31,7 +31,8 @@ internal sealed class WebSocketIngress(
 
     public ILogger Logger => logger;
 
-    public async Task HandleAsync(HttpContext context, EndpointConfig endpoint)
+    /// <summary>Handles an upgrade on <paramref name="endpoint"/>; <paramref name="origins"/> are its interface's <c>cors.origins</c>.</summary>
+    public async Task HandleAsync(HttpContext context, EndpointConfig endpoint, IReadOnlyList<string> origins)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(endpoint);
@@ -50,22 +51,42 @@ internal sealed class WebSocketIngress(
             return;
         }
 
-        var ping = TimeSpan.FromMilliseconds(endpoint.PingIntervalMs);
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        if (OriginCheck.Refusal(context.Request, origins) is { } refused)
         {
-            KeepAliveInterval = ping,
-            KeepAliveTimeout = ping,
-        }).ConfigureAwait(false);
-        using var connection = new WebSocketConnection(socket, endpoint, this, correlation);
-        WebSocketLog.Opened(logger, endpoint.Path, correlation.RequestId);
-        var id = connections.Add(connection);
+            await RejectAsync(context, correlation, endpoint, refused).ConfigureAwait(false);
+            return;
+        }
+
+        if (!connections.TryReserve(endpoint))
+        {
+            await RejectAsync(context, correlation, endpoint, new PortwayError(ErrorCode.Unavailable,
+                $"{endpoint.Path} has its max_connections ({endpoint.MaxConnections}) open; try again later")).ConfigureAwait(false);
+            return;
+        }
+
         try
         {
-            await connection.RunAsync().ConfigureAwait(false);
+            var ping = TimeSpan.FromMilliseconds(endpoint.PingIntervalMs);
+            using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            {
+                KeepAliveInterval = ping,
+                KeepAliveTimeout = ping,
+            }).ConfigureAwait(false);
+            using var connection = new WebSocketConnection(socket, endpoint, this, correlation);
+            WebSocketLog.Opened(logger, endpoint.Path, correlation.RequestId);
+            var id = connections.Add(connection);
+            try
+            {
+                await connection.RunAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                connections.Remove(id);
+            }
         }
         finally
         {
-            connections.Remove(id);
+            connections.Release(endpoint);
         }
     }
 

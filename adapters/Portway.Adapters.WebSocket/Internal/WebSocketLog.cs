@@ -15,6 +15,6 @@ internal static partial class WebSocketLog
     [LoggerMessage(EventId = ClosedId, Level = LogLevel.Debug, Message = "websocket {Path} closed {Status} '{Reason}' request_id={RequestId}")]
     public static partial void Closed(ILogger logger, string path, int status, string reason, string requestId);
 
-    [LoggerMessage(EventId = SlowReaderId, Level = LogLevel.Warning, Message = "websocket {Path}: {Limit} messages queued for a slow reader, closing with 1013 request_id={RequestId}")]
-    public static partial void SlowReader(ILogger logger, string path, int limit, string requestId);
+    [LoggerMessage(EventId = SlowReaderId, Level = LogLevel.Warning, Message = "websocket {Path}: the send queue stayed full for {TimeoutMs} ms (the client does not read), closing with 1013 request_id={RequestId}")]
+    public static partial void SlowReader(ILogger logger, string path, int timeoutMs, string requestId);
 }

@@ -37,6 +37,8 @@ public static class ContractSummary
         Line(w, 1, $"kv.backend                          {platform.Kv.Backend}");
         Line(w, 1, $"redis.connection                    {RedisConfig.Redacted(platform.Redis.Connection)} (PORTWAY_REDIS wins when set)");
         Line(w, 1, $"redis.key_prefix                    {platform.Redis.KeyPrefix}");
+        Line(w, 1, $"redis.claim_idle_ms                 {Num(platform.Redis.ClaimIdleMs)}");
+        Line(w, 1, $"redis.stream_max_length             {Num(platform.Redis.StreamMaxLength)}");
         Line(w, 1, $"execution_ipc.transport             {ipc.Transport}");
         Line(w, 1, $"execution_ipc.bind_host             {ipc.BindHost}");
         Line(w, 1, $"execution_ipc.bind_port             {Num(ipc.BindPort)}");
@@ -44,8 +46,10 @@ public static class ContractSummary
         Line(w, 1, $"execution_ipc.auth.ttl_seconds      {Num(ipc.Auth.TtlSeconds)}");
         Line(w, 1, $"execution_ipc.auth.nonce_cache_size {Num(ipc.Auth.NonceCacheSize)}");
         Line(w, 1, $"execution_ipc.auth.sign_in_process  {(ipc.Auth.SignInProcess ? "true" : "false")}");
+        if (ipc.Auth.SecretFile is { } secretFile) Line(w, 1, $"execution_ipc.auth.secret_file      {secretFile}");
         Line(w, 1, $"execution_ipc.max_payload_bytes     {Num(ipc.MaxPayloadBytes)}");
         Line(w, 1, $"data_dir                            {platform.DataDir}");
+        Line(w, 1, $"profile_store                       {platform.ProfileStore}");
         Line(w, 0, "");
         Line(w, 0, "process groups");
         foreach (var group in platform.ProcessGroups)
@@ -89,12 +93,14 @@ public static class ContractSummary
 
     private static void RenderInterface(StringBuilder w, InterfaceConfig iface)
     {
-        var binds = $"binds=[{string.Join(", ", iface.Binds)}]";
+        var binds = $"binds=[{string.Join(", ", iface.Binds)}]"
+            + (iface.CorsOrigins.Count > 0 ? $" cors.origins=[{string.Join(", ", iface.CorsOrigins)}]" : "");
         switch (iface.Kind)
         {
             case "graphql":
                 Line(w, 0, $"interface graphql GET, POST {iface.Path} {binds}");
                 Line(w, 1, $"max_depth={Num(iface.MaxDepth)}, max_complexity={Num(iface.MaxComplexity)}, timeout_ms={Num(iface.TimeoutMs)}, max_body_bytes={Num(iface.MaxBodyBytes)}");
+                Line(w, 1, $"max_tokens={Num(iface.MaxTokens)}, max_fields={Num(iface.MaxFields)}, max_in_flight={Num(iface.MaxInFlight)}");
                 foreach (var (name, fields) in iface.Types)
                 {
                     Line(w, 1, $"type {name} {{ {string.Join(", ", fields.Select(f => $"{f.Key}: {f.Value}"))} }}");
@@ -115,7 +121,7 @@ public static class ContractSummary
                 foreach (var e in iface.Endpoints)
                 {
                     var target = e.Pipeline.Length > 0 ? e.Pipeline : "(operations)";
-                    Line(w, 1, $"{e.Method} {e.Path} -> {target} (timeout_ms={Num(e.TimeoutMs)}, max_body_bytes={Num(e.MaxBodyBytes)}, max_message_bytes={Num(e.MaxMessageBytes)}, send_queue_limit={Num(e.SendQueueLimit)}, idle_timeout_ms={Num(e.IdleTimeoutMs)}, ping_interval_ms={Num(e.PingIntervalMs)})");
+                    Line(w, 1, $"{e.Method} {e.Path} -> {target} (timeout_ms={Num(e.TimeoutMs)}, max_body_bytes={Num(e.MaxBodyBytes)}, max_message_bytes={Num(e.MaxMessageBytes)}, send_queue_limit={Num(e.SendQueueLimit)}, idle_timeout_ms={Num(e.IdleTimeoutMs)}, ping_interval_ms={Num(e.PingIntervalMs)}, send_queue_bytes={Num(e.SendQueueBytes)}, max_in_flight={Num(e.MaxInFlight)}, max_connections={Num(e.MaxConnections)})");
                     foreach (var (op, pipeline) in e.Operations) Line(w, 2, $"op {op} -> {pipeline}");
                 }
 
@@ -148,7 +154,7 @@ public static class ContractSummary
                 ["platform"] = new JsonObject
                 {
                     ["kv"] = new JsonObject { ["backend"] = platform.Kv.Backend },
-                    ["redis"] = new JsonObject { ["connection"] = RedisConfig.Redacted(platform.Redis.Connection), ["key_prefix"] = platform.Redis.KeyPrefix },
+                    ["redis"] = new JsonObject { ["connection"] = RedisConfig.Redacted(platform.Redis.Connection), ["key_prefix"] = platform.Redis.KeyPrefix, ["claim_idle_ms"] = platform.Redis.ClaimIdleMs, ["stream_max_length"] = platform.Redis.StreamMaxLength },
                     ["execution_ipc"] = new JsonObject
                     {
                         ["transport"] = ipc.Transport,
@@ -160,6 +166,7 @@ public static class ContractSummary
                             ["ttl_seconds"] = ipc.Auth.TtlSeconds,
                             ["nonce_cache_size"] = ipc.Auth.NonceCacheSize,
                             ["sign_in_process"] = ipc.Auth.SignInProcess,
+                            ["secret_file"] = ipc.Auth.SecretFile,
                         },
                         ["max_payload_bytes"] = ipc.MaxPayloadBytes,
                     },
@@ -170,6 +177,7 @@ public static class ContractSummary
                         ["stages"] = Strings(g.Stages),
                     })]),
                     ["data_dir"] = platform.DataDir,
+                    ["profile_store"] = platform.ProfileStore,
                 },
                 ["web"] = new JsonObject
                 {
@@ -194,11 +202,19 @@ public static class ContractSummary
     private static JsonNode InterfaceJson(InterfaceConfig iface)
     {
         var obj = new JsonObject { ["kind"] = iface.Kind, ["binds"] = Strings(iface.Binds) };
+        if (iface.CorsOrigins.Count > 0)
+        {
+            obj["cors"] = new JsonObject { ["origins"] = Strings(iface.CorsOrigins) };
+        }
+
         if (iface.Kind == "graphql")
         {
             obj["path"] = iface.Path;
             obj["max_depth"] = iface.MaxDepth;
             obj["max_complexity"] = iface.MaxComplexity;
+            obj["max_tokens"] = iface.MaxTokens;
+            obj["max_fields"] = iface.MaxFields;
+            obj["max_in_flight"] = iface.MaxInFlight;
             obj["timeout_ms"] = iface.TimeoutMs;
             obj["max_body_bytes"] = iface.MaxBodyBytes;
             var types = new JsonObject();
@@ -226,6 +242,9 @@ public static class ContractSummary
                 endpoint["operations"] = StringMap(e.Operations);
                 endpoint["max_message_bytes"] = e.MaxMessageBytes;
                 endpoint["send_queue_limit"] = e.SendQueueLimit;
+                endpoint["send_queue_bytes"] = e.SendQueueBytes;
+                endpoint["max_in_flight"] = e.MaxInFlight;
+                endpoint["max_connections"] = e.MaxConnections;
                 endpoint["idle_timeout_ms"] = e.IdleTimeoutMs;
                 endpoint["ping_interval_ms"] = e.PingIntervalMs;
             }

@@ -21,8 +21,24 @@ public sealed class EndpointConfig
     /// <summary><c>max_message_bytes</c> (websocket only): the largest inbound message; over it the socket closes with 1009. Defaults to 65536.</summary>
     public int MaxMessageBytes { get; set; } = 65_536;
 
-    /// <summary><c>send_queue_limit</c> (websocket only): outbound messages queued for a slow reader before the socket closes with 1013. Defaults to 256.</summary>
+    /// <summary>
+    /// <c>send_queue_limit</c> (websocket only): outbound messages queued on one socket. While the queue is full the
+    /// socket's next messages are not read; a message that finds no room within <c>timeout_ms</c> closes the socket
+    /// with 1013. Defaults to 256.
+    /// </summary>
     public int SendQueueLimit { get; set; } = 256;
+
+    /// <summary>
+    /// <c>send_queue_bytes</c> (websocket only): the same bound in bytes (one message larger than it is still
+    /// queued when the queue is empty). Defaults to 1 MiB.
+    /// </summary>
+    public int SendQueueBytes { get; set; } = 1024 * 1024;
+
+    /// <summary><c>max_in_flight</c> (websocket only): requests one socket may have in flight; one more is answered <c>rate_limited</c>. Defaults to 1024.</summary>
+    public int MaxInFlight { get; set; } = 1024;
+
+    /// <summary><c>max_connections</c> (websocket only): sockets open at once on this endpoint; one more upgrade is refused with 503. Defaults to 10000.</summary>
+    public int MaxConnections { get; set; } = 10_000;
 
     /// <summary><c>idle_timeout_ms</c> (websocket only): a socket with no inbound traffic this long is closed. Defaults to 120000.</summary>
     public int IdleTimeoutMs { get; set; } = 120_000;

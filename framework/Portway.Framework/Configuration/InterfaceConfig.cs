@@ -9,6 +9,13 @@ public sealed class InterfaceConfig
     /// <summary><c>binds</c>: ports this interface binds (<c>request</c>, <c>response</c>, <c>stream</c>, <c>kv_stream</c>).</summary>
     public List<string> Binds { get; set; } = [];
 
+    /// <summary>
+    /// <c>cors.origins</c>: the origins (<c>https://app.example</c>) whose pages may open this interface's WebSockets
+    /// (<c>/v1/ws</c>, <c>/graphql</c>). Empty (the default) means the server's own origin only. A client that sends
+    /// no <c>Origin</c> is not a browser and is not checked.
+    /// </summary>
+    public List<string> CorsOrigins { get; set; } = [];
+
     /// <summary><c>endpoints</c>.</summary>
     public List<EndpointConfig> Endpoints { get; set; } = [];
 
@@ -32,6 +39,18 @@ public sealed class InterfaceConfig
 
     /// <summary><c>max_complexity</c> (graphql only): graphql-dotnet's complexity budget per document. Defaults to 1000.</summary>
     public int MaxComplexity { get; set; } = 1000;
+
+    /// <summary><c>max_tokens</c> (graphql only): the most lexical tokens a document may have, counted before it is parsed. Defaults to 15000.</summary>
+    public int MaxTokens { get; set; } = 15_000;
+
+    /// <summary>
+    /// <c>max_fields</c> (graphql only): the most field selections a document may have once every fragment spread is
+    /// expanded, checked before validation. Defaults to 1000.
+    /// </summary>
+    public int MaxFields { get; set; } = 1000;
+
+    /// <summary><c>max_in_flight</c> (graphql only): the most operations one WebSocket connection may run at once. Defaults to 100.</summary>
+    public int MaxInFlight { get; set; } = 100;
 
     /// <summary><c>timeout_ms</c> (graphql only): each field's deadline. Defaults to 30000.</summary>
     public int TimeoutMs { get; set; } = 30_000;

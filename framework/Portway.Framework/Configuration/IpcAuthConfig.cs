@@ -21,4 +21,11 @@ public sealed class IpcAuthConfig
     /// false: an in-process hop never leaves memory, and signing it costs about a fifth of an echo's throughput.
     /// </summary>
     public bool SignInProcess { get; set; }
+
+    /// <summary>
+    /// <c>secret_file</c>: with <c>transport: redis</c>, a file holding the HMAC secret hosts and workers share (at least
+    /// 32 characters; the <c>PORTWAY_IPC_SECRET</c> environment variable wins). Defaults to none. tcp_local never
+    /// needs it: the host makes a random secret and hands it to its children over stdin.
+    /// </summary>
+    public string? SecretFile { get; set; }
 }

@@ -17,4 +17,11 @@ public sealed class PlatformConfig
 
     /// <summary><c>data_dir</c>: where file-backed examples keep data. Defaults to <c>./data</c>; <c>PORTWAY_DATA_DIR</c> overrides it.</summary>
     public string DataDir { get; set; } = "./data";
+
+    /// <summary>
+    /// <c>profile_store</c>: where the example voice-profile nodes keep profiles: <c>file</c> (one JSON file per
+    /// profile under <see cref="DataDir"/>, for one host) or <c>kv</c> (the kv backend: with <c>kv.backend: redis</c>,
+    /// every host serves the same profiles). Defaults to <c>file</c>.
+    /// </summary>
+    public string ProfileStore { get; set; } = "file";
 }

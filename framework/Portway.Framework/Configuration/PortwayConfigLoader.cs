@@ -20,18 +20,28 @@ public static class PortwayConfigLoader
     /// <param name="sourceName">The name problems are reported under (a path or <c>embedded:runtime.yaml</c>).</param>
     /// <param name="knownNodes">The node names stages may use (built-in and discovered).</param>
     /// <param name="streamNodes">Which of <paramref name="knownNodes"/> are stream nodes: only a pipeline's sink may be one, in the web group.</param>
-    public static ConfigLoadResult Load(string yamlText, string sourceName, IReadOnlyCollection<string> knownNodes, IReadOnlyCollection<string> streamNodes)
+    public static ConfigLoadResult Load(string yamlText, string sourceName, IReadOnlyCollection<string> knownNodes, IReadOnlyCollection<string> streamNodes) =>
+        Load(yamlText, sourceName, knownNodes, streamNodes, []);
+
+    /// <summary>Loads config from <paramref name="yamlText"/>, also checking where stream and kv stream nodes stand and what each interface binds.</summary>
+    /// <param name="yamlText">The YAML text.</param>
+    /// <param name="sourceName">The name problems are reported under (a path or <c>embedded:runtime.yaml</c>).</param>
+    /// <param name="knownNodes">The node names stages may use (built-in and discovered).</param>
+    /// <param name="streamNodes">Which of <paramref name="knownNodes"/> are stream nodes: only a pipeline's sink may be one, in the web group.</param>
+    /// <param name="kvStreamNodes">Which of them are kv stream nodes (<see cref="Kv.IKvStreamNode"/>): an interface serving one must bind <c>kv_stream</c>.</param>
+    public static ConfigLoadResult Load(string yamlText, string sourceName, IReadOnlyCollection<string> knownNodes, IReadOnlyCollection<string> streamNodes, IReadOnlyCollection<string> kvStreamNodes)
     {
         ArgumentNullException.ThrowIfNull(knownNodes);
         ArgumentNullException.ThrowIfNull(streamNodes);
-        return LoadCore(yamlText, sourceName, knownNodes, streamNodes);
+        return LoadCore(yamlText, sourceName, knownNodes, streamNodes, kvStreamNodes);
     }
 
     /// <summary>Loads without checking node names (null <paramref name="knownNodes"/>): the shape, before the node catalog is complete.</summary>
-    internal static ConfigLoadResult LoadCore(string yamlText, string sourceName, IReadOnlyCollection<string>? knownNodes, IReadOnlyCollection<string> streamNodes)
+    internal static ConfigLoadResult LoadCore(string yamlText, string sourceName, IReadOnlyCollection<string>? knownNodes, IReadOnlyCollection<string> streamNodes, IReadOnlyCollection<string> kvStreamNodes)
     {
         ArgumentNullException.ThrowIfNull(yamlText);
         ArgumentNullException.ThrowIfNull(sourceName);
+        ArgumentNullException.ThrowIfNull(kvStreamNodes);
 
         var diagnostics = new ConfigDiagnostics(sourceName);
         var root = YamlDocumentReader.Read(yamlText, diagnostics);
@@ -44,7 +54,7 @@ public static class PortwayConfigLoader
         var config = new ConfigBinder(diagnostics, sourceMap).Bind(root);
         config.Source = sourceName;
         config.Text = yamlText;
-        new ConfigValidator(diagnostics, sourceMap, knownNodes, streamNodes).Validate(config);
+        new ConfigValidator(diagnostics, sourceMap, knownNodes, streamNodes, kvStreamNodes).Validate(config);
         if (diagnostics.HasProblems)
         {
             return new ConfigLoadResult(null, diagnostics.Sorted());
@@ -66,13 +76,19 @@ public static class PortwayConfigLoader
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="IOException">Not a regular file, larger than 1 MiB, or unreadable.</exception>
-    public static ConfigLoadResult LoadFile(string path, IReadOnlyCollection<string> knownNodes, IReadOnlyCollection<string> streamNodes)
+    public static ConfigLoadResult LoadFile(string path, IReadOnlyCollection<string> knownNodes, IReadOnlyCollection<string> streamNodes) =>
+        LoadFile(path, knownNodes, streamNodes, []);
+
+    /// <summary>Loads config from the file at <paramref name="path"/>, also checking stream and kv stream nodes and binds.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">Not a regular file, larger than 1 MiB, or unreadable.</exception>
+    public static ConfigLoadResult LoadFile(string path, IReadOnlyCollection<string> knownNodes, IReadOnlyCollection<string> streamNodes, IReadOnlyCollection<string> kvStreamNodes)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var bytes = ConfigFileReader.ReadBytes(path);
         var diagnostics = new ConfigDiagnostics(path);
         return ConfigFileReader.Decode(bytes, diagnostics) is { } text
-            ? Load(text, path, knownNodes, streamNodes)
+            ? Load(text, path, knownNodes, streamNodes, kvStreamNodes)
             : new ConfigLoadResult(null, diagnostics.Sorted());
     }
 }

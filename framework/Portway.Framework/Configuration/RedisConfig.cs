@@ -21,6 +21,18 @@ public sealed class RedisConfig
     /// </summary>
     public string KeyPrefix { get; set; } = "portway";
 
+    /// <summary>
+    /// <c>claim_idle_ms</c>: a hop a worker took but has not acknowledged for this long (the worker died mid-hop) is
+    /// claimed by a live worker of its group (<c>XAUTOCLAIM</c>) and run again. Defaults to 5000.
+    /// </summary>
+    public int ClaimIdleMs { get; set; } = 5000;
+
+    /// <summary>
+    /// <c>stream_max_length</c>: each hop and reply stream is trimmed to about this many entries (<c>MAXLEN ~</c>), so
+    /// Redis memory stays bounded. Size it above the largest backlog of hops a group may have waiting. Defaults to 10000.
+    /// </summary>
+    public int StreamMaxLength { get; set; } = 10_000;
+
     /// <summary>The connection string in effect: <paramref name="environment"/> (<c>PORTWAY_REDIS</c>) when set and not blank, else <see cref="Connection"/>.</summary>
     public string EffectiveConnection(string? environment) =>
         string.IsNullOrWhiteSpace(environment) ? Connection : environment.Trim();

@@ -12,6 +12,7 @@ internal static class EventIds
     public const int NodeFailed = 200;
     public const int SignatureRejected = 201;
     public const int ReplyDropped = 202;
+    public const int NodeErrorCodeUnknown = 203;
 
     public const int FrameRejected = 300;
     public const int PeerDisconnected = 301;
@@ -32,6 +33,7 @@ internal static class EventIds
     public const int WorkerStopping = 410;
     public const int WorkerNotReady = 411;
     public const int WorkerStopped = 412;
+    public const int WorkerRecovered = 413;
 
     public const int ContractSummary = 500;
     public const int Draining = 501;

@@ -63,7 +63,7 @@ internal static class CheckCommand
         ConfigLoadResult result;
         try
         {
-            result = PortwayConfigLoader.LoadFile(file, KnownNodes.Names, KnownNodes.StreamNames);
+            result = PortwayConfigLoader.LoadFile(file, KnownNodes.Names, KnownNodes.StreamNames, KnownNodes.KvStreamNames);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -58,6 +58,21 @@ internal static partial class ServeCommand
             return 1;
         }
 
+        if (config.Runtime.Platform.ExecutionIpc.Transport == "redis")
+        {
+            try
+            {
+                _ = Portway.Internal.Security.IpcSecret.FromShared(config.Runtime.Platform.ExecutionIpc.Auth,
+                    Environment.GetEnvironmentVariable(Portway.Internal.Security.IpcSecret.EnvironmentVariable));
+            }
+            catch (InvalidOperationException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                Console.Error.WriteLine("1 problem(s): not serving");
+                return 1;
+            }
+        }
+
         WebApplication app;
         try
         {

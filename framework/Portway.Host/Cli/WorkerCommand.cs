@@ -19,6 +19,11 @@ internal static class WorkerCommand
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
+        if (args.Contains("--config"))
+        {
+            return await RedisWorkerCommand.RunAsync(args).ConfigureAwait(false);
+        }
+
         if (args is not ["--group", { Length: > 0 } group])
         {
             Console.Error.WriteLine("portway worker: expected --group NAME (started by `portway serve`, bootstrap on stdin)");

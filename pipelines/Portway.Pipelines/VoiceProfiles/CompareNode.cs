@@ -1,5 +1,8 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Portway.Configuration;
+using Portway.Kv;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.VoiceProfiles;
@@ -11,15 +14,15 @@ namespace Portway.Pipelines.VoiceProfiles;
 /// dimension). Every number is rounded to 6 decimals; the feedback is computed before rounding.
 /// A missing profile answers <c>not_found</c>.
 /// </summary>
-[PortwayNode("voice.compare")]
+[PortwayNode("voice.compare", Lifetime = ServiceLifetime.Singleton)] // one store (and feed) per process, as before nodes were scoped
 internal sealed class CompareNode : Node<CompareNode.Input, CompareNode.Output>
 {
-    private readonly VoiceProfileStore _store;
+    private readonly IVoiceProfileStore _store;
 
-    /// <summary>Used by the runtime: the store for the configured data directory.</summary>
-    public CompareNode(IOptions<VoiceProfileOptions> options) : this(VoiceProfileStore.For(options?.Value ?? new VoiceProfileOptions())) { }
+    /// <summary>Used by the runtime: the store <c>runtime.platform.profile_store</c> names (files or the kv port).</summary>
+    public CompareNode(IOptions<VoiceProfileOptions> options, PortwayConfig config, IKvStore kv) : this(VoiceProfileStores.For(options?.Value ?? new VoiceProfileOptions(), config, kv)) { }
 
-    internal CompareNode(VoiceProfileStore store) => _store = store;
+    internal CompareNode(IVoiceProfileStore store) => _store = store;
 
     protected override async ValueTask<NodeOutcome<Output>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)
     {

@@ -1,5 +1,8 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Portway.Configuration;
+using Portway.Kv;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.VoiceProfiles;
@@ -11,18 +14,18 @@ namespace Portway.Pipelines.VoiceProfiles;
 /// item (names, 1 to <see cref="MaxTexts"/> texts, each text as <c>voice.extract</c> checks it, the profile
 /// existing), so a bad request is one error and no items.
 /// </summary>
-[PortwayNode("voice.feedback_batch")]
+[PortwayNode("voice.feedback_batch", Lifetime = ServiceLifetime.Singleton)] // one store (and feed) per process, as before nodes were scoped
 internal sealed class FeedbackBatchNode : StreamNode<FeedbackBatchNode.Input, FeedbackBatchNode.Item>
 {
     /// <summary>The most texts one request may hold.</summary>
     public const int MaxTexts = 100;
 
-    private readonly VoiceProfileStore _store;
+    private readonly IVoiceProfileStore _store;
 
-    /// <summary>Used by the runtime: the store for the configured data directory.</summary>
-    public FeedbackBatchNode(IOptions<VoiceProfileOptions> options) : this(VoiceProfileStore.For(options?.Value ?? new VoiceProfileOptions())) { }
+    /// <summary>Used by the runtime: the store <c>runtime.platform.profile_store</c> names (files or the kv port).</summary>
+    public FeedbackBatchNode(IOptions<VoiceProfileOptions> options, PortwayConfig config, IKvStore kv) : this(VoiceProfileStores.For(options?.Value ?? new VoiceProfileOptions(), config, kv)) { }
 
-    internal FeedbackBatchNode(VoiceProfileStore store) => _store = store;
+    internal FeedbackBatchNode(IVoiceProfileStore store) => _store = store;
 
     protected override async IAsyncEnumerable<Item> ProduceAsync(Input input, NodeContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Portway.Configuration;
+using Portway.Kv;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.VoiceProfiles;
@@ -7,17 +10,15 @@ namespace Portway.Pipelines.VoiceProfiles;
 /// <c>voice.profile_get</c>: <c>{"tenant","profile"}</c> answers <c>{"tenant","profile","vector":[8]}</c>,
 /// or <c>not_found</c> when there is no such profile.
 /// </summary>
-[PortwayNode("voice.profile_get")]
+[PortwayNode("voice.profile_get", Lifetime = ServiceLifetime.Singleton)] // one store (and feed) per process, as before nodes were scoped
 internal sealed class ProfileGetNode : Node<ProfileGetNode.Input, VoiceProfile>
 {
-    private readonly VoiceProfileStore _store;
+    private readonly IVoiceProfileStore _store;
 
-    /// <summary>Used by the runtime: the store for the configured data directory.</summary>
-    public ProfileGetNode(IOptions<VoiceProfileOptions> options) : this(VoiceProfileStore.For(options?.Value ?? new VoiceProfileOptions())) { }
+    /// <summary>Used by the runtime: the store <c>runtime.platform.profile_store</c> names (files or the kv port).</summary>
+    public ProfileGetNode(IOptions<VoiceProfileOptions> options, PortwayConfig config, IKvStore kv) : this(VoiceProfileStores.For(options?.Value ?? new VoiceProfileOptions(), config, kv)) { }
 
-    internal ProfileGetNode(VoiceProfileStore store) => _store = store;
-
-    internal VoiceProfileStore Store => _store;
+    internal ProfileGetNode(IVoiceProfileStore store) => _store = store;
 
     protected override async ValueTask<NodeOutcome<VoiceProfile>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)
     {

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Portway.Configuration;
+using Portway.Kv;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.VoiceProfiles;
@@ -7,24 +10,24 @@ namespace Portway.Pipelines.VoiceProfiles;
 /// <c>voice.profile_list</c>: <c>{"tenant"}</c> answers <c>{"tenant","profiles":[names]}</c>, names in ordinal order;
 /// an unknown tenant has an empty list.
 /// </summary>
-[PortwayNode("voice.profile_list")]
+[PortwayNode("voice.profile_list", Lifetime = ServiceLifetime.Singleton)] // one store (and feed) per process, as before nodes were scoped
 internal sealed class ProfileListNode : Node<ProfileListNode.Input, ProfileListNode.Output>
 {
-    private readonly VoiceProfileStore _store;
+    private readonly IVoiceProfileStore _store;
 
-    /// <summary>Used by the runtime: the store for the configured data directory.</summary>
-    public ProfileListNode(IOptions<VoiceProfileOptions> options) : this(VoiceProfileStore.For(options?.Value ?? new VoiceProfileOptions())) { }
+    /// <summary>Used by the runtime: the store <c>runtime.platform.profile_store</c> names (files or the kv port).</summary>
+    public ProfileListNode(IOptions<VoiceProfileOptions> options, PortwayConfig config, IKvStore kv) : this(VoiceProfileStores.For(options?.Value ?? new VoiceProfileOptions(), config, kv)) { }
 
-    internal ProfileListNode(VoiceProfileStore store) => _store = store;
+    internal ProfileListNode(IVoiceProfileStore store) => _store = store;
 
-    protected override ValueTask<NodeOutcome<Output>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)
+    protected override async ValueTask<NodeOutcome<Output>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)
     {
         if (VoiceProfileNames.Check(input.Tenant, "tenant") is { } nameError)
         {
-            return ValueTask.FromResult<NodeOutcome<Output>>(nameError);
+            return nameError;
         }
 
-        return ValueTask.FromResult<NodeOutcome<Output>>(new Output(input.Tenant!, _store.List(input.Tenant!)));
+        return new Output(input.Tenant!, await _store.ListAsync(input.Tenant!, cancellationToken).ConfigureAwait(false));
     }
 
     internal sealed record Input(string? Tenant);

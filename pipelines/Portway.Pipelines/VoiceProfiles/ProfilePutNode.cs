@@ -1,5 +1,8 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Portway.Configuration;
+using Portway.Kv;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.VoiceProfiles;
@@ -9,15 +12,15 @@ namespace Portway.Pipelines.VoiceProfiles;
 /// <c>{"tenant","profile","vector":[8],"created":true|false}</c>; <c>created</c> is true when the profile did not exist.
 /// Bad names or a bad vector answer <c>validation_failed</c> naming the field (and the index for the vector).
 /// </summary>
-[PortwayNode("voice.profile_put")]
+[PortwayNode("voice.profile_put", Lifetime = ServiceLifetime.Singleton)] // one store (and feed) per process, as before nodes were scoped
 internal sealed class ProfilePutNode : Node<ProfilePutNode.Input, ProfilePutNode.Output>
 {
-    private readonly VoiceProfileStore _store;
+    private readonly IVoiceProfileStore _store;
 
-    /// <summary>Used by the runtime: the store for the configured data directory.</summary>
-    public ProfilePutNode(IOptions<VoiceProfileOptions> options) : this(VoiceProfileStore.For(options?.Value ?? new VoiceProfileOptions())) { }
+    /// <summary>Used by the runtime: the store <c>runtime.platform.profile_store</c> names (files or the kv port).</summary>
+    public ProfilePutNode(IOptions<VoiceProfileOptions> options, PortwayConfig config, IKvStore kv) : this(VoiceProfileStores.For(options?.Value ?? new VoiceProfileOptions(), config, kv)) { }
 
-    internal ProfilePutNode(VoiceProfileStore store) => _store = store;
+    internal ProfilePutNode(IVoiceProfileStore store) => _store = store;
 
     protected override async ValueTask<NodeOutcome<Output>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)
     {

@@ -24,7 +24,7 @@ namespace Portway.Pipelines.VoiceProfiles;
 /// checked to stay under the data directory and the tenant directory (defense in depth). Thread-safe.
 /// </para>
 /// </remarks>
-internal sealed class VoiceProfileStore
+internal sealed class VoiceProfileStore : IVoiceProfileStore
 {
     /// <summary>The environment variable that overrides <c>runtime.platform.data_dir</c>.</summary>
     public const string DataDirVariable = "PORTWAY_DATA_DIR";
@@ -75,30 +75,61 @@ internal sealed class VoiceProfileStore
         var path = ProfilePath(tenantDir, profile);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(new VoiceProfile(tenant, profile, [.. vector]), NodeJson.Options);
 
-        Directory.CreateDirectory(tenantDir);
+        CreatePrivateDirectory(tenantDir);
         var temp = Path.Combine(tenantDir, $".{profile}.{Guid.NewGuid():N}.tmp");
         try
         {
-            var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, useAsync: true);
+            var stream = new FileStream(temp, PrivateFile);
             await using (stream.ConfigureAwait(false))
             {
                 await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
                 stream.Flush(flushToDisk: true);
             }
 
-            if (NoReplaceMove.TryMove(temp, path))
+            var created = NoReplaceMove.TryMove(temp, path);
+            if (!created)
             {
-                return true;
+                File.Move(temp, path, overwrite: true);
             }
 
-            File.Move(temp, path, overwrite: true);
-            return false;
+            // The rename is durable only once the directory holding the new name is.
+            DirectorySync.Flush(tenantDir);
+            return created;
         }
         finally
         {
             // Only left when something failed before a rename took it.
             TryDelete(temp);
         }
+    }
+
+    /// <summary>Profile files: readable and writable by the owner only (0600).</summary>
+    private static readonly FileStreamOptions PrivateFile = CreatePrivateFileOptions();
+
+    private static FileStreamOptions CreatePrivateFileOptions()
+    {
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = 1,
+            Options = FileOptions.Asynchronous,
+        };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        return options;
+    }
+
+    /// <summary>Creates the data and tenant directories owner-only (0700); profiles are not other users' to read.</summary>
+    private static void CreatePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+            return;
+        }
+
+        Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     /// <summary>The stored vector, or null when the profile (or the tenant) does not exist.</summary>
@@ -149,6 +180,9 @@ internal sealed class VoiceProfileStore
             return [];
         }
     }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> ListAsync(string tenant, CancellationToken cancellationToken) => ValueTask.FromResult(List(tenant));
 
     private string TenantDirectory(string tenant)
     {

@@ -249,6 +249,7 @@ public sealed class HttpIngressTests : IAsyncLifetime
         using var stats = await _server.Client.GetAsync("/stats");
         var body = JsonDocument.Parse(await stats.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(0, body.GetProperty("pending_waiters").GetInt32());
+        Assert.Equal(0, body.GetProperty("tcp_local").GetProperty("refused_connections").GetInt64());
         Assert.Equal(30, body.GetProperty("requests").GetProperty("timeout").GetInt32());
         Assert.Equal(30, body.GetProperty("requests").GetProperty("cancelled").GetInt32());
         foreach (var r in done) r.Dispose();

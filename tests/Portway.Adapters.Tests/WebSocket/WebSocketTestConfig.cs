@@ -14,7 +14,7 @@ internal static class WebSocketTestConfig
                 endpoints:
                   - { route: "POST /v1/echo", pipeline: echo }
               - kind: websocket
-                binds: [stream]
+                binds: [request, response, stream]
                 endpoints:
                   - route: /v1/ws
                     operations: { echo: echo, delay: delay, fail: fail, gate: gate, context: context }
@@ -26,6 +26,7 @@ internal static class WebSocketTestConfig
                     operations: { echo: echo }
                     max_message_bytes: 1048576
                     send_queue_limit: 4
+                    timeout_ms: 1000
                   - route: /v1/ws-idle
                     operations: { echo: echo, gate: gate }
                     idle_timeout_ms: 300

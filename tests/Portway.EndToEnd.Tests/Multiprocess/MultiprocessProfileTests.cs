@@ -102,8 +102,48 @@ public sealed class MultiprocessProfileTests : IDisposable
 
         using var quick = await client.PostAsync("/v1/quick", Json("{\"still\":\"here\"}"));
         Assert.Equal(HttpStatusCode.OK, quick.StatusCode);
-        Assert.Contains("rejected: ", host.Output, StringComparison.Ordinal);
+        Assert.Contains("tcp_local connection refused: ", host.Output, StringComparison.Ordinal);
+        Assert.Contains("not a valid admission token", host.Output, StringComparison.Ordinal);
         Assert.Single(WorkerProcesses.Ready(host.Output));
+        using var stats = JsonDocument.Parse(await client.GetStringAsync("/stats"));
+        Assert.True(stats.RootElement.GetProperty("tcp_local").GetProperty("refused_connections").GetInt64() >= 2);
+    }
+
+    [Fact]
+    public async Task WorkerKilled_WhileEveryWaitingSlotOfTheListenerIsHeld_ComesBack()
+    {
+        await using var host = await StartAsync(Write(SlowYaml));
+        var before = (await WorkerProcesses.WaitReadyAsync(host, 1))["cpu-1"];
+        _pids.Add(before);
+        var port = int.Parse(System.Text.RegularExpressions.Regex.Match(host.Output, @"tcp_local listening on 127\.0\.0\.1:(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        using var client = new HttpClient { BaseAddress = host.BaseAddress };
+        var holders = new List<System.Net.Sockets.Socket>();
+        try
+        {
+            // ipc_hold.py's attack: more silent connections than the listener lets wait, kept open through the restart.
+            for (var i = 0; i < 1100; i++)
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                holders.Add(socket);
+                await socket.ConnectAsync(IPAddress.Loopback, port);
+            }
+
+            WorkerProcesses.Kill(before);
+
+            await Eventually.TrueAsync(() => WorkerProcesses.Latest(host.Output)["cpu-1"] != before, WorkerProcesses.Deadline, "the worker was restarted and admitted");
+            _pids.Add(WorkerProcesses.Latest(host.Output)["cpu-1"]);
+            using var quick = await client.PostAsync("/v1/quick", Json("{\"after\":\"restart\"}"));
+            Assert.Equal(HttpStatusCode.OK, quick.StatusCode);
+        }
+        finally
+        {
+            foreach (var socket in holders) socket.Dispose();
+        }
+
+        // Refusals are counted, and logged at a bounded rate (not one line each).
+        using var stats = JsonDocument.Parse(await client.GetStringAsync("/stats"));
+        Assert.True(stats.RootElement.GetProperty("tcp_local").GetProperty("refused_connections").GetInt64() >= 1100 - 1024);
+        Assert.True(host.Output.Split('\n').Count(l => l.Contains("tcp_local connection refused", StringComparison.Ordinal)) < 200);
     }
 
     [Fact]

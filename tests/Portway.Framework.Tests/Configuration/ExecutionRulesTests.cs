@@ -20,6 +20,7 @@ public sealed class ExecutionRulesTests
     [InlineData("    execution_ipc: { transport: tcp_local }\n    process_groups: [{ name: cpu, stages: [core], replicas: 3 }]")]
     [InlineData("    execution_ipc: { transport: redis }\n    process_groups: [{ name: cpu, stages: [core] }]")]
     [InlineData("    execution_ipc: { transport: memory }\n    process_groups: [{ name: web }, { name: idle }]")]
+    [InlineData("    execution_ipc: { transport: redis, auth: { secret_file: /etc/portway/secret } }\n    process_groups: [{ name: cpu, stages: [core], replicas: 2 }]")]
     [InlineData("    execution_ipc: { transport: tcp_local, bind_host: \"::1\", auth: { mode: hmac } }\n    process_groups: [{ name: cpu, stages: [p.core] }]")]
     public void Load_AllowedPlacement_IsValid(string platform)
     {
@@ -34,6 +35,8 @@ public sealed class ExecutionRulesTests
     [InlineData("    execution_ipc: { transport: tcp_local, auth: { mode: none } }", "mode: tcp_local frames are always signed, so auth.mode must be hmac, got 'none'")]
     [InlineData("    execution_ipc: { auth: { mode: none, sign_in_process: true } }", "sign_in_process: signing needs auth.mode hmac, got 'none'")]
     [InlineData("    execution_ipc: { auth: { sign_in_process: sometimes } }", "sign_in_process: expected true or false, got 'sometimes'")]
+    [InlineData("    execution_ipc: { transport: redis, auth: { mode: none } }", "mode: redis stream entries are always signed, so auth.mode must be hmac, got 'none'")]
+    [InlineData("    execution_ipc: { transport: tcp_local, auth: { secret_file: /etc/portway/secret } }", "secret_file: only transport redis shares a secret between machines; with transport tcp_local")]
     [InlineData("    execution_ipc: { bind_host: my-machine }", "bind_host: expected an IP address (e.g. 127.0.0.1) or localhost, got 'my-machine'")]
     public void Load_DisallowedPlacement_IsOneClearProblem(string platform, string expected)
     {

@@ -9,7 +9,22 @@ public sealed class PipelineRouterTests
     private static void TestNodes(IPortwayBuilder b)
     {
         b.Services.AddSingleton<Probe>();
-        b.AddNode<TagNode>("test.tag").AddNode<BarrierNode>("test.barrier").AddNode<HangNode>("test.hang").AddNode<ThrowNode>("test.throw");
+        b.AddNode<TagNode>("test.tag").AddNode<BarrierNode>("test.barrier").AddNode<HangNode>("test.hang").AddNode<ThrowNode>("test.throw").AddNode<TeapotNode>("test.teapot");
+    }
+
+    [Fact]
+    public async Task Run_NodeErrorCodeOutsideTheTaxonomy_IsAnsweredInternal()
+    {
+        using var harness = new RouterHarness(RouterHarness.Config(("t", "test.teapot", [])), TestNodes);
+
+        for (var i = 0; i < 3; i++)
+        {
+            var (kind, payload) = await harness.RunAsync("{}");
+            Assert.Equal(EnvelopeKind.Error, kind);
+            Assert.Equal(ErrorCode.Internal, PortwayError.FromPayload(System.Text.Encoding.UTF8.GetBytes(payload)).Code);
+        }
+
+        // What the ingress counts (its /stats key and metric tag) is the answer's code: internal, never the node's own.
     }
 
     [Fact]

@@ -58,3 +58,10 @@ internal sealed class ThrowNode : INode
     public ValueTask<NodeResult> InvokeAsync(NodeContext context, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("bug");
 }
+
+/// <summary><c>test.teapot</c>: answers an error code of its own making, outside the taxonomy.</summary>
+internal sealed class TeapotNode : INode
+{
+    public ValueTask<NodeResult> InvokeAsync(NodeContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(NodeResult.Failure("teapot_" + context.RequestId, "I'm a teapot"));
+}

@@ -79,6 +79,34 @@ public sealed class EnvelopeSignerTests
     }
 
     [Fact]
+    public void Verify_ReplayedSecondsLaterAtFiftyThousandFramesPerSecond_IsRejected()
+    {
+        // tcp_local's rate with a nonce cache of 1000: the cache holds 20 ms of frames, the TTL is 30 s.
+        var sender = NewSigner();
+        var receiver = NewSigner();
+        var captured = Sample();
+        sender.Sign(captured);
+        Assert.Null(receiver.Verify(captured));
+        var replay = Sample();
+        replay.Ts = captured.Ts;
+        replay.Nonce = captured.Nonce;
+        replay.Sig = captured.Sig;
+
+        for (var i = 0; i < 150_000; i++)
+        {
+            _time.Advance(TimeSpan.FromTicks(200)); // 20 µs: 50,000 frames per second, 3 s in all
+            var envelope = Sample();
+            sender.Sign(envelope);
+            Assert.Null(receiver.Verify(envelope));
+        }
+
+        var error = receiver.Verify(replay);
+
+        Assert.NotNull(error);
+        Assert.Equal(ErrorCode.Unauthorized, error.Code);
+    }
+
+    [Fact]
     public void Verify_SameNonceTwice_IsRejectedAsReplay()
     {
         var envelope = Sample();
@@ -182,19 +210,19 @@ public sealed class EnvelopeSignerTests
     }
 
     [Fact]
-    public void ReplayCache_OverCapacity_ForgetsOldestFirst()
+    public void ReplayCache_OverCapacity_ForgetsOldestFirstAndRefusesWhatIsAsOld()
     {
         var cache = new ReplayCache(2);
         var a = Guid.NewGuid().ToByteArray();
         var b = Guid.NewGuid().ToByteArray();
         var c = Guid.NewGuid().ToByteArray();
 
-        Assert.True(cache.TryAdd(a));
-        Assert.True(cache.TryAdd(b));
-        Assert.True(cache.TryAdd(c));
+        Assert.Equal(ReplayVerdict.Fresh, cache.TryAdd(a, 1));
+        Assert.Equal(ReplayVerdict.Fresh, cache.TryAdd(b, 2));
+        Assert.Equal(ReplayVerdict.Fresh, cache.TryAdd(c, 3));
 
         Assert.Equal(2, cache.Count);
-        Assert.False(cache.TryAdd(c));
-        Assert.True(cache.TryAdd(a));
+        Assert.Equal(ReplayVerdict.Replayed, cache.TryAdd(c, 3));
+        Assert.Equal(ReplayVerdict.BeyondMemory, cache.TryAdd(a, 1));
     }
 }

@@ -11,7 +11,7 @@ namespace Portway.Framework.Tests.Supervision;
 public sealed class WorkerRuntimeTests
 {
     private static WorkerBootstrap Bootstrap(string group = "cpu", int port = 1) =>
-        new(group, group + "-1", "127.0.0.1", port, Convert.ToBase64String(Frames.Key), TcpLocalHarness.Yaml, "test.yaml", "./data");
+        new(group, group + "-1", "127.0.0.1", port, Convert.ToBase64String(Frames.Key), TcpLocalHarness.Yaml, "test.yaml", "./data", Convert.ToBase64String(new byte[WorkerAdmission.TokenLength]));
 
     [Fact]
     public async Task ReadBootstrap_TheLineTheSupervisorWrites_RoundTrips()

@@ -24,6 +24,18 @@ public sealed class VoiceProfileStoreTests : IDisposable
         Assert.Equal("""{"tenant":"acme","profile":"alice","vector":[0.5,0,0,0,0,0,0,1]}""", json);
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Put_CreatesTenantDirectoryOwnerOnlyAndProfileFilesOwnerReadWriteOnly()
+    {
+        await _dir.Store.PutAsync("acme", "alice", [0.5, 0, 0, 0, 0, 0, 0, 1], CancellationToken.None);
+        await _dir.Store.PutAsync("acme", "alice", [0.25, 0, 0, 0, 0, 0, 0, 1], CancellationToken.None);
+
+        const UnixFileMode Rwx = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Assert.Equal(Rwx, File.GetUnixFileMode(Path.Combine(_dir.DataDir, "acme")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_dir.DataDir, "acme", "alice.json")));
+    }
+
     [Theory]
     [InlineData("..", "alice")]
     [InlineData("acme", "..")]
@@ -183,19 +195,13 @@ public sealed class VoiceProfileStoreTests : IDisposable
     }
 
     [Fact]
-    public void Node_GetsItsDataDirFromOptions_NotFromTheEnvironment()
+    public void For_Options_DataDirFromOptionsNotFromTheEnvironment()
     {
         var previous = Environment.GetEnvironmentVariable(VoiceProfileStore.DataDirVariable);
         Environment.SetEnvironmentVariable(VoiceProfileStore.DataDirVariable, Path.Combine(_dir.DataDir, "not-this-one"));
         try
         {
-            var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
-            Microsoft.Extensions.DependencyInjection.OptionsServiceCollectionExtensions.Configure<VoiceProfileOptions>(services, o => o.DataDir = _dir.DataDir);
-            using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
-
-            var node = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<ProfileGetNode>(provider);
-
-            Assert.Same(VoiceProfileStore.For(new VoiceProfileOptions { DataDir = _dir.DataDir }), node.Store);
+            Assert.Equal(Path.GetFullPath(_dir.DataDir), VoiceProfileStore.For(new VoiceProfileOptions { DataDir = _dir.DataDir }).Root);
         }
         finally
         {

@@ -70,6 +70,11 @@ internal sealed partial class ConfigBinder
             iface.Binds = binds;
         }
 
+        if (reader.TryGet("cors", out var cors))
+        {
+            BindCors(cors, iface);
+        }
+
         if (known != "graphql" && reader.Sequence("endpoints") is { } endpoints)
         {
             foreach (var item in endpoints.Children) iface.Endpoints.Add(BindEndpoint(item, known));
@@ -80,6 +85,9 @@ internal sealed partial class ConfigBinder
             Path(reader, "path", v => iface.Path = v);
             reader.Int("max_depth", v => iface.MaxDepth = v);
             reader.Int("max_complexity", v => iface.MaxComplexity = v);
+            reader.Int("max_tokens", v => iface.MaxTokens = v);
+            reader.Int("max_fields", v => iface.MaxFields = v);
+            reader.Int("max_in_flight", v => iface.MaxInFlight = v);
             reader.Int("timeout_ms", v => iface.TimeoutMs = v);
             reader.Int("max_body_bytes", v => iface.MaxBodyBytes = v);
             BindGraphQLTypes(reader, iface);
@@ -89,6 +97,31 @@ internal sealed partial class ConfigBinder
         }
 
         return iface;
+    }
+
+    /// <summary><c>cors: { origins: [https://app.example] }</c>: each origin a scheme://host[:port] with nothing after.</summary>
+    private void BindCors(YamlNode node, InterfaceConfig iface)
+    {
+        var reader = Reader(AsMapping(node, "cors"), node.Start, "cors", ConfigSchema.Cors, iface.CorsOrigins);
+        if (reader.StringList("origins") is not { } origins)
+        {
+            return;
+        }
+
+        var sequence = reader.Sequence("origins");
+        for (var i = 0; i < origins.Count; i++)
+        {
+            var origin = origins[i];
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
+                || uri.AbsolutePath != "/" || origin.EndsWith('/') || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
+            {
+                _diagnostics.Report(sequence is not null && i < sequence.Children.Count ? sequence.Children[i].Start : node.Start,
+                    $"cors.origins: expected an origin such as https://app.example (scheme, host, optional port, nothing after), got '{origin}'");
+                continue;
+            }
+
+            iface.CorsOrigins.Add(origin.ToLowerInvariant());
+        }
     }
 
     private EndpointConfig BindEndpoint(YamlNode node, string? kind)
@@ -135,6 +168,9 @@ internal sealed partial class ConfigBinder
             reader.String("pipeline", v => endpoint.Pipeline = v);
             reader.Int("max_message_bytes", v => endpoint.MaxMessageBytes = v);
             reader.Int("send_queue_limit", v => endpoint.SendQueueLimit = v);
+            reader.Int("send_queue_bytes", v => endpoint.SendQueueBytes = v);
+            reader.Int("max_in_flight", v => endpoint.MaxInFlight = v);
+            reader.Int("max_connections", v => endpoint.MaxConnections = v);
             reader.Int("idle_timeout_ms", v => endpoint.IdleTimeoutMs = v);
             reader.Int("ping_interval_ms", v => endpoint.PingIntervalMs = v);
         }

@@ -52,6 +52,8 @@ internal sealed partial class ConfigBinder
             var redis = Reader(AsMapping(redisNode, "redis"), redisNode.Start, "runtime.platform.redis", ConfigSchema.Redis, platform.Redis);
             redis.String("connection", v => platform.Redis.Connection = v);
             redis.String("key_prefix", v => platform.Redis.KeyPrefix = v);
+            redis.Int("claim_idle_ms", v => platform.Redis.ClaimIdleMs = v, min: 100, max: 3_600_000);
+            redis.Int("stream_max_length", v => platform.Redis.StreamMaxLength = v, min: 100, max: 100_000_000);
         }
 
         if (reader.TryGet("execution_ipc", out var ipcNode)) BindExecutionIpc(ipcNode, platform.ExecutionIpc);
@@ -70,6 +72,7 @@ internal sealed partial class ConfigBinder
         }
 
         reader.String("data_dir", v => platform.DataDir = v);
+        reader.Enum("profile_store", ConfigSchema.ProfileStores, v => platform.ProfileStore = v);
     }
 
     private void BindExecutionIpc(YamlNode node, ExecutionIpcConfig ipc)
@@ -86,6 +89,7 @@ internal sealed partial class ConfigBinder
             auth.Int("ttl_seconds", v => ipc.Auth.TtlSeconds = v);
             auth.Int("nonce_cache_size", v => ipc.Auth.NonceCacheSize = v);
             auth.Bool("sign_in_process", v => ipc.Auth.SignInProcess = v);
+            auth.String("secret_file", v => ipc.Auth.SecretFile = v);
         }
     }
 

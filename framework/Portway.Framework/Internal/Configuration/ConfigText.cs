@@ -61,9 +61,9 @@ internal sealed class ConfigText
         FilePath is null ? this : new ConfigText(File.ReadAllText(FilePath), SourceName, FilePath, null);
 
     /// <summary>Loads it; null <paramref name="knownNodes"/> skips the node-name check (the catalog is not complete yet).</summary>
-    public ConfigLoadResult Load(IReadOnlyCollection<string>? knownNodes, IReadOnlyCollection<string> streamNodes)
+    public ConfigLoadResult Load(IReadOnlyCollection<string>? knownNodes, IReadOnlyCollection<string> streamNodes, IReadOnlyCollection<string> kvStreamNodes)
     {
-        var result = PortwayConfigLoader.LoadCore(Text, SourceName, knownNodes, streamNodes);
+        var result = PortwayConfigLoader.LoadCore(Text, SourceName, knownNodes, streamNodes, kvStreamNodes);
         if (result.Problems.Count > 0 && _fromConfiguration is { } generated)
         {
             return new ConfigLoadResult(null, result.Problems.Select(generated.Restate).ToArray());
@@ -73,9 +73,9 @@ internal sealed class ConfigText
     }
 
     /// <summary>Loads it or throws every problem.</summary>
-    public PortwayConfig LoadOrThrow(IReadOnlyCollection<string>? knownNodes, IReadOnlyCollection<string> streamNodes)
+    public PortwayConfig LoadOrThrow(IReadOnlyCollection<string>? knownNodes, IReadOnlyCollection<string> streamNodes, IReadOnlyCollection<string> kvStreamNodes)
     {
-        var result = Load(knownNodes, streamNodes);
+        var result = Load(knownNodes, streamNodes, kvStreamNodes);
         return result.Config ?? throw new PortwayConfigException(result.Problems);
     }
 }

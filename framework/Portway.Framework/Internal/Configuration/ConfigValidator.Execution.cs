@@ -34,9 +34,20 @@ internal sealed partial class ConfigValidator
             }
         }
 
-        if (ipc.Transport == "tcp_local" && ipc.Auth.Mode != "hmac" && _map.Has(ipc.Auth, "mode"))
+        if (ipc.Transport is "tcp_local" or "redis" && ipc.Auth.Mode != "hmac" && _map.Has(ipc.Auth, "mode"))
         {
-            _diagnostics.Report(_map.At(ipc.Auth, "mode"), $"mode: tcp_local frames are always signed, so auth.mode must be hmac, got '{ipc.Auth.Mode}'");
+            var what = ipc.Transport == "redis" ? "redis stream entries" : "tcp_local frames";
+            _diagnostics.Report(_map.At(ipc.Auth, "mode"), $"mode: {what} are always signed, so auth.mode must be hmac, got '{ipc.Auth.Mode}'");
+        }
+
+        if (ipc.Auth.SecretFile is not null && ipc.Transport != "redis")
+        {
+            _diagnostics.Report(_map.At(ipc.Auth, "secret_file"),
+                $"secret_file: only transport redis shares a secret between machines; with transport {ipc.Transport} the host makes its own (remove secret_file or set transport: redis)");
+        }
+        else if (ipc.Auth.SecretFile is { Length: 0 })
+        {
+            _diagnostics.Report(_map.At(ipc.Auth, "secret_file"), "secret_file: expected a file path, got an empty value");
         }
 
         if (ipc.Auth.SignInProcess && ipc.Auth.Mode != "hmac")

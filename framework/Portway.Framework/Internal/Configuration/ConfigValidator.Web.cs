@@ -209,10 +209,11 @@ internal sealed partial class ConfigValidator
         var missing = new List<string>();
         if (!iface.Binds.Contains("request", StringComparer.Ordinal)) missing.Add("request");
         if (!iface.Binds.Contains("response", StringComparer.Ordinal)) missing.Add("response");
-        if (iface.Subscription.Count > 0 && !iface.Binds.Contains("stream", StringComparer.Ordinal)) missing.Add("stream");
+        // With the stream nodes known, ValidateBinds checks each subscription field against its pipeline's port.
+        if (_streamNodes.Count == 0 && iface.Subscription.Count > 0 && !iface.Binds.Contains("stream", StringComparer.Ordinal)) missing.Add("stream");
         if (missing.Count > 0)
         {
-            _diagnostics.Report(at, $"binds: a graphql interface with {(iface.Subscription.Count > 0 ? "query and subscription" : "query")} fields must bind {string.Join(", ", missing)}");
+            _diagnostics.Report(at, $"binds: a graphql interface with {(missing.Contains("stream") ? "query and subscription" : "query")} fields must bind {string.Join(", ", missing)}");
         }
     }
 

@@ -14,14 +14,17 @@ internal sealed partial class ConfigValidator
     private readonly SourceMap _map;
     private readonly IReadOnlyCollection<string>? _knownNodes;
     private readonly HashSet<string> _streamNodes;
+    private readonly HashSet<string> _kvStreamNodes;
 
     /// <param name="knownNodes">The node names stages may use; null skips the check (the node catalog is not complete yet).</param>
-    public ConfigValidator(ConfigDiagnostics diagnostics, SourceMap map, IReadOnlyCollection<string>? knownNodes, IReadOnlyCollection<string>? streamNodes = null)
+    public ConfigValidator(ConfigDiagnostics diagnostics, SourceMap map, IReadOnlyCollection<string>? knownNodes, IReadOnlyCollection<string>? streamNodes = null, IReadOnlyCollection<string>? kvStreamNodes = null)
     {
         _diagnostics = diagnostics;
         _map = map;
         _knownNodes = knownNodes;
         _streamNodes = new HashSet<string>(streamNodes ?? [], StringComparer.Ordinal);
+        _kvStreamNodes = new HashSet<string>(kvStreamNodes ?? [], StringComparer.Ordinal);
+        _streamNodes.UnionWith(_kvStreamNodes);
     }
 
     public void Validate(PortwayConfig config)
@@ -33,6 +36,7 @@ internal sealed partial class ConfigValidator
         ValidateExecution(config);
         ValidateRedis(config);
         ValidateKv(config);
+        ValidateBinds(config);
         ValidateWeb(config);
     }
 

@@ -16,7 +16,19 @@ internal abstract class Waiter : IPortwayCall
     protected Waiter(TimeSpan timeout, TimeProvider time)
     {
         _deadline = new CancellationTokenSource(timeout, time);
+        Timeout = timeout;
+        Time = time;
     }
+
+    /// <summary>How long the waiter waits from its registration.</summary>
+    public TimeSpan Timeout { get; }
+
+    private TimeProvider Time { get; }
+
+    /// <summary>When the waiter's deadline falls, as Unix milliseconds (UTC), computed on demand; null when it has none.</summary>
+    public long? DeadlineUnixMs() => Timeout == System.Threading.Timeout.InfiniteTimeSpan
+        ? null
+        : Time.GetUtcNow().ToUnixTimeMilliseconds() + (long)Timeout.TotalMilliseconds;
 
     public long Id { get; private set; }
 

@@ -17,4 +17,10 @@ internal sealed class PortwayStatus(DrainCoordinator drain, WaiterRegistry waite
     public DateTimeOffset ConfigLoadedAt => reloader.LoadedAt;
 
     public IReadOnlyDictionary<string, long> RequestsByOutcome() => stats.Snapshot();
+
+    public IReadOnlyDictionary<string, long> BoundaryRefusals() => new SortedDictionary<string, long>(StringComparer.Ordinal)
+    {
+        ["refused_connections"] = stats.Ipc.RefusedConnections,
+        ["rejected_frames"] = stats.Ipc.RejectedFrames,
+    };
 }

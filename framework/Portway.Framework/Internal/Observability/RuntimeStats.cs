@@ -7,8 +7,11 @@ namespace Portway.Internal.Observability;
 
 /// <summary>Requests by outcome (<c>ok</c> or the error code), counted from boundary events; backs <c>GET /stats</c>.</summary>
 /// <remarks>One counter per outcome, found with a lock-free read and bumped with an interlocked add: every request passes here.</remarks>
-internal sealed class RuntimeStats(WaiterRegistry waiters) : IBoundaryEventSink
+internal sealed class RuntimeStats(WaiterRegistry waiters, IpcRefusals? ipc = null) : IBoundaryEventSink
 {
+    /// <summary>Connections and frames the tcp_local listener refused (zero without child processes).</summary>
+    public IpcRefusals Ipc { get; } = ipc ?? new IpcRefusals();
+
     private readonly ConcurrentDictionary<string, StrongBox<long>> _byOutcome = new(StringComparer.Ordinal);
 
     public int PendingWaiters => waiters.Pending;

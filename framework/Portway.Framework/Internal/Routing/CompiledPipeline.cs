@@ -6,10 +6,11 @@ namespace Portway.Internal.Routing;
 /// <summary>A pipeline ready to run: its graph plus what each stage hop needs, computed once.</summary>
 internal sealed class CompiledPipeline
 {
-    public CompiledPipeline(PipelineGraph graph, bool isStream = false)
+    public CompiledPipeline(PipelineGraph graph, bool isStream = false, bool isKvStream = false)
     {
         Graph = graph;
         IsStream = isStream;
+        IsKvStream = isKvStream;
         Routes = graph.Stages.Select(s => graph.Name + "/" + s.Name).ToArray();
         With = graph.Stages.Select(s => s.With is null ? null : JsonSerializer.SerializeToUtf8Bytes(s.With)).ToArray();
         PredecessorNames = graph.Predecessors.Select(p => p.Select(i => JsonEncodedName(graph.Stages[i])).ToArray()).ToArray();
@@ -21,6 +22,9 @@ internal sealed class CompiledPipeline
 
     /// <summary>True when the sink stage is a stream node: the pipeline answers many items (the stream port).</summary>
     public bool IsStream { get; }
+
+    /// <summary>True when the sink stage is a kv stream node (the <c>kv_stream</c> port): no deadline between items.</summary>
+    public bool IsKvStream { get; }
 
     /// <summary>The route of each stage hop: <c>pipeline/stage</c>.</summary>
     public string[] Routes { get; }

@@ -1,3 +1,4 @@
+using Portway.Transport;
 namespace Portway.Internal.Routing;
 
 /// <summary>A transport that can also run a stream stage (a <see cref="Nodes.IStreamNode"/> sink).</summary>

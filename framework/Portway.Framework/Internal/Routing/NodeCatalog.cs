@@ -11,6 +11,7 @@ namespace Portway.Internal.Routing;
 internal sealed class NodeCatalog
 {
     private readonly Dictionary<string, NodeEntry> _nodes = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _kvStreamNodes = new(StringComparer.Ordinal);
 
     public NodeCatalog(IServiceProvider services, IEnumerable<NodeRegistration> registrations)
     {
@@ -38,6 +39,10 @@ internal sealed class NodeCatalog
             }
 
             _nodes.Add(registration.Name, new NodeEntry(registration, services, isStream));
+            if (isStream && typeof(global::Portway.Kv.IKvStreamNode).IsAssignableFrom(type))
+            {
+                _kvStreamNodes.Add(registration.Name);
+            }
         }
     }
 
@@ -51,6 +56,9 @@ internal sealed class NodeCatalog
 
     /// <summary>Any node named <paramref name="name"/>.</summary>
     public bool TryGetAny(string name, out NodeEntry entry) => _nodes.TryGetValue(name, out entry!);
+
+    /// <summary>True when <paramref name="name"/> is a registered kv stream node (<see cref="global::Portway.Kv.IKvStreamNode"/>).</summary>
+    public bool IsKvStream(string name) => _kvStreamNodes.Contains(name);
 
     /// <summary>The request/response node named <paramref name="name"/>; false for an unknown or a stream node.</summary>
     public bool TryGet(string name, out NodeEntry entry) => _nodes.TryGetValue(name, out entry!) && !entry.IsStream;

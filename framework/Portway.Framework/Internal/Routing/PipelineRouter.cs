@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Portway.Internal.Observability;
 using Portway.Observability;
+using Portway.Transport;
 
 namespace Portway.Internal.Routing;
 
@@ -154,7 +155,7 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
             input = MergeUnder(with, input);
         }
 
-        return new Envelope
+        var hop = new Envelope
         {
             Id = EnvelopeIds.NewId(),
             Kind = EnvelopeKind.Request,
@@ -173,6 +174,12 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
                 [StageExecutor.NodeHeader] = stage.Node,
             },
         };
+        if (request.HeaderCount > 0 && request.Headers.TryGetValue(StageHop.DeadlineHeader, out var deadline))
+        {
+            hop.Headers[StageHop.DeadlineHeader] = deadline;
+        }
+
+        return hop;
     }
 
     /// <summary>Opens the stage's span (child of the request's) and carries its context on <paramref name="hop"/>'s <c>traceparent</c>.</summary>

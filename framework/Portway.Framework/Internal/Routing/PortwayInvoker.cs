@@ -20,6 +20,7 @@ internal sealed class PortwayInvoker(
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         return !routes.TryGet(pipeline, out var compiled) ? PipelineKind.NotFound
+            : compiled.IsKvStream ? PipelineKind.KvStream
             : compiled.IsStream ? PipelineKind.Stream
             : PipelineKind.RequestResponse;
     }

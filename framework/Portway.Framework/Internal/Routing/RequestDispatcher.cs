@@ -1,4 +1,7 @@
+using System.Globalization;
+using Portway.Configuration;
 using Portway.Internal.Correlation;
+using Portway.Transport;
 
 namespace Portway.Internal.Routing;
 
@@ -7,13 +10,21 @@ namespace Portway.Internal.Routing;
 /// straight to the waiter (in process there is no <c>reply_to</c> to parse back to it; an error stays an object).
 /// The run is cancelled when the waiter ends first (deadline, caller gone, shutdown).
 /// </summary>
-internal sealed class RequestDispatcher(PipelineRouter router)
+internal sealed class RequestDispatcher(PipelineRouter router, PortwayConfig config)
 {
+    // A queueing transport (redis) carries the caller's deadline on each hop so a worker skips hops nobody waits for.
+    private readonly bool _stampDeadline = config.Runtime.Platform.ExecutionIpc.Transport == "redis";
+
     public void Dispatch(Envelope request, Waiter waiter, string interfaceName)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(waiter);
         request.ReplyTo = waiter.ReplyTo;
+        if (_stampDeadline && waiter.DeadlineUnixMs() is { } deadline)
+        {
+            request.Headers[StageHop.DeadlineHeader] = deadline.ToString(CultureInfo.InvariantCulture);
+        }
+
         _ = RunAsync(request, waiter, interfaceName);
     }
 

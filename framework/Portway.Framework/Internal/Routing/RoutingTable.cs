@@ -49,6 +49,9 @@ internal sealed class RoutingTable
     /// <summary>True when <paramref name="pipeline"/> exists and is a stream pipeline.</summary>
     public bool IsStream(string pipeline) => _pipelines.TryGetValue(pipeline, out var compiled) && compiled.IsStream;
 
+    /// <summary>True when <paramref name="pipeline"/> exists and is a kv stream pipeline (its sink watches the kv store).</summary>
+    public bool IsKvStream(string pipeline) => _pipelines.TryGetValue(pipeline, out var compiled) && compiled.IsKvStream;
+
     private static CompiledPipeline Compile(string name, PipelineConfig pipeline, NodeCatalog nodes, List<string> problems)
     {
         pipeline.Name = name;
@@ -71,6 +74,7 @@ internal sealed class RoutingTable
             }
         }
 
-        return new CompiledPipeline(graph, nodes.IsStream(graph.Stages[graph.Sink].Node));
+        var sink = graph.Stages[graph.Sink].Node;
+        return new CompiledPipeline(graph, nodes.IsStream(sink), nodes.IsKvStream(sink));
     }
 }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portway.Nodes;
+using Portway.Transport;
 
 namespace Portway.Internal.Routing;
 
@@ -10,11 +11,13 @@ namespace Portway.Internal.Routing;
 /// singleton node runs as is; any other node is resolved for this one invocation in a DI scope of its own, disposed
 /// when the invocation ends.
 /// </summary>
-internal sealed partial class StageExecutor(NodeCatalog nodes, ILogger<StageExecutor> logger)
+internal sealed class StageExecutor(NodeCatalog nodes, ILogger<StageExecutor> logger) : IStageRunner
 {
-    public const string StageHeader = "stage";
-    public const string NodeHeader = "node";
-    public const string PipelineHeader = "pipeline";
+    public const string StageHeader = StageHop.StageHeader;
+    public const string NodeHeader = StageHop.NodeHeader;
+    public const string PipelineHeader = StageHop.PipelineHeader;
+
+    ValueTask<Envelope> IStageRunner.RunAsync(Envelope request, CancellationToken cancellationToken) => ExecuteAsync(request, cancellationToken);
 
     public ValueTask<Envelope> ExecuteAsync(Envelope request, CancellationToken cancellationToken)
     {
@@ -89,7 +92,7 @@ internal sealed partial class StageExecutor(NodeCatalog nodes, ILogger<StageExec
 
         return result.IsSuccess
             ? request.CreateAnswer(EnvelopeKind.Reply, result.Payload)
-            : Error(request, result.Error!);
+            : Error(request, InTaxonomy(result.Error!, request.Headers.GetValueOrDefault(NodeHeader) ?? "", context.Stage));
     }
 
     /// <summary>
@@ -197,7 +200,7 @@ internal sealed partial class StageExecutor(NodeCatalog nodes, ILogger<StageExec
 
                 if (!item.IsSuccess)
                 {
-                    yield return Error(request, item.Error!);
+                    yield return Error(request, InTaxonomy(item.Error!, nodeName, stage));
                     yield break;
                 }
 
@@ -220,4 +223,15 @@ internal sealed partial class StageExecutor(NodeCatalog nodes, ILogger<StageExec
     };
 
     private static Envelope Error(Envelope request, PortwayError error) => request.CreateError(error);
+
+    /// <summary>
+    /// A node's error as it leaves the node: a code outside the taxonomy (<see cref="ErrorCode.All"/>) becomes
+    /// <c>internal</c>, logged with the node's name, so no node chooses a <c>/stats</c> key, a metric tag or a status.
+    /// </summary>
+    private PortwayError InTaxonomy(PortwayError error, string node, string? stage)
+    {
+        if (ErrorCode.IsKnown(error.Code)) return error;
+        RoutingLog.NodeErrorCodeUnknown(logger, node, stage ?? "", error.Code.Length > 64 ? error.Code[..64] + "…" : error.Code);
+        return new PortwayError(ErrorCode.Internal, error.Message);
+    }
 }

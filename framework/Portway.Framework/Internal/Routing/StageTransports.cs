@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Portway.Configuration;
+using Portway.Transport;
 
 namespace Portway.Internal.Routing;
 

@@ -8,15 +8,17 @@ namespace Portway.Internal.Routing;
 /// <c>reply_to</c> parsed per item in process), which the ingress reads. The run is cancelled when the waiter ends first (deadline between items,
 /// caller gone or cancelled, shutdown).
 /// </summary>
-internal sealed class StreamDispatcher(PipelineRouter router, WaiterRegistry waiters)
+internal sealed class StreamDispatcher(PipelineRouter router, WaiterRegistry waiters, RoutingTable table)
 {
     /// <summary>
     /// Opens a stream for <paramref name="request"/> (route = a stream pipeline). No item may take longer than
-    /// <paramref name="itemTimeout"/> to come; <paramref name="callerAborted"/> ends it as the caller going away.
+    /// <paramref name="itemTimeout"/> to come, except on a kv stream (a watched key may stay unchanged for hours:
+    /// it runs until the caller goes away); <paramref name="callerAborted"/> ends it as the caller going away.
     /// </summary>
     public StreamWaiter Open(Envelope request, TimeSpan itemTimeout, CancellationToken callerAborted, string interfaceName)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (table.IsKvStream(request.Route)) itemTimeout = Timeout.InfiniteTimeSpan;
         var waiter = waiters.Register(new StreamWaiter(itemTimeout, waiters.Time), callerAborted);
         request.ReplyTo = waiter.ReplyTo;
         _ = RunAsync(request, waiter, waiter.Aborted, interfaceName);

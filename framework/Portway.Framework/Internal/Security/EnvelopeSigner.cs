@@ -156,8 +156,11 @@ internal sealed class EnvelopeSigner
             return new PortwayError(ErrorCode.Unauthorized, $"envelope ts is {-age} ms in the future, over the {_ttlMs} ms TTL");
         }
 
-        return _replay.TryAdd(envelope.Nonce.Span)
-            ? null
-            : new PortwayError(ErrorCode.Unauthorized, "envelope nonce was already used (replay)");
+        return _replay.TryAdd(envelope.Nonce.Span, envelope.Ts) switch
+        {
+            ReplayVerdict.Fresh => null,
+            ReplayVerdict.Replayed => new PortwayError(ErrorCode.Unauthorized, "envelope nonce was already used (replay)"),
+            _ => new PortwayError(ErrorCode.Unauthorized, "envelope ts is older than the nonces the replay guard still holds (a burst over nonce_cache_size per TTL)"),
+        };
     }
 }

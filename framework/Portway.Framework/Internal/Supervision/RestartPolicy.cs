@@ -1,6 +1,6 @@
 namespace Portway.Internal.Supervision;
 
-/// <summary>Exponential backoff between restarts, and a restart budget per window after which the supervisor gives up.</summary>
+/// <summary>Exponential backoff between restarts, and a restart budget per window past which the worker is degraded (restarted at <see cref="MaxBackoff"/>, never abandoned).</summary>
 internal sealed class RestartPolicy
 {
     public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(100);

@@ -51,9 +51,15 @@ internal static partial class WorkerRuntime
 
         return bootstrap is { Group.Length: > 0, WorkerId.Length: > 0, Host.Length: > 0, Port: > 0 and <= 65535, ConfigText.Length: > 0 }
             && bootstrap.ConfigSource is not null && bootstrap.DataDir is not null
-            && IsKey(bootstrap.SecretBase64)
+            && IsKey(bootstrap.SecretBase64) && IsAdmissionToken(bootstrap.AdmissionBase64)
             ? bootstrap
             : null;
+    }
+
+    private static bool IsAdmissionToken(string? base64)
+    {
+        Span<byte> token = stackalloc byte[WorkerAdmission.TokenLength + 3];
+        return base64 is not null && Convert.TryFromBase64String(base64, token, out var length) && length == WorkerAdmission.TokenLength;
     }
 
     private static bool IsKey(string? base64)
@@ -74,6 +80,12 @@ internal static partial class WorkerRuntime
         foreach (var node in NodeDiscovery.BuiltIn)
         {
             services.AddSingleton(node);
+        }
+
+        if (config.Runtime.Platform.Kv.Backend == "memory")
+        {
+            // This process's own store: memory state is not shared between processes (kv.backend: redis is).
+            services.TryAddSingleton<Portway.Kv.IKvStore>(sp => new Kv.MemoryKvStore(sp.GetRequiredService<TimeProvider>()));
         }
 
         services.TryAddSingleton(sp => new NodeCatalog(sp, sp.GetServices<NodeRegistration>()));

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Portway.Configuration;
+using Portway.Internal.Observability;
 using Portway.Internal.Security;
 using Portway.Internal.Transport.TcpLocal;
 
@@ -12,13 +13,20 @@ namespace Portway.Internal.Supervision;
 /// Starts <c>replicas</c> child processes for every non-web process group that runs stages and hands each its
 /// bootstrap (config, secret, where to connect) over stdin. A child that exits, or whose link breaks (it
 /// crashed, hung, or stopped sending heartbeats; it is killed then), is restarted with exponential backoff
-/// within a restart budget per window. On shutdown (after the host drained) it closes their stdin, so they
+/// within a restart budget per window; over the budget the worker is degraded and restarted at the longest
+/// backoff, never given up. On shutdown (after the host drained) it closes their stdin, so they
 /// exit, and kills any that linger. A child also exits on its own when its stdin breaks, so a host killed
 /// with SIGKILL leaves no orphan.
 /// </summary>
 internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
 {
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>Lines of a child's stdout and stderr logged per second; the rest are counted.</summary>
+    public const int OutputLinesPerSecond = 50;
+
+    /// <summary>Characters of one line of a child's output logged.</summary>
+    public const int MaxOutputLineLength = 2000;
 
 
     private readonly PortwayConfig _config;
@@ -32,6 +40,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
     private readonly List<Task> _slots = [];
     private readonly Dictionary<string, Process> _running = new(StringComparer.Ordinal);
     private readonly Dictionary<int, TaskCompletionSource> _ready = [];
+    private readonly HashSet<string> _degraded = new(StringComparer.Ordinal);
 
     public WorkerSupervisor(PortwayConfig config, IpcSecret secret, TcpLocalListener listener, WorkerExecutable executable,
         RestartPolicy policy, TimeProvider time, ILogger<WorkerSupervisor> logger)
@@ -56,6 +65,15 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
         get
         {
             lock (_running) return _running.Where(p => !p.Value.HasExited).ToDictionary(p => p.Key, p => p.Value.Id);
+        }
+    }
+
+    /// <summary>Workers restarted more often than the restart budget allows, still being restarted at the longest backoff, until one says hello.</summary>
+    public IReadOnlyCollection<string> Degraded
+    {
+        get
+        {
+            lock (_running) return [.. _degraded];
         }
     }
 
@@ -106,8 +124,15 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
     private void OnWorkerReady(string workerId, int pid)
     {
         TaskCompletionSource? ready;
-        lock (_running) _ready.TryGetValue(pid, out ready);
+        bool recovered;
+        lock (_running)
+        {
+            _ready.TryGetValue(pid, out ready);
+            recovered = _degraded.Remove(workerId);
+        }
+
         ready?.TrySetResult();
+        if (recovered) LogRecovered(_logger, workerId, pid);
     }
 
     private void OnWorkerLost(string workerId, int pid, string why)
@@ -160,14 +185,26 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
 
             var now = _time.GetTimestamp();
             while (restarts.Count > 0 && _time.GetElapsedTime(restarts.Peek(), now) > _policy.Window) restarts.Dequeue();
+            TimeSpan backoff;
             if (restarts.Count >= _policy.MaxRestartsPerWindow)
             {
-                LogGaveUp(_logger, workerId, group, restarts.Count, _policy.Window.TotalSeconds);
-                return;
+                // Over the budget: the group is degraded, never abandoned; restarts go on at the longest backoff
+                // (a child kept out for a while, by a crash loop or a crowded listener, comes back when it can).
+                lock (_running)
+                {
+                    if (_degraded.Add(workerId)) LogDegraded(_logger, workerId, group, restarts.Count, _policy.Window.TotalSeconds, (long)_policy.MaxBackoff.TotalMilliseconds);
+                }
+
+                restarts.Dequeue();
+                restarts.Enqueue(now);
+                backoff = _policy.MaxBackoff;
+            }
+            else
+            {
+                restarts.Enqueue(now);
+                backoff = _policy.Backoff(restarts.Count);
             }
 
-            restarts.Enqueue(now);
-            var backoff = _policy.Backoff(restarts.Count);
             LogRestart(_logger, workerId, why, (long)backoff.TotalMilliseconds);
             try
             {
@@ -197,8 +234,9 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
         start.ArgumentList.Add(group);
 
         using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) LogWorkerOutput(_logger, workerId, e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) LogWorkerOutput(_logger, workerId, e.Data); };
+        var output = new LogRateLimiter(_time, OutputLinesPerSecond);
+        process.OutputDataReceived += (_, e) => WorkerOutput(workerId, e.Data, output);
+        process.ErrorDataReceived += (_, e) => WorkerOutput(workerId, e.Data, output);
         lock (_running)
         {
             if (_stopping.IsCancellationRequested)
@@ -212,6 +250,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
         }
 
         var pid = process.Id;
+        var token = _listener.Admission.Issue();
 
         try
         {
@@ -220,7 +259,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
             LogStarted(_logger, workerId, group, process.Id);
 
             var bootstrap = new WorkerBootstrap(group, workerId, endPoint.Address.ToString(), endPoint.Port,
-                Convert.ToBase64String(_secret.Key), _config.Text, _config.Source, _config.Runtime.Platform.DataDir);
+                Convert.ToBase64String(_secret.Key), WorkerConfigText.For(_config.Text), _config.Source, _config.Runtime.Platform.DataDir, Convert.ToBase64String(token));
             try
             {
                 // One line on stdin, then stdin stays open: its end is the signal to stop.
@@ -270,8 +309,18 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
                 _ready.Remove(pid);
             }
 
+            _listener.Admission.Revoke(token);
             TryKill(process);
         }
+    }
+
+    /// <summary>A child's line in the host's log: at most <see cref="OutputLinesPerSecond"/> a second, each cut at <see cref="MaxOutputLineLength"/>.</summary>
+    private void WorkerOutput(string workerId, string? line, LogRateLimiter limit)
+    {
+        if (line is null || !limit.TryAcquire(out var dropped)) return;
+        if (line.Length > MaxOutputLineLength) line = string.Concat(line.AsSpan(0, MaxOutputLineLength), $"… ({line.Length - MaxOutputLineLength} more characters)");
+        if (dropped > 0) line = $"({dropped} earlier lines not logged) {line}";
+        LogWorkerOutput(_logger, workerId, line);
     }
 
     private async Task StopChildAsync(Process process, string workerId)
@@ -325,8 +374,11 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
     [LoggerMessage(EventId = EventIds.WorkerRestartScheduled, Level = LogLevel.Warning, Message = "Restarting worker {Worker} ({Why}) in {BackoffMs} ms")]
     private static partial void LogRestart(ILogger logger, string worker, string why, long backoffMs);
 
-    [LoggerMessage(EventId = EventIds.WorkerGaveUp, Level = LogLevel.Error, Message = "Worker {Worker} of group {Group} restarted {Count} times within {WindowSeconds} s: giving up; its stages answer unavailable")]
-    private static partial void LogGaveUp(ILogger logger, string worker, string group, int count, double windowSeconds);
+    [LoggerMessage(EventId = EventIds.WorkerGaveUp, Level = LogLevel.Error, Message = "Worker {Worker} of group {Group} restarted {Count} times within {WindowSeconds} s: degraded; still restarting it every {BackoffMs} ms (its stages answer unavailable meanwhile)")]
+    private static partial void LogDegraded(ILogger logger, string worker, string group, int count, double windowSeconds, long backoffMs);
+
+    [LoggerMessage(EventId = EventIds.WorkerRecovered, Level = LogLevel.Information, Message = "Worker {Worker} (pid {Pid}) is back: no longer degraded")]
+    private static partial void LogRecovered(ILogger logger, string worker, int pid);
 
     [LoggerMessage(EventId = EventIds.WorkerStartFailed, Level = LogLevel.Error, Message = "Worker {Worker} could not start: {Reason}")]
     private static partial void LogStartFailed(ILogger logger, string worker, string reason);

@@ -45,6 +45,28 @@ internal sealed class RawPeer : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads until the host closes the connection; how many bytes it sent (-1 if it stays open past the timeout).</summary>
+    public async Task<long> BytesUntilClosedAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var buffer = new byte[4096];
+        long total = 0;
+        try
+        {
+            int n;
+            while ((n = await _socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token)) > 0) total += n;
+            return total;
+        }
+        catch (SocketException)
+        {
+            return total;
+        }
+        catch (OperationCanceledException)
+        {
+            return -1;
+        }
+    }
+
     /// <summary>Reads one frame and returns its envelope (signature verified with the test key).</summary>
     public async Task<Envelope> ReadEnvelopeAsync(TimeSpan timeout)
     {

@@ -83,7 +83,8 @@ internal sealed class TcpLocalHarness : IAsyncDisposable
 
     private void StartWorker()
     {
-        var bootstrap = new WorkerBootstrap("cpu", "cpu-1", "127.0.0.1", EndPoint.Port, Convert.ToBase64String(Frames.Key), Yaml, "test.yaml", "./data");
+        var bootstrap = new WorkerBootstrap("cpu", "cpu-1", "127.0.0.1", EndPoint.Port, Convert.ToBase64String(Frames.Key), Yaml, "test.yaml", "./data",
+            Convert.ToBase64String(Listener.Admission.Issue()));
         var services = new ServiceCollection();
         services.AddSingleton(Loggers);
         services.AddLogging();
@@ -91,6 +92,14 @@ internal sealed class TcpLocalHarness : IAsyncDisposable
         services.AddPortwayWorker(Config, bootstrap).AddNode<StartedHangNode>("test.hang").AddNode<HeadersNode>("test.headers").AddNode<BigNode>("test.big");
         _worker = services.BuildServiceProvider();
         Worker = Task.Run(() => WorkerRuntime.RunAsync(_worker, bootstrap, _workerStopping.Token));
+    }
+
+    /// <summary>A raw peer admitted as an expected child would be: connected, its admission token sent.</summary>
+    public async Task<RawPeer> AdmittedPeerAsync()
+    {
+        var peer = await RawPeer.ConnectAsync(EndPoint);
+        await peer.SendAsync(Listener.Admission.Issue());
+        return peer;
     }
 
     /// <summary>Stops the worker as if its stdin closed.</summary>

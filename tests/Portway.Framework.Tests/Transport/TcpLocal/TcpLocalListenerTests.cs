@@ -126,7 +126,7 @@ public sealed class TcpLocalListenerTests
     public async Task Attack_OnAnotherConnection_IsRefusedLoggedAndTheWorkerGoesOn(string attack)
     {
         await using var harness = await TcpLocalHarness.StartAsync();
-        await using var attacker = await RawPeer.ConnectAsync(harness.EndPoint);
+        await using var attacker = await harness.AdmittedPeerAsync();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
 
         var expected = await RunAttackAsync(attack, attacker, harness);
@@ -151,7 +151,7 @@ public sealed class TcpLocalListenerTests
             {
                 // The frame is good once (on its own connection, which it does not make a worker), never twice.
                 var frame = Signed(Control());
-                await using (var first = await RawPeer.ConnectAsync(harness.EndPoint))
+                await using (var first = await harness.AdmittedPeerAsync())
                 {
                     await first.SendAsync(frame);
                     Assert.True(await first.ClosedByHostAsync(Deadline));
@@ -212,26 +212,66 @@ public sealed class TcpLocalListenerTests
     }
 
     [Fact]
-    public async Task Attack_ForgedRequest_IsAnsweredUnauthorizedOnItsConnection()
+    public async Task Attack_ForgedRequestBeforeHello_IsRefusedWithoutAnySignedAnswer()
     {
         await using var harness = await TcpLocalHarness.StartAsync();
-        await using var attacker = await RawPeer.ConnectAsync(harness.EndPoint);
+        await using var attacker = await harness.AdmittedPeerAsync();
         var forged = TcpLocalHarness.Hop("core", "sys.echo");
         forged.Headers[TcpLocalProtocol.HopHeader] = "h-forged";
 
         await attacker.SendAsync(Signed(forged, key: "not the key, but 32 bytes long.."u8.ToArray()));
-        var answer = await attacker.ReadEnvelopeAsync(Deadline);
+        await Eventually.TrueAsync(() => harness.Listener.RejectedFrames >= 1, Deadline, "the forged request was refused");
+        attacker.CloseSend();
 
-        Assert.Equal(EnvelopeKind.Error, answer.Kind);
-        Assert.Equal("h-forged", answer.Headers[TcpLocalProtocol.HopHeader]);
-        Assert.Equal((ErrorCode.Unauthorized, "bad envelope signature"), (PortwayError.FromPayload(answer.Payload.Span).Code, PortwayError.FromPayload(answer.Payload.Span).Message));
+        // No error envelope (signed with the host's key, echoing the attacker's fields) comes back: nothing does.
+        Assert.Equal(0, await attacker.BytesUntilClosedAsync(Deadline));
+    }
+
+    [Fact]
+    public async Task Connection_WithoutAdmissionToken_IsRefusedCountedAndNeverGetsALink()
+    {
+        await using var harness = await TcpLocalHarness.StartAsync(withWorker: false);
+        await using var stranger = await RawPeer.ConnectAsync(harness.EndPoint);
+
+        // A perfectly signed hello is not enough: the connection has no admission token.
+        await stranger.SendAsync(Signed(CpuHello("cpu-stranger")));
+
+        Assert.True(await stranger.ClosedByHostAsync(Deadline));
+        Assert.Equal(0, harness.Pool.ReadyCount("cpu"));
+        Assert.True(harness.Listener.RefusedConnections >= 1);
+        Assert.Equal(0, harness.Listener.PendingHellos);
+    }
+
+    [Fact]
+    public async Task ExpectedChild_GetsInWhileEveryWaitingSlotIsHeldAndTheRefusalsAreLoggedAtABoundedRate()
+    {
+        await using var harness = await TcpLocalHarness.StartAsync(withWorker: false);
+        var holders = new List<RawPeer>();
+        try
+        {
+            // More silent connections than there are waiting slots (1024), as ipc_hold.py does, none ever sending a byte.
+            for (var i = 0; i < 1100; i++) holders.Add(await RawPeer.ConnectAsync(harness.EndPoint));
+            await Eventually.TrueAsync(() => harness.Listener.RefusedConnections >= 1100 - 1024, Deadline, "the oldest silent connections made room");
+
+            await using var child = await harness.AdmittedPeerAsync();
+            await child.SendAsync(Signed(CpuHello("cpu-child")));
+
+            await Eventually.TrueAsync(() => harness.Pool.ReadyCount("cpu") == 1, Deadline, "the expected child got in");
+            await Eventually.TrueAsync(() => harness.Listener.RefusedConnections >= 1100, Deadline, "the silent ones are refused after the admission timeout");
+            var refusalLines = harness.Logs.Messages.Count(m => m.Contains("tcp_local connection refused", StringComparison.Ordinal));
+            Assert.InRange(refusalLines, 1, 60);
+        }
+        finally
+        {
+            foreach (var holder in holders) await holder.DisposeAsync();
+        }
     }
 
     [Fact]
     public async Task Attack_GarbageRepeatedly_DisconnectsThePeer()
     {
         await using var harness = await TcpLocalHarness.StartAsync();
-        await using var attacker = await RawPeer.ConnectAsync(harness.EndPoint);
+        await using var attacker = await harness.AdmittedPeerAsync();
         var badKey = "not the key, but 32 bytes long.."u8.ToArray();
 
         for (var i = 0; i < TcpLink.MaxConsecutiveRejects; i++) await attacker.SendAsync(Signed(Control(), key: badKey));
@@ -245,7 +285,7 @@ public sealed class TcpLocalListenerTests
     public async Task RefusedFrame_ThenValidHello_TheConnectionGoesOn()
     {
         await using var harness = await TcpLocalHarness.StartAsync();
-        await using var peer = await RawPeer.ConnectAsync(harness.EndPoint);
+        await using var peer = await harness.AdmittedPeerAsync();
         var hello = CpuHello("cpu-raw");
 
         await peer.SendAsync(Signed(Control(), key: "not the key, but 32 bytes long.."u8.ToArray()));
@@ -259,7 +299,7 @@ public sealed class TcpLocalListenerTests
     public async Task Hello_ForAGroupWithoutStages_IsRefused()
     {
         await using var harness = await TcpLocalHarness.StartAsync(withWorker: false);
-        await using var peer = await RawPeer.ConnectAsync(harness.EndPoint);
+        await using var peer = await harness.AdmittedPeerAsync();
         var hello = Control(TcpLocalProtocol.Hello);
         hello.Headers[TcpLocalProtocol.GroupHeader] = "web";
         hello.Headers[TcpLocalProtocol.WorkerHeader] = "w-1";
@@ -274,11 +314,11 @@ public sealed class TcpLocalListenerTests
     public async Task Connections_WaitingForHelloOverTheCap_AreClosedAndAWorkerStillGetsIn()
     {
         await using var harness = await TcpLocalHarness.StartAsync(withWorker: false, maxPendingHellos: 2);
-        await using var first = await RawPeer.ConnectAsync(harness.EndPoint);
-        await using var second = await RawPeer.ConnectAsync(harness.EndPoint);
+        await using var first = await harness.AdmittedPeerAsync();
+        await using var second = await harness.AdmittedPeerAsync();
         await Eventually.TrueAsync(() => harness.Listener.PendingHellos == 2, Deadline, "two silent connections wait for their hello");
 
-        await using (var third = await RawPeer.ConnectAsync(harness.EndPoint))
+        await using (var third = await harness.AdmittedPeerAsync())
         {
             Assert.True(await third.ClosedByHostAsync(Deadline));
         }
@@ -286,7 +326,7 @@ public sealed class TcpLocalListenerTests
         Assert.Contains(harness.Logs.Messages, m => m.Contains("2 connections are already waiting for their hello", StringComparison.Ordinal));
         await first.DisposeAsync();
         await Eventually.TrueAsync(() => harness.Listener.PendingHellos == 1, Deadline, "the closed connection no longer counts");
-        await using var worker = await RawPeer.ConnectAsync(harness.EndPoint);
+        await using var worker = await harness.AdmittedPeerAsync();
         var hello = CpuHello("cpu-raw");
         await worker.SendAsync(Signed(hello));
 
@@ -298,7 +338,7 @@ public sealed class TcpLocalListenerTests
     public async Task Frame_LargerThanTheReadBuffer_ArrivingInPieces_IsReadWholeAndTheLinkGoesOn()
     {
         await using var harness = await TcpLocalHarness.StartAsync(withWorker: false);
-        await using var peer = await RawPeer.ConnectAsync(harness.EndPoint);
+        await using var peer = await harness.AdmittedPeerAsync();
         var hello = CpuHello("cpu-big");
         hello.Headers["x-padding"] = new string('p', 40_000); // ~40 KB: the link's 16 KiB read buffer has to grow twice
         var frame = Signed(hello);
@@ -325,7 +365,7 @@ public sealed class TcpLocalListenerTests
     public async Task Connection_WithoutHelloInTime_IsClosed()
     {
         await using var harness = await TcpLocalHarness.StartAsync(withWorker: false, helloTimeout: TimeSpan.FromSeconds(1));
-        await using var peer = await RawPeer.ConnectAsync(harness.EndPoint);
+        await using var peer = await harness.AdmittedPeerAsync();
 
         Assert.True(await peer.ClosedByHostAsync(Deadline));
     }
@@ -334,7 +374,7 @@ public sealed class TcpLocalListenerTests
     public async Task Worker_SilentPastHeartbeatTimeout_IsDroppedAndItsHopsAnswerUnavailable()
     {
         await using var harness = await TcpLocalHarness.StartAsync(withWorker: false, heartbeatTimeout: TimeSpan.FromSeconds(3));
-        await using var silent = await RawPeer.ConnectAsync(harness.EndPoint);
+        await using var silent = await harness.AdmittedPeerAsync();
         var hello = CpuHello("cpu-silent");
         await silent.SendAsync(Signed(hello));
         await Eventually.TrueAsync(() => harness.Pool.ReadyCount("cpu") == 1, Deadline, "the silent peer is a worker");

@@ -34,6 +34,7 @@ internal sealed partial class TcpLink
 
                     _consecutiveRejects = 0;
                     WaitFor(_onEnvelope!(this, envelope));
+                    _authenticated = true;
                     if (Volatile.Read(ref _shutdown) != 0)
                     {
                         // The handler closed the link (a refused hello): the frames after it are not read.
@@ -60,7 +61,8 @@ internal sealed partial class TcpLink
         catch (FrameFormatException ex)
         {
             Interlocked.Increment(ref _rejected);
-            TransportLog.FrameRejected(_logger, Name, ex.Message);
+            Refusals?.FrameRejected();
+            LogRejected(ex.Message);
             reason = ex;
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException or PeerMisbehavingException)
@@ -76,7 +78,11 @@ internal sealed partial class TcpLink
         }
         finally
         {
-            TransportLog.PeerDisconnected(_logger, Name, reason?.Message ?? "closed");
+            if (_authenticated || LogLimit is null || LogLimit.TryAcquire(out _))
+            {
+                TransportLog.PeerDisconnected(_logger, Name, reason?.Message ?? "closed");
+            }
+
             Shutdown(reason ?? new IOException("the peer closed the connection"));
         }
     }
@@ -131,11 +137,27 @@ internal sealed partial class TcpLink
         pending.AsTask().GetAwaiter().GetResult();
     }
 
+    private void LogRejected(string reason)
+    {
+        if (LogLimit is null)
+        {
+            TransportLog.FrameRejected(_logger, Name, reason);
+        }
+        else if (LogLimit.TryAcquire(out var dropped))
+        {
+            TransportLog.FrameRejected(_logger, Name, dropped == 0 ? reason : $"{reason} ({dropped} similar refusals not logged)");
+        }
+    }
+
     private async ValueTask RejectAsync(PortwayError error, Envelope? refused)
     {
         Interlocked.Increment(ref _rejected);
-        TransportLog.FrameRejected(_logger, Name, error.Message);
-        if (refused is { Kind: EnvelopeKind.Request })
+        Refusals?.FrameRejected();
+        LogRejected(error.Message);
+
+        // Never answer a peer that has not proven the key: the answer would be signed bytes of the peer's choosing
+        // (its route, ids, reply_to) that pass verification when sent back.
+        if (_authenticated && refused is { Kind: EnvelopeKind.Request })
         {
             var answer = refused.CreateAnswer(EnvelopeKind.Error, error.ToPayload());
             if (refused.Headers.TryGetValue(TcpLocalProtocol.HopHeader, out var hop) && hop.Length <= 64)

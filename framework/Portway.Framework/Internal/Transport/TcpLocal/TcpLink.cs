@@ -4,6 +4,8 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Portway.Internal.Security;
 
+using Portway.Internal.Observability;
+
 namespace Portway.Internal.Transport.TcpLocal;
 
 /// <summary>
@@ -45,6 +47,7 @@ internal sealed partial class TcpLink : IAsyncDisposable
     private long _rejected;
     private int _shutdown;
     private int _started;
+    private bool _authenticated;
 
     public TcpLink(Socket socket, EnvelopeSigner signer, int maxPayloadBytes, IReadOnlySet<EnvelopeKind> allowedKinds, ILogger logger, string name)
     {
@@ -60,6 +63,12 @@ internal sealed partial class TcpLink : IAsyncDisposable
 
     /// <summary>For logs: who is on the other end.</summary>
     public string Name { get; set; }
+
+    /// <summary>Where refused frames are counted for <c>/stats</c> (the host's links); null: only <see cref="RejectedFrames"/>.</summary>
+    public IpcRefusals? Refusals { get; init; }
+
+    /// <summary>Bounds how often refusals and closes are logged (shared by the host's links); null: every one is logged.</summary>
+    public LogRateLimiter? LogLimit { get; init; }
 
     /// <summary>Frames refused since the link opened.</summary>
     public long RejectedFrames => Interlocked.Read(ref _rejected);

@@ -22,8 +22,21 @@ internal sealed partial class TcpLocalListener(
     WorkerPool pool,
     TimeProvider time,
     ILoggerFactory loggers,
-    PortwayTelemetry? telemetry = null) : IHostedService, IAsyncDisposable
+    PortwayTelemetry? telemetry = null,
+    IpcRefusals? refusals = null) : IHostedService, IAsyncDisposable
 {
+    /// <summary>The tokens of the children expected to connect (the supervisor issues one per child it starts).</summary>
+    public WorkerAdmission Admission { get; } = new();
+
+    /// <summary>How long a new connection may take to send its admission token. Defaults to 2 s.</summary>
+    public TimeSpan AdmissionTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Connections that may wait for their admission token at once (the oldest makes room for a new one). Defaults to 1024.</summary>
+    public int MaxWaitingForAdmission { get; init; } = 1024;
+
+    /// <summary>Connections refused so far (no or a wrong admission token, pushed out, over the hello cap, no valid hello).</summary>
+    public long RefusedConnections => _refusals.RefusedConnections;
+
     /// <summary>How long a new connection may take to say hello. Defaults to 10 s.</summary>
     public TimeSpan HelloTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -40,6 +53,9 @@ internal sealed partial class TcpLocalListener(
     public int PendingHellos => Volatile.Read(ref _pendingHellos);
 
     private readonly ILogger _logger = loggers.CreateLogger<TcpLocalListener>();
+    private readonly IpcRefusals _refusals = refusals ?? new IpcRefusals();
+    private readonly LogRateLimiter _logLimit = new(time);
+    private AdmissionGate? _gate;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<TcpLink> _links = [];
     private Socket? _listener;
@@ -88,6 +104,8 @@ internal sealed partial class TcpLocalListener(
         EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
         LogListening(_logger, EndPoint.ToString());
         telemetry?.Meter.CreateObservableCounter("portway.tcp_local.frames_rejected", () => RejectedFrames, description: "Frames refused by the tcp_local listener");
+        telemetry?.Meter.CreateObservableCounter("portway.tcp_local.connections_refused", () => RefusedConnections, description: "Connections refused by the tcp_local listener");
+        _gate = new AdmissionGate(Admission, time, MaxWaitingForAdmission, AdmissionTimeout, Accept, why => Refused(why));
         _accepting = Task.Run(AcceptLoopAsync, CancellationToken.None);
         var tick = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(500).Ticks, HeartbeatTimeout.Ticks / 4));
         _monitor = time.CreateTimer(_ => CheckHeartbeats(), null, tick, tick);
@@ -104,6 +122,7 @@ internal sealed partial class TcpLocalListener(
         await _stopping.CancelAsync().ConfigureAwait(false);
         _listener?.Dispose();
         _monitor?.Dispose();
+        _gate?.Dispose();
         TcpLink[] links;
         lock (_links) links = [.. _links];
         foreach (var link in links) link.Shutdown();
@@ -145,7 +164,17 @@ internal sealed partial class TcpLocalListener(
                 continue;
             }
 
-            Accept(socket);
+            _gate!.Add(socket);
+        }
+    }
+
+    /// <summary>Counts a refused connection; logs it at a bounded rate (a flood costs a counter, not a line each).</summary>
+    private void Refused(string why)
+    {
+        _refusals.ConnectionRefused();
+        if (_logLimit.TryAcquire(out var dropped))
+        {
+            LogWorkerRefused(_logger, why, dropped == 0 ? "" : $" ({dropped} similar refusals not logged)");
         }
     }
 
@@ -154,7 +183,7 @@ internal sealed partial class TcpLocalListener(
         if (Interlocked.Increment(ref _pendingHellos) > MaxPendingHellos)
         {
             Interlocked.Decrement(ref _pendingHellos);
-            LogWorkerRefused(_logger, socket.RemoteEndPoint?.ToString() ?? "?", $"{MaxPendingHellos} connections are already waiting for their hello");
+            Refused($"{socket.RemoteEndPoint}: {MaxPendingHellos} connections are already waiting for their hello");
             socket.Dispose();
             return;
         }
@@ -169,10 +198,21 @@ internal sealed partial class TcpLocalListener(
         }
 
         var ipc = config.Runtime.Platform.ExecutionIpc;
-        var link = new TcpLink(socket, _signer!, ipc.MaxPayloadBytes, TcpLocalProtocol.HostAccepts, _logger, "peer " + socket.RemoteEndPoint);
+        var link = new TcpLink(socket, _signer!, ipc.MaxPayloadBytes, TcpLocalProtocol.HostAccepts, _logger, "peer " + socket.RemoteEndPoint)
+        {
+            Refusals = _refusals,
+            LogLimit = _logLimit,
+        };
         WorkerConnection? worker = null;
         lock (_links) _links.Add(link);
-        var helloTimer = time.CreateTimer(_ => { if (Volatile.Read(ref worker) is null) link.Shutdown(new TimeoutException("no hello in time")); }, null, HelloTimeout, Timeout.InfiniteTimeSpan);
+        var helloTimer = time.CreateTimer(_ =>
+        {
+            if (Volatile.Read(ref worker) is null)
+            {
+                _refusals.ConnectionRefused();
+                link.Shutdown(new TimeoutException("no hello in time"));
+            }
+        }, null, HelloTimeout, Timeout.InfiniteTimeSpan);
         link.Start((l, envelope) =>
         {
             var current = Volatile.Read(ref worker);
@@ -232,7 +272,7 @@ internal sealed partial class TcpLocalListener(
             || group == ProcessGroupConfig.WebGroup
             || groups.FirstOrDefault(g => g.Name == group) is not { Stages.Count: > 0 } declared)
         {
-            LogWorkerRefused(_logger, link.Name, "the first envelope was not a hello for a process group that runs stages");
+            Refused($"{link.Name}: the first envelope was not a hello for a process group that runs stages");
             link.Shutdown(new InvalidOperationException("the first envelope was not a valid hello"));
             return null;
         }
@@ -241,7 +281,7 @@ internal sealed partial class TcpLocalListener(
         var missing = declared.Stages.Except(stages, StringComparer.Ordinal).ToArray();
         if (missing.Length > 0)
         {
-            LogWorkerRefused(_logger, link.Name, $"worker {id} of group '{group}' does not serve {string.Join(", ", missing)}");
+            Refused($"{link.Name}: worker {id} of group '{group}' does not serve {string.Join(", ", missing)}");
             link.Shutdown(new InvalidOperationException("the worker does not serve its group's stages"));
             return null;
         }
@@ -272,8 +312,8 @@ internal sealed partial class TcpLocalListener(
     [LoggerMessage(EventId = EventIds.WorkerReady, Level = LogLevel.Information, Message = "Worker {Worker} of group {Group} (pid {Pid}) is ready")]
     private static partial void LogWorkerReady(ILogger logger, string worker, string group, int pid);
 
-    [LoggerMessage(EventId = EventIds.WorkerRefused, Level = LogLevel.Warning, Message = "Connection from {Peer} refused: {Reason}")]
-    private static partial void LogWorkerRefused(ILogger logger, string peer, string reason);
+    [LoggerMessage(EventId = EventIds.WorkerRefused, Level = LogLevel.Warning, Message = "tcp_local connection refused: {Why}{Dropped}")]
+    private static partial void LogWorkerRefused(ILogger logger, string why, string dropped);
 
     [LoggerMessage(EventId = EventIds.WorkerLinkLost, Level = LogLevel.Warning, Message = "Worker {Worker} of group {Group} is gone: {Reason}; {Failed} hop(s) in flight answered unavailable")]
     private static partial void LogWorkerLinkLost(ILogger logger, string worker, string group, string reason, int failed);

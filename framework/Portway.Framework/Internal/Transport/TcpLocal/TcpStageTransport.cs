@@ -1,4 +1,5 @@
 using Portway.Internal.Routing;
+using Portway.Transport;
 
 namespace Portway.Internal.Transport.TcpLocal;
 

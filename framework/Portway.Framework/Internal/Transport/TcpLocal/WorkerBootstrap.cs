@@ -14,7 +14,8 @@ internal sealed record WorkerBootstrap(
     [property: JsonPropertyName("secret")] string SecretBase64,
     [property: JsonPropertyName("config")] string ConfigText,
     [property: JsonPropertyName("source")] string ConfigSource,
-    [property: JsonPropertyName("data_dir")] string DataDir)
+    [property: JsonPropertyName("data_dir")] string DataDir,
+    [property: JsonPropertyName("admission")] string AdmissionBase64)
 {
-    public override string ToString() => $"WorkerBootstrap(group={Group}, worker={WorkerId}, {Host}:{Port}, secret=***)";
+    public override string ToString() => $"WorkerBootstrap(group={Group}, worker={WorkerId}, {Host}:{Port}, secret=***, admission=***)";
 }

@@ -43,6 +43,9 @@ internal sealed partial class WorkerClient(
 
             // Stopped just as the connect succeeded: the registration may have disposed the socket already.
             stopping.ThrowIfCancellationRequested();
+
+            // The admission token first: the host gives a connection a link only once it is proven.
+            socket.Send(Convert.FromBase64String(bootstrap.AdmissionBase64));
         }
         catch (Exception ex) when (stopping.IsCancellationRequested && ex is SocketException or ObjectDisposedException)
         {

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Logging;
+using Portway.Transport;
+using StackExchange.Redis;
+
+namespace Portway.Adapters.Redis.Internal;
+
+internal sealed partial class RedisReplyHub
+{
+    /// <summary>Decodes and verifies answers (the process's one wire: its replay cache).</summary>
+    public EnvelopeWire Wire { get; }
+
+    /// <summary>
+    /// Reads this instance's reply stream with a blocking XREAD on a dedicated connection (a blocked read on the shared
+    /// multiplexer would stall every other command), from the start: the stream is this instance's alone.
+    /// On a Redis error it waits a moment and reads again; the dedicated connection reconnects by itself.
+    /// </summary>
+    private async Task ReadRepliesAsync()
+    {
+        ConnectionMultiplexer? dedicated = null;
+        var lastId = "0-0";
+        try
+        {
+            while (!_stopping.IsCancellationRequested)
+            {
+                try
+                {
+                    dedicated ??= await _connection.OpenDedicatedAsync("replies", Block, _stopping.Token).ConfigureAwait(false);
+                    var result = await dedicated.GetDatabase().ExecuteAsync("XREAD", "COUNT", 512, "BLOCK", (int)Block.TotalMilliseconds, "STREAMS", (RedisKey)ReplyStream, lastId)
+                        .WaitAsync(_stopping.Token).ConfigureAwait(false);
+                    foreach (var (id, bytes) in RedisStreamEntries.Parse(result))
+                    {
+                        lastId = id;
+                        if (bytes.Length > 0) Complete(bytes);
+                    }
+                }
+                catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex) when (ex is RedisException or TimeoutException)
+                {
+                    RedisLog.TransportError(_logger, "reading replies", ex.Message);
+                    try
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(200), _time, _stopping.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (dedicated is not null) await dedicated.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void Complete(byte[] bytes)
+    {
+        if (!Wire.TryDecode(bytes, out var answer, out var error))
+        {
+            RedisLog.AnswerRejected(_logger, ReplyStream, error.Message);
+            return;
+        }
+
+        if (!answer.Headers.TryGetValue(RedisStreamNames.HopHeader, out var hop) || !_inFlight.TryRemove(hop, out var pending) || !pending.Answer.TrySetResult(answer))
+        {
+            Interlocked.Increment(ref _duplicates);
+            RedisLog.AnswerDropped(_logger, answer.RequestId);
+        }
+    }
+}

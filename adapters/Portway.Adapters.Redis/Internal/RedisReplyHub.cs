@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Portway.Configuration;
+using Portway.Transport;
+using StackExchange.Redis;
+
+namespace Portway.Adapters.Redis.Internal;
+
+/// <summary>
+/// The host's side of the redis transport, one per process: the hops in flight (by hop id), the reading of this
+/// instance's own reply stream (a blocking <c>XREAD</c> on a dedicated connection) that completes each exactly once —
+/// a second answer to the same hop finds nothing pending and is dropped — and the watch on each group's live workers
+/// (their announcements expire), so a hop to a group with none answers <c>unavailable</c> at once, and hops in flight
+/// to a group whose last worker vanished are failed instead of waiting for their deadline.
+/// </summary>
+internal sealed partial class RedisReplyHub : IAsyncDisposable
+{
+    private static readonly TimeSpan Block = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(250);
+    private const int ReplyStreamTtlMs = 60_000;
+
+    private readonly RedisConnection _connection;
+    private readonly RedisConfig _redis;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, Pending> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, GroupState> _groups = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly object _gate = new();
+    private Task? _started;
+    private Task? _loops;
+    private long _duplicates;
+
+    public RedisReplyHub(RedisConnection connection, PortwayConfig config, EnvelopeWire wire, TimeProvider time, ILogger<RedisReplyHub> logger)
+    {
+        _connection = connection;
+        Wire = wire;
+        _redis = config.Runtime.Platform.Redis;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>This instance's name in <c>reply_to</c> (set by the first transport made).</summary>
+    public string Instance { get; private set; } = "";
+
+    public string ReplyStream => RedisStreamNames.Replies(_connection.KeyPrefix, Instance);
+
+    /// <summary>Hops waiting for their answer now.</summary>
+    public int InFlight => _inFlight.Count;
+
+    /// <summary>Answers that arrived for a hop already answered (or given up): dropped.</summary>
+    public long DuplicateAnswers => Interlocked.Read(ref _duplicates);
+
+    /// <summary>Starts the reply reader and the worker watch for <paramref name="instance"/> (once) and watches <paramref name="group"/>.</summary>
+    public Task EnsureStarted(string instance, string group)
+    {
+        _groups.TryAdd(group, new GroupState());
+        lock (_gate)
+        {
+            if (_started is null)
+            {
+                Instance = instance;
+                _started = StartAsync();
+            }
+
+            return _started;
+        }
+    }
+
+    /// <summary>Whether <paramref name="group"/> has a live worker, as last seen (at most a quarter second old).</summary>
+    public bool IsLive(string group) => _groups.TryGetValue(group, out var state) && state.Live;
+
+    public Pending Register(string hopId, string group)
+    {
+        var pending = new Pending(group);
+        _inFlight[hopId] = pending;
+        return pending;
+    }
+
+    public void Forget(string hopId) => _inFlight.TryRemove(hopId, out _);
+
+    private async Task StartAsync()
+    {
+        try
+        {
+            await EnsureReplyStreamAsync().ConfigureAwait(false);
+            await WatchGroupsAsync().ConfigureAwait(false);
+        }
+        catch (RedisException ex)
+        {
+            RedisLog.TransportError(_logger, "starting the reply stream", ex.Message);
+        }
+
+        _loops = Task.WhenAll(
+            Task.Run(ReadRepliesAsync, CancellationToken.None),
+            Task.Run(WatchLoopAsync, CancellationToken.None));
+    }
+
+    /// <summary>Creates this instance's reply stream (workers add to it only if it exists) and keeps it from expiring.</summary>
+    private async Task EnsureReplyStreamAsync()
+    {
+        var db = await _connection.DatabaseAsync(_stopping.Token).ConfigureAwait(false);
+        var extended = await db.KeyExpireAsync(ReplyStream, TimeSpan.FromMilliseconds(ReplyStreamTtlMs)).ConfigureAwait(false);
+        if (!extended)
+        {
+            await db.ExecuteAsync("XADD", (RedisKey)ReplyStream, "MAXLEN", "~", _redis.StreamMaxLength, "*", RedisStreamNames.EnvelopeField, RedisValue.EmptyString).ConfigureAwait(false);
+            await db.KeyExpireAsync(ReplyStream, TimeSpan.FromMilliseconds(ReplyStreamTtlMs)).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WatchLoopAsync()
+    {
+        using var timer = new PeriodicTimer(WatchInterval, _time);
+        var beat = 0;
+        var wasDown = false;
+        while (await Tick(timer).ConfigureAwait(false))
+        {
+            try
+            {
+                if (!_connection.IsConnected)
+                {
+                    FailGroupsWithoutRedis();
+                    wasDown = true;
+                    continue;
+                }
+
+                // Every 2 s, and at once when Redis is back (a restarted Redis lost the stream and workers add only to an existing one).
+                if (++beat % 8 == 0 || wasDown) await EnsureReplyStreamAsync().ConfigureAwait(false);
+                wasDown = false;
+                await WatchGroupsAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+            {
+                RedisLog.TransportError(_logger, "watching workers", ex.Message);
+            }
+        }
+    }
+
+    private async ValueTask<bool> Tick(PeriodicTimer timer)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task WatchGroupsAsync()
+    {
+        var db = await _connection.DatabaseAsync(_stopping.Token).ConfigureAwait(false);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var (group, state) in _groups)
+        {
+            var live = await db.SortedSetRangeByScoreAsync(RedisStreamNames.Workers(_connection.KeyPrefix, group), now, double.PositiveInfinity, take: 1).ConfigureAwait(false);
+            var wasLive = state.Live;
+            state.Live = live.Length > 0;
+            if (wasLive && !state.Live) FailGroup(group, $"no live worker for process group '{group}' (the last one stopped announcing itself)");
+        }
+    }
+
+    private void FailGroupsWithoutRedis()
+    {
+        foreach (var (group, state) in _groups)
+        {
+            state.Live = false;
+        }
+    }
+
+    /// <summary>Answers every hop in flight to <paramref name="group"/> with <c>unavailable</c>.</summary>
+    private void FailGroup(string group, string why)
+    {
+        foreach (var (hop, pending) in _inFlight)
+        {
+            if (pending.Group == group && _inFlight.TryRemove(hop, out _))
+            {
+                pending.Answer.TrySetResult(new Envelope { Kind = EnvelopeKind.Error, Payload = new PortwayError(ErrorCode.Unavailable, why).ToPayload() });
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_loops is { } loops)
+        {
+            try
+            {
+                await loops.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+
+        _stopping.Dispose();
+    }
+
+    /// <summary>A hop waiting for its answer, and the group it went to.</summary>
+    internal sealed class Pending(string group)
+    {
+        public string Group { get; } = group;
+
+        public TaskCompletionSource<Envelope> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class GroupState
+    {
+        private volatile bool _live;
+
+        public bool Live
+        {
+            get => _live;
+            set => _live = value;
+        }
+    }
+}

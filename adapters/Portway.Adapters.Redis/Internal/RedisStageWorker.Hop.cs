@@ -1,0 +1,152 @@
+using Microsoft.Extensions.Logging;
+using Portway.Transport;
+using StackExchange.Redis;
+
+namespace Portway.Adapters.Redis.Internal;
+
+internal sealed partial class RedisStageWorker
+{
+    private async Task HandleAsync(string entryId, byte[] bytes)
+    {
+        try
+        {
+            if (!_wire.TryDecode(bytes, out var hop, out var error))
+            {
+                // Unverifiable: its reply_to cannot be trusted, so it is not answered; acknowledged so it is not retried.
+                RedisLog.HopRejected(_logger, WorkerId, entryId, error.Message);
+                await AcknowledgeAsync(entryId).ConfigureAwait(false);
+                return;
+            }
+
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            var deadline = StageHop.Deadline(hop);
+            if (deadline <= now || RedisStreamNames.ReplyInstance(hop) is not { } instance)
+            {
+                Interlocked.Increment(ref _expired);
+                RedisLog.HopExpired(_logger, WorkerId, hop.RequestId);
+                await AcknowledgeAsync(entryId).ConfigureAwait(false);
+                return;
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            if (deadline is { } ms) timeout.CancelAfter(TimeSpan.FromMilliseconds(ms - now));
+            Envelope answer;
+            try
+            {
+                answer = await _runner.RunAsync(hop, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return; // Not acknowledged: a live worker claims it after claim_idle_ms.
+            }
+            catch (OperationCanceledException)
+            {
+                Interlocked.Increment(ref _expired);
+                await AcknowledgeAsync(entryId).ConfigureAwait(false);
+                return;
+            }
+
+            answer.Headers[RedisStreamNames.HopHeader] = hop.Id;
+            byte[] encoded;
+            try
+            {
+                encoded = _wire.Encode(answer);
+            }
+            catch (PortwayException ex)
+            {
+                var failed = hop.CreateAnswer(EnvelopeKind.Error, ex.Error.ToPayload());
+                failed.Headers[RedisStreamNames.HopHeader] = hop.Id;
+                encoded = _wire.Encode(failed);
+            }
+
+            var db = await _connection.DatabaseAsync(_stopping.Token).ConfigureAwait(false);
+            await db.ExecuteAsync("XADD", (RedisKey)RedisStreamNames.Replies(_connection.KeyPrefix, instance), "NOMKSTREAM", "MAXLEN", "~", _redis.StreamMaxLength, "*",
+                RedisStreamNames.EnvelopeField, encoded).ConfigureAwait(false);
+            await AcknowledgeAsync(entryId).ConfigureAwait(false);
+            Interlocked.Increment(ref _ran);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Not acknowledged: it stays pending and is claimed again after claim_idle_ms.
+            RedisLog.TransportError(_logger, $"answering hop {entryId} of '{Group}'", ex.Message);
+        }
+    }
+
+    private async Task AcknowledgeAsync(string entryId)
+    {
+        var db = await _connection.DatabaseAsync(_stopping.Token).ConfigureAwait(false);
+        await db.StreamAcknowledgeAsync(_stream, RedisStreamNames.ConsumerGroup, entryId).ConfigureAwait(false);
+    }
+
+    /// <summary>Announces this worker every half second with a key that expires after two (and its index entry).</summary>
+    private async Task AnnounceLoopAsync()
+    {
+        using var timer = new PeriodicTimer(AnnounceEvery, _time);
+        do
+        {
+            try
+            {
+                if (_connection.IsConnected || !_connection.IsStarted)
+                {
+                    var db = await _connection.DatabaseAsync(_stopping.Token).ConfigureAwait(false);
+                    var expires = _time.GetUtcNow().ToUnixTimeMilliseconds() + AnnounceTtlMs;
+                    await db.StringSetAsync(RedisStreamNames.Worker(_connection.KeyPrefix, Group, WorkerId), Environment.ProcessId, TimeSpan.FromMilliseconds(AnnounceTtlMs)).ConfigureAwait(false);
+                    var index = RedisStreamNames.Workers(_connection.KeyPrefix, Group);
+                    await db.SortedSetAddAsync(index, WorkerId, expires).ConfigureAwait(false);
+                    await db.SortedSetRemoveRangeByScoreAsync(index, double.NegativeInfinity, expires - (10 * AnnounceTtlMs)).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                RedisLog.TransportError(_logger, $"announcing worker {WorkerId}", ex.Message);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+        while (await Tick(timer).ConfigureAwait(false));
+    }
+
+    /// <summary>Every half <c>claim_idle_ms</c>, takes over hops pending longer than <c>claim_idle_ms</c> (their worker died) and runs them.</summary>
+    private async Task ClaimLoopAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(50, _redis.ClaimIdleMs / 2)), _time);
+        while (await Tick(timer).ConfigureAwait(false))
+        {
+            try
+            {
+                if (!_connection.IsConnected) continue;
+                var db = await _connection.DatabaseAsync(_stopping.Token).ConfigureAwait(false);
+                var claimed = await db.StreamAutoClaimAsync(_stream, RedisStreamNames.ConsumerGroup, WorkerId, _redis.ClaimIdleMs, "0-0", Math.Max(1, _slots.CurrentCount)).ConfigureAwait(false);
+                if (claimed.IsNull || claimed.ClaimedEntries.Length == 0) continue;
+                RedisLog.HopsClaimed(_logger, WorkerId, claimed.ClaimedEntries.Length, _redis.ClaimIdleMs);
+                foreach (var entry in claimed.ClaimedEntries)
+                {
+                    await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                    Run(entry.Id!, RedisStreamEntries.EnvelopeOf(entry));
+                }
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                RedisLog.TransportError(_logger, $"claiming idle hops of '{Group}'", ex.Message);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async ValueTask<bool> Tick(PeriodicTimer timer)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

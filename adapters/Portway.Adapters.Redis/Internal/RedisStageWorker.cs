@@ -1,0 +1,199 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Portway.Configuration;
+using Portway.Transport;
+using StackExchange.Redis;
+
+namespace Portway.Adapters.Redis.Internal;
+
+/// <summary>
+/// A worker of one process group over Redis: reads the group's hop stream in the consumer group <c>workers</c>
+/// (a blocking <c>XREADGROUP</c> on a dedicated connection), verifies each hop, skips (acknowledges, does not run) one
+/// past its caller's deadline, runs the stage, adds the signed answer to the reply stream of the instance its
+/// <c>reply_to</c> names (<c>NOMKSTREAM</c>: a host that is gone gets nothing), then <c>XACK</c>s. It announces
+/// itself with a key that expires, and claims hops a dead worker left pending longer than <c>claim_idle_ms</c>
+/// (<c>XAUTOCLAIM</c>). Runs up to <see cref="Concurrency"/> hops at a time.
+/// </summary>
+internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposable
+{
+    private static readonly TimeSpan Block = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan AnnounceEvery = TimeSpan.FromMilliseconds(500);
+    private const int AnnounceTtlMs = 2000;
+
+    private readonly RedisConnection _connection;
+    private readonly IStageRunner _runner;
+    private readonly EnvelopeWire _wire;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly RedisConfig _redis;
+    private readonly string _stream;
+    private readonly SemaphoreSlim _slots;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly HashSet<Task> _running = [];
+    private Task? _loops;
+    private long _ran;
+    private long _expired;
+
+    public RedisStageWorker(string group, string workerId, int concurrency, RedisConnection connection, PortwayConfig config, IStageRunner runner,
+        EnvelopeWire wire, TimeProvider time, ILogger<RedisStageWorker> logger)
+    {
+        Group = group;
+        WorkerId = workerId;
+        Concurrency = concurrency;
+        _connection = connection;
+        _runner = runner;
+        _wire = wire;
+        _time = time;
+        _logger = logger;
+        _redis = config.Runtime.Platform.Redis;
+        _stream = RedisStreamNames.Hops(connection.KeyPrefix, group);
+        _slots = new SemaphoreSlim(concurrency, concurrency);
+    }
+
+    public string Group { get; }
+
+    /// <summary>This worker's consumer name in the group (unique per process).</summary>
+    public string WorkerId { get; }
+
+    public int Concurrency { get; }
+
+    /// <summary>Hops run to an answer.</summary>
+    public long Ran => Interlocked.Read(ref _ran);
+
+    /// <summary>Hops acknowledged without running: their caller's deadline had passed.</summary>
+    public long Expired => Interlocked.Read(ref _expired);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loops = Task.WhenAll(
+            Task.Run(ReadLoopAsync, CancellationToken.None),
+            Task.Run(AnnounceLoopAsync, CancellationToken.None),
+            Task.Run(ClaimLoopAsync, CancellationToken.None));
+        RedisLog.WorkerStarted(_logger, WorkerId, Group, _stream);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_stopping.IsCancellationRequested) return;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_loops is { } loops) await loops.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Task[] running;
+        lock (_running) running = [.. _running];
+        try
+        {
+            await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        try
+        {
+            if (_connection.DatabaseIfConnected is { } db)
+            {
+                await db.KeyDeleteAsync(RedisStreamNames.Worker(_connection.KeyPrefix, Group, WorkerId)).ConfigureAwait(false);
+                await db.SortedSetRemoveAsync(RedisStreamNames.Workers(_connection.KeyPrefix, Group), WorkerId).ConfigureAwait(false);
+            }
+        }
+        catch (RedisException)
+        {
+        }
+
+        RedisLog.WorkerStopped(_logger, WorkerId, Group);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _stopping.Dispose();
+        _slots.Dispose();
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        ConnectionMultiplexer? dedicated = null;
+        var groupReady = false;
+        try
+        {
+            while (!_stopping.IsCancellationRequested)
+            {
+                // One slot is held while the read blocks; the count asks for as many as are free now, and each
+                // entry past the first waits for its own slot. Slots are not hoarded, so claiming still gets some.
+                var held = 0;
+                try
+                {
+                    await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                    held = 1;
+                    dedicated ??= await _connection.OpenDedicatedAsync($"worker-{Group}", Block, _stopping.Token).ConfigureAwait(false);
+                    var db = dedicated.GetDatabase();
+                    if (!groupReady) groupReady = await EnsureGroupAsync(db).ConfigureAwait(false);
+                    var result = await db.ExecuteAsync("XREADGROUP", "GROUP", RedisStreamNames.ConsumerGroup, WorkerId, "COUNT", 1 + _slots.CurrentCount,
+                        "BLOCK", (int)Block.TotalMilliseconds, "STREAMS", (RedisKey)_stream, ">").WaitAsync(_stopping.Token).ConfigureAwait(false);
+                    foreach (var (id, bytes) in RedisStreamEntries.Parse(result))
+                    {
+                        if (held > 0) held--;
+                        else await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                        Run(id, bytes);
+                    }
+                }
+                catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex) when (ex is RedisException or TimeoutException)
+                {
+                    // NOGROUP after Redis restarted empty: create the group again on the next read.
+                    groupReady = false;
+                    RedisLog.TransportError(_logger, $"reading hops of '{Group}'", ex.Message);
+                    await PauseAsync().ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (held > 0) _slots.Release(held);
+                }
+            }
+        }
+        finally
+        {
+            if (dedicated is not null) await dedicated.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Creates the consumer group (and the stream) unless it exists.</summary>
+    private async Task<bool> EnsureGroupAsync(IDatabase db)
+    {
+        try
+        {
+            await db.ExecuteAsync("XGROUP", "CREATE", (RedisKey)_stream, RedisStreamNames.ConsumerGroup, "0", "MKSTREAM").ConfigureAwait(false);
+        }
+        catch (RedisServerException ex) when (ex.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+        {
+        }
+
+        return true;
+    }
+
+    private async Task PauseAsync()
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), _time, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Starts one hop (its slot already taken; released when it ends).</summary>
+    private void Run(string entryId, byte[] bytes)
+    {
+        var task = HandleAsync(entryId, bytes);
+        lock (_running) _running.Add(task);
+        _ = task.ContinueWith(t =>
+        {
+            lock (_running) _running.Remove(t);
+            _slots.Release();
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+}

@@ -1,0 +1,162 @@
+using System.Text;
+using Portway.Adapters.Redis.Internal;
+using Portway.Testing;
+using Portway.Transport;
+using StackExchange.Redis;
+
+namespace Portway.Adapters.Tests.Redis;
+
+/// <summary>The redis transport and its workers in process, against a real redis-server.</summary>
+public sealed class RedisTransportTests : IClassFixture<RedisServerFixture>
+{
+    private readonly RedisServerFixture _redis;
+
+    public RedisTransportTests(RedisServerFixture redis) => _redis = redis;
+
+    private static string Prefix() => "t" + EnvelopeIds.NewId()[..10];
+
+    private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    [Fact]
+    public async Task Hop_ToALiveWorker_IsAnsweredOnThisInstancesReplyStream()
+    {
+        await using var harness = new RedisTransportHarness(_redis, Prefix());
+        await harness.StartWorkerAsync("w1");
+        await harness.WaitLiveAsync();
+
+        var answer = await harness.Transport.SendAsync(harness.Hop("echo/echo", "{\"n\":7}", Now + 10_000), CancellationToken.None);
+
+        Assert.Equal(EnvelopeKind.Reply, answer.Kind);
+        Assert.Equal("{\"n\":7}", Encoding.UTF8.GetString(answer.Payload.Span));
+        Assert.Equal(0, harness.Hub.InFlight);
+        var db = harness.Connection.DatabaseIfConnected!;
+        Assert.Equal(2, await db.StreamLengthAsync(RedisStreamNames.Replies(harness.Connection.KeyPrefix, harness.Instance))); // the creation entry and the answer
+        var pending = await db.StreamPendingAsync(RedisStreamNames.Hops(harness.Connection.KeyPrefix, "far"), RedisStreamNames.ConsumerGroup);
+        Assert.Equal(0, pending.PendingMessageCount);
+    }
+
+    [Fact]
+    public async Task Hop_NoLiveWorker_IsUnavailableAtOnce()
+    {
+        await using var harness = new RedisTransportHarness(_redis, Prefix());
+        await harness.Hub.EnsureStarted(harness.Instance, "far");
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        var answer = await harness.Transport.SendAsync(harness.Hop("echo/echo", "{}", Now + 10_000), cts.Token);
+
+        Assert.Equal(EnvelopeKind.Error, answer.Kind);
+        var error = PortwayError.FromPayload(answer.Payload.Span);
+        Assert.Equal(ErrorCode.Unavailable, error.Code);
+        Assert.Equal("no live worker for process group 'far'", error.Message);
+    }
+
+    [Fact]
+    public async Task Hop_PastItsDeadline_IsAcknowledgedAndNotRun()
+    {
+        await using var harness = new RedisTransportHarness(_redis, Prefix());
+        var worker = await harness.StartWorkerAsync("w1");
+        await harness.WaitLiveAsync();
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(1500));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+            await harness.Transport.SendAsync(harness.Hop("echo/echo", "{}", Now - 1), cts.Token));
+
+        await Eventually.TrueAsync(() => worker.Expired == 1, TimeSpan.FromSeconds(10), "the worker skips the expired hop");
+        Assert.Equal(0, worker.Ran);
+        var pending = await harness.Connection.DatabaseIfConnected!.StreamPendingAsync(RedisStreamNames.Hops(harness.Connection.KeyPrefix, "far"), RedisStreamNames.ConsumerGroup);
+        Assert.Equal(0, pending.PendingMessageCount);
+        Assert.Equal(0, harness.Hub.InFlight);
+    }
+
+    [Fact]
+    public async Task DeadWorkersHops_AreClaimedByALiveOne_AndAnsweredOnce()
+    {
+        await using var harness = new RedisTransportHarness(_redis, Prefix(), claimIdleMs: 500);
+        var db = await harness.Connection.DatabaseAsync();
+        var prefix = harness.Connection.KeyPrefix;
+        var stream = RedisStreamNames.Hops(prefix, "far");
+
+        // A worker "dead" that announced itself, read 5 hops and died: they sit in its pending list, never acknowledged.
+        await db.ExecuteAsync("XGROUP", "CREATE", (RedisKey)stream, RedisStreamNames.ConsumerGroup, "0", "MKSTREAM");
+        await db.SortedSetAddAsync(RedisStreamNames.Workers(prefix, "far"), "dead", Now + 60_000);
+        await harness.WaitLiveAsync();
+        var sends = Enumerable.Range(0, 5)
+            .Select(i => harness.Transport.SendAsync(harness.Hop("echo/echo", $"{{\"n\":{i}}}", Now + 30_000), CancellationToken.None).AsTask())
+            .ToList();
+        await Eventually.TrueAsync(() => db.StreamLength(stream) >= 5, TimeSpan.FromSeconds(10), "5 hops in the stream");
+        var taken = await db.StreamReadGroupAsync(stream, RedisStreamNames.ConsumerGroup, "dead", ">", 5);
+        Assert.Equal(5, taken.Length);
+
+        var alive = await harness.StartWorkerAsync("alive");
+        var answers = await Task.WhenAll(sends).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.All(answers, a => Assert.Equal(EnvelopeKind.Reply, a.Kind));
+        Assert.Equal(["{\"n\":0}", "{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":4}"], answers.Select(a => Encoding.UTF8.GetString(a.Payload.Span)).Order());
+        await Eventually.TrueAsync(() => db.StreamPending(stream, RedisStreamNames.ConsumerGroup).PendingMessageCount == 0, TimeSpan.FromSeconds(10), "nothing pending");
+        Assert.Equal(5, alive.Ran);
+        Assert.Equal(0, harness.Hub.DuplicateAnswers);
+        Assert.Equal(0, harness.Hub.InFlight);
+    }
+
+    [Fact]
+    public async Task SecondAnswerToAHop_IsDropped()
+    {
+        await using var harness = new RedisTransportHarness(_redis, Prefix());
+        await harness.StartWorkerAsync("w1");
+        await harness.WaitLiveAsync();
+        var hop = harness.Hop("echo/echo", "{}", Now + 10_000);
+        var answer = await harness.Transport.SendAsync(hop, CancellationToken.None);
+        Assert.Equal(EnvelopeKind.Reply, answer.Kind);
+
+        // The same answer again, as a slow worker would send it after its hop was claimed and answered elsewhere.
+        var again = hop.CreateAnswer(EnvelopeKind.Reply, "{}"u8.ToArray());
+        again.Headers[RedisStreamNames.HopHeader] = hop.Id;
+        await harness.Connection.DatabaseIfConnected!.ExecuteAsync("XADD", (RedisKey)RedisStreamNames.Replies(harness.Connection.KeyPrefix, harness.Instance), "*", "e", harness.Hub.Wire.Encode(again));
+
+        await Eventually.TrueAsync(() => harness.Hub.DuplicateAnswers == 1, TimeSpan.FromSeconds(10), "the second answer is dropped");
+        Assert.Equal(0, harness.Hub.InFlight);
+    }
+
+    [Fact]
+    public async Task Streams_StayUnderTheirBound_AfterManyHops()
+    {
+        const int Hops = 100_000;
+        const int MaxLength = 1000;
+        await using var harness = new RedisTransportHarness(_redis, Prefix(), maxLength: MaxLength);
+        await harness.StartWorkerAsync("w1", concurrency: 256);
+        await harness.WaitLiveAsync();
+        var db = harness.Connection.DatabaseIfConnected!;
+        var hopStream = RedisStreamNames.Hops(harness.Connection.KeyPrefix, "far");
+        var replyStream = RedisStreamNames.Replies(harness.Connection.KeyPrefix, harness.Instance);
+
+        var next = -1;
+        var failures = 0;
+        long longest = 0;
+        async Task Sender()
+        {
+            while (Interlocked.Increment(ref next) < Hops)
+            {
+                var answer = await harness.Transport.SendAsync(harness.Hop("echo/echo", "{}", Now + 60_000), CancellationToken.None);
+                if (answer.Kind != EnvelopeKind.Reply) Interlocked.Increment(ref failures);
+                var length = Math.Max(await db.StreamLengthAsync(hopStream), await db.StreamLengthAsync(replyStream));
+                if ((Volatile.Read(ref next) & 1023) == 0) InterlockedMax(ref longest, length);
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 128).Select(_ => Task.Run(Sender))).WaitAsync(TimeSpan.FromMinutes(10));
+
+        Assert.Equal(0, failures);
+        // MAXLEN ~ trims whole macro nodes (100 entries by default): a bound of 1000 holds at most ~1100.
+        var bound = MaxLength + 200;
+        Assert.InRange(await db.StreamLengthAsync(hopStream), 0, bound);
+        Assert.InRange(await db.StreamLengthAsync(replyStream), 0, bound);
+        Assert.InRange(longest, 0, bound);
+        Assert.Equal(0, harness.Hub.InFlight);
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        var current = Interlocked.Read(ref target);
+        while (value > current && Interlocked.CompareExchange(ref target, value, current) != current) current = Interlocked.Read(ref target);
+    }
+}

@@ -1,0 +1,33 @@
+using Portway.Internal.Supervision;
+using Portway.Testing;
+
+namespace Portway.Framework.Tests.Supervision;
+
+public sealed class WorkerConfigTextTests
+{
+    public static TheoryData<string> ShippedConfigs()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.EnumerateFiles(Path.GetDirectoryName(RepoPaths.Config("runtime.yaml"))!, "*.yaml").Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(file));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ShippedConfigs))]
+    public void For_EveryShippedConfig_LoadsWithTheSamePipelinesAndGroupsAndNoWebSection(string name)
+    {
+        var config = TestConfig.LoadRepoFile(name);
+
+        var text = WorkerConfigText.For(config.Text);
+        var reduced = TestConfig.Load(text);
+
+        Assert.Equal(config.Pipelines.Keys.Order(StringComparer.Ordinal), reduced.Pipelines.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(config.Runtime.Platform.ProcessGroups.Select(g => (g.Name, string.Join(",", g.Stages))), reduced.Runtime.Platform.ProcessGroups.Select(g => (g.Name, string.Join(",", g.Stages))));
+        Assert.DoesNotContain("web:", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("interfaces", text, StringComparison.Ordinal);
+    }
+}
