@@ -16,6 +16,12 @@ public static class GraphQLEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapPortwayGraphQL(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        MapEndpoints(endpoints);
+        return endpoints;
+    }
+
+    internal static void MapEndpoints(IEndpointRouteBuilder endpoints)
+    {
         var services = endpoints.ServiceProvider;
         var ingress = services.GetRequiredService<GraphQLIngress>();
         foreach (var endpoint in services.GetRequiredService<GraphQLEndpoints>().All)
@@ -24,7 +30,5 @@ public static class GraphQLEndpointRouteBuilderExtensions
             pipeline.Run(context => ingress.HandleAsync(context, endpoint));
             endpoints.Map(endpoint.Path, pipeline.Build()).WithDisplayName("portway graphql " + endpoint.Path);
         }
-
-        return endpoints;
     }
 }

@@ -4,6 +4,7 @@ using GraphQL.SystemTextJson;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portway.Adapters.GraphQL.Internal;
+using Portway.Adapters.Http;
 
 namespace Portway.Adapters.GraphQL;
 
@@ -25,6 +26,7 @@ public static class GraphQLPortwayBuilderExtensions
         services.TryAddSingleton<GraphQLSchemaFactory>();
         services.TryAddSingleton<GraphQLEndpoints>();
         services.TryAddSingleton<GraphQLIngress>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPortwayEndpointSource, GraphQLEndpointSource>());
         return builder;
     }
 }

@@ -8,16 +8,51 @@ using Portway.Configuration;
 
 namespace Portway.Adapters.Http;
 
-/// <summary>Maps the config's http endpoints; no endpoint has handler code of its own.</summary>
+/// <summary>Maps the config's endpoints; no endpoint has handler code of its own.</summary>
 public static class PortwayEndpointRouteBuilderExtensions
 {
+    /// <summary>
+    /// Maps all of Portway's endpoints in one route group: every registered adapter's (<see cref="IPortwayEndpointSource"/>:
+    /// websocket, graphql), the config's http endpoints, and the built-in health and stats endpoints (unless disabled).
+    /// Returns the group's convention builder: <c>.RequireAuthorization()</c>, rate limiting, CORS or OpenAPI metadata
+    /// apply to Portway's endpoints only. The <c>not_found</c> fallback is opt-in (<see cref="PortwayEndpointOptions.NotFoundFallback"/>).
+    /// </summary>
+    public static IEndpointConventionBuilder MapPortway(this IEndpointRouteBuilder endpoints, Action<PortwayEndpointOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var options = new PortwayEndpointOptions();
+        configure?.Invoke(options);
+        var services = endpoints.ServiceProvider;
+        var group = endpoints.MapGroup("");
+        foreach (var source in services.GetServices<IPortwayEndpointSource>())
+        {
+            source.MapEndpoints(group);
+        }
+
+        MapHttpEndpoints(group);
+        if (options.NotFoundFallback)
+        {
+            group.MapFallback(services.GetRequiredService<HttpIngress>().NotFoundAsync).WithDisplayName("portway not found");
+        }
+
+        return group;
+    }
+
     /// <summary>
     /// Maps every endpoint of every <c>kind: http</c> interface in the config, the built-in health and
     /// stats endpoints (unless disabled), and a fallback that answers <c>not_found</c> in the error format.
     /// </summary>
+    /// <remarks>The whole-app fallback this maps is what <see cref="MapPortway"/> makes opt-in.</remarks>
     public static IEndpointRouteBuilder MapPortwayHttp(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        MapHttpEndpoints(endpoints);
+        endpoints.MapFallback(endpoints.ServiceProvider.GetRequiredService<HttpIngress>().NotFoundAsync);
+        return endpoints;
+    }
+
+    private static void MapHttpEndpoints(IEndpointRouteBuilder endpoints)
+    {
         var services = endpoints.ServiceProvider;
         var config = services.GetRequiredService<PortwayConfig>();
         var ingress = services.GetRequiredService<HttpIngress>();
@@ -62,9 +97,6 @@ public static class PortwayEndpointRouteBuilderExtensions
         {
             endpoints.Map(web.Stats.Path, GetOnly(ingress, web.Stats.Path, builtins.StatsAsync)).WithDisplayName("portway stats");
         }
-
-        endpoints.MapFallback(ingress.NotFoundAsync);
-        return endpoints;
     }
 
     /// <summary>A built-in endpoint answers GET and HEAD; any other method is 405 with <c>Allow</c>, not the fallback's 404.</summary>

@@ -16,6 +16,12 @@ public static class PortwayWebSocketEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapPortwayWebSocket(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        MapEndpoints(endpoints);
+        return endpoints;
+    }
+
+    internal static void MapEndpoints(IEndpointRouteBuilder endpoints)
+    {
         var services = endpoints.ServiceProvider;
         var config = services.GetRequiredService<PortwayConfig>();
         var ingress = services.GetRequiredService<WebSocketIngress>();
@@ -27,7 +33,5 @@ public static class PortwayWebSocketEndpointRouteBuilderExtensions
             var handler = pipeline.Build();
             endpoints.Map(endpoint.Path, handler).WithDisplayName("portway websocket " + endpoint.Path);
         }
-
-        return endpoints;
     }
 }

@@ -12,6 +12,12 @@ public interface IPortwayStatus
     /// <summary>Calls in flight now (request/response and streams); returns to zero when traffic stops.</summary>
     int PendingCalls { get; }
 
+    /// <summary>The config version serving now (1 at startup, one more per applied reload).</summary>
+    long ConfigVersion { get; }
+
+    /// <summary>When the serving config version was loaded.</summary>
+    DateTimeOffset ConfigLoadedAt { get; }
+
     /// <summary>Requests by outcome (<c>ok</c> or the error code), counted from boundary events, sorted by outcome.</summary>
     IReadOnlyDictionary<string, long> RequestsByOutcome();
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Portway.Configuration;
 using Portway.Internal;
 using Portway.Internal.Correlation;
+using Portway.Internal.Hosting;
 using Portway.Internal.Kv;
 using Portway.Internal.Lifecycle;
 using Portway.Internal.Observability;
@@ -22,7 +23,7 @@ using Portway.Transport;
 namespace Portway;
 
 /// <summary>Registers the Portway runtime core: config, nodes, router, waiters, observability.</summary>
-public static class PortwayServiceCollectionExtensions
+public static partial class PortwayServiceCollectionExtensions
 {
     /// <summary>Adds the runtime for a loaded, validated <paramref name="config"/>, with the built-in <c>sys.*</c> nodes.</summary>
     public static IPortwayBuilder AddPortway(this IServiceCollection services, PortwayConfig config)
@@ -30,6 +31,18 @@ public static class PortwayServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(config);
         services.TryAddSingleton(config);
+        return AddRuntime(services, config);
+    }
+
+    /// <summary>
+    /// The runtime's services. The config is resolved from DI (<see cref="PortwayConfig"/>); <paramref name="shape"/> is
+    /// the same config (or one loaded before the node catalog was complete) and only decides which process-boundary
+    /// services exist.
+    /// </summary>
+    private static IPortwayBuilder AddRuntime(IServiceCollection services, PortwayConfig shape)
+    {
+        var config = shape;
+        services.AddHostedService<PortwayStartupCheck>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITokenIssuer, Internal.NoTokenIssuer>();
         services.TryAddSingleton(_ => config.Runtime.Platform.ExecutionIpc.Transport == "redis"
@@ -57,7 +70,7 @@ public static class PortwayServiceCollectionExtensions
         services.TryAddSingleton<IStageRunner>(sp => sp.GetRequiredService<StageExecutor>());
         services.TryAddSingleton(sp =>
         {
-            var auth = config.Runtime.Platform.ExecutionIpc.Auth;
+            var auth = sp.GetRequiredService<PortwayConfig>().Runtime.Platform.ExecutionIpc.Auth;
             var signer = auth.Mode == "hmac" && auth.SignInProcess
                 ? new EnvelopeSigner(sp.GetRequiredService<IpcSecret>().Key, sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(auth.TtlSeconds), auth.NonceCacheSize)
                 : null;
@@ -68,7 +81,7 @@ public static class PortwayServiceCollectionExtensions
             var transports = new StageTransports(sp.GetRequiredService<MemoryStageTransport>());
             if (sp.GetService<WorkerPool>() is { } pool)
             {
-                foreach (var group in ChildProcessGroups(config)) transports.Register(group.Name, new TcpStageTransport(group.Name, pool));
+                foreach (var group in ChildProcessGroups(sp.GetRequiredService<PortwayConfig>())) transports.Register(group.Name, new TcpStageTransport(group.Name, pool));
             }
             else if (StageTransportFactory(sp, config) is { } factory)
             {
@@ -111,6 +124,9 @@ public static class PortwayServiceCollectionExtensions
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IReadinessCheck, WorkerReadinessCheck>());
         }
 
+        services.TryAddSingleton<ConfigReloader>();
+        services.TryAddSingleton<IPortwayConfigReloader>(sp => sp.GetRequiredService<ConfigReloader>());
+        services.AddHostedService<ConfigWatcher>();
         services.TryAddSingleton<DrainCoordinator>();
         services.AddHostedService(sp => sp.GetRequiredService<DrainCoordinator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IBoundaryEventSink, RuntimeStats>(sp => sp.GetRequiredService<RuntimeStats>()));
@@ -138,18 +154,41 @@ public static class PortwayServiceCollectionExtensions
     }
 
     /// <summary>Registers one stream node class under <paramref name="name"/> (DI registration, no attribute needed).</summary>
-    public static IPortwayBuilder AddStreamNode<TNode>(this IPortwayBuilder builder, string name) where TNode : class, IStreamNode
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The name YAML uses.</param>
+    /// <param name="lifetime">Defaults to <see cref="ServiceLifetime.Scoped"/>: one instance per invocation, in its own scope.</param>
+    public static IPortwayBuilder AddStreamNode<TNode>(this IPortwayBuilder builder, string name, ServiceLifetime lifetime = ServiceLifetime.Scoped) where TNode : class, IStreamNode
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton(new NodeRegistration(name, typeof(TNode)));
+        builder.Services.AddSingleton(new NodeRegistration(name, typeof(TNode), lifetime));
         return builder;
     }
 
     /// <summary>Registers one node class under <paramref name="name"/> (DI registration, no attribute needed).</summary>
-    public static IPortwayBuilder AddNode<TNode>(this IPortwayBuilder builder, string name) where TNode : class, INode
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The name YAML uses.</param>
+    /// <param name="lifetime">Defaults to <see cref="ServiceLifetime.Scoped"/>: one instance per invocation, in its own scope.</param>
+    public static IPortwayBuilder AddNode<TNode>(this IPortwayBuilder builder, string name, ServiceLifetime lifetime = ServiceLifetime.Scoped) where TNode : class, INode
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton(new NodeRegistration(name, typeof(TNode)));
+        builder.Services.AddSingleton(new NodeRegistration(name, typeof(TNode), lifetime));
+        return builder;
+    }
+
+    /// <summary>Registers one node class (request/response or stream) under the name and lifetime of its <see cref="PortwayNodeAttribute"/>.</summary>
+    /// <exception cref="ArgumentException"><typeparamref name="TNode"/> has no <see cref="PortwayNodeAttribute"/>.</exception>
+    public static IPortwayBuilder AddNode<TNode>(this IPortwayBuilder builder) where TNode : class
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var type = typeof(TNode);
+        var attribute = type.GetCustomAttribute<PortwayNodeAttribute>()
+            ?? throw new ArgumentException($"{type} has no [PortwayNode(\"name\")] attribute: name it there, or call AddNode<{type.Name}>(\"name\")", nameof(TNode));
+        if (!typeof(INode).IsAssignableFrom(type) && !typeof(IStreamNode).IsAssignableFrom(type))
+        {
+            throw new ArgumentException($"{type} implements neither INode nor IStreamNode", nameof(TNode));
+        }
+
+        builder.Services.AddSingleton(new NodeRegistration(attribute.Name, type, attribute.Lifetime));
         return builder;
     }
 }

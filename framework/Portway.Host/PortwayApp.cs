@@ -50,6 +50,7 @@ internal static class PortwayApp
 
         var portway = builder.Services.AddPortway(config)
             .AddNodesFrom(PipelineNodes.Assembly)
+            .AddPipelineSettings(config)
             .AddPortwayHttp()
             .AddPortwayWebSocket()
             .AddPortwayGraphQL()
@@ -62,8 +63,6 @@ internal static class PortwayApp
 
         var app = builder.Build();
         app.UsePortwayPolicies();
-        app.MapPortwayWebSocket();
-        app.MapPortwayGraphQL();
         if (config.Runtime.Web.Metrics.Enabled)
         {
             app.MapPrometheusScrapingEndpoint(config.Runtime.Web.Metrics.Path);
@@ -79,7 +78,7 @@ internal static class PortwayApp
             });
         }
 
-        app.MapPortwayHttp();
+        app.MapPortway(o => o.NotFoundFallback = true);
         return app;
     }
 

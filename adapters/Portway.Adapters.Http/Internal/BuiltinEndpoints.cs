@@ -57,9 +57,13 @@ internal sealed class BuiltinEndpoints(IPortwayStatus status, PortwayStats stats
         return WriteJsonAsync(context, w => stats.WriteJson(w, WritePolicies));
     }
 
-    /// <summary>The boundary policies' part of <c>/stats</c>: rejections by policy, response cache hits and misses.</summary>
+    /// <summary>The adapter's part of <c>/stats</c>: the config version, rejections by policy, response cache hits and misses.</summary>
     private void WritePolicies(Utf8JsonWriter w)
     {
+        w.WriteStartObject("config");
+        w.WriteNumber("version", status.ConfigVersion);
+        w.WriteString("loaded_at", status.ConfigLoadedAt);
+        w.WriteEndObject();
         w.WriteStartObject("rejections");
         foreach (var policy in PolicyStats.Policies)
         {

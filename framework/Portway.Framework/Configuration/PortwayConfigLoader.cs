@@ -31,10 +31,16 @@ public static class PortwayConfigLoader
     /// <param name="kvStreamNodes">Which of them are kv stream nodes (<see cref="Kv.IKvStreamNode"/>): an interface serving one must bind <c>kv_stream</c>.</param>
     public static ConfigLoadResult Load(string yamlText, string sourceName, IReadOnlyCollection<string> knownNodes, IReadOnlyCollection<string> streamNodes, IReadOnlyCollection<string> kvStreamNodes)
     {
-        ArgumentNullException.ThrowIfNull(yamlText);
-        ArgumentNullException.ThrowIfNull(sourceName);
         ArgumentNullException.ThrowIfNull(knownNodes);
         ArgumentNullException.ThrowIfNull(streamNodes);
+        return LoadCore(yamlText, sourceName, knownNodes, streamNodes, kvStreamNodes);
+    }
+
+    /// <summary>Loads without checking node names (null <paramref name="knownNodes"/>): the shape, before the node catalog is complete.</summary>
+    internal static ConfigLoadResult LoadCore(string yamlText, string sourceName, IReadOnlyCollection<string>? knownNodes, IReadOnlyCollection<string> streamNodes, IReadOnlyCollection<string> kvStreamNodes)
+    {
+        ArgumentNullException.ThrowIfNull(yamlText);
+        ArgumentNullException.ThrowIfNull(sourceName);
         ArgumentNullException.ThrowIfNull(kvStreamNodes);
 
         var diagnostics = new ConfigDiagnostics(sourceName);

@@ -38,6 +38,10 @@ internal static class EventIds
     public const int ContractSummary = 500;
     public const int Draining = 501;
     public const int DrainTimedOut = 502;
+    public const int ConfigReloaded = 510;
+    public const int ConfigReloadProblem = 511;
+    public const int ConfigReloadRefused = 512;
+    public const int ConfigWatchFailed = 513;
     public const int ConfigFile = 503;
 
     public const int WebSocketOpened = 600;

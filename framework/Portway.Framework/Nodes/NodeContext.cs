@@ -1,6 +1,6 @@
 namespace Portway.Nodes;
 
-/// <summary>Everything a node may know about the message it is running on. No protocol types.</summary>
+/// <summary>Everything a node may know about the message it is running on. No protocol types, no transport headers.</summary>
 public sealed class NodeContext
 {
     /// <summary>The stage's input, JSON.</summary>
@@ -18,14 +18,18 @@ public sealed class NodeContext
     /// <summary>The request id of the request.</summary>
     public required string RequestId { get; init; }
 
+    /// <summary>The W3C <c>traceparent</c> of this stage's span (for a call the node makes onward); empty when none.</summary>
+    public string TraceParent { get; init; } = "";
+
     /// <summary>The tenant, when the ingress knows one.</summary>
     public string Tenant { get; init; } = "";
 
-    /// <summary>Who is calling (subject, tenant, scopes), as the ingress authenticated them; anonymous when nobody was.</summary>
+    /// <summary>Who is calling (<see cref="CallerIdentity.Anonymous"/> when nobody was authenticated).</summary>
     public CallerIdentity Identity { get; init; } = CallerIdentity.Anonymous;
 
-    /// <summary>The envelope's headers.</summary>
-    public IReadOnlyDictionary<string, string> Headers { get; init; } = EmptyHeaders;
-
-    private static readonly Dictionary<string, string> EmptyHeaders = new(StringComparer.Ordinal);
+    /// <summary>
+    /// When the caller stops waiting: work past it is wasted (the cancellation token fires then too). Null when the
+    /// stage runs where the deadline is not known (a child process over tcp_local).
+    /// </summary>
+    public DateTimeOffset? Deadline { get; init; }
 }

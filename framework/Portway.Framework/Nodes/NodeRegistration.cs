@@ -1,4 +1,11 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Portway.Nodes;
 
-/// <summary>One node known to the runtime: its YAML name and its class.</summary>
-public sealed record NodeRegistration(string Name, Type NodeType);
+/// <summary>
+/// One node of the catalog: the YAML name, the class, and how instances live. <see cref="ServiceLifetime.Singleton"/>
+/// nodes are created once; any other lifetime (the default, <see cref="ServiceLifetime.Scoped"/>) resolves the node
+/// per invocation in a DI scope of its own, disposed when the invocation ends (a stream: when it ends), so a node may
+/// depend on scoped services such as a <c>DbContext</c>.
+/// </summary>
+public sealed record NodeRegistration(string Name, Type NodeType, ServiceLifetime Lifetime = ServiceLifetime.Scoped);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portway.Adapters.Http;
 using Portway.Configuration;
+using Portway.Internal.Hosting;
 
 namespace Portway.Host.Cli;
 
@@ -75,7 +76,10 @@ internal static partial class ServeCommand
         WebApplication app;
         try
         {
-            app = PortwayApp.Build(config, new PortwayAppOptions { Urls = urls });
+            // Reload: the same file again, on a change of it and on SIGHUP (`portway reload` sends one).
+            var watched = configPath ?? (File.Exists(ConfigSource.DefaultPath) ? ConfigSource.DefaultPath : null);
+            var reloadSource = new ConfigReloadSource(() => ConfigSource.Load(configPath), watched, watch: true);
+            app = PortwayApp.Build(config, new PortwayAppOptions { Urls = urls, ConfigureServices = services => services.AddSingleton(reloadSource) });
         }
         catch (TlsCertificateException ex)
         {

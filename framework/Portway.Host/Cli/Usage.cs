@@ -6,6 +6,7 @@ internal static class Usage
         usage:
           portway serve [--config FILE] [--urls URL]   serve the endpoints of FILE (default config/runtime.yaml, else the embedded default)
           portway check FILE [--json]                  validate FILE and print its normalized contract summary
+          portway reload --pid PID                     make the serve process PID reload its config file (SIGHUP)
           portway worker --group NAME                  run a process group's stages (started by serve; reads its bootstrap from stdin)
           portway worker --group NAME --config FILE    run a redis process group's stages standalone (another machine; no HTTP listener)
         """;

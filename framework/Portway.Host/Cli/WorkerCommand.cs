@@ -76,7 +76,7 @@ internal static class WorkerCommand
             .AddSimpleConsole(o => o.SingleLine = true)
             .AddFilter("Microsoft", LogLevel.Warning)
             .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-        services.AddPortwayWorker(config, bootstrap).AddNodesFrom(PipelineNodes.Assembly).AddPortwayRedisKv(config);
+        services.AddPortwayWorker(config, bootstrap).AddNodesFrom(PipelineNodes.Assembly).AddPortwayRedisKv(config).AddPipelineSettings(config);
 
         // Without a generic host the pipelines' hosted service does not run: a directory or batch stage placed in a
         // worker group works on that process's own state, in memory.

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Portway.Configuration;
 using Portway.Kv;
 using Portway.Nodes;
@@ -12,13 +14,13 @@ namespace Portway.Pipelines.VoiceProfiles;
 /// dimension). Every number is rounded to 6 decimals; the feedback is computed before rounding.
 /// A missing profile answers <c>not_found</c>.
 /// </summary>
-[PortwayNode("voice.compare")]
+[PortwayNode("voice.compare", Lifetime = ServiceLifetime.Singleton)] // one store (and feed) per process, as before nodes were scoped
 internal sealed class CompareNode : Node<CompareNode.Input, CompareNode.Output>
 {
     private readonly IVoiceProfileStore _store;
 
     /// <summary>Used by the runtime: the store <c>runtime.platform.profile_store</c> names (files or the kv port).</summary>
-    public CompareNode(PortwayConfig config, IKvStore kv) : this(VoiceProfileStores.For(config, kv)) { }
+    public CompareNode(IOptions<VoiceProfileOptions> options, PortwayConfig config, IKvStore kv) : this(VoiceProfileStores.For(options?.Value ?? new VoiceProfileOptions(), config, kv)) { }
 
     internal CompareNode(IVoiceProfileStore store) => _store = store;
 

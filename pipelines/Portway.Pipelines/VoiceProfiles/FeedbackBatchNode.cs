@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Portway.Configuration;
 using Portway.Kv;
 using Portway.Nodes;
@@ -12,7 +14,7 @@ namespace Portway.Pipelines.VoiceProfiles;
 /// item (names, 1 to <see cref="MaxTexts"/> texts, each text as <c>voice.extract</c> checks it, the profile
 /// existing), so a bad request is one error and no items.
 /// </summary>
-[PortwayNode("voice.feedback_batch")]
+[PortwayNode("voice.feedback_batch", Lifetime = ServiceLifetime.Singleton)] // one store (and feed) per process, as before nodes were scoped
 internal sealed class FeedbackBatchNode : StreamNode<FeedbackBatchNode.Input, FeedbackBatchNode.Item>
 {
     /// <summary>The most texts one request may hold.</summary>
@@ -21,7 +23,7 @@ internal sealed class FeedbackBatchNode : StreamNode<FeedbackBatchNode.Input, Fe
     private readonly IVoiceProfileStore _store;
 
     /// <summary>Used by the runtime: the store <c>runtime.platform.profile_store</c> names (files or the kv port).</summary>
-    public FeedbackBatchNode(PortwayConfig config, IKvStore kv) : this(VoiceProfileStores.For(config, kv)) { }
+    public FeedbackBatchNode(IOptions<VoiceProfileOptions> options, PortwayConfig config, IKvStore kv) : this(VoiceProfileStores.For(options?.Value ?? new VoiceProfileOptions(), config, kv)) { }
 
     internal FeedbackBatchNode(IVoiceProfileStore store) => _store = store;
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Portway.Configuration;
 using Portway.Kv;
 using Portway.Nodes;
@@ -8,13 +10,13 @@ namespace Portway.Pipelines.VoiceProfiles;
 /// <c>voice.profile_get</c>: <c>{"tenant","profile"}</c> answers <c>{"tenant","profile","vector":[8]}</c>,
 /// or <c>not_found</c> when there is no such profile.
 /// </summary>
-[PortwayNode("voice.profile_get")]
+[PortwayNode("voice.profile_get", Lifetime = ServiceLifetime.Singleton)] // one store (and feed) per process, as before nodes were scoped
 internal sealed class ProfileGetNode : Node<ProfileGetNode.Input, VoiceProfile>
 {
     private readonly IVoiceProfileStore _store;
 
     /// <summary>Used by the runtime: the store <c>runtime.platform.profile_store</c> names (files or the kv port).</summary>
-    public ProfileGetNode(PortwayConfig config, IKvStore kv) : this(VoiceProfileStores.For(config, kv)) { }
+    public ProfileGetNode(IOptions<VoiceProfileOptions> options, PortwayConfig config, IKvStore kv) : this(VoiceProfileStores.For(options?.Value ?? new VoiceProfileOptions(), config, kv)) { }
 
     internal ProfileGetNode(IVoiceProfileStore store) => _store = store;
 

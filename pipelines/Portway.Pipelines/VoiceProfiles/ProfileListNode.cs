@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Portway.Configuration;
 using Portway.Kv;
 using Portway.Nodes;
@@ -8,13 +10,13 @@ namespace Portway.Pipelines.VoiceProfiles;
 /// <c>voice.profile_list</c>: <c>{"tenant"}</c> answers <c>{"tenant","profiles":[names]}</c>, names in ordinal order;
 /// an unknown tenant has an empty list.
 /// </summary>
-[PortwayNode("voice.profile_list")]
+[PortwayNode("voice.profile_list", Lifetime = ServiceLifetime.Singleton)] // one store (and feed) per process, as before nodes were scoped
 internal sealed class ProfileListNode : Node<ProfileListNode.Input, ProfileListNode.Output>
 {
     private readonly IVoiceProfileStore _store;
 
     /// <summary>Used by the runtime: the store <c>runtime.platform.profile_store</c> names (files or the kv port).</summary>
-    public ProfileListNode(PortwayConfig config, IKvStore kv) : this(VoiceProfileStores.For(config, kv)) { }
+    public ProfileListNode(IOptions<VoiceProfileOptions> options, PortwayConfig config, IKvStore kv) : this(VoiceProfileStores.For(options?.Value ?? new VoiceProfileOptions(), config, kv)) { }
 
     internal ProfileListNode(IVoiceProfileStore store) => _store = store;
 

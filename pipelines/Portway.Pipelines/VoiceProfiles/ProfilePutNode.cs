@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Portway.Configuration;
 using Portway.Kv;
 using Portway.Nodes;
@@ -10,13 +12,13 @@ namespace Portway.Pipelines.VoiceProfiles;
 /// <c>{"tenant","profile","vector":[8],"created":true|false}</c>; <c>created</c> is true when the profile did not exist.
 /// Bad names or a bad vector answer <c>validation_failed</c> naming the field (and the index for the vector).
 /// </summary>
-[PortwayNode("voice.profile_put")]
+[PortwayNode("voice.profile_put", Lifetime = ServiceLifetime.Singleton)] // one store (and feed) per process, as before nodes were scoped
 internal sealed class ProfilePutNode : Node<ProfilePutNode.Input, ProfilePutNode.Output>
 {
     private readonly IVoiceProfileStore _store;
 
     /// <summary>Used by the runtime: the store <c>runtime.platform.profile_store</c> names (files or the kv port).</summary>
-    public ProfilePutNode(PortwayConfig config, IKvStore kv) : this(VoiceProfileStores.For(config, kv)) { }
+    public ProfilePutNode(IOptions<VoiceProfileOptions> options, PortwayConfig config, IKvStore kv) : this(VoiceProfileStores.For(options?.Value ?? new VoiceProfileOptions(), config, kv)) { }
 
     internal ProfilePutNode(IVoiceProfileStore store) => _store = store;
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Portway.Configuration;
 using Portway.Kv;
 using Portway.Nodes;
@@ -10,13 +12,13 @@ namespace Portway.Pipelines.VoiceProfiles;
 /// change as it happens (<c>"kind":"set"</c>; <c>"deleted"</c> without a vector), in order per profile. Runs until
 /// the subscriber goes away.
 /// </summary>
-[PortwayNode("voice.profile_watch")]
+[PortwayNode("voice.profile_watch", Lifetime = ServiceLifetime.Singleton)] // one store (and feed) per process, as before nodes were scoped
 internal sealed class ProfileWatchNode : KvWatchNode<ProfileWatchNode.Input>
 {
     private readonly IVoiceProfileStore _store;
 
     /// <summary>Used by the runtime: the configured profile store and the kv port.</summary>
-    public ProfileWatchNode(PortwayConfig config, IKvStore kv) : this(VoiceProfileStores.For(config, kv), kv) { }
+    public ProfileWatchNode(IOptions<VoiceProfileOptions> options, PortwayConfig config, IKvStore kv) : this(VoiceProfileStores.For(options?.Value ?? new VoiceProfileOptions(), config, kv), kv) { }
 
     internal ProfileWatchNode(IVoiceProfileStore store, IKvStore kv) : base(kv) => _store = store;
 

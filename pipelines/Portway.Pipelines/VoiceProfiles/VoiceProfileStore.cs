@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Portway.Configuration;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.VoiceProfiles;
@@ -44,11 +43,11 @@ internal sealed class VoiceProfileStore : IVoiceProfileStore
     /// <summary>The data directory, absolute.</summary>
     public string Root { get; }
 
-    /// <summary>The one store for the data directory <paramref name="config"/> (or <c>PORTWAY_DATA_DIR</c>) names.</summary>
-    public static VoiceProfileStore For(PortwayConfig config)
+    /// <summary>The one store for the data directory <paramref name="options"/> names (no second read of the environment: the host put <c>PORTWAY_DATA_DIR</c> there).</summary>
+    public static VoiceProfileStore For(VoiceProfileOptions options)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        var dataDir = ResolveDataDir(Environment.GetEnvironmentVariable(DataDirVariable), config.Runtime.Platform.DataDir);
+        ArgumentNullException.ThrowIfNull(options);
+        var dataDir = ResolveDataDir(null, options.DataDir);
         return Stores.GetOrAdd(dataDir, static dir => new VoiceProfileStore(dir));
     }
 

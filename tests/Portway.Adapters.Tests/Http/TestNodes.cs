@@ -15,7 +15,7 @@ internal sealed class ContextNode : INode
             ["tenant"] = context.Tenant,
             ["pipeline"] = context.Pipeline,
             ["stage"] = context.Stage,
-            ["traceparent"] = context.Headers.TryGetValue("traceparent", out var tp) ? tp : null,
+            ["traceparent"] = context.TraceParent.Length > 0 ? context.TraceParent : null,
             ["input"] = JsonSerializer.Deserialize<JsonElement>(context.Input.Span),
         };
         return ValueTask.FromResult(NodeResult.Success(JsonSerializer.SerializeToUtf8Bytes(answer)));

@@ -186,12 +186,27 @@ public sealed class VoiceProfileStoreTests : IDisposable
         Assert.Equal(Path.Combine(Directory.GetCurrentDirectory(), "data"), VoiceProfileStore.ResolveDataDir(null, ""));
 
     [Fact]
-    public void For_SameConfig_IsOneSharedStore()
+    public void For_SameDataDir_IsOneSharedStore()
     {
-        var config = new PortwayConfig();
-        config.Runtime.Platform.DataDir = _dir.DataDir;
+        var options = new VoiceProfileOptions { DataDir = _dir.DataDir };
 
-        Assert.Same(VoiceProfileStore.For(config), VoiceProfileStore.For(config));
+        Assert.Same(VoiceProfileStore.For(options), VoiceProfileStore.For(new VoiceProfileOptions { DataDir = _dir.DataDir + "/" }));
+        Assert.Equal(Path.GetFullPath(_dir.DataDir), VoiceProfileStore.For(options).Root);
+    }
+
+    [Fact]
+    public void For_Options_DataDirFromOptionsNotFromTheEnvironment()
+    {
+        var previous = Environment.GetEnvironmentVariable(VoiceProfileStore.DataDirVariable);
+        Environment.SetEnvironmentVariable(VoiceProfileStore.DataDirVariable, Path.Combine(_dir.DataDir, "not-this-one"));
+        try
+        {
+            Assert.Equal(Path.GetFullPath(_dir.DataDir), VoiceProfileStore.For(new VoiceProfileOptions { DataDir = _dir.DataDir }).Root);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(VoiceProfileStore.DataDirVariable, previous);
+        }
     }
 
     private static string Profile(int t) => "p" + t.ToString("00", CultureInfo.InvariantCulture);

@@ -12,11 +12,12 @@ internal sealed partial class ConfigValidator
 {
     private readonly ConfigDiagnostics _diagnostics;
     private readonly SourceMap _map;
-    private readonly IReadOnlyCollection<string> _knownNodes;
+    private readonly IReadOnlyCollection<string>? _knownNodes;
     private readonly HashSet<string> _streamNodes;
     private readonly HashSet<string> _kvStreamNodes;
 
-    public ConfigValidator(ConfigDiagnostics diagnostics, SourceMap map, IReadOnlyCollection<string> knownNodes, IReadOnlyCollection<string>? streamNodes = null, IReadOnlyCollection<string>? kvStreamNodes = null)
+    /// <param name="knownNodes">The node names stages may use; null skips the check (the node catalog is not complete yet).</param>
+    public ConfigValidator(ConfigDiagnostics diagnostics, SourceMap map, IReadOnlyCollection<string>? knownNodes, IReadOnlyCollection<string>? streamNodes = null, IReadOnlyCollection<string>? kvStreamNodes = null)
     {
         _diagnostics = diagnostics;
         _map = map;
@@ -115,7 +116,7 @@ internal sealed partial class ConfigValidator
                 byName[stage.Name] = stage;
             }
 
-            if (stage.Node.Length > 0 && !_knownNodes.Contains(stage.Node, StringComparer.Ordinal))
+            if (_knownNodes is not null && stage.Node.Length > 0 && !_knownNodes.Contains(stage.Node, StringComparer.Ordinal))
             {
                 _diagnostics.Report(_map.At(stage, "node"), $"unknown node '{stage.Node}' in {where}{DidYouMean.Suffix(stage.Node, _knownNodes.Order(StringComparer.Ordinal))}");
             }

@@ -4,19 +4,35 @@ using Portway.Configuration;
 namespace Portway.Internal.Routing;
 
 /// <summary>
-/// Every pipeline of the config, compiled once at startup. A pipeline whose sink stage is a stream node is a
+/// Every pipeline of the config, compiled at startup. A pipeline whose sink stage is a stream node is a
 /// stream pipeline; a stream node anywhere else, or a stream sink outside the web group, stops startup.
+/// A reload swaps the whole set at once (<see cref="Replace"/>): a run looks its pipeline up once, when it starts, so
+/// a request in flight finishes on the version it started with.
 /// </summary>
 internal sealed class RoutingTable
 {
-    private readonly FrozenDictionary<string, CompiledPipeline> _pipelines;
+    private readonly NodeCatalog _nodes;
+    private volatile FrozenDictionary<string, CompiledPipeline> _pipelines;
 
     public RoutingTable(PortwayConfig config, NodeCatalog nodes)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(nodes);
+        _nodes = nodes;
+        _pipelines = CompileAll(config, nodes);
+    }
+
+    /// <summary>Compiles <paramref name="config"/>'s pipelines and swaps them in; throws (changing nothing) when one is invalid.</summary>
+    public void Replace(PortwayConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        _pipelines = CompileAll(config, _nodes);
+    }
+
+    private static FrozenDictionary<string, CompiledPipeline> CompileAll(PortwayConfig config, NodeCatalog nodes)
+    {
         var problems = new List<string>();
-        _pipelines = config.Pipelines.ToFrozenDictionary(
+        var pipelines = config.Pipelines.ToFrozenDictionary(
             p => p.Key,
             p => Compile(p.Key, p.Value, nodes, problems),
             StringComparer.Ordinal);
@@ -24,6 +40,8 @@ internal sealed class RoutingTable
         {
             throw new InvalidOperationException("invalid pipelines:" + Environment.NewLine + string.Join(Environment.NewLine, problems));
         }
+
+        return pipelines;
     }
 
     public bool TryGet(string pipeline, out CompiledPipeline compiled) => _pipelines.TryGetValue(pipeline, out compiled!);

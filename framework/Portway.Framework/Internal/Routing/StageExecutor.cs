@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portway.Internal.Security;
 using Portway.Nodes;
@@ -6,7 +7,11 @@ using Portway.Transport;
 
 namespace Portway.Internal.Routing;
 
-/// <summary>Runs a stage request on the node it names, in this process, and answers with a reply or error envelope.</summary>
+/// <summary>
+/// Runs a stage request on the node it names, in this process, and answers with a reply or error envelope. A
+/// singleton node runs as is; any other node is resolved for this one invocation in a DI scope of its own, disposed
+/// when the invocation ends.
+/// </summary>
 internal sealed class StageExecutor(NodeCatalog nodes, ILogger<StageExecutor> logger) : IStageRunner
 {
     public const string StageHeader = StageHop.StageHeader;
@@ -15,18 +20,56 @@ internal sealed class StageExecutor(NodeCatalog nodes, ILogger<StageExecutor> lo
 
     ValueTask<Envelope> IStageRunner.RunAsync(Envelope request, CancellationToken cancellationToken) => ExecuteAsync(request, cancellationToken);
 
-    public async ValueTask<Envelope> ExecuteAsync(Envelope request, CancellationToken cancellationToken)
+    public ValueTask<Envelope> ExecuteAsync(Envelope request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Headers.TryGetValue(NodeHeader, out var nodeName);
-        request.Headers.TryGetValue(StageHeader, out var stage);
-        if (nodeName is null || !nodes.TryGet(nodeName, out var node))
+        if (nodeName is null || !nodes.TryGet(nodeName, out var entry))
         {
-            return Error(request, new PortwayError(ErrorCode.Internal, $"node '{nodeName}' is not registered in this process"));
+            return ValueTask.FromResult(Error(request, new PortwayError(ErrorCode.Internal, $"node '{nodeName}' is not registered in this process")));
         }
 
-        var context = CreateContext(request);
+        return entry.IsSingleton
+            ? InvokeAsync((INode)entry.Singleton, request, cancellationToken)
+            : InvokeScopedAsync(entry, request, cancellationToken);
+    }
 
+    private async ValueTask<Envelope> InvokeScopedAsync(NodeEntry entry, Envelope request, CancellationToken cancellationToken)
+    {
+        var scope = nodes.Scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            object node;
+            bool owned;
+            try
+            {
+                node = entry.Create(scope.ServiceProvider, out owned);
+            }
+#pragma warning disable CA1031 // A node that cannot be built answers internal; it never takes the runtime down.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                RoutingLog.NodeFailed(logger, entry.Name, request.Headers.GetValueOrDefault(StageHeader) ?? "", request.RequestId, ex);
+                return Error(request, new PortwayError(ErrorCode.Internal, $"node '{entry.Name}' could not be created"));
+            }
+
+            try
+            {
+                return await InvokeAsync((INode)node, request, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (owned)
+                {
+                    await NodeEntry.DisposeOwnedAsync(node).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private async ValueTask<Envelope> InvokeAsync(INode node, Envelope request, CancellationToken cancellationToken)
+    {
+        var context = CreateContext(request);
         NodeResult result;
         try
         {
@@ -44,30 +87,87 @@ internal sealed class StageExecutor(NodeCatalog nodes, ILogger<StageExecutor> lo
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            RoutingLog.NodeFailed(logger, nodeName, stage ?? "", request.RequestId, ex);
-            result = NodeResult.Failure(ErrorCode.Internal, $"stage '{stage}' failed unexpectedly");
+            RoutingLog.NodeFailed(logger, request.Headers.GetValueOrDefault(NodeHeader) ?? "", context.Stage, request.RequestId, ex);
+            result = NodeResult.Failure(ErrorCode.Internal, $"stage '{context.Stage}' failed unexpectedly");
         }
 
         return result.IsSuccess
             ? request.CreateAnswer(EnvelopeKind.Reply, result.Payload)
-            : Error(request, InTaxonomy(result.Error!, nodeName, stage));
+            : Error(request, InTaxonomy(result.Error!, request.Headers.GetValueOrDefault(NodeHeader) ?? "", context.Stage));
     }
 
     /// <summary>
     /// Runs a stream stage request on the stream node it names: yields <see cref="EnvelopeKind.StreamItem"/>
-    /// answers, ending normally or with one <see cref="EnvelopeKind.Error"/> answer. Cancellation throws.
+    /// answers, ending normally or with one <see cref="EnvelopeKind.Error"/> answer. Cancellation throws. A scoped
+    /// node's scope lasts until the stream ends.
     /// </summary>
     public async IAsyncEnumerable<Envelope> StreamAsync(Envelope request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Headers.TryGetValue(NodeHeader, out var nodeName);
         request.Headers.TryGetValue(StageHeader, out var stage);
-        if (nodeName is null || !nodes.TryGetStream(nodeName, out var node))
+        if (nodeName is null || !nodes.TryGetStream(nodeName, out var entry))
         {
             yield return Error(request, new PortwayError(ErrorCode.Internal, $"stream node '{nodeName}' is not registered in this process"));
             yield break;
         }
 
+        AsyncServiceScope? scope = null;
+        object? owned = null;
+        IStreamNode node;
+        if (entry.IsSingleton)
+        {
+            node = (IStreamNode)entry.Singleton;
+        }
+        else
+        {
+            scope = nodes.Scopes.CreateAsyncScope();
+            try
+            {
+                var created = entry.Create(scope.Value.ServiceProvider, out var isOwned);
+                owned = isOwned ? created : null;
+                node = (IStreamNode)created;
+            }
+#pragma warning disable CA1031 // A node that cannot be built answers internal; it never takes the runtime down.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                RoutingLog.NodeFailed(logger, nodeName, stage ?? "", request.RequestId, ex);
+                await scope.Value.DisposeAsync().ConfigureAwait(false);
+                scope = null;
+                node = null!;
+            }
+
+            if (scope is null)
+            {
+                yield return Error(request, new PortwayError(ErrorCode.Internal, $"node '{nodeName}' could not be created"));
+                yield break;
+            }
+        }
+
+        try
+        {
+            await foreach (var answer in StreamNodeAsync(node, nodeName, stage, request, cancellationToken).ConfigureAwait(false))
+            {
+                yield return answer;
+            }
+        }
+        finally
+        {
+            if (owned is not null)
+            {
+                await NodeEntry.DisposeOwnedAsync(owned).ConfigureAwait(false);
+            }
+
+            if (scope is { } s)
+            {
+                await s.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<Envelope> StreamNodeAsync(IStreamNode node, string nodeName, string? stage, Envelope request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var items = node.StreamAsync(CreateContext(request), cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (items.ConfigureAwait(false))
         {
@@ -117,9 +217,10 @@ internal sealed class StageExecutor(NodeCatalog nodes, ILogger<StageExecutor> lo
         Stage = request.Headers.GetValueOrDefault(StageHeader) ?? "",
         TraceId = request.TraceId,
         RequestId = request.RequestId,
+        TraceParent = request.Headers.GetValueOrDefault(Envelope.TraceParentHeader) ?? "",
         Tenant = request.Tenant,
         Identity = request.Identity.IsAuthenticated ? request.Identity : IdentityHeaders.Read(request),
-        Headers = request.Headers,
+        Deadline = request.Deadline,
     };
 
     private static Envelope Error(Envelope request, PortwayError error) => request.CreateError(error);

@@ -174,10 +174,11 @@ internal sealed class TcpLocalHarness : IAsyncDisposable
         }
     }
 
-    /// <summary><c>test.headers</c>: answers the hop headers a node sees (trace context included).</summary>
+    /// <summary><c>test.headers</c>: answers the trace context a node sees (it sees no transport header).</summary>
     internal sealed class HeadersNode : INode
     {
         public ValueTask<NodeResult> InvokeAsync(NodeContext context, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(NodeResult.Success(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(context.Headers)));
+            ValueTask.FromResult(NodeResult.Success(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+                new Dictionary<string, string> { ["traceparent"] = context.TraceParent })));
     }
 }
