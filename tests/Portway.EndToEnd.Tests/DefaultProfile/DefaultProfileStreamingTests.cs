@@ -46,28 +46,9 @@ public sealed class DefaultProfileStreamingTests : IAsyncLifetime
         return socket;
     }
 
-    private static async Task SendAsync(ClientWebSocket socket, string text)
-    {
-        using var cts = new CancellationTokenSource(Deadline);
-        await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, cts.Token);
-    }
+    private static Task SendAsync(ClientWebSocket socket, string text) => WsJson.SendAsync(socket, text, Deadline);
 
-    private static async Task<JsonElement> ReceiveAsync(ClientWebSocket socket)
-    {
-        using var cts = new CancellationTokenSource(Deadline);
-        using var message = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await socket.ReceiveAsync(buffer, cts.Token);
-            Assert.Equal(WebSocketMessageType.Text, result.MessageType);
-            message.Write(buffer, 0, result.Count);
-        }
-        while (!result.EndOfMessage);
-
-        return JsonDocument.Parse(message.ToArray()).RootElement.Clone();
-    }
+    private static Task<JsonElement> ReceiveAsync(ClientWebSocket socket) => WsJson.ReceiveAsync(socket, Deadline);
 
     [Fact]
     public async Task Feedback_OverWebSocket_EqualsFeedbackOverHttp()

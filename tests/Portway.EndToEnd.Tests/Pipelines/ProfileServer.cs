@@ -60,28 +60,9 @@ internal sealed class ProfileServer : IAsyncDisposable
         return socket;
     }
 
-    public static async Task SendAsync(ClientWebSocket socket, string text)
-    {
-        using var cts = new CancellationTokenSource(Deadline);
-        await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, cts.Token);
-    }
+    public static Task SendAsync(ClientWebSocket socket, string text) => WsJson.SendAsync(socket, text, Deadline);
 
-    public static async Task<JsonElement> ReceiveAsync(ClientWebSocket socket)
-    {
-        using var cts = new CancellationTokenSource(Deadline);
-        using var message = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await socket.ReceiveAsync(buffer, cts.Token);
-            Assert.Equal(WebSocketMessageType.Text, result.MessageType);
-            message.Write(buffer, 0, result.Count);
-        }
-        while (!result.EndOfMessage);
-
-        return JsonDocument.Parse(message.ToArray()).RootElement.Clone();
-    }
+    public static Task<JsonElement> ReceiveAsync(ClientWebSocket socket) => WsJson.ReceiveAsync(socket, Deadline);
 
     public async ValueTask DisposeAsync()
     {
