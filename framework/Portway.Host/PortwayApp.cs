@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -107,6 +108,15 @@ internal static class PortwayApp
         otel.WithMetrics(m =>
         {
             m.AddMeter(PortwayTelemetry.Name);
+            // The listener is process-wide: with two hosts in one process (embedding, tests) each would export the
+            // other's instruments too. Keep only those made by this host's own meter factory.
+            ((IDeferredMeterProviderBuilder)m).Configure((sp, b) =>
+            {
+                var own = sp.GetService<IMeterFactory>();
+                b.AddView(instrument => instrument.Meter.Name == PortwayTelemetry.Name && own is not null && !ReferenceEquals(instrument.Meter.Scope, own)
+                    ? MetricStreamConfiguration.Drop
+                    : null);
+            });
             if (prometheus) m.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0); // live figures: no cached scrape
             if (settings.Export) m.AddOtlpExporter(settings.Configure("metrics"));
         });

@@ -79,6 +79,26 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task Metrics_TwoHostsInOneProcess_EachScrapesOnlyItsOwn()
+    {
+        await using var first = await PortwayTestServer.StartAsync(Yaml);
+        await using var second = await PortwayTestServer.StartAsync(Yaml);
+        for (var i = 0; i < 2; i++)
+        {
+            using var ok = await second.Client.PostAsync("/v1/echo", Json("{\"i\":1}"));
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        using var ownOk = await first.Client.PostAsync("/v1/echo", Json("{\"i\":1}"));
+        Assert.Equal(HttpStatusCode.OK, ownOk.StatusCode);
+
+        using var scrape = await first.Client.GetAsync("/metrics");
+        var samples = await PrometheusText.ParseAsync(await scrape.Content.ReadAsStringAsync());
+        Assert.Equal(1, Value(samples, "portway_requests_total", ("interface", "http"), ("endpoint", "POST /v1/echo"), ("outcome", "ok")));
+        Assert.Equal(0, Value(samples, "portway_waiters_pending"));
+    }
+
+    [Fact]
     public async Task Metrics_TurnedOff_IsNotServed()
     {
         await using var server = await PortwayTestServer.StartAsync("""
