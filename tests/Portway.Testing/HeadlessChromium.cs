@@ -133,6 +133,14 @@ public sealed partial class HeadlessChromium : IAsyncDisposable
         }
     }
 
+    /// <summary>Saves a PNG of the page (a full page of <paramref name="width"/> x <paramref name="height"/> CSS pixels) to <paramref name="path"/>.</summary>
+    public async Task ScreenshotAsync(string path, int width = 1400, int height = 2000)
+    {
+        await CallAsync("Emulation.setDeviceMetricsOverride", new JsonObject { ["width"] = width, ["height"] = height, ["deviceScaleFactor"] = 1, ["mobile"] = false });
+        var shot = await CallAsync("Page.captureScreenshot", new JsonObject { ["format"] = "png" });
+        await File.WriteAllBytesAsync(path, Convert.FromBase64String(shot.GetProperty("data").GetString()!));
+    }
+
     private async Task AttachAsync(Uri browserEndpoint)
     {
         using var http = new HttpClient { Timeout = CallTimeout };

@@ -132,6 +132,10 @@ public sealed class DashboardTests : IDisposable
 
         await chromium.UntilAsync(Pending, v => v.GetString() == "0", Deadline, "the pending waiters return to 0");
         Assert.Equal("live", (await chromium.EvaluateAsync("document.getElementById('state').textContent")).GetString());
+        if (Environment.GetEnvironmentVariable("PORTWAY_DASHBOARD_SCREENSHOT") is { Length: > 0 } screenshot)
+        {
+            await chromium.ScreenshotAsync(screenshot); // to look at the page (set the variable to a .png path)
+        }
 
         Assert.Empty(chromium.Errors);
         Assert.All(chromium.Requests, url => Assert.StartsWith(server.BaseAddress.GetLeftPart(UriPartial.Authority), url, StringComparison.Ordinal));
