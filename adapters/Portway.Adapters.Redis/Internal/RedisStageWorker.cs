@@ -130,6 +130,8 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
     private async Task ReadLoopAsync()
     {
         ConnectionMultiplexer? dedicated = null;
+        CancellationTokenRegistration closeOnStop = default;
+        RedisKey stream = _stream;
         var groupReady = false;
         try
         {
@@ -142,11 +144,17 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
                 {
                     await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
                     held = 1;
-                    dedicated ??= await _connection.OpenDedicatedAsync($"worker-{Group}", Block, _stopping.Token).ConfigureAwait(false);
+                    if (dedicated is null)
+                    {
+                        dedicated = await _connection.OpenDedicatedAsync($"worker-{Group}", Block, _stopping.Token).ConfigureAwait(false);
+                        // Stopping closes the connection, which ends the blocked read (no extra task per read to watch the token).
+                        closeOnStop = _stopping.Token.Register(static state => ((ConnectionMultiplexer)state!).Dispose(), dedicated);
+                    }
+
                     var db = dedicated.GetDatabase();
                     if (!groupReady) groupReady = await EnsureGroupAsync(db).ConfigureAwait(false);
                     var result = await db.ExecuteAsync("XREADGROUP", "GROUP", RedisStreamNames.ConsumerGroup, WorkerId, "COUNT", 1 + _slots.CurrentCount,
-                        "BLOCK", (int)Block.TotalMilliseconds, "STREAMS", (RedisKey)_stream, ">").WaitAsync(_stopping.Token).ConfigureAwait(false);
+                        "BLOCK", (int)Block.TotalMilliseconds, "STREAMS", stream, ">").ConfigureAwait(false);
                     // The hops of this read that answer at once share one call for their answers and acknowledgements.
                     _answers.Hold();
                     try
@@ -169,7 +177,7 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
                         _answers.Release();
                     }
                 }
-                catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+                catch (Exception) when (_stopping.IsCancellationRequested)
                 {
                     return;
                 }
@@ -188,6 +196,7 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
         }
         finally
         {
+            await closeOnStop.DisposeAsync().ConfigureAwait(false);
             if (dedicated is not null) await dedicated.DisposeAsync().ConfigureAwait(false);
         }
     }
