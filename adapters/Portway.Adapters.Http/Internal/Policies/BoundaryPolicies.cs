@@ -83,11 +83,13 @@ internal sealed class BoundaryPolicies(JwtAuthenticator auth, RateLimits limits,
         var lease = default(System.Threading.RateLimiting.RateLimitLease);
         if (policy.RateLimit is { } limit)
         {
+            // The policy's name is part of the key: operations of one websocket endpoint share its rate_limit's
+            // limiter yet each counts its own, and a shared (Redis) store keeps every limit apart.
             var key = limit.By switch
             {
-                "subject" => "s:" + identity.Subject,
-                "tenant" => "t:" + identity.Tenant,
-                _ => "c:" + client,
+                "subject" => string.Concat(policy.Name, "|s:", identity.Subject),
+                "tenant" => string.Concat(policy.Name, "|t:", identity.Tenant),
+                _ => string.Concat(policy.Name, "|c:", client),
             };
             lease = limits.Acquire(limit, key);
             if (!lease.IsAcquired)

@@ -160,6 +160,12 @@ internal sealed partial class ConfigBinder
                 var ops = Reader(operations, operations.Start, "operations", [.. StringKeys(operations)], endpoint.Operations);
                 foreach (var op in StringKeys(operations))
                 {
+                    if (ops.TryGet(op, out var opNode) && opNode is YamlMappingNode opMapping)
+                    {
+                        BindOperation(opMapping, op, endpoint);
+                        continue;
+                    }
+
                     ops.String(op, v => endpoint.Operations[op] = v, required: true);
                 }
             }

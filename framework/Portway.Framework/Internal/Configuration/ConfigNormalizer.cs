@@ -41,7 +41,12 @@ internal static class ConfigNormalizer
 
         foreach (var iface in config.Runtime.Web.Interfaces)
         {
-            foreach (var endpoint in iface.Endpoints) endpoint.Auth = PolicyDefaults.Auth(endpoint.Auth, iface, config.Runtime.Web);
+            foreach (var endpoint in iface.Endpoints)
+            {
+                endpoint.Auth = PolicyDefaults.Auth(endpoint.Auth, iface, config.Runtime.Web);
+                if (iface.Kind == "websocket") PolicyDefaults.FillOperations(endpoint);
+            }
+
             foreach (var field in iface.Query.Values.Concat(iface.Mutation.Values).Concat(iface.Subscription.Values))
             {
                 field.Auth = PolicyDefaults.Auth(field.Auth, iface, config.Runtime.Web);

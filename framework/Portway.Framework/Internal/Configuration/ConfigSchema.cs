@@ -27,6 +27,7 @@ internal static class ConfigSchema
     public static readonly string[] BuiltinEndpoint = ["enabled", "path"];
     public static readonly string[] Pipeline = ["stages"];
     public static readonly string[] Stage = ["name", "node", "after", "group", "with"];
+    public static readonly string[] WebSocketOperation = ["pipeline", "auth", "scopes", "tenant", "rate_limit"];
     public static readonly string[] GraphQLField = ["pipeline", "args", "returns", "auth", "scopes", "tenant", "rate_limit"];
     public static readonly string[] Schedule = ["name", "pipeline", "every_ms", "timeout_ms"];
 

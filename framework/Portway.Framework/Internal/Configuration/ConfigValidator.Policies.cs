@@ -32,6 +32,14 @@ internal sealed partial class ConfigValidator
                     _diagnostics.Report(_map.At(endpoint, "tenant"), $"tenant: from_token on {what}: the route has no {{tenant}} to bind");
                 }
 
+                foreach (var (op, operation) in endpoint.OperationPolicies)
+                {
+                    var opAuth = operation.Auth.Length > 0 ? operation.Auth : auth;
+                    var inherit = opAuth == "required";
+                    ValidateAccess(operation, $"operation '{op}' of {what}", operation.Auth, opAuth, operation.Scopes ?? (inherit ? endpoint.Scopes : []),
+                        operation.Tenant ?? (inherit ? endpoint.Tenant : ""), operation.RateLimit, web);
+                }
+
                 if (endpoint.MessageRate is { } rate) ValidateRateLimit(rate, $"message_rate of {what}", auth, bySocket: true);
                 if (endpoint.Cache is not null && config.Pipelines.TryGetValue(endpoint.Pipeline, out var pipeline)
                     && pipeline.Stages.Any(s => _streamNodes.Contains(s.Node)))
