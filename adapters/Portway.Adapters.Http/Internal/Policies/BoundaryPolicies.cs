@@ -67,17 +67,9 @@ internal sealed class BoundaryPolicies(JwtAuthenticator auth, RateLimits limits,
             return Admission.Refused(new PortwayError(ErrorCode.Forbidden, $"the token lacks the scope(s) {string.Join(", ", policy.Scopes.Except(identity.Scopes, StringComparer.Ordinal))} that {policy.Name} requires"));
         }
 
-        if (policy.TenantFromToken)
+        if (policy.TenantFromToken && CheckTenant(identity, tenant) is { } wrongTenant)
         {
-            var refusal = identity.Tenant.Length == 0 ? "the token has no tenant claim"
-                : tenant.Length == 0 ? "the request names no tenant"
-                : !string.Equals(tenant, identity.Tenant, StringComparison.Ordinal) ? $"tenant '{tenant}' is not the token's tenant"
-                : null;
-            if (refusal is not null)
-            {
-                stats.Rejected("tenant");
-                return Admission.Refused(new PortwayError(ErrorCode.Forbidden, refusal));
-            }
+            return Admission.Refused(wrongTenant);
         }
 
         var lease = default(System.Threading.RateLimiting.RateLimitLease);
@@ -102,6 +94,40 @@ internal sealed class BoundaryPolicies(JwtAuthenticator auth, RateLimits limits,
         }
 
         return new Admission(null, identity, default, lease, 0);
+    }
+
+    /// <summary>The tenant binding (<c>tenant: from_token</c>): null when <paramref name="tenant"/> is the token's, else the 403 (counted).</summary>
+    public PortwayError? CheckTenant(CallerIdentity identity, string tenant)
+    {
+        var refusal = identity.Tenant.Length == 0 ? "the token has no tenant claim"
+            : tenant.Length == 0 ? "the request names no tenant"
+            : !string.Equals(tenant, identity.Tenant, StringComparison.Ordinal) ? $"tenant '{tenant}' is not the token's tenant"
+            : null;
+        if (refusal is null) return null;
+        stats.Rejected("tenant");
+        return new PortwayError(ErrorCode.Forbidden, refusal);
+    }
+
+    /// <summary>The top-level <c>"tenant"</c> string of a JSON object input (a body, a message's payload); empty when there is none.</summary>
+    public static string TenantOf(ReadOnlySpan<byte> json)
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(json);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartObject) return "";
+            while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+            {
+                var isTenant = reader.ValueTextEquals("tenant"u8);
+                reader.Read();
+                if (isTenant && reader.TokenType == System.Text.Json.JsonTokenType.String) return reader.GetString() ?? "";
+                reader.Skip();
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        return "";
     }
 
     /// <summary>The client address a <c>by: client</c> limit counts.</summary>
