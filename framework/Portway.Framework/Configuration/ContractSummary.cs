@@ -72,6 +72,7 @@ public static class ContractSummary
         Line(w, 1, $"tls              {Tls(web.Tls)}");
         Line(w, 1, $"cache_clear      {(web.CacheClear.Enabled ? $"POST {web.CacheClear.Path}" : $"disabled (path {web.CacheClear.Path})")}");
         Line(w, 1, $"auth             {PolicySummary.Jwt(web.Auth.Jwt)}");
+        Line(w, 1, $"policy_store     {web.PolicyStore}{(web.PolicyStore == "redis" ? " (rate limits but concurrency, and the response cache, shared by every host)" : " (per host)")}");
         foreach (var iface in web.Interfaces)
         {
             Line(w, 0, "");
@@ -230,6 +231,7 @@ public static class ContractSummary
                     },
                     ["cache_clear"] = new JsonObject { ["enabled"] = web.CacheClear.Enabled, ["path"] = web.CacheClear.Path },
                     ["auth"] = new JsonObject { ["jwt"] = PolicySummary.JwtJson(web.Auth.Jwt) },
+                    ["policy_store"] = web.PolicyStore,
                     ["interfaces"] = new JsonArray([.. web.Interfaces.Select(InterfaceJson)]),
                 },
                 ["observability"] = new JsonObject

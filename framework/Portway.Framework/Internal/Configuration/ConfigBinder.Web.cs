@@ -30,6 +30,7 @@ internal sealed partial class ConfigBinder
         if (reader.TryGet("tls", out var tls)) web.Tls = BindTls(tls);
         if (reader.TryGet("auth", out var auth)) BindAuth(auth, web.Auth);
         if (reader.TryGet("cache_clear", out var clear)) BindBuiltin(clear, "cache_clear", web.CacheClear);
+        reader.Enum("policy_store", ConfigSchema.PolicyStores, v => web.PolicyStore = v);
         if (reader.Sequence("interfaces") is { } interfaces)
         {
             foreach (var item in interfaces.Children) web.Interfaces.Add(BindInterface(item));

@@ -38,6 +38,11 @@ internal static class ConfigNormalizer
         }
 
         foreach (var group in platform.ProcessGroups) group.Stages = members[group.Name];
+        if (config.Runtime.Web.PolicyStore.Length == 0)
+        {
+            var usesRedis = map.Has(platform, "redis") || platform.ExecutionIpc.Transport == "redis" || platform.Kv.Backend == "redis";
+            config.Runtime.Web.PolicyStore = usesRedis ? "redis" : "memory";
+        }
 
         foreach (var iface in config.Runtime.Web.Interfaces)
         {
