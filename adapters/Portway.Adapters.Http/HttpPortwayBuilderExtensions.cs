@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portway.Adapters.Http.Internal;
+using Portway.Adapters.Http.Internal.Dashboard;
 using Portway.Adapters.Http.Internal.Policies;
 using Portway.Configuration;
 using Portway.Policies;
@@ -23,6 +24,7 @@ public static class HttpPortwayBuilderExtensions
         var services = builder.Services;
         services.TryAddSingleton<HttpIngress>();
         services.TryAddSingleton<BuiltinEndpoints>();
+        services.TryAddSingleton<DashboardEndpoints>();
         services.TryAddSingleton<JwtAuthenticator>();
         services.TryAddSingleton<RateLimits>();
         services.TryAddSingleton<PolicyStats>();
