@@ -7,6 +7,7 @@ using Portway.Adapters.Redis.Internal.Kv;
 using Portway.Adapters.Redis.Internal.Policies;
 using Portway.Configuration;
 using Portway.Kv;
+using Portway.Observability;
 using Portway.Policies;
 using Portway.Transport;
 
@@ -19,13 +20,15 @@ public static class RedisPortwayBuilderExtensions
     /// Adds the one shared Redis connection of the process, configured by <c>runtime.platform.redis</c>
     /// (<c>connection</c>, <c>key_prefix</c>; the <c>PORTWAY_REDIS</c> environment variable wins over
     /// <c>connection</c>), and the transport of process groups when <c>execution_ipc.transport</c> is <c>redis</c>
-    /// (with <c>serve</c>'s local worker replicas). Safe to call more than once: everything is registered once.
+    /// (with <c>serve</c>'s local worker replicas), and <c>/ready</c>'s check of the connection (not ready while Redis is
+    /// unreachable, when the config uses Redis). Safe to call more than once: everything is registered once.
     /// </summary>
     public static IPortwayBuilder AddPortwayRedis(this IPortwayBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.TryAddSingleton<RedisConnection>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IReadinessCheck, RedisReadinessCheck>());
         services.TryAddSingleton<RedisReplyHub>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStageTransportFactory, RedisStageTransportFactory>());
         if (!services.Any(d => d.ServiceType == typeof(RedisWorkerSupervisor)))
@@ -66,6 +69,7 @@ public static class RedisPortwayBuilderExtensions
         ArgumentNullException.ThrowIfNull(config);
         if (config.Runtime.Platform.Kv.Backend != "redis") return builder;
         builder.Services.TryAddSingleton<RedisConnection>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IReadinessCheck, RedisReadinessCheck>());
         builder.Services.TryAddSingleton<RedisKvStore>();
         builder.Services.TryAddSingleton<IKvStore>(sp => sp.GetRequiredService<RedisKvStore>());
         return builder;
