@@ -58,7 +58,7 @@ internal sealed class PortwayTelemetry : IBoundaryEventPublisher, IDisposable
 
         if (_events.Enabled)
         {
-            _events.Add(1, new KeyValuePair<string, object?>("kind", e.Kind.ToString()), new KeyValuePair<string, object?>("code", e.Code ?? "ok"));
+            _events.Add(1, new KeyValuePair<string, object?>("kind", KindName(e.Kind)), new KeyValuePair<string, object?>("code", e.Code ?? "ok"));
         }
 
         foreach (var sink in _sinks)
@@ -68,4 +68,15 @@ internal sealed class PortwayTelemetry : IBoundaryEventPublisher, IDisposable
     }
 
     public void Dispose() => Meter.Dispose();
+
+    /// <summary>The kind's name without boxing the enum (what <c>ToString()</c> gives).</summary>
+    private static string KindName(BoundaryEventKind kind) => kind switch
+    {
+        BoundaryEventKind.IngressAccepted => nameof(BoundaryEventKind.IngressAccepted),
+        BoundaryEventKind.IngressRejected => nameof(BoundaryEventKind.IngressRejected),
+        BoundaryEventKind.RoutingHandoff => nameof(BoundaryEventKind.RoutingHandoff),
+        BoundaryEventKind.EgressDelivered => nameof(BoundaryEventKind.EgressDelivered),
+        BoundaryEventKind.EgressFailed => nameof(BoundaryEventKind.EgressFailed),
+        _ => kind.ToString(),
+    };
 }
