@@ -19,6 +19,9 @@ internal sealed class EndpointStats(string @interface, string route)
 
     public string Route { get; } = route;
 
+    /// <summary>The outcomes seen so far, each with its count.</summary>
+    public IEnumerable<OutcomeCount> Outcomes => _byOutcome.Values;
+
     /// <summary>Counts one request; returns its outcome's count (with the metric tags of this endpoint and outcome).</summary>
     public OutcomeCount Record(string outcome, double? latencyMs)
     {

@@ -31,7 +31,6 @@ internal sealed class RuntimeStats : IBoundaryEventSink
     private readonly ConcurrentDictionary<string, StrongBox<long>> _byOutcome = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Interface, string Route), EndpointStats> _endpoints = new();
     private readonly ConcurrentDictionary<string, long> _started = new(StringComparer.Ordinal);
-    private readonly Counter<long>? _requests;
     private readonly Histogram<double>? _duration;
     private StrongBox<long>? _ok;
     private EndpointStats? _lastEndpoint;
@@ -45,7 +44,8 @@ internal sealed class RuntimeStats : IBoundaryEventSink
         Gauges = gauges;
         if (meterFactory?.Create(PortwayTelemetry.Name) is { } meter)
         {
-            _requests = meter.CreateCounter<long>("portway.requests", description: "Requests by interface, endpoint and outcome (ok or the taxonomy code)");
+            // Observed from the endpoint counts when a reader collects: no metric work per request for the count.
+            meter.CreateObservableCounter("portway.requests", ObserveRequests, description: "Requests by interface, endpoint and outcome (ok or the taxonomy code)");
             _duration = meter.CreateHistogram<double>("portway.request.duration", unit: "s", description: "Request latency from ingress accepted to egress, by interface, endpoint and outcome",
                 advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
             meter.CreateObservableGauge("portway.waiters.pending", () => (long)_waiters.Pending, description: "Callers waiting for an answer now");
@@ -102,11 +102,6 @@ internal sealed class RuntimeStats : IBoundaryEventSink
             : Volatile.Read(ref _tracked) > 0 && TryTakeStart(boundaryEvent.RequestId, out var start) ? _time.GetElapsedTime(start).TotalSeconds
             : null;
         var count = Endpoint(boundaryEvent.Interface, boundaryEvent.Route).Record(outcome, seconds * 1000);
-        if (_requests is { Enabled: true })
-        {
-            _requests.Add(1, count.Tags);
-        }
-
         if (seconds is { } s && _duration is { Enabled: true })
         {
             _duration.Record(s, count.Tags);
@@ -123,6 +118,17 @@ internal sealed class RuntimeStats : IBoundaryEventSink
         }
 
         return snapshot;
+    }
+
+    private IEnumerable<Measurement<long>> ObserveRequests()
+    {
+        foreach (var endpoint in _endpoints.Values)
+        {
+            foreach (var count in endpoint.Outcomes)
+            {
+                yield return new Measurement<long>(Volatile.Read(ref count.Value), count.Tags);
+            }
+        }
     }
 
     private bool TryTakeStart(string requestId, out long start)
