@@ -1,10 +1,9 @@
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Portway.Nodes.BuiltIn;
 
 /// <summary><c>sys.delay</c>: <c>{"ms": N}</c> waits N milliseconds (honouring cancellation), then echoes its input.</summary>
-[PortwayNode("sys.delay", Lifetime = ServiceLifetime.Singleton)] // stateless: one instance, no DI scope per invocation
+[PortwayNode("sys.delay")]
 internal sealed class DelayNode(TimeProvider time) : INode
 {
     /// <summary>The longest wait a request may ask for.</summary>

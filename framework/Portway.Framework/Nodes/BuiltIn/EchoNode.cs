@@ -1,9 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Portway.Nodes.BuiltIn;
 
 /// <summary><c>sys.echo</c>: answers its input unchanged.</summary>
-[PortwayNode("sys.echo", Lifetime = ServiceLifetime.Singleton)] // stateless: one instance, no DI scope per invocation
+[PortwayNode("sys.echo")]
 internal sealed class EchoNode : INode
 {
     public ValueTask<NodeResult> InvokeAsync(NodeContext context, CancellationToken cancellationToken) =>

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Portway.Nodes.BuiltIn;
 
@@ -7,7 +6,7 @@ namespace Portway.Nodes.BuiltIn;
 /// <c>sys.ticks</c>: <c>{"count": N, "interval_ms": M}</c> produces N items <c>{"n": 1..N}</c>, waiting M
 /// milliseconds before each one after the first (honouring cancellation). For tests, demos and benchmarks.
 /// </summary>
-[PortwayNode("sys.ticks", Lifetime = ServiceLifetime.Singleton)] // stateless: one instance, no DI scope per invocation
+[PortwayNode("sys.ticks")]
 internal sealed class TicksNode(TimeProvider time) : StreamNode<TicksNode.Input, TicksNode.Tick>
 {
     /// <summary>The most items one request may ask for.</summary>
