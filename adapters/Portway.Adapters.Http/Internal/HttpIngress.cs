@@ -73,8 +73,14 @@ internal sealed partial class HttpIngress(
             return;
         }
 
-        var tenant = request.RouteValues.Count > 0 && request.RouteValues.TryGetValue("tenant", out var t) ? t as string ?? "" : "";
-        var admission = route.Policy.IsOpen ? Admission.Open : await policies.AdmitAsync(context, route.Policy, tenant).ConfigureAwait(false);
+        object? t = null;
+        var tenant = request.RouteValues.Count > 0 && request.RouteValues.TryGetValue("tenant", out t) ? t as string ?? "" : "";
+        var policy = route.Policy;
+
+        // tenant: from_token on a route without {tenant} binds the input's "tenant" (body or query): checked once read.
+        var inputTenant = policy.TenantFromToken && t is null;
+        var admission = policy.IsOpen ? Admission.Open
+            : await policies.AdmitAsync(context, inputTenant ? policy with { TenantFromToken = false } : policy, tenant).ConfigureAwait(false);
         if (admission.Error is { } refused)
         {
             await RejectAsync(context, correlation, endpoint.Route, refused).ConfigureAwait(false);
@@ -112,6 +118,16 @@ internal sealed partial class HttpIngress(
             await RejectAsync(context, correlation, endpoint.Route, new PortwayError(ErrorCode.ValidationFailed,
                 "the body must be a JSON object on a route with parameters")).ConfigureAwait(false);
             return;
+        }
+
+        if (inputTenant)
+        {
+            tenant = BoundaryPolicies.TenantOf(payload.Span);
+            if (policies.CheckTenant(admission.Identity, tenant) is { } wrongTenant)
+            {
+                await RejectAsync(context, correlation, endpoint.Route, wrongTenant).ConfigureAwait(false);
+                return;
+            }
         }
 
         var cacheKey = endpoint.Cache is null ? null : ResponseCache.Key(endpoint, admission.Identity, tenant, payload);
