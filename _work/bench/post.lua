@@ -5,6 +5,11 @@ wrk.method = "POST"
 wrk.body = f:read("*a")
 f:close()
 wrk.headers["Content-Type"] = "application/json"
+-- $BENCH_AUTHORIZATION, when set, is sent as the Authorization header (sys.echo/h1-jwt-rate's bearer token)
+local authorization = os.getenv("BENCH_AUTHORIZATION")
+if authorization ~= nil and authorization ~= "" then
+  wrk.headers["Authorization"] = authorization
+end
 
 done = function(summary, latency, requests)
   local e = summary.errors

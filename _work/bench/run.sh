@@ -54,12 +54,29 @@ SCENARIOS=(
   "sys.echo/tcp_local wrk    pwtcp /v1/echo               -                      echo.json     sys.echo/h1  issue-4(tcp_local)"
   "sys.echo/redis     wrk    pwredis /v1/echo             -                      echo.json     sys.echo/h1  issue-14(redis)"
   "sys.echo/h1-signed wrk    pwsigned /v1/echo          /v1/echo               echo.json     baseline     -"
+  "sys.echo/h1-jwt-rate wrk  pw    /v1/echo-jwt           /v1/echo-jwt           echo.json     baseline     -"
   "dag3/h1            wrk    pw    /v1/dag3               /v1/dag3               echo.json     baseline     -"
   "feedback/h1        wrk    pw    /v1/resonance/feedback /v1/resonance/feedback feedback.json baseline     -"
   "sys.echo/h2        h2load pw    /v1/echo               /v1/echo               echo.json     baseline     issue-3(host-h2c)"
   "sys.echo/ws        ws     pw    /v1/ws                 /ws                    echo.json     baseline     issue-3(websocket)"
 )
 # ---------------------------------------------------------------------------------------------------
+
+# sys.echo/h1-jwt-rate: one HS256 secret for both servers (bench.yaml's hs256_secret_env, the baseline's BenchJwt) and a
+# token signed with it (iss/aud portway-bench, valid 1 h) that the load generator and the probe send.
+export PORTWAY_BENCH_JWT_SECRET
+PORTWAY_BENCH_JWT_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+BENCH_TOKEN=$(python3 - <<'PY'
+import base64, hashlib, hmac, json, os, time
+b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+now = int(time.time())
+head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+body = b64(json.dumps({"iss": "portway-bench", "aud": "portway-bench", "sub": "bench", "iat": now, "nbf": now, "exp": now + 3600}).encode())
+sig = hmac.new(os.environ["PORTWAY_BENCH_JWT_SECRET"].encode(), f"{head}.{body}".encode(), hashlib.sha256).digest()
+print(f"{head}.{body}.{b64(sig)}")
+PY
+)
+auth_for() { [[ $1 == *-jwt-rate ]] && echo "Bearer $BENCH_TOKEN" || true; } # scenario -> the Authorization header it sends
 
 WORK=$(mktemp -d /tmp/portway-bench.XXXXXX)
 PIDS=()
@@ -174,10 +191,10 @@ done
 curl -fsS -o /dev/null -X PUT "${URL[pw]}/v1/tenants/bench/profiles/alice" -H 'content-type: application/json' --data-binary "@$BENCH/bodies/profile.json"
 
 # --- probes: a scenario runs when one request answers 200 over its protocol ----------------------------
-probe() { # client url body -> 0 when it answers 200 (over HTTP/2 for h2load)
-  local client=$1 url=$2 body=$3 out
+probe() { # client url body [authorization] -> 0 when it answers 200 (over HTTP/2 for h2load)
+  local client=$1 url=$2 body=$3 auth=${4:-} out
   case "$client" in
-    wrk) out=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -X POST "$url" -H 'content-type: application/json' --data-binary "@$body" || true); [[ $out == 200 ]] ;;
+    wrk) out=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -X POST "$url" -H 'content-type: application/json' ${auth:+-H "authorization: $auth"} --data-binary "@$body" || true); [[ $out == 200 ]] ;;
     h2load) out=$(curl -s -o /dev/null -w '%{http_code} %{http_version}' --max-time 10 --http2-prior-knowledge -X POST "$url" -H 'content-type: application/json' --data-binary "@$body" || true); [[ $out == "200 2" ]] ;;
     ws) out=$(timeout 30 dotnet "$LOADWS_DLL" "${url/http:/ws:}" 1 1 "$body" echo 2>/dev/null | grep '^BENCH_RESULT' || true)
         [[ $out =~ requests=([0-9]+).*non2xx=0\ sockerr=0 ]] && [[ ${BASH_REMATCH[1]} -gt 0 ]] ;;
@@ -195,8 +212,8 @@ for s in "${SCENARIOS[@]}"; do
     deadline=$(( $(date +%s) + 60 ))
     until probe "$client" "$(base_url "$inst")$path" "$BENCH/bodies/$body" || [[ $(date +%s) -ge $deadline ]]; do sleep 0.5; done
   fi
-  if ! probe "$client" "$(base_url "$inst")$path" "$BENCH/bodies/$body"; then READY[$name]=0; WHY[$name]="waits for $waits: Portway does not answer it yet"; continue; fi
-  if [[ $bpath != - ]] && ! probe "$client" "$(base_url base)$bpath" "$BENCH/bodies/$body"; then READY[$name]=0; WHY[$name]="waits for $waits: no baseline client/route for it yet"; continue; fi
+  if ! probe "$client" "$(base_url "$inst")$path" "$BENCH/bodies/$body" "$(auth_for "$name")"; then READY[$name]=0; WHY[$name]="waits for $waits: Portway does not answer it yet"; continue; fi
+  if [[ $bpath != - ]] && ! probe "$client" "$(base_url base)$bpath" "$BENCH/bodies/$body" "$(auth_for "$name")"; then READY[$name]=0; WHY[$name]="waits for $waits: no baseline client/route for it yet"; continue; fi
   READY[$name]=1
 done
 
@@ -241,11 +258,11 @@ fi
 
 # --- load ----------------------------------------------------------------------------------------------
 RESULTS="$WORK/results.tsv"; : >"$RESULTS"
-run_load() { # client url body seconds -> "rps p50_us p99_us errors" on stdout
-  local client=$1 url=$2 body=$3 secs=$4 out
+run_load() { # client url body seconds [authorization] -> "rps p50_us p99_us errors" on stdout
+  local client=$1 url=$2 body=$3 secs=$4 auth=${5:-} out
   case "$client" in
     wrk)
-      out=$(BENCH_BODY_FILE="$body" wrk -t2 -c"$CONNECTIONS" -d"${secs}s" --timeout 10s -s "$BENCH/post.lua" "$url" 2>&1 | grep '^BENCH_RESULT' || true)
+      out=$(BENCH_BODY_FILE="$body" BENCH_AUTHORIZATION="$auth" wrk -t2 -c"$CONNECTIONS" -d"${secs}s" --timeout 10s -s "$BENCH/post.lua" "$url" 2>&1 | grep '^BENCH_RESULT' || true)
       [[ -n $out ]] || { echo "0 0 0 -1"; return; }
       python3 - "$out" <<'PY'
 import sys
@@ -297,8 +314,8 @@ for s in "${SCENARIOS[@]}"; do
   read -r name client inst path bpath body ref waits <<<"$s"
   [[ ${READY[$name]:-0} -eq 1 ]] || continue
   log "warm-up $name (${WARMUP}s per server)"
-  [[ $bpath != - ]] && run_load "$client" "$(target_url base "$client" "$bpath")" "$BENCH/bodies/$body" "$WARMUP" >/dev/null
-  run_load "$client" "$(target_url "$inst" "$client" "$path")" "$BENCH/bodies/$body" "$WARMUP" >/dev/null
+  [[ $bpath != - ]] && run_load "$client" "$(target_url base "$client" "$bpath")" "$BENCH/bodies/$body" "$WARMUP" "$(auth_for "$name")" >/dev/null
+  run_load "$client" "$(target_url "$inst" "$client" "$path")" "$BENCH/bodies/$body" "$WARMUP" "$(auth_for "$name")" >/dev/null
 done
 
 for (( round = 1; round <= ROUNDS; round++ )); do
@@ -314,7 +331,7 @@ for (( round = 1; round <= ROUNDS; round++ )); do
       else
         url=$(target_url "$inst" "$client" "$path")
       fi
-      r=$(run_load "$client" "$url" "$BENCH/bodies/$body" "$DURATION")
+      r=$(run_load "$client" "$url" "$BENCH/bodies/$body" "$DURATION" "$(auth_for "$name")")
       log "round $round $name $who: $r"
       printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$name" "$who" "$ref" "$r" >>"$RESULTS"
     done

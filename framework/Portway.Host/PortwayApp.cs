@@ -64,6 +64,10 @@ internal static class PortwayApp
         options.ConfigureServices?.Invoke(portway.Services);
 
         var app = builder.Build();
+        // Portway authenticates per endpoint (the boundary policies call the JwtBearer handler where auth is required).
+        // Mark authentication as placed (the key UseAuthentication() sets) so WebApplication does not add its
+        // app-wide middleware, which would authenticate every request, with a DI scope each, for nothing.
+        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
         app.UsePortwayPolicies();
         if (config.Runtime.Web.Metrics.Enabled)
         {

@@ -28,12 +28,17 @@ builder.Logging.AddSimpleConsole(o =>
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Information);
 builder.Services.AddSingleton<VoiceFeedback>();
+var jwt = BenchJwt.AddTo(builder.Services);
 
 var app = builder.Build();
 app.UseWebSockets();
+if (jwt) BenchJwt.Use(app);
 
 // sys.echo: read a small JSON body, answer it.
 app.MapPost("/v1/echo", (JsonElement body) => Results.Json(body));
+
+// sys.echo/h1-jwt-rate: the echo behind JwtBearer (a valid HS256 token required) and a fixed-window rate limit by client.
+if (jwt) app.MapPost(BenchJwt.Route, (JsonElement body) => Results.Json(body)).RequireAuthorization().RequireRateLimiting(BenchJwt.RatePolicy);
 
 // The 3-stage DAG a, b -> join (fan-out of the input to a and b, fan-in at join): {"a":body,"b":body}.
 app.MapPost("/v1/dag3", (JsonElement body) => Results.Json(new Dictionary<string, JsonElement>(2) { ["a"] = body, ["b"] = body }));

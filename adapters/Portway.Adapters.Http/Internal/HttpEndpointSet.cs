@@ -8,8 +8,8 @@ internal sealed class HttpEndpointSet(string path, IEnumerable<EndpointConfig> e
 {
     public string Path { get; } = path;
 
-    public FrozenDictionary<string, EndpointConfig> ByMethod { get; } =
-        endpoints.ToFrozenDictionary(e => e.Method, StringComparer.OrdinalIgnoreCase);
+    public FrozenDictionary<string, HttpEndpoint> ByMethod { get; } =
+        endpoints.ToFrozenDictionary(e => e.Method, e => new HttpEndpoint(e), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The <c>Allow</c> header value.</summary>
     public string Allow { get; } = string.Join(", ", endpoints.Select(e => e.Method).Order(StringComparer.Ordinal));

@@ -16,7 +16,8 @@ internal sealed partial class HttpIngress(
     IBoundaryEventPublisher telemetry,
     IPortwayStatus status,
     BoundaryPolicies policies,
-    ResponseCache cache)
+    ResponseCache cache,
+    TimeProvider time)
 {
     public const string InterfaceName = "http";
 
@@ -30,7 +31,7 @@ internal sealed partial class HttpIngress(
             return HandleEndpointAsync(context, endpoint);
         }
 
-        if (HttpMethods.IsHead(context.Request.Method) && set.ByMethod.TryGetValue("GET", out var get))
+        if (HttpMethods.IsHead(context.Request.Method) && set.ByMethod.TryGetValue(HttpMethods.Get, out var get))
         {
             return HandleEndpointAsync(context, get);
         }
@@ -55,8 +56,9 @@ internal sealed partial class HttpIngress(
             new PortwayError(ErrorCode.NotFound, $"no endpoint for {context.Request.Method} {context.Request.Path}"));
     }
 
-    private async Task HandleEndpointAsync(HttpContext context, EndpointConfig endpoint)
+    private async Task HandleEndpointAsync(HttpContext context, HttpEndpoint route)
     {
+        var endpoint = route.Config;
         var request = context.Request;
         var correlation = RequestCorrelation.From(request);
         using var activity = PortwayTracing.StartActivity("portway.request", endpoint.Route, ActivityKind.Server, correlation.ParentContext);
@@ -71,12 +73,14 @@ internal sealed partial class HttpIngress(
             return;
         }
 
-        var tenant = request.RouteValues.TryGetValue("tenant", out var t) ? t as string ?? "" : "";
-        var policy = AccessPolicy.For(endpoint);
+        object? t = null;
+        var tenant = request.RouteValues.Count > 0 && request.RouteValues.TryGetValue("tenant", out t) ? t as string ?? "" : "";
+        var policy = route.Policy;
 
         // tenant: from_token on a route without {tenant} binds the input's "tenant" (body or query): checked once read.
         var inputTenant = policy.TenantFromToken && t is null;
-        var admission = await policies.AdmitAsync(context, inputTenant ? policy with { TenantFromToken = false } : policy, tenant).ConfigureAwait(false);
+        var admission = policy.IsOpen ? Admission.Open
+            : await policies.AdmitAsync(context, inputTenant ? policy with { TenantFromToken = false } : policy, tenant).ConfigureAwait(false);
         if (admission.Error is { } refused)
         {
             await RejectAsync(context, correlation, endpoint.Route, refused).ConfigureAwait(false);
@@ -137,7 +141,7 @@ internal sealed partial class HttpIngress(
         {
             Pipeline = endpoint.Pipeline,
             Input = payload,
-            Timeout = TimeSpan.FromMilliseconds(endpoint.TimeoutMs),
+            Timeout = route.Timeout,
             Correlation = new PortwayCorrelation(correlation.TraceId, correlation.RequestId, correlation.TraceParent),
             Tenant = tenant,
             Identity = admission.Identity,
@@ -150,25 +154,27 @@ internal sealed partial class HttpIngress(
             return;
         }
 
-        Emit(BoundaryEventKind.IngressAccepted, correlation, endpoint.Route);
+        // The start travels with the request's events: the stats measure the latency from it, with no lookup by request id.
+        var accepted = time.GetTimestamp();
+        Emit(BoundaryEventKind.IngressAccepted, correlation, endpoint.Route, accepted: accepted);
         var result = await invoker.InvokeAsync(call, context.RequestAborted).ConfigureAwait(false);
 
         if (result.CallerCancelled)
         {
-            Emit(BoundaryEventKind.EgressFailed, correlation, endpoint.Route, "cancelled");
+            Emit(BoundaryEventKind.EgressFailed, correlation, endpoint.Route, "cancelled", accepted);
             return;
         }
 
         if (result.Error is { } error)
         {
             activity?.SetStatus(ActivityStatusCode.Error, error.Code);
-            Emit(BoundaryEventKind.EgressFailed, correlation, endpoint.Route, error.Code);
+            Emit(BoundaryEventKind.EgressFailed, correlation, endpoint.Route, error.Code, accepted);
             await WriteErrorAsync(context, correlation, error).ConfigureAwait(false);
             return;
         }
 
         var output = result.Output;
-        Emit(BoundaryEventKind.EgressDelivered, correlation, endpoint.Route);
+        Emit(BoundaryEventKind.EgressDelivered, correlation, endpoint.Route, accepted: accepted);
         if (cacheKey is not null)
         {
             await cache.StoreAsync(context, endpoint, cacheKey, output).ConfigureAwait(false);
@@ -210,6 +216,6 @@ internal sealed partial class HttpIngress(
         }
     }
 
-    private void Emit(BoundaryEventKind kind, RequestCorrelation correlation, string route, string? code = null) =>
-        telemetry.Emit(new BoundaryEvent(kind, correlation.TraceId, correlation.RequestId, InterfaceName, route, Code: code));
+    private void Emit(BoundaryEventKind kind, RequestCorrelation correlation, string route, string? code = null, long accepted = 0) =>
+        telemetry.Emit(new BoundaryEvent(kind, correlation.TraceId, correlation.RequestId, InterfaceName, route, Code: code) { AcceptedTimestamp = accepted });
 }

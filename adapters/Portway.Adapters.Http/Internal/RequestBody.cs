@@ -11,7 +11,7 @@ namespace Portway.Adapters.Http.Internal;
 /// </summary>
 internal static class RequestBody
 {
-    public static async Task<BodyRead> ReadAsync(HttpContext context, int maxBytes)
+    public static async ValueTask<BodyRead> ReadAsync(HttpContext context, int maxBytes)
     {
         var request = context.Request;
         if (!CanHaveBody(context))

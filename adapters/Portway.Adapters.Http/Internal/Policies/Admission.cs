@@ -8,5 +8,8 @@ namespace Portway.Adapters.Http.Internal.Policies;
 /// </summary>
 internal readonly record struct Admission(PortwayError? Error, CallerIdentity Identity, DateTimeOffset ExpiresAt, RateLimitLease? Lease, int RetryAfterSeconds)
 {
+    /// <summary>Let in anonymously with nothing to release: what an open policy (<see cref="AccessPolicy.IsOpen"/>) admits.</summary>
+    public static Admission Open => new(null, CallerIdentity.Anonymous, default, null, 0);
+
     public static Admission Refused(PortwayError error, int retryAfterSeconds = 0) => new(error, CallerIdentity.Anonymous, default, null, retryAfterSeconds);
 }

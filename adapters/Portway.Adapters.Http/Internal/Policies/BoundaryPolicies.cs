@@ -19,7 +19,11 @@ internal sealed class BoundaryPolicies(JwtAuthenticator auth, RateLimits limits,
     public PolicyStats Stats => stats;
 
     /// <summary>Admits an HTTP request or a WebSocket upgrade; on a refusal the response headers (WWW-Authenticate, Retry-After) are set.</summary>
-    public async Task<Admission> AdmitAsync(HttpContext context, AccessPolicy policy, string tenant)
+    /// <remarks>An open policy admits at once: no task, no identity lookup, no client key.</remarks>
+    public ValueTask<Admission> AdmitAsync(HttpContext context, AccessPolicy policy, string tenant) =>
+        policy.IsOpen ? ValueTask.FromResult(Admission.Open) : AdmitCheckedAsync(context, policy, tenant);
+
+    private async ValueTask<Admission> AdmitCheckedAsync(HttpContext context, AccessPolicy policy, string tenant)
     {
         var identity = CallerIdentity.Anonymous;
         var expires = default(DateTimeOffset);

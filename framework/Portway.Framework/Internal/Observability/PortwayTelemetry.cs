@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Portway.Observability;
 
@@ -14,16 +16,21 @@ internal sealed class PortwayTelemetry : IBoundaryEventPublisher, IDisposable
 {
     public const string Name = PortwayTracing.Name;
 
+    /// <summary>How many <see cref="BoundaryEventKind"/> values there are (the events without a code are counted by kind in an array).</summary>
+    private const int BoundaryEventKinds = (int)BoundaryEventKind.EgressFailed + 1;
+
     private readonly ILogger _logger;
     private readonly IBoundaryEventSink[] _sinks;
-    private readonly Counter<long> _events;
+    private readonly long[] _uncoded = new long[BoundaryEventKinds];
+    private readonly ConcurrentDictionary<(BoundaryEventKind Kind, string Code), StrongBox<long>> _coded = new();
 
     public PortwayTelemetry(ILogger<PortwayTelemetry> logger, IEnumerable<IBoundaryEventSink> sinks, IMeterFactory? meterFactory = null)
     {
         _logger = logger;
         _sinks = sinks.ToArray();
         Meter = meterFactory?.Create(Name) ?? new Meter(Name);
-        _events = Meter.CreateCounter<long>("portway.boundary.events", description: "Boundary events by kind and code");
+        // Counted here and observed when a reader collects: no metric work per event.
+        Meter.CreateObservableCounter("portway.boundary.events", ObserveEvents, description: "Boundary events by kind and code");
     }
 
     public static ActivitySource Source => PortwayTracing.Source;
@@ -56,9 +63,13 @@ internal sealed class PortwayTelemetry : IBoundaryEventPublisher, IDisposable
                 break;
         }
 
-        if (_events.Enabled)
+        if (e.Code is null && (uint)e.Kind < BoundaryEventKinds)
         {
-            _events.Add(1, new KeyValuePair<string, object?>("kind", e.Kind.ToString()), new KeyValuePair<string, object?>("code", e.Code ?? "ok"));
+            Interlocked.Increment(ref _uncoded[(int)e.Kind]);
+        }
+        else
+        {
+            Interlocked.Increment(ref _coded.GetOrAdd((e.Kind, e.Code ?? "ok"), static _ => new StrongBox<long>()).Value);
         }
 
         foreach (var sink in _sinks)
@@ -68,4 +79,35 @@ internal sealed class PortwayTelemetry : IBoundaryEventPublisher, IDisposable
     }
 
     public void Dispose() => Meter.Dispose();
+
+    private IEnumerable<Measurement<long>> ObserveEvents()
+    {
+        for (var kind = 0; kind < BoundaryEventKinds; kind++)
+        {
+            var count = Volatile.Read(ref _uncoded[kind]);
+            if (count > 0)
+            {
+                yield return EventMeasurement(count, (BoundaryEventKind)kind, "ok");
+            }
+        }
+
+        foreach (var ((kind, code), count) in _coded)
+        {
+            yield return EventMeasurement(Volatile.Read(ref count.Value), kind, code);
+        }
+    }
+
+    private static Measurement<long> EventMeasurement(long count, BoundaryEventKind kind, string code) =>
+        new(count, new KeyValuePair<string, object?>("kind", KindName(kind)), new KeyValuePair<string, object?>("code", code));
+
+    /// <summary>The kind's name without boxing the enum (what <c>ToString()</c> gives).</summary>
+    private static string KindName(BoundaryEventKind kind) => kind switch
+    {
+        BoundaryEventKind.IngressAccepted => nameof(BoundaryEventKind.IngressAccepted),
+        BoundaryEventKind.IngressRejected => nameof(BoundaryEventKind.IngressRejected),
+        BoundaryEventKind.RoutingHandoff => nameof(BoundaryEventKind.RoutingHandoff),
+        BoundaryEventKind.EgressDelivered => nameof(BoundaryEventKind.EgressDelivered),
+        BoundaryEventKind.EgressFailed => nameof(BoundaryEventKind.EgressFailed),
+        _ => kind.ToString(),
+    };
 }
