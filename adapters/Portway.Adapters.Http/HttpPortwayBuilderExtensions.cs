@@ -25,6 +25,7 @@ public static class HttpPortwayBuilderExtensions
         services.TryAddSingleton<RateLimits>();
         services.TryAddSingleton<PolicyStats>();
         services.TryAddSingleton<BoundaryPolicies>();
+        services.TryAddSingleton<IPortwayBoundaryPolicies>(sp => sp.GetRequiredService<BoundaryPolicies>());
         services.TryAddSingleton<ResponseCache>();
         services.TryAddSingleton<CacheClearEndpoint>();
         services.RemoveAll<ITokenIssuer>();

@@ -1,5 +1,5 @@
 using System.Threading.RateLimiting;
-using Portway.Adapters.Http.Internal.Policies;
+using Portway.Adapters.Http;
 
 namespace Portway.Adapters.WebSocket.Internal;
 
@@ -8,7 +8,7 @@ namespace Portway.Adapters.WebSocket.Internal;
 /// checked again for each message with the message's tenant, the endpoint's rate limit, and the socket's own
 /// message rate. A token that expires while the socket is open refuses the socket's new requests with 401.
 /// </summary>
-internal sealed class SocketPolicy(BoundaryPolicies policies, AccessPolicy policy, CallerIdentity identity, DateTimeOffset expiresAt, string client, RateLimiter? messageRate) : IDisposable
+internal sealed class SocketPolicy(IPortwayBoundaryPolicies policies, AccessPolicy policy, CallerIdentity identity, DateTimeOffset expiresAt, string client, RateLimiter? messageRate) : IDisposable
 {
     public static SocketPolicy Open { get; } = new(null!, null!, CallerIdentity.Anonymous, default, "", null);
 
@@ -18,9 +18,9 @@ internal sealed class SocketPolicy(BoundaryPolicies policies, AccessPolicy polic
     public Admission Admit(string tenant)
     {
         if (policies is null) return default;
-        if (policy.AuthRequired && policies.Authenticator.IsExpired(expiresAt))
+        if (policy.AuthRequired && policies.IsExpired(expiresAt))
         {
-            policies.Stats.Rejected("auth");
+            policies.CountRejection("auth");
             return Admission.Refused(new PortwayError(ErrorCode.Unauthorized, "the socket's token has expired; reconnect with a new one"));
         }
 
@@ -29,8 +29,8 @@ internal sealed class SocketPolicy(BoundaryPolicies policies, AccessPolicy polic
             using var lease = messageRate.AttemptAcquire();
             if (!lease.IsAcquired)
             {
-                var retry = RateLimits.RetryAfterSeconds(lease);
-                policies.Stats.Rejected("message_rate");
+                var retry = Admission.RetryAfterSecondsOf(lease);
+                policies.CountRejection("message_rate");
                 return Admission.Refused(new PortwayError(ErrorCode.RateLimited, $"this socket's message rate is reached; retry after {retry} s"), retry);
             }
         }

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace Portway.Adapters.Http.Internal;
+namespace Portway.Adapters.Http;
 
 /// <summary>
 /// Which browser pages may open a WebSocket (<c>/v1/ws</c>, GraphQL's <c>/graphql</c>): a cross-site page's
@@ -8,7 +8,7 @@ namespace Portway.Adapters.Http.Internal;
 /// Allowed: the interface's <c>cors.origins</c>; when none are configured, the server's own origin (the <c>Host</c>
 /// the request came to). A client that sends no <c>Origin</c> is not a browser and is not checked.
 /// </summary>
-internal static class OriginCheck
+public static class OriginCheck
 {
     /// <summary>Null when the request may go on; else the <c>forbidden</c> error to answer with (403).</summary>
     public static PortwayError? Refusal(HttpRequest request, IReadOnlyList<string> allowed)
