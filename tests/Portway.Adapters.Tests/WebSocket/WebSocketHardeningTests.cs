@@ -11,7 +11,7 @@ namespace Portway.Adapters.Tests.WebSocket;
 /// <summary>
 /// A reading client's burst is answered in full (backpressure, not 1013); <c>max_in_flight</c> refuses one message
 /// and the socket goes on; <c>max_connections</c> refuses an upgrade; the send queue is bounded in bytes; a foreign
-/// <c>Origin</c> may not open a socket.
+/// <c>Origin</c> may not open a socket (unless <c>cors.origins</c> lists it, or <c>*</c>).
 /// </summary>
 public sealed class WebSocketHardeningTests
 {
@@ -38,6 +38,11 @@ public sealed class WebSocketHardeningTests
                 cors: { origins: [ "https://app.example" ] }
                 endpoints:
                   - route: /v1/ws-listed
+                    operations: { echo: echo }
+              - kind: websocket
+                cors: { origins: [ "*" ] }
+                endpoints:
+                  - route: /v1/ws-any
                     operations: { echo: echo }
               - kind: graphql
                 path: /graphql
@@ -181,6 +186,9 @@ public sealed class WebSocketHardeningTests
     [InlineData("/v1/ws", "SAME", HttpStatusCode.SwitchingProtocols)]
     [InlineData("/v1/ws-listed", "https://app.example", HttpStatusCode.SwitchingProtocols)]
     [InlineData("/v1/ws-listed", "SAME", HttpStatusCode.Forbidden)]
+    [InlineData("/v1/ws-any", "https://evil.example", HttpStatusCode.SwitchingProtocols)] // "*" is any origin, as for HTTP CORS
+    [InlineData("/v1/ws-any", "SAME", HttpStatusCode.SwitchingProtocols)]
+    [InlineData("/v1/ws-any", null, HttpStatusCode.SwitchingProtocols)]
     [InlineData("/graphql", "https://evil.example", HttpStatusCode.Forbidden)]
     [InlineData("/graphql", null, HttpStatusCode.SwitchingProtocols)]
     [InlineData("/graphql", "SAME", HttpStatusCode.SwitchingProtocols)]
