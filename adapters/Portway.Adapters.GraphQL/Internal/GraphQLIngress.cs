@@ -66,6 +66,13 @@ internal sealed class GraphQLIngress(
         string problem;
         if (isGet)
         {
+            if (QueryStringUtf8.FirstInvalid(request.QueryString.Value) is { } invalid)
+            {
+                await RejectAsync(reply, new PortwayError(ErrorCode.ValidationFailed,
+                    $"the query-string parameter '{invalid}' is not valid UTF-8 once percent-decoded (%XX must encode UTF-8 bytes)")).ConfigureAwait(false);
+                return;
+            }
+
             parsed = GraphQLHttpRequest.FromQueryString(request.Query, serializer, out problem);
         }
         else
