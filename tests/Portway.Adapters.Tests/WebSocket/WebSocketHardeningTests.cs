@@ -180,6 +180,31 @@ public sealed class WebSocketHardeningTests
             Deadline, "nothing pending, no socket open");
     }
 
+    [Fact]
+    public async Task ReplyOverSendQueueBytesByItself_IsPayloadTooLarge_AndTheSocketGoesOn()
+    {
+        var (server, events) = await HttpTestConfig.StartAsync(Yaml);
+        await using var _s = server;
+        await using var client = await ConnectAsync(server, "/v1/ws-bytes");
+
+        // 210,000 bytes in (under max_message_bytes, 1 MiB); the echo's reply alone is over send_queue_bytes (200,000):
+        // queued, it would overshoot the bound the socket promises.
+        await client.SendAsync($$"""{"id":"big","op":"echo","payload":"{{new string('x', 210_000)}}"}""");
+        var refused = await client.ReceiveJsonAsync();
+        await client.SendAsync("""{"id":"small","op":"echo","payload":{"a":1}}""");
+        var later = await client.ReceiveJsonAsync();
+
+        Assert.Equal("big", refused.GetProperty("id").GetString());
+        Assert.Equal("error", refused.GetProperty("type").GetString());
+        Assert.Equal("payload_too_large", refused.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("send_queue_bytes (200000)", refused.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("small", later.GetProperty("id").GetString());
+        Assert.Equal("reply", later.GetProperty("type").GetString());
+        Assert.Equal(WebSocketState.Open, client.Socket.State);
+        Assert.Contains(events.Events, e => e.Interface == "websocket" && e.Kind == Portway.Observability.BoundaryEventKind.EgressFailed && e.Code == "payload_too_large");
+        await Eventually.TrueAsync(() => server.PendingWaiters == 0, Deadline, "nothing pending");
+    }
+
     [Theory]
     [InlineData("/v1/ws", "https://evil.example", HttpStatusCode.Forbidden)]
     [InlineData("/v1/ws", null, HttpStatusCode.SwitchingProtocols)]
