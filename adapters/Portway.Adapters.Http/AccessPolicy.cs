@@ -9,6 +9,12 @@ public sealed record AccessPolicy(string Name, bool AuthRequired, IReadOnlyList<
     public static AccessPolicy For(EndpointConfig endpoint) =>
         new(endpoint.Route, endpoint.Auth == "required", endpoint.Scopes, endpoint.Tenant == "from_token", endpoint.RateLimit);
 
+    /// <summary>
+    /// The top-level <c>"tenant"</c> string of a JSON object input (a body, a message's payload), which a
+    /// <c>tenant: from_token</c> policy compares with the token's tenant; empty when there is none.
+    /// </summary>
+    public static string TenantOf(ReadOnlySpan<byte> json) => Internal.Policies.BoundaryPolicies.TenantOf(json);
+
     /// <summary>The policy of a GraphQL field named <paramref name="name"/>.</summary>
     public static AccessPolicy For(string name, GraphQLFieldConfig field) =>
         new(name, field.Auth == "required", field.Scopes, field.Tenant == "from_token", field.RateLimit);
