@@ -29,6 +29,7 @@ public static class HttpPortwayBuilderExtensions
         services.TryAddSingleton<RateLimits>();
         services.TryAddSingleton<PolicyStats>();
         services.TryAddSingleton<BoundaryPolicies>();
+        services.TryAddSingleton<IPortwayBoundaryPolicies>(sp => sp.GetRequiredService<BoundaryPolicies>());
         // The response cache's store: the shared one (IResponseCacheStore, e.g. Redis) when registered, else ASP.NET Core's in memory.
         services.TryAddSingleton(sp => new ResponseCache(
             sp.GetService<IResponseCacheStore>() is { } shared ? new SharedOutputCacheStore(shared) : sp.GetRequiredService<IOutputCacheStore>(),

@@ -5,7 +5,9 @@ namespace Portway;
 /// with <see cref="PortwayOptions.ReloadOnChange"/>, or by calling <see cref="Reload"/>). A valid file replaces the
 /// pipelines (stages, nodes, <c>with</c>, the DAG) at once; a request in flight finishes on the version it started with.
 /// An invalid file changes nothing: its problems are returned and logged (FILE:LINE:COL) and the last good config keeps
-/// serving. Endpoints, interfaces, process groups and the transport are read at startup: changing them needs a restart.
+/// serving. The workers of a process group the reload changed (tcp_local) are rolled first, and switched to with the
+/// new routes at once. Endpoints, interfaces, the transport, kv and the set of process groups are read at startup: a
+/// reload that changes them is refused ("needs a restart").
 /// </summary>
 public interface IPortwayConfigReloader
 {

@@ -43,7 +43,28 @@ public static class PortwayWorker
             return WorkerRuntime.ExitBadBootstrap;
         }
 
-        // A Ctrl+C reaches the whole process group; the host drains before it stops its workers (stdin closes).
+        return await RunGroupAsync(group, services, "worker").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs this process as a worker of <paramref name="group"/> (the one implementation behind <see cref="TryRunAsync"/>
+    /// and the host's <c>portway worker --group NAME</c>): reads the bootstrap from stdin, loads its config against the
+    /// nodes <paramref name="services"/> registers (and the built-in ones), builds the worker's provider from
+    /// <paramref name="services"/> (minus hosted services and the application's own config and secret) and serves the
+    /// group's stages until stdin closes or the link to the host breaks.
+    /// </summary>
+    /// <param name="group">The process group named on the command line; the bootstrap must be for it.</param>
+    /// <param name="services">The registrations the worker runs with: nodes, their services, options, logging.</param>
+    /// <param name="who">How messages on stderr name this command (<c>worker</c>, <c>portway worker</c>).</param>
+    /// <param name="configure">Registrations that need the bootstrap's config (a kv backend, node settings, telemetry).</param>
+    /// <param name="built">Runs once the worker's provider is built, before the stages are served (start exporters).</param>
+    /// <param name="ending">Runs before the worker ends, when its stages are done or at the stop deadline (flush exporters:
+    /// the deadline's <see cref="Environment.Exit(int)"/> runs no disposal).</param>
+    internal static async Task<int> RunGroupAsync(string group, IServiceCollection services, string who,
+        Action<IPortwayBuilder, PortwayConfig>? configure = null, Action<IServiceProvider>? built = null, Action<IServiceProvider>? ending = null)
+    {
+        // SIGINT and SIGTERM are ignored: a Ctrl+C reaches the whole process group; the host drains before it stops
+        // its workers (stdin closes).
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => c.Cancel = true);
         var stdin = new StreamReader(Console.OpenStandardInput());
@@ -51,15 +72,15 @@ public static class PortwayWorker
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
         if (bootstrap is null || bootstrap.Group != group)
         {
-            await Console.Error.WriteLineAsync("worker: no valid bootstrap on stdin for group " + group).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync(who + ": no valid bootstrap on stdin for group " + group).ConfigureAwait(false);
             return WorkerRuntime.ExitBadBootstrap;
         }
 
         var registrations = services.Where(d => d.ServiceType == typeof(NodeRegistration) && d.ImplementationInstance is NodeRegistration)
             .Select(d => (NodeRegistration)d.ImplementationInstance!).Concat(NodeDiscovery.BuiltIn).ToArray();
-        var loaded = PortwayConfigLoader.Load(bootstrap.ConfigText, bootstrap.ConfigSource,
-            registrations.Select(r => r.Name).Distinct(StringComparer.Ordinal).ToArray(),
-            registrations.Where(r => typeof(IStreamNode).IsAssignableFrom(r.NodeType)).Select(r => r.Name).Distinct(StringComparer.Ordinal).ToArray());
+        string[] NamesOf(Func<NodeRegistration, bool> which) => registrations.Where(which).Select(r => r.Name).Distinct(StringComparer.Ordinal).ToArray();
+        var loaded = PortwayConfigLoader.Load(bootstrap.ConfigText, bootstrap.ConfigSource, NamesOf(_ => true),
+            NamesOf(r => typeof(IStreamNode).IsAssignableFrom(r.NodeType)), NamesOf(r => typeof(Kv.IKvStreamNode).IsAssignableFrom(r.NodeType)));
         if (loaded.Config is not { } config)
         {
             foreach (var problem in loaded.Problems) await Console.Error.WriteLineAsync(problem.ToString()).ConfigureAwait(false);
@@ -68,10 +89,12 @@ public static class PortwayWorker
 
         config.Runtime.Platform.DataDir = bootstrap.DataDir;
         using var stopping = new CancellationTokenSource();
-        _ = Task.Factory.StartNew(() => WatchStdin(stdin, stopping), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Action? beforeExit = null;
+        _ = Task.Factory.StartNew(() => WatchStdin(stdin, stopping, () => Volatile.Read(ref beforeExit)?.Invoke()),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-        // The application's registrations (nodes, their services, options, logging) minus what only a host runs, with the
-        // config and secret of the bootstrap in place of the application's own.
+        // The registrations (nodes, their services, options, logging) minus what only a host runs, with the config and
+        // secret of the bootstrap in place of the application's own.
         IServiceCollection worker = new ServiceCollection();
         foreach (var descriptor in services)
         {
@@ -82,13 +105,22 @@ public static class PortwayWorker
         }
 
         worker.AddLogging();
-        worker.AddPortwayWorker(config, bootstrap);
+        var builder = worker.AddPortwayWorker(config, bootstrap);
+        configure?.Invoke(builder, config);
         await using var provider = worker.BuildServiceProvider();
-        return await WorkerRuntime.RunAsync(provider, bootstrap, stopping.Token).ConfigureAwait(false);
+        built?.Invoke(provider);
+        if (ending is not null)
+        {
+            Volatile.Write(ref beforeExit, () => ending(provider));
+        }
+
+        var exit = await WorkerRuntime.RunAsync(provider, bootstrap, stopping.Token).ConfigureAwait(false);
+        ending?.Invoke(provider);
+        return exit;
     }
 
     /// <summary>Stdin's end (the host closed it, or died) is the signal to stop; a worker that does not stop in time is ended.</summary>
-    private static void WatchStdin(StreamReader stdin, CancellationTokenSource stopping)
+    private static void WatchStdin(StreamReader stdin, CancellationTokenSource stopping, Action beforeExit)
     {
         try
         {
@@ -102,6 +134,7 @@ public static class PortwayWorker
 
         stopping.Cancel();
         Thread.Sleep(TimeSpan.FromSeconds(5));
+        beforeExit();
         Environment.Exit(WorkerRuntime.ExitStopped);
     }
 }

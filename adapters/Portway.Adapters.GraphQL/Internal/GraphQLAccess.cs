@@ -1,4 +1,4 @@
-using Portway.Adapters.Http.Internal.Policies;
+using Portway.Adapters.Http;
 using Portway.Configuration;
 
 namespace Portway.Adapters.GraphQL.Internal;
@@ -8,7 +8,7 @@ namespace Portway.Adapters.GraphQL.Internal;
 /// <c>connection_init</c> payload), and the per-field check: the field's scopes, its tenant argument bound to the
 /// token's tenant, its rate limit, and the token still being valid (a connection outlives its token).
 /// </summary>
-internal sealed class GraphQLAccess(BoundaryPolicies? policies, CallerIdentity identity, DateTimeOffset expiresAt, string client)
+internal sealed class GraphQLAccess(IPortwayBoundaryPolicies? policies, CallerIdentity identity, DateTimeOffset expiresAt, string client)
 {
     public static GraphQLAccess Anonymous { get; } = new(null, CallerIdentity.Anonymous, default, "");
 
@@ -23,9 +23,9 @@ internal sealed class GraphQLAccess(BoundaryPolicies? policies, CallerIdentity i
                 : default;
         }
 
-        if (identity.IsAuthenticated && policies.Authenticator.IsExpired(expiresAt))
+        if (identity.IsAuthenticated && policies.IsExpired(expiresAt))
         {
-            policies.Stats.Rejected("auth");
+            policies.CountRejection("auth");
             return Admission.Refused(new PortwayError(ErrorCode.Unauthorized, "the token has expired"));
         }
 
@@ -34,7 +34,7 @@ internal sealed class GraphQLAccess(BoundaryPolicies? policies, CallerIdentity i
 
     /// <summary>As <see cref="Admit"/>; a rate limit in a shared store (Redis) is asked without blocking.</summary>
     public ValueTask<Admission> AdmitAsync(AccessPolicy policy, string tenant) =>
-        policies is not null && !(identity.IsAuthenticated && policies.Authenticator.IsExpired(expiresAt))
+        policies is not null && !(identity.IsAuthenticated && policies.IsExpired(expiresAt))
             ? policies.CheckAsync(policy, identity, tenant, client)
             : ValueTask.FromResult(Admit(policy, tenant));
 

@@ -1,4 +1,4 @@
-using Portway.Adapters.Http.Internal;
+using Portway.Adapters.Http;
 
 namespace Portway.Adapters.GraphQL.Internal;
 

@@ -3,8 +3,7 @@ using GraphQL;
 using GraphQL.Validation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Portway.Adapters.Http.Internal;
-using Portway.Adapters.Http.Internal.Policies;
+using Portway.Adapters.Http;
 using Portway.Observability;
 
 namespace Portway.Adapters.GraphQL.Internal;
@@ -21,7 +20,7 @@ internal sealed class GraphQLIngress(
     IBoundaryEventPublisher telemetry,
     IPortwayStatus drain,
     TimeProvider time,
-    BoundaryPolicies policies,
+    IPortwayBoundaryPolicies policies,
     ILogger<GraphQLIngress> logger)
 {
     public const string InterfaceName = PipelineFieldResolver.InterfaceName;
@@ -67,6 +66,13 @@ internal sealed class GraphQLIngress(
         string problem;
         if (isGet)
         {
+            if (QueryStringUtf8.FirstInvalid(request.QueryString.Value) is { } invalid)
+            {
+                await RejectAsync(reply, new PortwayError(ErrorCode.ValidationFailed,
+                    $"the query-string parameter '{invalid}' is not valid UTF-8 once percent-decoded (%XX must encode UTF-8 bytes)")).ConfigureAwait(false);
+                return;
+            }
+
             parsed = GraphQLHttpRequest.FromQueryString(request.Query, serializer, out problem);
         }
         else
@@ -102,7 +108,7 @@ internal sealed class GraphQLIngress(
         // A bearer token, when sent, must be valid (401 otherwise); without one, fields that need it answer unauthorized,
         // and when every field needs it the request is refused whole.
         var access = GraphQLAccess.Anonymous;
-        if (policies.Authenticator.Enabled)
+        if (policies.AuthEnabled)
         {
             var required = request.Headers.Authorization.Count > 0 || GraphQLAccess.EveryFieldRequiresAuth(endpoint.Config);
             var admission = required ? await policies.AdmitAsync(context, AuthOnly(endpoint), "").ConfigureAwait(false) : default;
@@ -112,7 +118,7 @@ internal sealed class GraphQLIngress(
                 return;
             }
 
-            access = new GraphQLAccess(policies, admission.Identity ?? CallerIdentity.Anonymous, admission.ExpiresAt, BoundaryPolicies.ClientKey(context));
+            access = new GraphQLAccess(policies, admission.Identity ?? CallerIdentity.Anonymous, admission.ExpiresAt, policies.ClientKey(context));
         }
 
         Emit(BoundaryEventKind.IngressAccepted, reply);
@@ -210,8 +216,8 @@ internal sealed class GraphQLIngress(
 
         var session = new GraphQLWebSocketSession(socket, endpoint, executer, serializer, telemetry, drain, logger, time, reply.Correlation)
         {
-            Policies = policies.Authenticator.Enabled ? policies : null,
-            Client = BoundaryPolicies.ClientKey(context),
+            Policies = policies.AuthEnabled ? policies : null,
+            Client = policies.ClientKey(context),
         };
         await session.RunAsync(context.RequestAborted).ConfigureAwait(false);
     }

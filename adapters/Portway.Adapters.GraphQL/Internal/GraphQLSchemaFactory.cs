@@ -3,7 +3,7 @@ using GraphQL;
 using GraphQL.Conversion;
 using GraphQL.Resolvers;
 using GraphQL.Types;
-using Portway.Adapters.Http.Internal.Policies;
+using Portway.Adapters.Http;
 using Portway.Configuration;
 
 namespace Portway.Adapters.GraphQL.Internal;

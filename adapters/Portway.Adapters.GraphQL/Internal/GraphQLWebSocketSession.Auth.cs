@@ -1,4 +1,4 @@
-using Portway.Adapters.Http.Internal.Policies;
+using Portway.Adapters.Http;
 
 namespace Portway.Adapters.GraphQL.Internal;
 
@@ -12,10 +12,10 @@ internal sealed partial class GraphQLWebSocketSession
     private async Task<GraphQLAccess> InitAsync(string? token)
     {
         var policies = Policies!;
-        var outcome = token is null ? AuthOutcome.Missing : await policies.Authenticator.ValidateAsync(token).ConfigureAwait(false);
+        var outcome = token is null ? AuthOutcome.Missing : await policies.ValidateTokenAsync(token).ConfigureAwait(false);
         if (outcome.Identity is null && (token is not null || GraphQLAccess.EveryFieldRequiresAuth(_endpoint.Config)))
         {
-            policies.Stats.Rejected("auth");
+            policies.CountRejection("auth");
             RequestClose(GraphQLWsCloseCodes.Forbidden, "Forbidden: " + outcome.Failure);
             return GraphQLAccess.Anonymous;
         }

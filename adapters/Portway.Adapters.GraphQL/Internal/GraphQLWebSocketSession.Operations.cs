@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using GraphQL;
 using GraphQL.Validation;
+using Portway.Adapters.Http;
 using Portway.Observability;
 
 namespace Portway.Adapters.GraphQL.Internal;
@@ -233,7 +234,7 @@ internal sealed partial class GraphQLWebSocketSession
     private const string InterfaceName = PipelineFieldResolver.InterfaceName;
 
     /// <summary>One <c>subscribe</c> of the connection, by its id.</summary>
-    private sealed class Operation(string id, Portway.Adapters.Http.Internal.RequestCorrelation correlation, Activity? activity)
+    private sealed class Operation(string id, RequestCorrelation correlation, Activity? activity)
     {
         private readonly CancellationTokenSource _cancel = new();
         private readonly Lock _gate = new();
@@ -242,7 +243,7 @@ internal sealed partial class GraphQLWebSocketSession
 
         public string Id { get; } = id;
 
-        public Portway.Adapters.Http.Internal.RequestCorrelation Correlation { get; } = correlation;
+        public RequestCorrelation Correlation { get; } = correlation;
 
         public string RequestId => Correlation.RequestId;
 

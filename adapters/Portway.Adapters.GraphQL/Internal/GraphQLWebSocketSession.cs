@@ -5,8 +5,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using GraphQL;
 using Microsoft.Extensions.Logging;
-using Portway.Adapters.Http.Internal;
-using Portway.Adapters.Http.Internal.Policies;
+using Portway.Adapters.Http;
 using Portway.Observability;
 
 namespace Portway.Adapters.GraphQL.Internal;
@@ -49,7 +48,7 @@ internal sealed partial class GraphQLWebSocketSession
     private Task<GraphQLAccess> _access = Task.FromResult(GraphQLAccess.Anonymous);
 
     /// <summary>The policy service when <c>auth.jwt</c> is set: <c>connection_init</c> then authenticates (4403 when refused).</summary>
-    public BoundaryPolicies? Policies { get; init; }
+    public IPortwayBoundaryPolicies? Policies { get; init; }
 
     /// <summary>The client address, for <c>by: client</c> rate limits.</summary>
     public string Client { get; init; } = "";

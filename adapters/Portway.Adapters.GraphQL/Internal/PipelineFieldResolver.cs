@@ -1,7 +1,7 @@
 using System.Text.Json;
 using GraphQL;
 using GraphQL.Resolvers;
-using Portway.Adapters.Http.Internal.Policies;
+using Portway.Adapters.Http;
 using Portway.Configuration;
 
 namespace Portway.Adapters.GraphQL.Internal;

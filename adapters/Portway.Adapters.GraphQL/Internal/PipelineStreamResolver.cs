@@ -1,6 +1,6 @@
 using GraphQL;
 using GraphQL.Resolvers;
-using Portway.Adapters.Http.Internal.Policies;
+using Portway.Adapters.Http;
 
 namespace Portway.Adapters.GraphQL.Internal;
 

@@ -66,7 +66,7 @@ internal readonly record struct ClientMessage(string? Id, string Op, ReadOnlyMem
     }
 
     /// <summary>The payload's top-level <c>"tenant"</c> string (the envelope's tenant, as a GraphQL <c>tenant</c> argument is), else empty.</summary>
-    public static string TenantOf(ReadOnlySpan<byte> payload) => Portway.Adapters.Http.Internal.Policies.BoundaryPolicies.TenantOf(payload);
+    public static string TenantOf(ReadOnlySpan<byte> payload) => Portway.Adapters.Http.AccessPolicy.TenantOf(payload);
 
     private static string? ReadId(ref Utf8JsonReader reader, out string? problem)
     {

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Portway.Adapters.Http.Internal.Policies;
+using Portway.Adapters.Http;
 using Portway.Configuration;
 
 namespace Portway.Adapters.WebSocket.Internal;

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using Portway.Adapters.Http.Internal;
+using Portway.Adapters.Http;
 
 namespace Portway.Adapters.WebSocket.Internal;
 

@@ -1,5 +1,5 @@
 using System.Threading.RateLimiting;
-using Portway.Adapters.Http.Internal.Policies;
+using Portway.Adapters.Http;
 
 namespace Portway.Adapters.WebSocket.Internal;
 
@@ -9,7 +9,7 @@ namespace Portway.Adapters.WebSocket.Internal;
 /// and rate limit, counted per operation), and the socket's own message rate. A token that expires while the socket
 /// is open refuses the socket's new requests that need one with 401; every refusal is that message's alone.
 /// </summary>
-internal sealed class SocketPolicy(BoundaryPolicies policies, EndpointAccess access, CallerIdentity identity, DateTimeOffset expiresAt, string client, RateLimiter? messageRate) : IDisposable
+internal sealed class SocketPolicy(IPortwayBoundaryPolicies policies, EndpointAccess access, CallerIdentity identity, DateTimeOffset expiresAt, string client, RateLimiter? messageRate) : IDisposable
 {
     public static SocketPolicy Open { get; } = new(null!, null!, CallerIdentity.Anonymous, default, "", null);
 
@@ -20,15 +20,15 @@ internal sealed class SocketPolicy(BoundaryPolicies policies, EndpointAccess acc
     {
         if (policies is null) return default;
         var policy = access.Of(op);
-        if (policy.AuthRequired && policies.Authenticator.IsExpired(expiresAt))
+        if (policy.AuthRequired && policies.IsExpired(expiresAt))
         {
-            policies.Stats.Rejected("auth");
+            policies.CountRejection("auth");
             return Admission.Refused(new PortwayError(ErrorCode.Unauthorized, "the socket's token has expired; reconnect with a new one"));
         }
 
         if (policy.AuthRequired && !identity.IsAuthenticated)
         {
-            policies.Stats.Rejected("auth");
+            policies.CountRejection("auth");
             return Admission.Refused(new PortwayError(ErrorCode.Unauthorized,
                 $"{policy.Name} needs a bearer token: open the socket with Authorization: Bearer <token> (or ?access_token=<token>)"));
         }
@@ -38,8 +38,8 @@ internal sealed class SocketPolicy(BoundaryPolicies policies, EndpointAccess acc
             using var lease = messageRate.AttemptAcquire();
             if (!lease.IsAcquired)
             {
-                var retry = RateLimits.RetryAfterSeconds(lease);
-                policies.Stats.Rejected("message_rate");
+                var retry = Admission.RetryAfterSecondsOf(lease);
+                policies.CountRejection("message_rate");
                 return Admission.Refused(new PortwayError(ErrorCode.RateLimited, $"this socket's message rate is reached; retry after {retry} s"), retry);
             }
         }

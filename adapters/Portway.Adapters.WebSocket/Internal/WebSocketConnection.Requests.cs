@@ -102,13 +102,22 @@ internal sealed partial class WebSocketConnection
     /// </summary>
     private async Task PumpAsync(InFlight request, IPortwayStream stream)
     {
+        PortwayError? tooLarge = null;
         try
         {
             while (await stream.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 while (stream.TryRead(out var item))
                 {
-                    if (!await EnqueueItemAsync(ServerMessage.Item(request.Id, item)).ConfigureAwait(false))
+                    var message = ServerMessage.Item(request.Id, item);
+                    if ((tooLarge = OverQueueBound(message, "stream item")) is not null)
+                    {
+                        // An item no queue of this socket can hold ends its stream with the error, the socket goes on.
+                        stream.Cancel();
+                        return;
+                    }
+
+                    if (!await EnqueueItemAsync(message).ConfigureAwait(false))
                     {
                         // Closing (or the reader is too slow): the socket's close fails the stream's waiter.
                         stream.Cancel();
@@ -119,9 +128,18 @@ internal sealed partial class WebSocketConnection
         finally
         {
             var result = stream.Result;
-            Finish(request, result.CallerCancelled, result.Error, ServerMessage.End(request.Id));
+            Finish(request, tooLarge is null && result.CallerCancelled, tooLarge ?? result.Error, ServerMessage.End(request.Id));
         }
     }
+
+    /// <summary>
+    /// The <c>payload_too_large</c> error for a message over <c>send_queue_bytes</c> by itself (it could only be queued by
+    /// overshooting the bound); null when it fits.
+    /// </summary>
+    private PortwayError? OverQueueBound(byte[] message, string what) => message.Length <= _endpoint.SendQueueBytes
+        ? null
+        : new PortwayError(ErrorCode.PayloadTooLarge,
+            $"the {what} is {message.Length} bytes, over this socket's send_queue_bytes ({_endpoint.SendQueueBytes}): it is not sent");
 
     /// <summary>The call of a request/response message ended: answer its id (unless the socket is closing).</summary>
     internal void OnReplied(InFlight request, PortwayResult result) =>
@@ -138,6 +156,12 @@ internal sealed partial class WebSocketConnection
         // The reply's reserved room is given back once the reply is queued (or dropped), not before.
         var reserved = request.Reserved;
         request.Reserved = -1;
+        if (error is null && OverQueueBound(success!, "reply") is { } tooLarge)
+        {
+            error = tooLarge;
+            callerCancelled = false;
+        }
+
         if (error is null)
         {
             Emit(BoundaryEventKind.EgressDelivered, request.RequestId, request.TraceId, request.Route);

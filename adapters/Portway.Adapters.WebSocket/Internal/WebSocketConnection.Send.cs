@@ -7,8 +7,9 @@ internal sealed partial class WebSocketConnection
 {
     /// <summary>
     /// True when a message of <paramref name="size"/> bytes fits: fewer than <c>send_queue_limit</c> messages and at
-    /// most <c>send_queue_bytes</c> with it (one larger message still goes into an empty queue). A message counts
-    /// from queued until its send completes.
+    /// most <c>send_queue_bytes</c> with it. A reply or stream item larger than the bound by itself is answered
+    /// <c>payload_too_large</c> instead (see <c>OverQueueBound</c>); an error frame (small, bounded) still goes into an
+    /// empty queue. A message counts from queued until its send completes.
     /// </summary>
     private bool HasRoomFor(int size)
     {

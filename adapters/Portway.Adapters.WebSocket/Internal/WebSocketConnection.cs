@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Threading.Channels;
-using Portway.Adapters.Http.Internal;
+using Portway.Adapters.Http;
 using Portway.Configuration;
 using Portway.Observability;
 

@@ -1,8 +1,7 @@
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Portway.Adapters.Http.Internal;
-using Portway.Adapters.Http.Internal.Policies;
+using Portway.Adapters.Http;
 using Portway.Configuration;
 using Portway.Observability;
 
@@ -18,7 +17,7 @@ internal sealed class WebSocketIngress(
     IPortwayStatus status,
     TimeProvider time,
     WebSocketConnections connections,
-    BoundaryPolicies policies,
+    IPortwayBoundaryPolicies policies,
     ILogger<WebSocketIngress> logger)
 {
     public const string InterfaceName = "websocket";
@@ -80,8 +79,8 @@ internal sealed class WebSocketIngress(
             }
         }
 
-        using var policy = new SocketPolicy(policies, access, admission.Identity ?? CallerIdentity.Anonymous, admission.ExpiresAt, BoundaryPolicies.ClientKey(context),
-            endpoint.MessageRate is { } rate ? policies.Limits.CreateSingle(rate) : null);
+        using var policy = new SocketPolicy(policies, access, admission.Identity ?? CallerIdentity.Anonymous, admission.ExpiresAt, policies.ClientKey(context),
+            endpoint.MessageRate is { } rate ? policies.CreateLimiter(rate) : null);
         try
         {
             var ping = TimeSpan.FromMilliseconds(endpoint.PingIntervalMs);

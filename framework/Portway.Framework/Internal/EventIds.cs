@@ -34,6 +34,8 @@ internal static class EventIds
     public const int WorkerNotReady = 411;
     public const int WorkerStopped = 412;
     public const int WorkerRecovered = 413;
+    public const int WorkerRollStarting = 420;
+    public const int WorkerRollSwitched = 421;
 
     public const int ContractSummary = 500;
     public const int Draining = 501;

@@ -248,6 +248,35 @@ public sealed class GraphQLHttpTests : IAsyncLifetime
         Assert.Equal("""{"echo":{"x":9}}""", (await BodyOf(response)).GetProperty("data").GetRawText());
     }
 
+    [Theory]
+    [InlineData("query=%7B%20echo%20%7B%20x%20%7D%20%7D%23%FF", "'query'")] // in a comment: passed through as U+FFFD it ran, 200
+    [InlineData("query=%7B%20echo%20%7B%20x%20%7D%20%7D&variables=%7B%22x%22%3A%22%C3%28%22%7D", "'variables'")]
+    [InlineData("query=%7B%20echo%20%7B%20x%20%7D%20%7D&operationName=%ED%A0%80", "'operationName'")] // an encoded surrogate
+    public async Task Get_InvalidUtf8AfterPercentDecoding_Answers400(string queryString, string parameter)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/graphql?" + queryString);
+        request.Headers.Add("x-request-id", "req-ff");
+        using var response = await _server.Client.SendAsync(request);
+        var error = FirstError(await BodyOf(response));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("validation_failed", CodeOf(error));
+        Assert.Contains(parameter, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("UTF-8", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("req-ff", error.GetProperty("extensions").GetProperty("request_id").GetString());
+        Assert.DoesNotContain(_events.Events, e => e.Kind == BoundaryEventKind.RoutingHandoff);
+    }
+
+    [Fact]
+    public async Task Get_ValidUtf8PercentEncoded_IsServed()
+    {
+        // "é" as %C3%A9 inside a string argument is valid UTF-8 and reaches the pipeline decoded.
+        using var response = await _server.Client.GetAsync("/graphql?query=%7B%20echo%28x%3A%201%29%20%7B%20x%20%7D%20%7D%23%20caf%C3%A9");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("""{"echo":{"x":1}}""", (await BodyOf(response)).GetProperty("data").GetRawText());
+    }
+
     [Fact]
     public async Task Get_Mutation_Answers405()
     {

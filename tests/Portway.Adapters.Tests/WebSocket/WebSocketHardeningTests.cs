@@ -11,7 +11,7 @@ namespace Portway.Adapters.Tests.WebSocket;
 /// <summary>
 /// A reading client's burst is answered in full (backpressure, not 1013); <c>max_in_flight</c> refuses one message
 /// and the socket goes on; <c>max_connections</c> refuses an upgrade; the send queue is bounded in bytes; a foreign
-/// <c>Origin</c> may not open a socket.
+/// <c>Origin</c> may not open a socket (unless <c>cors.origins</c> lists it, or <c>*</c>).
 /// </summary>
 public sealed class WebSocketHardeningTests
 {
@@ -38,6 +38,11 @@ public sealed class WebSocketHardeningTests
                 cors: { origins: [ "https://app.example" ] }
                 endpoints:
                   - route: /v1/ws-listed
+                    operations: { echo: echo }
+              - kind: websocket
+                cors: { origins: [ "*" ] }
+                endpoints:
+                  - route: /v1/ws-any
                     operations: { echo: echo }
               - kind: graphql
                 path: /graphql
@@ -175,12 +180,40 @@ public sealed class WebSocketHardeningTests
             Deadline, "nothing pending, no socket open");
     }
 
+    [Fact]
+    public async Task ReplyOverSendQueueBytesByItself_IsPayloadTooLarge_AndTheSocketGoesOn()
+    {
+        var (server, events) = await HttpTestConfig.StartAsync(Yaml);
+        await using var _s = server;
+        await using var client = await ConnectAsync(server, "/v1/ws-bytes");
+
+        // 210,000 bytes in (under max_message_bytes, 1 MiB); the echo's reply alone is over send_queue_bytes (200,000):
+        // queued, it would overshoot the bound the socket promises.
+        await client.SendAsync($$"""{"id":"big","op":"echo","payload":"{{new string('x', 210_000)}}"}""");
+        var refused = await client.ReceiveJsonAsync();
+        await client.SendAsync("""{"id":"small","op":"echo","payload":{"a":1}}""");
+        var later = await client.ReceiveJsonAsync();
+
+        Assert.Equal("big", refused.GetProperty("id").GetString());
+        Assert.Equal("error", refused.GetProperty("type").GetString());
+        Assert.Equal("payload_too_large", refused.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("send_queue_bytes (200000)", refused.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("small", later.GetProperty("id").GetString());
+        Assert.Equal("reply", later.GetProperty("type").GetString());
+        Assert.Equal(WebSocketState.Open, client.Socket.State);
+        Assert.Contains(events.Events, e => e.Interface == "websocket" && e.Kind == Portway.Observability.BoundaryEventKind.EgressFailed && e.Code == "payload_too_large");
+        await Eventually.TrueAsync(() => server.PendingWaiters == 0, Deadline, "nothing pending");
+    }
+
     [Theory]
     [InlineData("/v1/ws", "https://evil.example", HttpStatusCode.Forbidden)]
     [InlineData("/v1/ws", null, HttpStatusCode.SwitchingProtocols)]
     [InlineData("/v1/ws", "SAME", HttpStatusCode.SwitchingProtocols)]
     [InlineData("/v1/ws-listed", "https://app.example", HttpStatusCode.SwitchingProtocols)]
     [InlineData("/v1/ws-listed", "SAME", HttpStatusCode.Forbidden)]
+    [InlineData("/v1/ws-any", "https://evil.example", HttpStatusCode.SwitchingProtocols)] // "*" is any origin, as for HTTP CORS
+    [InlineData("/v1/ws-any", "SAME", HttpStatusCode.SwitchingProtocols)]
+    [InlineData("/v1/ws-any", null, HttpStatusCode.SwitchingProtocols)]
     [InlineData("/graphql", "https://evil.example", HttpStatusCode.Forbidden)]
     [InlineData("/graphql", null, HttpStatusCode.SwitchingProtocols)]
     [InlineData("/graphql", "SAME", HttpStatusCode.SwitchingProtocols)]

@@ -10,8 +10,10 @@ namespace Portway.Adapters.Http.Internal.Policies;
 /// <c>WWW-Authenticate</c>), scopes (403), the tenant binding (403) and the rate limit (429 with <c>Retry-After</c>).
 /// The same checks serve HTTP requests, WebSocket upgrades and messages, and GraphQL fields.
 /// </summary>
-internal sealed class BoundaryPolicies(JwtAuthenticator auth, RateLimits limits, PolicyStats stats)
+internal sealed class BoundaryPolicies(JwtAuthenticator auth, RateLimits limits, PolicyStats stats) : IPortwayBoundaryPolicies
 {
+    public bool AuthEnabled => auth.Enabled;
+
     public JwtAuthenticator Authenticator => auth;
 
     public RateLimits Limits => limits;
@@ -154,6 +156,16 @@ internal sealed class BoundaryPolicies(JwtAuthenticator auth, RateLimits limits,
 
     /// <summary>The client address a <c>by: client</c> limit counts.</summary>
     public static string ClientKey(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    string IPortwayBoundaryPolicies.ClientKey(HttpContext context) => ClientKey(context);
+
+    public Task<AuthOutcome> ValidateTokenAsync(string? token) => auth.ValidateAsync(token);
+
+    public bool IsExpired(DateTimeOffset expiresAt) => auth.IsExpired(expiresAt);
+
+    public void CountRejection(string policy) => stats.Rejected(policy);
+
+    public System.Threading.RateLimiting.RateLimiter CreateLimiter(Portway.Configuration.RateLimitConfig limit) => limits.CreateSingle(limit);
 
     private static bool HasScopes(CallerIdentity identity, AccessPolicy policy) =>
         policy.Scopes.Count == 0 || policy.Scopes.All(s => identity.Scopes.Contains(s, StringComparer.Ordinal));

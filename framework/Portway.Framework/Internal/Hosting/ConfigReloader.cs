@@ -1,14 +1,22 @@
 using Microsoft.Extensions.Logging;
 using Portway.Configuration;
 using Portway.Internal.Routing;
+using Portway.Internal.Supervision;
+using Portway.Internal.Transport.TcpLocal;
 
 namespace Portway.Internal.Hosting;
 
-/// <summary>Applies a reloaded config: all or nothing, one reload at a time.</summary>
-internal sealed partial class ConfigReloader(RoutingTable routes, TimeProvider time, ILogger<ConfigReloader> logger, ConfigReloadSource? source = null)
+/// <summary>
+/// Applies a reloaded config: all or nothing, one reload at a time. Pipelines swap at once; the workers of a process group
+/// the reload changed are rolled first (<see cref="WorkerSupervisor.RollAsync"/>), and the routes switch with them; a
+/// change only a restart applies (interfaces, endpoints, transport, kv, the set of groups) is refused, naming it.
+/// </summary>
+internal sealed partial class ConfigReloader(RoutingTable routes, TimeProvider time, ILogger<ConfigReloader> logger, ConfigReloadSource? source = null,
+    PortwayConfig? startup = null, WorkerSupervisor? supervisor = null, WorkerPool? pool = null, TcpLocalListener? listener = null)
     : IPortwayConfigReloader
 {
     private readonly Lock _lock = new();
+    private PortwayConfig? _current = startup;
     private long _version = 1;
     private DateTimeOffset _loadedAt = time.GetUtcNow();
 
@@ -46,14 +54,50 @@ internal sealed partial class ConfigReloader(RoutingTable routes, TimeProvider t
                 return Refuse(loaded.Problems);
             }
 
+            Action switchRoutes;
             try
             {
-                routes.Replace(config);
+                switchRoutes = routes.Prepare(config);
             }
             catch (InvalidOperationException ex)
             {
                 return Refuse([new ConfigProblem(config.Source, 1, 1, ex.Message)]);
             }
+
+            if (_current is { } current)
+            {
+                var restart = ReloadScope.RestartNeeded(current, config);
+                if (restart.Count > 0)
+                {
+                    return Refuse([.. restart.Select(what => new ConfigProblem(config.Source, 1, 1,
+                        $"{what} changed: that needs a restart (a reload applies pipelines and the stages, nodes and replicas of process groups)"))]);
+                }
+
+                var groups = ReloadScope.ChangedGroups(current, config);
+                if (groups.Count > 0 && (supervisor is null || pool is null))
+                {
+                    // Workers elsewhere (redis: other machines) run the config they started with.
+                    return Refuse([new ConfigProblem(config.Source, 1, 1,
+                        $"process group(s) {string.Join(", ", groups)} changed, but their workers are not this host's children ({current.Runtime.Platform.ExecutionIpc.Transport}): restart them with the new config")]);
+                }
+
+                if (groups.Count > 0)
+                {
+                    if (listener is not null) listener.ProcessGroups = [.. config.Runtime.Platform.ProcessGroups];
+                    var failed = supervisor!.RollAsync(config, groups, pool!, switchRoutes,
+                        TimeSpan.FromMilliseconds(current.Runtime.Web.DrainTimeoutMs)).GetAwaiter().GetResult();
+                    if (failed is not null)
+                    {
+                        if (listener is not null) listener.ProcessGroups = [.. current.Runtime.Platform.ProcessGroups];
+                        return Refuse([new ConfigProblem(config.Source, 1, 1, failed)]);
+                    }
+
+                    switchRoutes = static () => { };
+                }
+            }
+
+            switchRoutes();
+            _current = config;
 
             _loadedAt = time.GetUtcNow();
             var version = Interlocked.Increment(ref _version);

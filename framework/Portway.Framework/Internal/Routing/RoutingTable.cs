@@ -23,10 +23,14 @@ internal sealed class RoutingTable
     }
 
     /// <summary>Compiles <paramref name="config"/>'s pipelines and swaps them in; throws (changing nothing) when one is invalid.</summary>
-    public void Replace(PortwayConfig config)
+    public void Replace(PortwayConfig config) => Prepare(config)();
+
+    /// <summary>Compiles <paramref name="config"/>'s pipelines now (throws when one is invalid); the action swaps them in.</summary>
+    public Action Prepare(PortwayConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        _pipelines = CompileAll(config, _nodes);
+        var compiled = CompileAll(config, _nodes);
+        return () => _pipelines = compiled;
     }
 
     private static FrozenDictionary<string, CompiledPipeline> CompileAll(PortwayConfig config, NodeCatalog nodes)

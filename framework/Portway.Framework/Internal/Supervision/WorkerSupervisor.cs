@@ -89,7 +89,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
                 var workerId = $"{group.Name}-{i}";
                 var name = group.Name;
                 SetStatus(name, workerId, null, WorkerStatus.Starting);
-                _slots.Add(Task.Run(() => SuperviseAsync(name, workerId), CancellationToken.None));
+                StartSlot(name, workerId, _config);
             }
         }
 
@@ -129,14 +129,17 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
     {
         TaskCompletionSource? ready;
         bool recovered;
+        TaskCompletionSource? rolled;
         lock (_running)
         {
             _ready.TryGetValue(pid, out ready);
+            _rolledReady.TryGetValue(workerId, out rolled);
             recovered = _degraded.Remove(workerId);
         }
 
         SetReady(workerId, pid);
         ready?.TrySetResult();
+        rolled?.TrySetResult();
         if (recovered) LogRecovered(_logger, workerId, pid);
     }
 
@@ -165,7 +168,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
         }
     }
 
-    private async Task SuperviseAsync(string group, string workerId)
+    private async Task SuperviseAsync(string group, string workerId, PortwayConfig config, CancellationToken retire)
     {
         var restarts = new Queue<long>();
         while (!_stopping.IsCancellationRequested)
@@ -173,7 +176,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
             string why;
             try
             {
-                why = await RunOnceAsync(group, workerId).ConfigureAwait(false);
+                why = await RunOnceAsync(group, workerId, config, retire).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // A failed start is logged and retried under the budget like an exit.
             catch (Exception ex)
@@ -186,6 +189,13 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
             if (_stopping.IsCancellationRequested)
             {
                 SetStatus(group, workerId, null, WorkerStatus.Stopped);
+                return;
+            }
+
+            if (retire.IsCancellationRequested)
+            {
+                // Replaced by a config reload: the slot ends, its worker is not restarted.
+                _status.TryRemove(workerId, out _);
                 return;
             }
 
@@ -216,17 +226,19 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
             LogRestart(_logger, workerId, why, (long)backoff.TotalMilliseconds);
             try
             {
-                await Task.Delay(backoff, _time, _stopping.Token).ConfigureAwait(false);
+                using var either = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, retire);
+                await Task.Delay(backoff, _time, either.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
+                if (!_stopping.IsCancellationRequested) _status.TryRemove(workerId, out _);
                 return;
             }
         }
     }
 
-    /// <summary>Runs one child to its end; returns why it ended.</summary>
-    private async Task<string> RunOnceAsync(string group, string workerId)
+    /// <summary>Runs one child to its end (or until <paramref name="retire"/>: then it is stopped); returns why it ended.</summary>
+    private async Task<string> RunOnceAsync(string group, string workerId, PortwayConfig config, CancellationToken retire)
     {
         var endPoint = _listener.EndPoint ?? throw new InvalidOperationException("the tcp_local listener is not bound");
         var start = new ProcessStartInfo(_executable.FileName)
@@ -247,7 +259,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
         process.ErrorDataReceived += (_, e) => WorkerOutput(workerId, e.Data, output);
         lock (_running)
         {
-            if (_stopping.IsCancellationRequested)
+            if (_stopping.IsCancellationRequested || retire.IsCancellationRequested)
             {
                 return "the host is stopping";
             }
@@ -268,7 +280,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
             LogStarted(_logger, workerId, group, process.Id);
 
             var bootstrap = new WorkerBootstrap(group, workerId, endPoint.Address.ToString(), endPoint.Port,
-                Convert.ToBase64String(_secret.Key), WorkerConfigText.For(_config.Text), _config.Source, _config.Runtime.Platform.DataDir, Convert.ToBase64String(token));
+                Convert.ToBase64String(_secret.Key), WorkerConfigText.For(config.Text), config.Source, config.Runtime.Platform.DataDir, Convert.ToBase64String(token));
             try
             {
                 // One line on stdin, then stdin stays open: its end is the signal to stop.
@@ -282,11 +294,12 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
 
             Task ready;
             lock (_running) ready = _ready[pid].Task;
+            using var stopOrRetire = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, retire);
             try
             {
-                var exited = process.WaitForExitAsync(_stopping.Token);
-                var first = await Task.WhenAny(exited, ready, Task.Delay(ReadyTimeout, _time, _stopping.Token)).ConfigureAwait(false);
-                if (first != exited && first != ready && !_stopping.IsCancellationRequested)
+                var exited = process.WaitForExitAsync(stopOrRetire.Token);
+                var first = await Task.WhenAny(exited, ready, Task.Delay(ReadyTimeout, _time, stopOrRetire.Token)).ConfigureAwait(false);
+                if (first != exited && first != ready && !stopOrRetire.IsCancellationRequested)
                 {
                     LogNotReady(_logger, workerId, pid, (long)ReadyTimeout.TotalMilliseconds);
                     TryKill(process);
@@ -299,7 +312,7 @@ internal sealed partial class WorkerSupervisor : IHostedService, IDisposable
                 await StopChildAsync(process, workerId).ConfigureAwait(false);
             }
 
-            if (_stopping.IsCancellationRequested)
+            if (_stopping.IsCancellationRequested || retire.IsCancellationRequested)
             {
                 LogStopped(_logger, workerId, process.ExitCode);
             }

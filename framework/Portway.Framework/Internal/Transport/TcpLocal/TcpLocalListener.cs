@@ -66,6 +66,15 @@ internal sealed partial class TcpLocalListener(
     private int _pendingHellos;
     private int _stopped;
 
+    /// <summary>The process groups a hello is checked against: the config's, until a reload that rolls workers sets its own.</summary>
+    public IReadOnlyList<ProcessGroupConfig> ProcessGroups
+    {
+        get => Volatile.Read(ref _processGroups) ?? config.Runtime.Platform.ProcessGroups;
+        set => Volatile.Write(ref _processGroups, value);
+    }
+
+    private IReadOnlyList<ProcessGroupConfig>? _processGroups;
+
     /// <summary>The bound endpoint (known after start; port 0 resolves to the ephemeral port).</summary>
     public IPEndPoint? EndPoint { get; private set; }
 
@@ -267,7 +276,7 @@ internal sealed partial class TcpLocalListener(
     /// <summary>The worker a first envelope introduces, or null (and the link closed) when it is not a valid hello.</summary>
     private WorkerConnection? Hello(TcpLink link, Envelope envelope)
     {
-        var groups = config.Runtime.Platform.ProcessGroups;
+        var groups = ProcessGroups;
         if (envelope is not { Kind: EnvelopeKind.Control, Route: TcpLocalProtocol.Hello }
             || !envelope.Headers.TryGetValue(TcpLocalProtocol.GroupHeader, out var group)
             || !envelope.Headers.TryGetValue(TcpLocalProtocol.WorkerHeader, out var id)

@@ -36,6 +36,18 @@ internal sealed class WorkerConnection
 
     public int InFlight => _inFlight.Count;
 
+    /// <summary>
+    /// True while no new hop may go to this worker (it is alive): a worker of a config reload not switched to yet, or
+    /// an old one draining after the switch. Hops in flight on it finish.
+    /// </summary>
+    public bool IsHeld
+    {
+        get => Volatile.Read(ref _held);
+        set => Volatile.Write(ref _held, value);
+    }
+
+    private bool _held;
+
     /// <summary>True once the link closed: nothing more is sent to this worker.</summary>
     public bool IsDead => Volatile.Read(ref _deadReason) is not null || Link.IsClosed;
 

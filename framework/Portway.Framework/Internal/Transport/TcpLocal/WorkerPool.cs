@@ -12,10 +12,13 @@ internal sealed class WorkerPool
     /// <summary>Raised (outside the lock) when a worker becomes ready or leaves.</summary>
     public event Action? Changed;
 
+    private ImmutableHashSet<string> _holdOnArrival = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
+
     public void Add(WorkerConnection worker)
     {
         lock (_gate)
         {
+            worker.IsHeld = _holdOnArrival.Contains(worker.WorkerId);
             _ready = _ready.SetItem(worker.Group, _ready.GetValueOrDefault(worker.Group, []).Add(worker));
         }
 
@@ -42,7 +45,7 @@ internal sealed class WorkerPool
         for (var i = 0; i < workers.Length; i++)
         {
             var worker = workers[(int)((uint)Interlocked.Increment(ref _next) % (uint)workers.Length)];
-            if (!worker.IsDead)
+            if (!worker.IsDead && !worker.IsHeld)
             {
                 return worker;
             }
@@ -51,7 +54,43 @@ internal sealed class WorkerPool
         return null;
     }
 
+    /// <summary>A worker that says hello as <paramref name="workerId"/> is held (a config reload starts it before the switch).</summary>
+    public void HoldOnArrival(string workerId)
+    {
+        lock (_gate) _holdOnArrival = _holdOnArrival.Add(workerId);
+    }
+
+    /// <summary>
+    /// The switch of a config reload, at once for every hop picked after it: the workers <paramref name="activate"/>
+    /// names take hops, those <paramref name="drain"/> names take no more (their hops in flight finish).
+    /// </summary>
+    public void Switch(IReadOnlyCollection<string> activate, IReadOnlyCollection<string> drain)
+    {
+        lock (_gate)
+        {
+            _holdOnArrival = _holdOnArrival.Except(activate);
+            foreach (var worker in _ready.Values.SelectMany(w => w))
+            {
+                if (activate.Contains(worker.WorkerId)) worker.IsHeld = false;
+                else if (drain.Contains(worker.WorkerId)) worker.IsHeld = true;
+            }
+        }
+
+        Changed?.Invoke();
+    }
+
+    /// <summary>Forgets workers that will not arrive (a reload gave up on them).</summary>
+    public void Forget(IReadOnlyCollection<string> workerIds)
+    {
+        lock (_gate) _holdOnArrival = _holdOnArrival.Except(workerIds);
+    }
+
+    /// <summary>Hops in flight on the named workers.</summary>
+    public int InFlight(IReadOnlyCollection<string> workerIds) =>
+        _ready.Values.SelectMany(w => w).Where(w => workerIds.Contains(w.WorkerId)).Sum(w => w.InFlight);
+
     public IReadOnlyList<WorkerConnection> All => _ready.Values.SelectMany(w => w).ToArray();
 
-    public int ReadyCount(string group) => _ready.GetValueOrDefault(group, []).Length;
+    /// <summary>Ready workers of <paramref name="group"/> that take hops (not held).</summary>
+    public int ReadyCount(string group) => _ready.GetValueOrDefault(group, []).Count(w => !w.IsHeld);
 }

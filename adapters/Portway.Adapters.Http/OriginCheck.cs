@@ -1,15 +1,19 @@
 using Microsoft.AspNetCore.Http;
 
-namespace Portway.Adapters.Http.Internal;
+namespace Portway.Adapters.Http;
 
 /// <summary>
 /// Which browser pages may open a WebSocket (<c>/v1/ws</c>, GraphQL's <c>/graphql</c>): a cross-site page's
 /// upgrade carries its <c>Origin</c>, and cookies or a reachable network would otherwise let it act as the user.
-/// Allowed: the interface's <c>cors.origins</c>; when none are configured, the server's own origin (the <c>Host</c>
-/// the request came to). A client that sends no <c>Origin</c> is not a browser and is not checked.
+/// Allowed: the interface's <c>cors.origins</c> (<c>*</c> is any origin, as for HTTP CORS); when none are configured,
+/// the server's own origin (the <c>Host</c> the request came to). A client that sends no <c>Origin</c> is not a
+/// browser and is not checked.
 /// </summary>
-internal static class OriginCheck
+public static class OriginCheck
 {
+    /// <summary>The <c>cors.origins</c> entry that allows every origin.</summary>
+    public const string AnyOrigin = "*";
+
     /// <summary>Null when the request may go on; else the <c>forbidden</c> error to answer with (403).</summary>
     public static PortwayError? Refusal(HttpRequest request, IReadOnlyList<string> allowed)
     {
@@ -35,7 +39,7 @@ internal static class OriginCheck
     {
         foreach (var candidate in allowed)
         {
-            if (string.Equals(candidate, origin, StringComparison.OrdinalIgnoreCase))
+            if (candidate == AnyOrigin || string.Equals(candidate, origin, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }

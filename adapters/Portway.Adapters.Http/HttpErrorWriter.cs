@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
-namespace Portway.Adapters.Http.Internal;
+namespace Portway.Adapters.Http;
 
 /// <summary>Writes the one error body format: <c>{"error":{"code","message","request_id","trace_id"}}</c>, with the taxonomy status.</summary>
-internal static class HttpErrorWriter
+public static class HttpErrorWriter
 {
     /// <summary>Writes the error with its taxonomy status, or <paramref name="status"/> when it is not 0 (a 408 for a stalled body).</summary>
     public static Task WriteAsync(HttpResponse response, PortwayError error, string requestId, string traceId, int status = 0)
@@ -18,6 +18,7 @@ internal static class HttpErrorWriter
         return response.Body.WriteAsync(body).AsTask();
     }
 
+    /// <summary>The whole error body, <c>{"error":{...}}</c>, as UTF-8 JSON bytes.</summary>
     public static byte[] ToBody(PortwayError error, string requestId, string traceId)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(128 + error.Message.Length);

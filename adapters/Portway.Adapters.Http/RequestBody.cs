@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Portway.Adapters.Http.Internal;
 
-namespace Portway.Adapters.Http.Internal;
+namespace Portway.Adapters.Http;
 
 /// <summary>
 /// Reads a request's JSON body for any ingress (http endpoints, GraphQL POST), whatever framing carries it:
@@ -9,8 +10,9 @@ namespace Portway.Adapters.Http.Internal;
 /// shorter than its Content-Length) is <c>validation_failed</c> (400); a body that stalls under Kestrel's minimum
 /// data rate is 408; a body that is not UTF-8 or not one JSON value is <c>validation_failed</c>.
 /// </summary>
-internal static class RequestBody
+public static class RequestBody
 {
+    /// <summary>Reads the request's body, at most <paramref name="maxBytes"/> bytes, as one JSON value (or empty).</summary>
     public static async ValueTask<BodyRead> ReadAsync(HttpContext context, int maxBytes)
     {
         var request = context.Request;

@@ -1,16 +1,18 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 
-namespace Portway.Adapters.Http.Internal;
+namespace Portway.Adapters.Http;
 
 /// <summary>
 /// The correlation ids of one request: <c>x-request-id</c> and W3C <c>traceparent</c> are read when sent
 /// and well formed, else allocated. The response carries both back.
 /// </summary>
 /// <param name="TraceParent">The <c>traceparent</c> of this hop, <c>00-TRACE-SPAN-01</c>: built once, sent on the response and carried by the envelope.</param>
-internal readonly record struct RequestCorrelation(string RequestId, string TraceId, string ParentSpanId, string SpanId, string TraceParent)
+public readonly record struct RequestCorrelation(string RequestId, string TraceId, string ParentSpanId, string SpanId, string TraceParent)
 {
+    /// <summary>The request id header, <c>x-request-id</c>.</summary>
     public const string RequestIdHeader = "x-request-id";
+    /// <summary>The W3C trace context header, <c>traceparent</c>.</summary>
     public const string TraceParentHeader = Envelope.TraceParentHeader;
     private const int MaxRequestIdLength = 128;
 
@@ -19,6 +21,7 @@ internal readonly record struct RequestCorrelation(string RequestId, string Trac
         ? default
         : new ActivityContext(ActivityTraceId.CreateFromString(TraceId), ActivitySpanId.CreateFromString(ParentSpanId), ActivityTraceFlags.Recorded, isRemote: true);
 
+    /// <summary>The ids <paramref name="request"/> sent (when well formed), else new ones; a new span id for this hop.</summary>
     public static RequestCorrelation From(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
