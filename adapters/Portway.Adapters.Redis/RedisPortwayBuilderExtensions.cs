@@ -4,9 +4,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Portway.Adapters.Redis.Internal;
 using Portway.Adapters.Redis.Internal.Kv;
+using Portway.Adapters.Redis.Internal.Policies;
 using Portway.Configuration;
 using Portway.Kv;
 using Portway.Observability;
+using Portway.Policies;
 using Portway.Transport;
 
 namespace Portway.Adapters.Redis;
@@ -70,6 +72,23 @@ public static class RedisPortwayBuilderExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IReadinessCheck, RedisReadinessCheck>());
         builder.Services.TryAddSingleton<RedisKvStore>();
         builder.Services.TryAddSingleton<IKvStore>(sp => sp.GetRequiredService<RedisKvStore>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the shared boundary-policy stores on the shared connection when <c>runtime.web.policy_store</c> is
+    /// <c>redis</c>: the rate limits (<see cref="IRateLimitStore"/>: fixed, sliding, token bucket; every host counts
+    /// in the same Redis keys) and the response cache (<see cref="IResponseCacheStore"/>). Otherwise it adds nothing.
+    /// </summary>
+    public static IPortwayBuilder AddPortwayRedisPolicies(this IPortwayBuilder builder, PortwayConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.Runtime.Web.PolicyStore != "redis") return builder;
+        builder.Services.TryAddSingleton<RedisConnection>();
+        builder.Services.TryAddSingleton<IRateLimitStore, RedisRateLimitStore>();
+        builder.Services.TryAddSingleton<IResponseCacheStore, RedisResponseCacheStore>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisPolicyStoreStarter>());
         return builder;
     }
 }

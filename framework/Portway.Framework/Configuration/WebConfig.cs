@@ -27,6 +27,12 @@ public sealed class WebConfig
     /// <summary><c>docs</c>: the built-in API reference page <c>GET /docs</c> (reads the openapi document; needs <c>openapi</c> enabled).</summary>
     public BuiltinEndpointConfig Docs { get; set; } = new() { Path = "/docs" };
 
+    /// <summary>
+    /// <c>dashboard</c>: the built-in live dashboard page <c>GET /dashboard</c> (served from the host, no CDN), with its
+    /// data under the same path: <c>/dashboard/snapshot</c> (JSON) and <c>/dashboard/events</c> (server-sent events).
+    /// </summary>
+    public BuiltinEndpointConfig Dashboard { get; set; } = new() { Path = "/dashboard" };
+
     /// <summary><c>tls</c>: the certificate of an <c>https://</c> listener; null when not set.</summary>
     public TlsConfig? Tls { get; set; }
 
@@ -35,6 +41,14 @@ public sealed class WebConfig
 
     /// <summary><c>cache_clear</c>: the built-in <c>POST /v1/cache/clear</c> (a bearer token required), served when an endpoint has <c>cache</c> and <c>auth.jwt</c> is set.</summary>
     public BuiltinEndpointConfig CacheClear { get; set; } = new() { Path = "/v1/cache/clear" };
+
+    /// <summary>
+    /// <c>policy_store</c>: where rate limits (fixed, sliding, token_bucket) and the response cache are kept:
+    /// <c>memory</c> (each host its own) or <c>redis</c> (every host on <c>runtime.platform.redis</c> shares them).
+    /// Defaults to <c>redis</c> when the config uses Redis (<c>runtime.platform.redis</c> written, the redis transport
+    /// or the redis kv backend), else <c>memory</c> (filled in by normalization).
+    /// </summary>
+    public string PolicyStore { get; set; } = "";
 
     /// <summary><c>auth</c>: caller authentication (bearer tokens).</summary>
     public AuthConfig Auth { get; set; } = new();
