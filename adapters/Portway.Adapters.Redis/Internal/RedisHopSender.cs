@@ -69,7 +69,16 @@ internal sealed class RedisHopSender
     {
         while (true)
         {
-            await SendAsync(batch).ConfigureAwait(false);
+            try
+            {
+                await SendAsync(batch).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Whatever went wrong, this loop must go on: it is the only sender while _inFlight is set.
+                Fail(batch, ex.Message);
+            }
+
             lock (_gate)
             {
                 if (_queued.Count == 0)

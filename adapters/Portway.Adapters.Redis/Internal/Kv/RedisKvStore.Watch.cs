@@ -21,8 +21,11 @@ internal sealed partial class RedisKvStore
         ArgumentNullException.ThrowIfNull(selector);
         var db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
         var reconnects = Volatile.Read(ref _reconnects);
+        // The snapshot script goes out first, before any later command of the caller on this connection (nothing
+        // above waits once connected); the data's epoch is read after it.
+        var snapshotting = SnapshotAsync(db, selector);
         var server = await DataEpochAsync(db).ConfigureAwait(false);
-        var (position, current) = await SnapshotAsync(db, selector).ConfigureAwait(false);
+        var (position, current) = await snapshotting.ConfigureAwait(false);
         var pulse = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
         lock (_gate) _pulses.Add(pulse);
         try
