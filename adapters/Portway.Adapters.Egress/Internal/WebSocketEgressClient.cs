@@ -30,6 +30,7 @@ internal sealed partial class WebSocketEgressClient : IAsyncDisposable
     private long _connectFailures;
     private volatile bool _connected;
     private int _disposed;
+    private int _started;
 
     public WebSocketEgressClient(WebSocketEgressConfig config, TimeProvider time, ILogger logger, KeyValuePair<string, string>[] headers)
     {
@@ -57,12 +58,19 @@ internal sealed partial class WebSocketEgressClient : IAsyncDisposable
 
     public long ConnectFailures => Interlocked.Read(ref _connectFailures);
 
-    /// <summary>Starts the connect/send loop (once).</summary>
-    public void Start() => _loop ??= Task.Run(() => RunAsync(_stop.Token));
+    /// <summary>Starts the connect/send loop (once; at host start, or by the first message where no host runs hosted services).</summary>
+    public void Start()
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 0 && Volatile.Read(ref _disposed) == 0)
+        {
+            _loop = Task.Run(() => RunAsync(_stop.Token));
+        }
+    }
 
     /// <summary>Queues <c>{"traceparent","payload"}</c>; false when the queue is full.</summary>
     public bool TryEnqueue(ReadOnlyMemory<byte> payload, string traceParent)
     {
+        Start();
         var frame = Frame(payload, traceParent);
         if (!_queue.Writer.TryWrite(frame))
         {

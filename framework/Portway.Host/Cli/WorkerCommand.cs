@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Portway.Adapters.Egress;
 using Portway.Adapters.Redis;
 using Portway.Configuration;
 using Portway.Internal.Supervision;
@@ -76,7 +77,7 @@ internal static class WorkerCommand
             .AddSimpleConsole(o => o.SingleLine = true)
             .AddFilter("Microsoft", LogLevel.Warning)
             .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-        services.AddPortwayWorker(config, bootstrap).AddNodesFrom(PipelineNodes.Assembly).AddPortwayRedisKv(config).AddPipelineSettings(config);
+        services.AddPortwayWorker(config, bootstrap).AddNodesFrom(PipelineNodes.Assembly).AddPortwayRedisKv(config).AddPipelineSettings(config).AddPortwayEgress();
 
         // Without a generic host the pipelines' hosted service does not run: a directory or batch stage placed in a
         // worker group works on that process's own state, in memory.
