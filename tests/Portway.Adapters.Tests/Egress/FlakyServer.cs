@@ -54,8 +54,7 @@ internal sealed class FlakyServer : IAsyncDisposable
         var app = builder.Build();
         var server = new FlakyServer(app);
         app.UseWebSockets();
-        app.Map("/ws", server.WebSocketAsync);
-        app.Run(server.HttpAsync);
+        app.Run(context => context.Request.Path == "/ws" ? server.WebSocketAsync(context) : server.HttpAsync(context));
         await app.StartAsync();
         server.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return server;
