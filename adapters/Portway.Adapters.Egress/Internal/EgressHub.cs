@@ -119,7 +119,7 @@ internal sealed class EgressHub : IPortwayEgress, IPortwayStatsSection, IHostedS
     {
         var other = kind == "http" ? _webSockets.ContainsKey(egress) : _http.ContainsKey(egress);
         return new PortwayException(ErrorCode.Internal, other
-            ? $"egress '{egress}' is not a {kind} egress"
+            ? $"egress '{egress}' is not {(kind == "http" ? "an http" : "a websocket")} egress"
             : $"egress '{egress}' is not declared under runtime.egress.{kind}");
     }
 }

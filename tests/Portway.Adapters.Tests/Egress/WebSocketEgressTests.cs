@@ -100,6 +100,6 @@ public sealed class WebSocketEgressTests : IAsyncLifetime
         var unknown = await Assert.ThrowsAsync<PortwayException>(() => hub.SendAsync("nope", "{}"u8.ToArray(), "").AsTask());
         Assert.Contains("'nope' is not declared under runtime.egress.websocket", unknown.Error.Message, StringComparison.Ordinal);
         var wrongKind = await Assert.ThrowsAsync<PortwayException>(() => hub.CallAsync("events", EgressTestClient.Post("/")).AsTask());
-        Assert.Contains("'events' is not a http egress", wrongKind.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("'events' is not an http egress", wrongKind.Error.Message, StringComparison.Ordinal);
     }
 }

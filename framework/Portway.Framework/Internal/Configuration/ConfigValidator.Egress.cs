@@ -80,7 +80,7 @@ internal sealed partial class ConfigValidator
         {
             if (needs is not null)
             {
-                _diagnostics.Report(_map.At(stage, _map.Has(stage, "with") ? "with" : "node"), $"{where}: {stage.Node} needs with: {{ egress: NAME }} naming a {needs} egress of runtime.egress.{needs}");
+                _diagnostics.Report(_map.At(stage, _map.Has(stage, "with") ? "with" : "node"), $"{where}: {stage.Node} needs with: {{ egress: NAME }} naming {Article(needs)} egress of runtime.egress.{needs}");
             }
 
             return;
@@ -101,7 +101,7 @@ internal sealed partial class ConfigValidator
 
         if (needs is not null && kind != needs)
         {
-            _diagnostics.Report(at, $"{where}: {stage.Node} needs a {needs} egress, but '{name}' is a {kind} egress");
+            _diagnostics.Report(at, $"{where}: {stage.Node} needs {Article(needs)} egress, but '{name}' is {Article(kind)} egress");
         }
 
         if (stage.With!["path"] is { } path && (path is not JsonValue pv || !pv.TryGetValue<string>(out var p) || !p.StartsWith('/') || p.Contains('#', StringComparison.Ordinal)))
@@ -115,6 +115,8 @@ internal sealed partial class ConfigValidator
             _diagnostics.Report(_map.At(stage, _map.Has(stage, "with.method") ? "with.method" : "with"), $"{where}: with.method must be one of {string.Join(", ", ConfigSchema.HttpMethods)}");
         }
     }
+
+    private static string Article(string kind) => kind == "http" ? "an http" : "a " + kind;
 
     private void ValidateEgressHeaders(string egress, List<EgressHeaderConfig> headers)
     {
