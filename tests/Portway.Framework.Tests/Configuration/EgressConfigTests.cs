@@ -57,6 +57,25 @@ public sealed class EgressConfigTests
         var ws = Assert.Single(egress.WebSocket);
         Assert.Equal(("events", "ws://127.0.0.1:9001/events", 8, 1000, 10, 100, false),
             (ws.Name, ws.Url, ws.SendQueueLimit, ws.ConnectTimeoutMs, ws.Reconnect.BaseDelayMs, ws.Reconnect.MaxDelayMs, ws.Reconnect.Jitter));
+
+        var summary = ContractSummary.Render(result.Config);
+        Assert.Contains("egress\n  http hooks -> http://127.0.0.1:9000/api timeout_ms=2000 total_timeout_ms=9000 max_response_bytes=4096\n"
+            + "    retry max_retries=5 base_delay_ms=50 max_delay_ms=800 jitter=off\n", summary, StringComparison.Ordinal);
+        Assert.Contains("headers authorization (env HOOKS_TOKEN), x-key (file /run/secrets/key), user-agent (literal)", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("portway\n", summary.Split("egress\n")[1], StringComparison.Ordinal); // a literal header value is not printed
+        Assert.Contains("\"send_queue_limit\": 8", ContractSummary.RenderJson(result.Config), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Summary_WithoutEgress_HasNoEgressBlock()
+    {
+        var result = Load("""
+            pipelines:
+              echo: { stages: [ { name: echo, node: sys.echo } ] }
+            """);
+
+        Assert.DoesNotContain("egress", ContractSummary.Render(result.Config!), StringComparison.Ordinal);
+        Assert.DoesNotContain("\"egress\"", ContractSummary.RenderJson(result.Config!), StringComparison.Ordinal);
     }
 
     [Fact]
