@@ -9,14 +9,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Portway.Adapters.Tests.Egress;
+namespace Portway.Testing;
 
 /// <summary>
 /// A real Kestrel peer on a free loopback port for the egress tests: every HTTP request is recorded and answered by
 /// <see cref="Answer"/> (by its 1-based index), and <c>/ws</c> accepts WebSocket upgrades while <see cref="AcceptWebSockets"/>
 /// says so (else 503), records each text message, and closes a connection after <see cref="CloseAfterMessages"/> messages.
 /// </summary>
-internal sealed class FlakyServer : IAsyncDisposable
+public sealed class FlakyServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _hits;
@@ -41,7 +41,9 @@ internal sealed class FlakyServer : IAsyncDisposable
 
     public int Upgrades => Volatile.Read(ref _upgrades);
 
-    public int WebSocketConnections;
+    private int _webSocketConnections;
+
+    public int WebSocketConnections => Volatile.Read(ref _webSocketConnections);
 
     /// <summary>(connection number, text) of every WebSocket message received.</summary>
     public ConcurrentQueue<(int Connection, string Text)> Messages { get; } = new();
@@ -103,7 +105,7 @@ internal sealed class FlakyServer : IAsyncDisposable
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var connection = Interlocked.Increment(ref WebSocketConnections);
+        var connection = Interlocked.Increment(ref _webSocketConnections);
         var buffer = new byte[64 * 1024];
         var received = 0;
         try
