@@ -43,7 +43,11 @@ public static class PipelineServiceCollectionExtensions
                     time, SnapshotInterval, sp.GetService<ILoggerFactory>()?.CreateLogger<DirectoryPersistence>() ?? NullLogger<DirectoryPersistence>.Instance)
                 : null;
             IDirectoryStore store = persistence is null ? index : new PersistentDirectoryStore(index, persistence);
-            return new NodeDirectoryService(store, () => DirectoryKey.LoadOrCreate(folder), time) { Persistence = persistence };
+            DirectoryNotifier.Check(config);
+            var notifier = sp.GetService<IPortwayEgress>() is { } egress
+                ? new DirectoryNotifier(egress, config, sp.GetService<ILoggerFactory>()?.CreateLogger<DirectoryNotifier>() ?? NullLogger<DirectoryNotifier>.Instance)
+                : null;
+            return new NodeDirectoryService(store, () => DirectoryKey.LoadOrCreate(folder), time) { Persistence = persistence, Notifier = notifier };
         });
         services.TryAddSingleton(static sp =>
         {

@@ -112,6 +112,11 @@ internal sealed partial class WebSocketEgressClient
                     }
                 }
 
+                if (socket.State != WebSocketState.Open)
+                {
+                    return "the peer is closing"; // the message waits for the next connection
+                }
+
                 await socket.SendAsync(_unsent, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
                 _unsent = null;
                 Interlocked.Decrement(ref _queued);

@@ -11,7 +11,8 @@ namespace Portway.Adapters.Egress.Internal;
 /// One named outbound WebSocket client. A single loop connects (with backoff and jitter between failed attempts,
 /// reset once connected), then sends queued messages in order until the connection fails or the peer closes it, and
 /// connects again. The queue is bounded (<c>send_queue_limit</c>): a message over it is refused, never buffered. A
-/// message whose send failed is sent again first on the next connection (at least once per message, in order).
+/// message whose send failed is sent again first on the next connection, in order. Without acknowledgements from the
+/// peer, a message sent just as the peer closes (its close frame still in flight) can be lost.
 /// Incoming messages are read (so pings and the close handshake are answered) and dropped.
 /// </summary>
 internal sealed partial class WebSocketEgressClient : IAsyncDisposable
