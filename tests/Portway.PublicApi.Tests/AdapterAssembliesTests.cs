@@ -15,6 +15,7 @@ public sealed class AdapterAssembliesTests
         typeof(Portway.Adapters.Http.HttpPortwayBuilderExtensions).Assembly.Location,
         typeof(Portway.Adapters.WebSocket.WebSocketPortwayBuilderExtensions).Assembly.Location,
         typeof(Portway.Adapters.GraphQL.GraphQLPortwayBuilderExtensions).Assembly.Location,
+        typeof(Portway.Adapters.Egress.EgressPortwayBuilderExtensions).Assembly.Location,
     };
 
     [Fact]
