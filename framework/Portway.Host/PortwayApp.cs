@@ -58,6 +58,7 @@ internal static class PortwayApp
             .AddPortwayGraphQL()
             .AddPortwayRedis()
             .AddPortwayRedisKv(config)
+            .AddPortwayRedisPolicies(config)
             .AddPortwayTimer()
             .AddPortwayEgress();
         builder.Services.AddPortwayPipelines();

@@ -12,9 +12,14 @@ internal sealed partial class RedisStageWorker
         {
             if (!_wire.TryDecode(bytes, out var hop, out var error))
             {
-                // Unverifiable: its reply_to cannot be trusted, so it is not answered; acknowledged so it is not retried.
+                // Unverifiable, so not answered: its reply_to and hop id are as unauthenticated as the rest. Answering them
+                // would let anyone who can write to the stream make this worker add signed errors to any host's reply
+                // stream for any hop id (failing other callers' requests); and when the cause is a host with another
+                // secret, that host could not verify the answer anyway. Acknowledged so it is not retried; logged with
+                // the reason, counted in Rejected. Its caller, if any, ends at its deadline.
+                Interlocked.Increment(ref _rejected);
                 RedisLog.HopRejected(_logger, WorkerId, entryId, error.Message);
-                await AcknowledgeAsync(entryId).ConfigureAwait(false);
+                _answers.Acknowledge(entryId);
                 return;
             }
 
@@ -24,7 +29,7 @@ internal sealed partial class RedisStageWorker
             {
                 Interlocked.Increment(ref _expired);
                 RedisLog.HopExpired(_logger, WorkerId, hop.RequestId);
-                await AcknowledgeAsync(entryId).ConfigureAwait(false);
+                _answers.Acknowledge(entryId);
                 return;
             }
 
@@ -42,7 +47,7 @@ internal sealed partial class RedisStageWorker
             catch (OperationCanceledException)
             {
                 Interlocked.Increment(ref _expired);
-                await AcknowledgeAsync(entryId).ConfigureAwait(false);
+                _answers.Acknowledge(entryId);
                 return;
             }
 
@@ -59,23 +64,15 @@ internal sealed partial class RedisStageWorker
                 encoded = _wire.Encode(failed);
             }
 
-            var db = await _connection.DatabaseAsync(_stopping.Token).ConfigureAwait(false);
-            await db.ExecuteAsync("XADD", (RedisKey)RedisStreamNames.Replies(_connection.KeyPrefix, instance), "NOMKSTREAM", "MAXLEN", "~", _redis.StreamMaxLength, "*",
-                RedisStreamNames.EnvelopeField, encoded).ConfigureAwait(false);
-            await AcknowledgeAsync(entryId).ConfigureAwait(false);
+            // The answer and the acknowledgement go out together, in one call shared with the hops finishing now.
             Interlocked.Increment(ref _ran);
+            _answers.Answer(RedisStreamNames.Replies(_connection.KeyPrefix, instance), encoded, entryId);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException or ObjectDisposedException)
         {
             // Not acknowledged: it stays pending and is claimed again after claim_idle_ms.
             RedisLog.TransportError(_logger, $"answering hop {entryId} of '{Group}'", ex.Message);
         }
-    }
-
-    private async Task AcknowledgeAsync(string entryId)
-    {
-        var db = await _connection.DatabaseAsync(_stopping.Token).ConfigureAwait(false);
-        await db.StreamAcknowledgeAsync(_stream, RedisStreamNames.ConsumerGroup, entryId).ConfigureAwait(false);
     }
 
     /// <summary>Announces this worker every half second with a key that expires after two (and its index entry).</summary>
