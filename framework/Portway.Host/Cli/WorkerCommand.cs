@@ -2,11 +2,8 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
-<<<<<<< HEAD
-using Portway.Adapters.Egress;
-=======
 using OpenTelemetry.Trace;
->>>>>>> main
+using Portway.Adapters.Egress;
 using Portway.Adapters.Redis;
 using Portway.Configuration;
 using Portway.Internal.Supervision;
