@@ -26,6 +26,8 @@ public static class ErrorCode
     public const string RateLimited = "rate_limited";
     /// <summary>A bug or an unexpected failure (500).</summary>
     public const string Internal = "internal";
+    /// <summary>An external service the runtime called (an egress) answered with an error (502).</summary>
+    public const string BadGateway = "bad_gateway";
     /// <summary>No one can serve it now: draining, worker dead, not ready (503).</summary>
     public const string Unavailable = "unavailable";
     /// <summary>The deadline passed (504).</summary>
@@ -35,7 +37,7 @@ public static class ErrorCode
     public static IReadOnlyList<string> All { get; } =
     [
         ValidationFailed, Unauthorized, Forbidden, NotFound, MethodNotAllowed, Conflict,
-        PayloadTooLarge, UnsupportedMediaType, RateLimited, Internal, Unavailable, Timeout,
+        PayloadTooLarge, UnsupportedMediaType, RateLimited, Internal, BadGateway, Unavailable, Timeout,
     ];
 
     /// <summary>True when <paramref name="code"/> is one of <see cref="All"/>.</summary>
@@ -60,6 +62,7 @@ public static class ErrorCode
         UnsupportedMediaType => 415,
         RateLimited => 429,
         Internal => 500,
+        BadGateway => 502,
         Unavailable => 503,
         Timeout => 504,
         _ => 0,

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Portway.Adapters.Egress;
 using Portway.Adapters.GraphQL;
 using Portway.Adapters.Http;
 using Portway.Adapters.Redis;
@@ -58,7 +59,8 @@ internal static class PortwayApp
             .AddPortwayRedis()
             .AddPortwayRedisKv(config)
             .AddPortwayRedisPolicies(config)
-            .AddPortwayTimer();
+            .AddPortwayTimer()
+            .AddPortwayEgress();
         builder.Services.AddPortwayPipelines();
         AddOpenTelemetry(builder.Services, config, prometheus: true);
         options.ConfigureServices?.Invoke(portway.Services);

@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portway.Configuration;
+using Portway.Egress;
 using Portway.Kv;
+using Portway.Observability;
 using Portway.Pipelines.Batches;
 using Portway.Pipelines.NodeDirectory;
 using Portway.Pipelines.VoiceProfiles;
@@ -19,7 +21,9 @@ public static class PipelineServiceCollectionExtensions
     /// <summary>
     /// Adds the node directory (its entries on the kv port, <see cref="IKvStore"/>, when one is registered; its
     /// signing key and, on the memory kv backend, its snapshot under <c>DATA_DIR/directory/</c>) and the batch
-    /// processor (its pool's size from the <c>batch.submit</c> stage's <c>with: { concurrency }</c>), and a hosted
+    /// processor (its pool's size from the <c>batch.submit</c> stage's <c>with: { concurrency }</c>, finished batches
+    /// delivered to the http egress of its <c>with: { egress, path }</c>; its metrics in <c>/stats</c> as <c>"batches"</c>
+    /// and as gauges on the runtime's meter), and a hosted
     /// service that loads the directory at start, checks the batch settings (a bad one stops startup) and writes
     /// the directory out at stop. Needs <see cref="PortwayConfig"/> and <see cref="TimeProvider"/> (which
     /// <c>AddPortway</c> registers).
@@ -39,13 +43,24 @@ public static class PipelineServiceCollectionExtensions
                     time, SnapshotInterval, sp.GetService<ILoggerFactory>()?.CreateLogger<DirectoryPersistence>() ?? NullLogger<DirectoryPersistence>.Instance)
                 : null;
             IDirectoryStore store = persistence is null ? index : new PersistentDirectoryStore(index, persistence);
-            return new NodeDirectoryService(store, () => DirectoryKey.LoadOrCreate(folder), time) { Persistence = persistence };
+            DirectoryNotifier.Check(config);
+            var notifier = sp.GetService<IPortwayEgress>() is { } egress
+                ? new DirectoryNotifier(egress, config, sp.GetService<ILoggerFactory>()?.CreateLogger<DirectoryNotifier>() ?? NullLogger<DirectoryNotifier>.Instance)
+                : null;
+            return new NodeDirectoryService(store, () => DirectoryKey.LoadOrCreate(folder), time) { Persistence = persistence, Notifier = notifier };
         });
         services.TryAddSingleton(static sp =>
         {
             var time = sp.GetRequiredService<TimeProvider>();
-            return new BatchProcessor(new TextFeaturesItemProcessor(time), BatchOptions.Concurrency(sp.GetRequiredService<PortwayConfig>()), time);
+            var config = sp.GetRequiredService<PortwayConfig>();
+            var delivery = BatchOptions.Delivery(config) is { } to
+                ? new BatchDelivery(sp.GetRequiredService<IPortwayEgress>(), to.Egress, to.Path,
+                    sp.GetService<ILoggerFactory>()?.CreateLogger<BatchDelivery>() ?? NullLogger<BatchDelivery>.Instance)
+                : null;
+            return new BatchProcessor(new TextFeaturesItemProcessor(time), BatchOptions.Concurrency(config), time, delivery: delivery);
         });
+        services.TryAddSingleton(static sp => new BatchMeters(sp.GetRequiredService<BatchProcessor>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPortwayStatsSection, BatchStatsSection>());
         services.AddHostedService<PipelineHostedService>();
         return services;
     }

@@ -12,7 +12,7 @@ namespace Portway.Configuration;
 /// <c>serve</c> before it listens) or as indented JSON with snake_case keys. Both show every setting with its
 /// effective value, so a default is as visible as a written value.
 /// </summary>
-public static class ContractSummary
+public static partial class ContractSummary
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -86,6 +86,7 @@ public static class ContractSummary
         Line(w, 1, $"service_name     {observability.ServiceName}");
         Line(w, 1, $"otlp             {(observability.OtlpEndpoint is { } otlp ? $"{otlp} ({observability.OtlpProtocol})" : "off (unless OTEL_EXPORTER_OTLP_ENDPOINT)")}");
         Line(w, 1, string.Create(CultureInfo.InvariantCulture, $"sampling_ratio   {observability.SamplingRatio}"));
+        RenderEgress(w, config.Runtime.Egress);
 
         Line(w, 0, "");
         Line(w, 0, "pipelines");
@@ -246,6 +247,11 @@ public static class ContractSummary
             },
             ["pipelines"] = new JsonArray([.. config.Pipelines.Values.Select(PipelineJson)]),
         };
+        if (EgressJson(config.Runtime.Egress) is { } egress)
+        {
+            ((JsonObject)root["runtime"]!)["egress"] = egress;
+        }
+
         return root.ToJsonString(JsonOptions) + "\n";
     }
 

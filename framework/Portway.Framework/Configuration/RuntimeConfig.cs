@@ -9,6 +9,9 @@ public sealed class RuntimeConfig
     /// <summary><c>runtime.web</c>.</summary>
     public WebConfig Web { get; set; } = new();
 
+    /// <summary><c>runtime.egress</c>: outbound HTTP and WebSocket clients.</summary>
+    public EgressConfig Egress { get; set; } = new();
+
     /// <summary><c>runtime.observability</c>.</summary>
     public ObservabilityConfig Observability { get; set; } = new();
 }

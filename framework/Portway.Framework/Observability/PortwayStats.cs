@@ -19,9 +19,11 @@ public sealed class PortwayStats
     private readonly DrainCoordinator _drain;
     private readonly WorkerSupervisor? _supervisor;
     private readonly WorkerPool? _pool;
+    private readonly IPortwayStatsSection[] _sections;
 
-    internal PortwayStats(PortwayConfig config, RuntimeStats stats, DrainCoordinator drain, WorkerSupervisor? supervisor, WorkerPool? pool)
+    internal PortwayStats(PortwayConfig config, RuntimeStats stats, DrainCoordinator drain, WorkerSupervisor? supervisor, WorkerPool? pool, IEnumerable<IPortwayStatsSection>? sections = null)
     {
+        _sections = sections?.ToArray() ?? [];
         _config = config;
         _stats = stats;
         _drain = drain;
@@ -66,6 +68,12 @@ public sealed class PortwayStats
         writer.WriteEndObject();
         WriteProcessGroups(writer);
         WriteEndpoints(writer);
+        foreach (var section in _sections)
+        {
+            writer.WritePropertyName(section.Name);
+            section.Write(writer);
+        }
+
         more?.Invoke(writer);
         writer.WriteEndObject();
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Portway.Adapters.Egress;
 using Portway.Adapters.Redis;
 using Portway.Configuration;
 using Portway.Internal.Security;
@@ -68,7 +69,8 @@ internal static class RedisWorkerCommand
         builder.Services.AddPortway(config)
             .AddNodesFrom(PipelineNodes.Assembly)
             .AddPortwayRedisWorker(group, workerId ?? $"{group}-{Environment.MachineName}-{Environment.ProcessId}")
-            .AddPortwayRedisKv(config);
+            .AddPortwayRedisKv(config)
+            .AddPortwayEgress();
         PortwayApp.AddOpenTelemetry(builder.Services, config, prometheus: false);
         using var host = builder.Build();
         if (supervised) StopWhenStdinCloses(host.Services.GetRequiredService<IHostApplicationLifetime>());

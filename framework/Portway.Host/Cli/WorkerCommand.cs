@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Trace;
+using Portway.Adapters.Egress;
 using Portway.Adapters.Redis;
 using Portway.Configuration;
 using Portway.Internal;
@@ -40,7 +41,7 @@ internal static class WorkerCommand
         return await PortwayWorker.RunGroupAsync(group, services, "portway worker",
             configure: (builder, config) =>
             {
-                builder.AddPortwayRedisKv(config).AddPipelineSettings(config);
+                builder.AddPortwayRedisKv(config).AddPipelineSettings(config).AddPortwayEgress();
 
                 // Without a generic host the pipelines' hosted service does not run: a directory or batch stage placed in a
                 // worker group works on that process's own state, in memory.

@@ -11,6 +11,9 @@ internal sealed class Batch(string id, int priority)
 
     public BatchItem[] Items { get; set; } = [];
 
+    /// <summary>The submitting request's <c>traceparent</c> (carried by the delivery of the finished batch).</summary>
+    public string TraceParent { get; init; } = "";
+
     /// <summary>True once cancel was asked.</summary>
     public bool Cancelled { get; set; }
 

@@ -156,6 +156,12 @@ internal sealed partial class BatchProcessor
                 subscriber.Writer.TryComplete();
             }
         }
+
+        if (batch.Finished && Delivery is { } delivery)
+        {
+            var view = ViewLocked(batch);
+            _ = Task.Run(() => delivery.DeliverAsync(view, batch.TraceParent, _stopping));
+        }
     }
 
     private void TrimRateLocked()

@@ -34,12 +34,15 @@ internal sealed partial class BatchProcessor : IDisposable
     private readonly ResultCache _cache;
     private readonly Queue<long> _finishedAt = new();
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly CancellationToken _stopping;
     private long _hits;
     private long _computed;
     private int _running;
 
-    public BatchProcessor(IBatchItemProcessor processor, int concurrency, TimeProvider time, int cacheCapacity = 10_000)
+    public BatchProcessor(IBatchItemProcessor processor, int concurrency, TimeProvider time, int cacheCapacity = 10_000, BatchDelivery? delivery = null)
     {
+        _stopping = _shutdown.Token;
+        Delivery = delivery;
         _processor = processor ?? throw new ArgumentNullException(nameof(processor));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
@@ -47,11 +50,17 @@ internal sealed partial class BatchProcessor : IDisposable
         _cache = new ResultCache(cacheCapacity);
     }
 
+    /// <summary>Where finished batches go, or null.</summary>
+    public BatchDelivery? Delivery { get; }
+
     /// <summary>The most items computing at once.</summary>
     public int Concurrency { get; }
 
     /// <summary>Submits <paramref name="items"/> (1 to <see cref="MaxItems"/>) at <paramref name="priority"/> (0 to 9); answers the new batch.</summary>
-    public BatchView Submit(IReadOnlyList<JsonElement>? items, int? priority)
+    /// <param name="items">The items.</param>
+    /// <param name="priority">0 to 9 (defaults to 5).</param>
+    /// <param name="traceParent">The submitting request's <c>traceparent</c>, carried by the delivery of the finished batch.</param>
+    public BatchView Submit(IReadOnlyList<JsonElement>? items, int? priority, string traceParent = "")
     {
         if (items is not { Count: > 0 and <= MaxItems })
         {
@@ -64,7 +73,7 @@ internal sealed partial class BatchProcessor : IDisposable
             throw new PortwayException(ErrorCode.ValidationFailed, $"priority must be an integer from {MinPriority} to {MaxPriority}");
         }
 
-        var batch = new Batch(Guid.NewGuid().ToString("N"), level);
+        var batch = new Batch(Guid.NewGuid().ToString("N"), level) { TraceParent = traceParent };
         batch.Items = items.Select((item, i) => new BatchItem(batch, i, item.Clone(), ContentHash.Of(item))).ToArray();
         List<BatchItem> start;
         BatchView view;
@@ -208,7 +217,9 @@ internal sealed partial class BatchProcessor : IDisposable
                 _computed,
                 Enumerable.Range(0, MaxPriority + 1).ToDictionary(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture), p => _waiting[p], StringComparer.Ordinal),
                 _running,
-                Concurrency);
+                Concurrency,
+                Delivery?.Delivered,
+                Delivery?.Failed);
         }
     }
 

@@ -20,9 +20,15 @@ internal sealed class SubmitNode : Node<SubmitNode.Input, SubmitNode.Output>
 
     protected override ValueTask<NodeOutcome<Output>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)
     {
-        var batch = _processor.Submit(input.Items, input.Priority);
+        var batch = _processor.Submit(input.Items, input.Priority, TraceParentOf(context));
         return ValueTask.FromResult<NodeOutcome<Output>>(new Output(batch.Id, batch.Priority, batch.Status, batch.Counts));
     }
+
+    /// <summary>The stage's <c>traceparent</c>, or one in the request's trace; empty without a trace.</summary>
+    private static string TraceParentOf(NodeContext context) =>
+        context.TraceParent.Length > 0 ? context.TraceParent
+        : context.TraceId.Length == 32 ? $"00-{context.TraceId}-{EnvelopeIds.NewSpanId()}-01"
+        : "";
 
     internal sealed record Input(IReadOnlyList<JsonElement>? Items, int? Priority);
 

@@ -14,12 +14,14 @@ internal sealed class DeregisterNode : Node<DeregisterNode.Input, DeregisterNode
     public DeregisterNode(NodeDirectoryService directory) => _directory = directory;
 
     protected override ValueTask<NodeOutcome<DeregisterNode.Output>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<NodeOutcome<DeregisterNode.Output>>(Deregister(input.Id));
+        ValueTask.FromResult<NodeOutcome<DeregisterNode.Output>>(Deregister(input.Id, context));
 
-    private Output Deregister(string? id)
+    private Output Deregister(string? id, NodeContext context)
     {
         _directory.Deregister(id);
-        return new Output(id!, true);
+        var output = new Output(id!, true);
+        _directory.Notifier?.Notify(context, "deregistered", output);
+        return output;
     }
 
     internal sealed record Input(string? Id);

@@ -39,6 +39,9 @@ internal sealed class NodeDirectoryService : IDisposable
         _verifier = new Lazy<DirectoryTokenVerifier>(() => new DirectoryTokenVerifier(Key.PublicKeyPem, time));
     }
 
+    /// <summary>Sends the directory's changes over a WebSocket egress (the stages' <c>with: { egress }</c>), or null.</summary>
+    public DirectoryNotifier? Notifier { get; init; }
+
     /// <summary>The signing key.</summary>
     public DirectoryKey Key => _key.Value;
 

@@ -13,8 +13,12 @@ internal sealed class RegisterNode : Node<RegisterNode.Input, DirectoryNodeView>
     /// <summary>Used by the runtime: the directory from DI (<see cref="PipelineServiceCollectionExtensions.AddPortwayPipelines"/>).</summary>
     public RegisterNode(NodeDirectoryService directory) => _directory = directory;
 
-    protected override ValueTask<NodeOutcome<DirectoryNodeView>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<NodeOutcome<DirectoryNodeView>>(_directory.Register(input.Id, input.PublicKey, input.Endpoints, input.Capabilities));
+    protected override ValueTask<NodeOutcome<DirectoryNodeView>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)
+    {
+        var node = _directory.Register(input.Id, input.PublicKey, input.Endpoints, input.Capabilities);
+        _directory.Notifier?.Notify(context, "registered", node);
+        return ValueTask.FromResult<NodeOutcome<DirectoryNodeView>>(node);
+    }
 
     internal sealed record Input(string? Id, string? PublicKey, IReadOnlyList<string?>? Endpoints, IReadOnlyList<string?>? Capabilities);
 }

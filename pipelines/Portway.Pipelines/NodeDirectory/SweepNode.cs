@@ -13,8 +13,12 @@ internal sealed class SweepNode : Node<SweepNode.Input, DirectorySweep>
     /// <summary>Used by the runtime: the directory from DI (<see cref="PipelineServiceCollectionExtensions.AddPortwayPipelines"/>).</summary>
     public SweepNode(NodeDirectoryService directory) => _directory = directory;
 
-    protected override ValueTask<NodeOutcome<DirectorySweep>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<NodeOutcome<DirectorySweep>>(_directory.Sweep());
+    protected override ValueTask<NodeOutcome<DirectorySweep>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)
+    {
+        var sweep = _directory.Sweep();
+        _directory.Notifier?.Notify(context, "swept", sweep);
+        return ValueTask.FromResult<NodeOutcome<DirectorySweep>>(sweep);
+    }
 
     internal sealed record Input;
 }

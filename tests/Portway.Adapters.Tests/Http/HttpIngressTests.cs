@@ -128,7 +128,7 @@ public sealed class HttpIngressTests : IAsyncLifetime
         {
             "validation_failed" => 400, "unauthorized" => 401, "forbidden" => 403, "not_found" => 404,
             "method_not_allowed" => 405, "conflict" => 409, "payload_too_large" => 413, "unsupported_media_type" => 415,
-            "rate_limited" => 429, "internal" => 500, "unavailable" => 503, "timeout" => 504, _ => 0,
+            "rate_limited" => 429, "internal" => 500, "bad_gateway" => 502, "unavailable" => 503, "timeout" => 504, _ => 0,
         };
         Assert.Equal(expected, (int)response.StatusCode);
         Assert.Equal(code, error.GetProperty("code").GetString());

@@ -132,4 +132,28 @@ public sealed class BatchEndToEndTests : IAsyncLifetime
         Assert.Equal("completed", status.GetProperty("batch").GetProperty("status").GetString());
         Assert.Equal(2, status.GetProperty("batch").GetProperty("counts").GetProperty("done").GetInt32());
     }
+
+    [Fact]
+    public async Task Stats_AndMetrics_ShowTheBatchMetrics()
+    {
+        var id = await SubmitAsync("""{"items":["A first text.","A first text."],"priority":7}""");
+        await ProgressNdjsonAsync(id);
+
+        var (status, stats) = await _server.SendAsync(HttpMethod.Get, "/stats");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var batches = stats.GetProperty("batches");
+        Assert.Equal(10, batches.GetProperty("queue_depth").EnumerateObject().Count());
+        Assert.Equal(0, batches.GetProperty("queue_depth").GetProperty("7").GetInt32());
+        Assert.Equal(4, batches.GetProperty("concurrency").GetInt32());
+        Assert.True(batches.GetProperty("cache_hits").GetInt64() >= 1, batches.ToString());
+        Assert.True(batches.GetProperty("items_per_second").GetDouble() > 0, batches.ToString());
+        Assert.InRange(batches.GetProperty("cache_hit_rate").GetDouble(), 0.0001, 1);
+        Assert.False(batches.TryGetProperty("delivered", out _), "no delivery egress in runtime.yaml");
+
+        var metrics = await _server.Server.Client.GetStringAsync("/metrics");
+        Assert.Contains("portway_batch_queue_depth{", metrics, StringComparison.Ordinal);
+        Assert.Contains("priority=\"7\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("portway_batch_cache_hit_rate", metrics, StringComparison.Ordinal);
+        Assert.Contains("portway_batch_items_per_second", metrics, StringComparison.Ordinal);
+    }
 }

@@ -102,6 +102,26 @@ public sealed class BatchNodesTests
         Assert.Contains("pipelines.batch_submit.stages.submit.with.concurrency", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Options_DeliveryFromTheSubmitStagesWith_OnlyToAnHttpEgress()
+    {
+        var config = new PortwayConfig();
+        config.Runtime.Egress.Http.Add(new HttpEgressConfig { Name = "results", BaseUrl = "http://127.0.0.1:1/" });
+        config.Runtime.Egress.WebSocket.Add(new WebSocketEgressConfig { Name = "events", Url = "ws://127.0.0.1:1/" });
+        var stage = new StageConfig { Name = "submit", Node = SubmitNode.Name, With = new JsonObject { ["concurrency"] = 2 } };
+        config.Pipelines["batch_submit"] = new PipelineConfig { Name = "batch_submit", Stages = [stage] };
+        Assert.Null(BatchOptions.Delivery(config));
+
+        stage.With = new JsonObject { ["egress"] = "results", ["path"] = "/done" };
+        Assert.Equal(("results", "/done"), BatchOptions.Delivery(config));
+        stage.With = new JsonObject { ["egress"] = "results" };
+        Assert.Equal(("results", "/"), BatchOptions.Delivery(config));
+
+        stage.With = new JsonObject { ["egress"] = "events" };
+        var ex = Assert.Throws<InvalidOperationException>(() => BatchOptions.Delivery(config));
+        Assert.Contains("pipelines.batch_submit.stages.submit.with.egress must name an http egress", ex.Message, StringComparison.Ordinal);
+    }
+
     private static async Task DrainAsync(IAsyncEnumerable<BatchProgress> progress)
     {
         await foreach (var _ in progress)

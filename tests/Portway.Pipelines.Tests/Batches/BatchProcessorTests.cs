@@ -261,4 +261,26 @@ public sealed class BatchProcessorTests
         Assert.Equal(ErrorCode.NotFound, Assert.Throws<PortwayException>(() => processor.Get("nope")).Error.Code);
         Assert.Equal(ErrorCode.NotFound, Assert.Throws<PortwayException>(() => processor.Cancel("nope")).Error.Code);
     }
+
+    [Fact]
+    public async Task CancelledBatch_IsDeliveredOnceWhenEveryItemIsFinal_WithItsTrace()
+    {
+        var gate = new GatedProcessor();
+        var egress = new RecordingEgress();
+        var delivery = new BatchDelivery(egress, "results", "/done", Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        using var processor = new BatchProcessor(gate, 1, _clock, delivery: delivery);
+        const string trace = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+        var batch = processor.Submit(Items("a", "b"), 5, trace);
+        Assert.Equal("a", await gate.NextStartAsync());
+        processor.Cancel(batch.Id);
+        await Portway.Testing.Eventually.TrueAsync(() => delivery.Delivered == 1, Deadline, "the cancelled batch is delivered");
+
+        var (name, request) = Assert.Single(egress.Calls);
+        Assert.Equal(("results", "POST", "/done", trace), (name, request.Method, request.Path, request.TraceParent));
+        var body = JsonDocument.Parse(request.Body).RootElement;
+        Assert.Equal((batch.Id, "cancelled"), (body.GetProperty("id").GetString(), body.GetProperty("status").GetString()));
+        Assert.Equal(2, body.GetProperty("counts").GetProperty("cancelled").GetInt32());
+        Assert.Equal((1L, 0L), (processor.Metrics().Delivered, processor.Metrics().DeliveryFailures));
+    }
 }

@@ -51,6 +51,10 @@ internal sealed partial class ConfigBinder
             if (with is YamlMappingNode withMapping)
             {
                 stage.With = (System.Text.Json.Nodes.JsonObject?)YamlScalars.ToJson(withMapping, _diagnostics);
+                foreach (var (key, value) in withMapping.Children)
+                {
+                    if (key is YamlScalarNode { Value: { } withKey }) _map.Record(stage, "with." + withKey, value.Start);
+                }
             }
             else
             {

@@ -37,6 +37,7 @@ internal sealed partial class ConfigBinder
         if (reader.TryGet("platform", out var platform)) BindPlatform(platform, runtime.Platform);
         if (reader.TryGet("web", out var web)) BindWeb(web, runtime.Web);
         if (reader.TryGet("observability", out var observability)) BindObservability(observability, runtime.Observability);
+        if (reader.TryGet("egress", out var egress)) BindEgress(egress, runtime.Egress);
     }
 
     private void BindObservability(YamlNode node, ObservabilityConfig observability)

@@ -7,7 +7,14 @@ namespace Portway.Internal.Configuration;
 internal static class ConfigSchema
 {
     public static readonly string[] Root = ["runtime", "pipelines"];
-    public static readonly string[] Runtime = ["platform", "web", "observability"];
+    public static readonly string[] Runtime = ["platform", "web", "observability", "egress"];
+    public static readonly string[] Egress = ["http", "websocket"];
+    public static readonly string[] HttpEgress = ["name", "base_url", "timeout_ms", "total_timeout_ms", "max_response_bytes", "headers", "retry", "breaker"];
+    public static readonly string[] WebSocketEgress = ["name", "url", "connect_timeout_ms", "send_queue_limit", "headers", "reconnect"];
+    public static readonly string[] EgressRetry = ["max_retries", "base_delay_ms", "max_delay_ms", "jitter"];
+    public static readonly string[] EgressBreaker = ["failure_ratio", "min_throughput", "sampling_ms", "break_ms"];
+    public static readonly string[] EgressReconnect = ["base_delay_ms", "max_delay_ms", "jitter"];
+    public static readonly string[] EgressSecret = ["env", "file"];
     public static readonly string[] Observability = ["service_name", "otlp_endpoint", "otlp_protocol", "sampling_ratio"];
     public static readonly string[] OtlpProtocols = ["grpc", "http/protobuf"];
     public static readonly string[] Platform = ["kv", "redis", "execution_ipc", "process_groups", "data_dir", "profile_store"];

@@ -39,6 +39,7 @@ internal sealed partial class ConfigValidator
         ValidateBinds(config);
         ValidateWeb(config);
         ValidatePolicies(config);
+        ValidateEgress(config);
     }
 
     /// <summary>A stream node may only be a pipeline's sink, and it runs in the web group.</summary>

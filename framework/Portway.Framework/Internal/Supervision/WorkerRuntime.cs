@@ -90,6 +90,7 @@ internal static partial class WorkerRuntime
 
         services.TryAddSingleton(sp => new NodeCatalog(sp, sp.GetServices<NodeRegistration>()));
         services.TryAddSingleton<StageExecutor>();
+        services.TryAddSingleton<Portway.Egress.IPortwayEgress, Egress.NoEgress>();
         return new PortwayBuilder(services);
     }
 
