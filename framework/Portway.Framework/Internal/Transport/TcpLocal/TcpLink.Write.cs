@@ -8,18 +8,23 @@ internal sealed partial class TcpLink
     /// <summary>Frames are copied into one buffer of this size and written together; a larger frame is written alone.</summary>
     private const int SendBufferSize = 64 * 1024;
 
-    private async Task SendLoopAsync()
+    /// <summary>
+    /// The writing thread: takes every frame queued when it wakes and writes them in as few blocking calls as fit,
+    /// so a burst goes out in few writes. It is the link's only writer and a thread of its own: a peer that stops
+    /// reading blocks this thread (never a pool thread, never a sender: they only queue), and only until
+    /// <see cref="WriteStallTimeout"/>, after which the link is declared dead.
+    /// </summary>
+    private void SendLoop()
     {
-        // Frames are signed by their senders (in parallel) into pooled buffers; this loop takes every frame queued
-        // when it wakes and writes them in as few blocking calls as fit, so a burst goes out in few writes.
         var buffer = new byte[SendBufferSize];
+        var reader = _sendQueue.Reader;
         Exception? reason = null;
         try
         {
-            while (await _sendQueue.Reader.WaitToReadAsync().ConfigureAwait(false))
+            while (true)
             {
                 var filled = 0;
-                while (_sendQueue.Reader.TryRead(out var frame))
+                while (reader.TryRead(out var frame))
                 {
                     try
                     {
@@ -48,7 +53,31 @@ internal sealed partial class TcpLink
                 if (filled > 0)
                 {
                     SendAll(buffer, filled);
+                    continue;
                 }
+
+                // Nothing queued: sleep until a sender wakes this thread. Reset, then look again, so a frame queued
+                // between the last read and the reset is not left waiting (its sender's Set comes after its write).
+                _wake.Reset();
+                if (reader.TryPeek(out _))
+                {
+                    continue;
+                }
+
+                if (reader.Completion.IsCompleted || Volatile.Read(ref _shutdown) != 0)
+                {
+                    break;
+                }
+
+                _wake.Wait();
+            }
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock && Volatile.Read(ref _shutdown) == 0)
+        {
+            reason = new TimeoutException($"the peer stopped reading: a write made no progress for {WriteStallTimeout.TotalSeconds:0.###} s");
+            if (LogLimit is null || LogLimit.TryAcquire(out _))
+            {
+                TransportLog.PeerStalled(_logger, Name, WriteStallTimeout.TotalSeconds);
             }
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException)
@@ -58,10 +87,18 @@ internal sealed partial class TcpLink
         finally
         {
             Shutdown(reason);
+            while (reader.TryRead(out var frame))
+            {
+                ArrayPool<byte>.Shared.Return(frame.Buffer);
+            }
         }
     }
 
-    /// <summary>A blocking write of the whole span (the socket stays in blocking mode; see the type's remarks).</summary>
+    /// <summary>
+    /// A blocking write of the whole span (the socket stays in blocking mode; see the type's remarks). Each call
+    /// returns within <see cref="WriteStallTimeout"/> (<c>SO_SNDTIMEO</c>): a write that moved no byte for that
+    /// long throws <see cref="SocketException"/> (timed out / would block).
+    /// </summary>
     private void SendAll(byte[] bytes, int length)
     {
         for (var offset = 0; offset < length;)
