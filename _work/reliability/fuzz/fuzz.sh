@@ -34,11 +34,11 @@ BIN="$HERE/bin"
 if [[ $BUILD == 1 ]]; then
   rm -rf "$BIN"
   dotnet publish "$HERE/Portway.Fuzz" -c Release -o "$BIN" -v q -nologo | tail -n 3
+  dotnet "$BIN/Portway.Fuzz.dll" seed "$HERE/corpus"
   for dll in Portway.Framework.dll YamlDotNet.dll; do
     echo "instrumenting $dll"
     sharpfuzz "$BIN/$dll"
   done
-  dotnet "$BIN/Portway.Fuzz.dll" seed "$HERE/corpus"
 fi
 
 # AFL++ runs `dotnet` (not instrumented itself: the coverage comes from the instrumented assemblies).

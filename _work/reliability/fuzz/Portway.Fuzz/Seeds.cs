@@ -11,7 +11,7 @@ internal static class Seeds
     {
         var frames = Directory.CreateDirectory(Path.Combine(directory, "frame")).FullName;
         var envelopes = Directory.CreateDirectory(Path.Combine(directory, "envelope")).FullName;
-        var signer = new EnvelopeSigner(FuzzTargets.Key, new FuzzTargets.FixedTime(), TimeSpan.FromDays(365 * 100), 1024);
+        var signer = FuzzTargets.Signer();
         var i = 0;
         foreach (var envelope in Samples())
         {
