@@ -9,19 +9,19 @@ internal sealed partial class TcpLink
     private const int SendBufferSize = 64 * 1024;
 
     /// <summary>
-    /// The writing thread: takes every frame queued when it wakes and writes them in as few blocking calls as fit,
-    /// so a burst goes out in few writes. It is the link's only writer and a thread of its own: a peer that stops
-    /// reading blocks this thread (never a pool thread, never a sender: they only queue), and only until
-    /// <see cref="WriteStallTimeout"/>, after which the link is declared dead.
+    /// The send loop: takes every frame queued when it wakes and writes them in as few blocking calls as fit, so a
+    /// burst goes out in few writes. It is the link's only writer; senders only queue (they never block), and so
+    /// does the reading thread. A write blocks the loop's pool thread only while the peer's window is full, and
+    /// only until <see cref="WriteStallTimeout"/>: then the peer is taken as stuck and the link is declared dead.
     /// </summary>
-    private void SendLoop()
+    private async Task SendLoopAsync()
     {
         var buffer = new byte[SendBufferSize];
         var reader = _sendQueue.Reader;
         Exception? reason = null;
         try
         {
-            while (true)
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
                 var filled = 0;
                 while (reader.TryRead(out var frame))
@@ -53,23 +53,7 @@ internal sealed partial class TcpLink
                 if (filled > 0)
                 {
                     SendAll(buffer, filled);
-                    continue;
                 }
-
-                // Nothing queued: sleep until a sender wakes this thread. Reset, then look again, so a frame queued
-                // between the last read and the reset is not left waiting (its sender's Set comes after its write).
-                _wake.Reset();
-                if (reader.TryPeek(out _))
-                {
-                    continue;
-                }
-
-                if (reader.Completion.IsCompleted || Volatile.Read(ref _shutdown) != 0)
-                {
-                    break;
-                }
-
-                _wake.Wait();
             }
         }
         catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock && Volatile.Read(ref _shutdown) == 0)
@@ -87,10 +71,6 @@ internal sealed partial class TcpLink
         finally
         {
             Shutdown(reason);
-            while (reader.TryRead(out var frame))
-            {
-                ArrayPool<byte>.Shared.Return(frame.Buffer);
-            }
         }
     }
 
