@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portway.Adapters.Http.Internal;
+using Portway.Adapters.Http.Internal.Dashboard;
 using Portway.Adapters.Http.Internal.Policies;
 using Portway.Configuration;
 
@@ -21,6 +22,7 @@ public static class HttpPortwayBuilderExtensions
         var services = builder.Services;
         services.TryAddSingleton<HttpIngress>();
         services.TryAddSingleton<BuiltinEndpoints>();
+        services.TryAddSingleton<DashboardEndpoints>();
         services.TryAddSingleton<JwtAuthenticator>();
         services.TryAddSingleton<RateLimits>();
         services.TryAddSingleton<PolicyStats>();

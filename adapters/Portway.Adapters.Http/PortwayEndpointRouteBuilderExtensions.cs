@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Portway.Adapters.Http.Internal;
+using Portway.Adapters.Http.Internal.Dashboard;
 using Portway.Adapters.Http.Internal.Policies;
 using Portway.Configuration;
 
@@ -96,6 +97,27 @@ public static class PortwayEndpointRouteBuilderExtensions
         if (web.Stats.Enabled)
         {
             endpoints.Map(web.Stats.Path, GetOnly(ingress, web.Stats.Path, builtins.StatsAsync)).WithDisplayName("portway stats");
+        }
+
+        if (web.Dashboard.Enabled)
+        {
+            MapDashboard(endpoints, ingress, web.Dashboard.Path, services.GetRequiredService<DashboardEndpoints>());
+        }
+    }
+
+    /// <summary>The dashboard page, its script and style, its JSON snapshot and its live feed (server-sent events).</summary>
+    private static void MapDashboard(IEndpointRouteBuilder endpoints, HttpIngress ingress, string path, DashboardEndpoints dashboard)
+    {
+        foreach (var (route, handler) in new (string, RequestDelegate)[]
+        {
+            (path, dashboard.PageAsync),
+            (DashboardRoutes.Combine(path, DashboardRoutes.Script), dashboard.ScriptAsync),
+            (DashboardRoutes.Combine(path, DashboardRoutes.Style), dashboard.StyleAsync),
+            (DashboardRoutes.Combine(path, DashboardRoutes.Snapshot), dashboard.SnapshotAsync),
+            (DashboardRoutes.Combine(path, DashboardRoutes.Events), dashboard.EventsAsync),
+        })
+        {
+            endpoints.Map(route, GetOnly(ingress, route, handler)).WithDisplayName("portway dashboard " + route);
         }
     }
 

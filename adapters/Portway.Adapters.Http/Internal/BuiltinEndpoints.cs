@@ -58,7 +58,7 @@ internal sealed class BuiltinEndpoints(IPortwayStatus status, PortwayStats stats
     }
 
     /// <summary>The adapter's part of <c>/stats</c>: the config version, rejections by policy, response cache hits and misses.</summary>
-    private void WritePolicies(Utf8JsonWriter w)
+    internal void WritePolicies(Utf8JsonWriter w)
     {
         w.WriteStartObject("config");
         w.WriteNumber("version", status.ConfigVersion);

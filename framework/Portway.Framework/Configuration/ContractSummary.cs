@@ -69,6 +69,7 @@ public static class ContractSummary
         Line(w, 1, $"metrics          {Builtin(web.Metrics)}");
         Line(w, 1, $"openapi          {Builtin(web.OpenApi)}");
         Line(w, 1, $"docs             {Builtin(web.Docs)}");
+        Line(w, 1, $"dashboard        {Builtin(web.Dashboard)}");
         Line(w, 1, $"tls              {Tls(web.Tls)}");
         Line(w, 1, $"cache_clear      {(web.CacheClear.Enabled ? $"POST {web.CacheClear.Path}" : $"disabled (path {web.CacheClear.Path})")}");
         Line(w, 1, $"auth             {PolicySummary.Jwt(web.Auth.Jwt)}");
@@ -217,6 +218,7 @@ public static class ContractSummary
                     ["metrics"] = new JsonObject { ["enabled"] = web.Metrics.Enabled, ["path"] = web.Metrics.Path },
                     ["openapi"] = new JsonObject { ["enabled"] = web.OpenApi.Enabled, ["path"] = web.OpenApi.Path },
                     ["docs"] = new JsonObject { ["enabled"] = web.Docs.Enabled, ["path"] = web.Docs.Path },
+                    ["dashboard"] = new JsonObject { ["enabled"] = web.Dashboard.Enabled, ["path"] = web.Dashboard.Path },
                     ["tls"] = web.Tls is not { } tls ? null : new JsonObject
                     {
                         ["cert_path"] = tls.CertPath,

@@ -27,6 +27,12 @@ public sealed class WebConfig
     /// <summary><c>docs</c>: the built-in API reference page <c>GET /docs</c> (reads the openapi document; needs <c>openapi</c> enabled).</summary>
     public BuiltinEndpointConfig Docs { get; set; } = new() { Path = "/docs" };
 
+    /// <summary>
+    /// <c>dashboard</c>: the built-in live dashboard page <c>GET /dashboard</c> (served from the host, no CDN), with its
+    /// data under the same path: <c>/dashboard/snapshot</c> (JSON) and <c>/dashboard/events</c> (server-sent events).
+    /// </summary>
+    public BuiltinEndpointConfig Dashboard { get; set; } = new() { Path = "/dashboard" };
+
     /// <summary><c>tls</c>: the certificate of an <c>https://</c> listener; null when not set.</summary>
     public TlsConfig? Tls { get; set; }
 

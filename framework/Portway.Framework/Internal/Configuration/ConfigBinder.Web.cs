@@ -27,6 +27,7 @@ internal sealed partial class ConfigBinder
         if (reader.TryGet("metrics", out var metrics)) BindBuiltin(metrics, "metrics", web.Metrics);
         if (reader.TryGet("openapi", out var openapi)) BindBuiltin(openapi, "openapi", web.OpenApi);
         if (reader.TryGet("docs", out var docs)) BindBuiltin(docs, "docs", web.Docs);
+        if (reader.TryGet("dashboard", out var dashboard)) BindBuiltin(dashboard, "dashboard", web.Dashboard);
         if (reader.TryGet("tls", out var tls)) web.Tls = BindTls(tls);
         if (reader.TryGet("auth", out var auth)) BindAuth(auth, web.Auth);
         if (reader.TryGet("cache_clear", out var clear)) BindBuiltin(clear, "cache_clear", web.CacheClear);

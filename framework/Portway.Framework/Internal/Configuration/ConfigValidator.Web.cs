@@ -23,6 +23,7 @@ internal sealed partial class ConfigValidator
         AddBuiltin(routes, web.Metrics, "metrics");
         AddBuiltin(routes, web.OpenApi, "openapi");
         AddBuiltin(routes, web.Docs, "docs");
+        AddBuiltin(routes, web.Dashboard, "dashboard", DashboardRoutes.SubPaths);
         foreach (var iface in web.Interfaces)
         {
             if (iface.Kind == "timer")
@@ -90,17 +91,21 @@ internal sealed partial class ConfigValidator
         }
     }
 
-    private void AddBuiltin(Dictionary<string, string> routes, BuiltinEndpointConfig builtin, string name)
+    /// <summary>Claims GET <c>path</c> (and GET <c>path/sub</c> for each of <paramref name="subPaths"/>) for a built-in endpoint.</summary>
+    private void AddBuiltin(Dictionary<string, string> routes, BuiltinEndpointConfig builtin, string name, IReadOnlyList<string>? subPaths = null)
     {
         if (!builtin.Enabled) return;
-        var key = RouteTemplate.CollisionKey("GET", builtin.Path);
-        if (routes.TryGetValue(key, out var first))
+        foreach (var path in (IEnumerable<string>)[builtin.Path, .. (subPaths ?? []).Select(sub => DashboardRoutes.Combine(builtin.Path, sub))])
         {
-            _diagnostics.Report(_map.At(builtin, "path"), $"duplicate route: the built-in {name} endpoint's GET {builtin.Path} is taken by {first}");
-            return;
-        }
+            var key = RouteTemplate.CollisionKey("GET", path);
+            if (routes.TryGetValue(key, out var first))
+            {
+                _diagnostics.Report(_map.At(builtin, "path"), $"duplicate route: the built-in {name} endpoint's GET {path} is taken by {first}");
+                return;
+            }
 
-        routes[key] = $"the built-in {name} endpoint (runtime.web.{name})";
+            routes[key] = $"the built-in {name} endpoint (runtime.web.{name})";
+        }
     }
 
     /// <summary>Reports a route whose method and path (parameter names erased) another route already took.</summary>

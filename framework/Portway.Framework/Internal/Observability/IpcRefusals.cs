@@ -2,10 +2,12 @@ namespace Portway.Internal.Observability;
 
 /// <summary>
 /// What the tcp_local listener refused: connections (no admission token in time, a wrong one, pushed out by newer
-/// ones, no valid hello) and frames (bad signature, stale, replayed, malformed). Shown in <c>/stats</c> and as metrics.
+/// ones, no valid hello) and frames by <see cref="FrameRefusalReason"/> (bad signature, stale, replayed, malformed).
+/// Shown in <c>/stats</c> and as metrics.
 /// </summary>
 internal sealed class IpcRefusals
 {
+    private readonly long[] _framesByReason = new long[FrameRefusalReason.All.Length];
     private long _connections;
     private long _frames;
 
@@ -15,5 +17,15 @@ internal sealed class IpcRefusals
 
     public void ConnectionRefused() => Interlocked.Increment(ref _connections);
 
-    public void FrameRejected() => Interlocked.Increment(ref _frames);
+    /// <summary>Counts a refused frame under <paramref name="reason"/> (one of <see cref="FrameRefusalReason.All"/>; any other counts as <c>other</c>).</summary>
+    public void FrameRejected(string reason)
+    {
+        var index = Array.IndexOf(FrameRefusalReason.All, reason);
+        Interlocked.Increment(ref _framesByReason[index < 0 ? FrameRefusalReason.All.Length - 1 : index]);
+        Interlocked.Increment(ref _frames);
+    }
+
+    /// <summary>Refused frames by reason, every reason listed (zero included), in <see cref="FrameRefusalReason.All"/> order.</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> RejectedFramesByReason() =>
+        FrameRefusalReason.All.Select((reason, i) => KeyValuePair.Create(reason, Interlocked.Read(ref _framesByReason[i]))).ToArray();
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portway.Configuration;
 using Portway.Framework.Tests.Routing;
+using Portway.Internal.Observability;
 using Portway.Internal.Routing;
 using Portway.Internal.Security;
 using Portway.Internal.Supervision;
@@ -41,7 +42,8 @@ internal sealed class TcpLocalHarness : IAsyncDisposable
     {
         Config = TestConfig.Load(Yaml, "test.hang", "test.headers", "test.big");
         Loggers = LoggerFactory.Create(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
-        Listener = new TcpLocalListener(Config, new IpcSecret(Frames.Key), Pool, TimeProvider.System, Loggers)
+        Telemetry = new PortwayTelemetry(Loggers.CreateLogger<PortwayTelemetry>(), []);
+        Listener = new TcpLocalListener(Config, new IpcSecret(Frames.Key), Pool, TimeProvider.System, Loggers, Telemetry, Refusals)
         {
             HelloTimeout = helloTimeout,
             HeartbeatTimeout = heartbeatTimeout,
@@ -54,6 +56,11 @@ internal sealed class TcpLocalHarness : IAsyncDisposable
     public PortwayConfig Config { get; }
 
     public RecordingLoggerProvider Logs { get; } = new();
+
+    /// <summary>The listener's refusal counts (by reason) and its meter (<c>portway.tcp_local.*</c>).</summary>
+    public IpcRefusals Refusals { get; } = new();
+
+    public PortwayTelemetry Telemetry { get; }
 
     public ILoggerFactory Loggers { get; }
 
@@ -141,6 +148,7 @@ internal sealed class TcpLocalHarness : IAsyncDisposable
         await Worker.WaitAsync(TimeSpan.FromSeconds(20));
         if (_worker is not null) await _worker.DisposeAsync();
         _workerStopping.Dispose();
+        Telemetry.Dispose();
         Loggers.Dispose();
     }
 

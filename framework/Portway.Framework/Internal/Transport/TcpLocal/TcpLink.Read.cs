@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using Portway.Internal.Observability;
 using Portway.Internal.Security;
 
 namespace Portway.Internal.Transport.TcpLocal;
@@ -61,7 +62,7 @@ internal sealed partial class TcpLink
         catch (FrameFormatException ex)
         {
             Interlocked.Increment(ref _rejected);
-            Refusals?.FrameRejected();
+            Refusals?.FrameRejected(FrameRefusalReason.OfFraming(ex.Message));
             LogRejected(ex.Message);
             reason = ex;
         }
@@ -152,7 +153,7 @@ internal sealed partial class TcpLink
     private void Reject(PortwayError error, Envelope? refused)
     {
         Interlocked.Increment(ref _rejected);
-        Refusals?.FrameRejected();
+        Refusals?.FrameRejected(FrameRefusalReason.Of(error));
         LogRejected(error.Message);
 
         // Never answer a peer that has not proven the key: the answer would be signed bytes of the peer's choosing

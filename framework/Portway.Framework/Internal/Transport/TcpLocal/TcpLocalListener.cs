@@ -106,7 +106,9 @@ internal sealed partial class TcpLocalListener(
 
         EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
         LogListening(_logger, EndPoint.ToString());
-        telemetry?.Meter.CreateObservableCounter("portway.tcp_local.frames_rejected", () => RejectedFrames, description: "Frames refused by the tcp_local listener");
+        telemetry?.Meter.CreateObservableCounter("portway.tcp_local.frames_rejected",
+            () => _refusals.RejectedFramesByReason().Select(r => new System.Diagnostics.Metrics.Measurement<long>(r.Value, new KeyValuePair<string, object?>("reason", r.Key))),
+            description: "Frames refused by the tcp_local listener, by reason (bad_signature, ts_expired, replayed, malformed, ...)");
         telemetry?.Meter.CreateObservableCounter("portway.tcp_local.connections_refused", () => RefusedConnections, description: "Connections refused by the tcp_local listener");
         _gate = new AdmissionGate(Admission, time, MaxWaitingForAdmission, AdmissionTimeout, Accept, why => Refused(why));
         _accepting = Task.Run(AcceptLoopAsync, CancellationToken.None);
