@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portway.Adapters.Http.Internal;
 using Portway.Adapters.Http.Internal.Dashboard;
 using Portway.Adapters.Http.Internal.Policies;
 using Portway.Configuration;
+using Portway.Policies;
 
 namespace Portway.Adapters.Http;
 
@@ -27,7 +29,10 @@ public static class HttpPortwayBuilderExtensions
         services.TryAddSingleton<RateLimits>();
         services.TryAddSingleton<PolicyStats>();
         services.TryAddSingleton<BoundaryPolicies>();
-        services.TryAddSingleton<ResponseCache>();
+        // The response cache's store: the shared one (IResponseCacheStore, e.g. Redis) when registered, else ASP.NET Core's in memory.
+        services.TryAddSingleton(sp => new ResponseCache(
+            sp.GetService<IResponseCacheStore>() is { } shared ? new SharedOutputCacheStore(shared) : sp.GetRequiredService<IOutputCacheStore>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<PolicyStats>()));
         services.TryAddSingleton<CacheClearEndpoint>();
         services.RemoveAll<ITokenIssuer>();
         services.AddSingleton<ITokenIssuer>(sp => sp.GetRequiredService<JwtAuthenticator>());

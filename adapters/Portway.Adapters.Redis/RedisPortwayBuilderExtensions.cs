@@ -4,8 +4,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Portway.Adapters.Redis.Internal;
 using Portway.Adapters.Redis.Internal.Kv;
+using Portway.Adapters.Redis.Internal.Policies;
 using Portway.Configuration;
 using Portway.Kv;
+using Portway.Observability;
+using Portway.Policies;
 using Portway.Transport;
 
 namespace Portway.Adapters.Redis;
@@ -17,13 +20,15 @@ public static class RedisPortwayBuilderExtensions
     /// Adds the one shared Redis connection of the process, configured by <c>runtime.platform.redis</c>
     /// (<c>connection</c>, <c>key_prefix</c>; the <c>PORTWAY_REDIS</c> environment variable wins over
     /// <c>connection</c>), and the transport of process groups when <c>execution_ipc.transport</c> is <c>redis</c>
-    /// (with <c>serve</c>'s local worker replicas). Safe to call more than once: everything is registered once.
+    /// (with <c>serve</c>'s local worker replicas), and <c>/ready</c>'s check of the connection (not ready while Redis is
+    /// unreachable, when the config uses Redis). Safe to call more than once: everything is registered once.
     /// </summary>
     public static IPortwayBuilder AddPortwayRedis(this IPortwayBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.TryAddSingleton<RedisConnection>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IReadinessCheck, RedisReadinessCheck>());
         services.TryAddSingleton<RedisReplyHub>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStageTransportFactory, RedisStageTransportFactory>());
         if (!services.Any(d => d.ServiceType == typeof(RedisWorkerSupervisor)))
@@ -64,8 +69,26 @@ public static class RedisPortwayBuilderExtensions
         ArgumentNullException.ThrowIfNull(config);
         if (config.Runtime.Platform.Kv.Backend != "redis") return builder;
         builder.Services.TryAddSingleton<RedisConnection>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IReadinessCheck, RedisReadinessCheck>());
         builder.Services.TryAddSingleton<RedisKvStore>();
         builder.Services.TryAddSingleton<IKvStore>(sp => sp.GetRequiredService<RedisKvStore>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the shared boundary-policy stores on the shared connection when <c>runtime.web.policy_store</c> is
+    /// <c>redis</c>: the rate limits (<see cref="IRateLimitStore"/>: fixed, sliding, token bucket; every host counts
+    /// in the same Redis keys) and the response cache (<see cref="IResponseCacheStore"/>). Otherwise it adds nothing.
+    /// </summary>
+    public static IPortwayBuilder AddPortwayRedisPolicies(this IPortwayBuilder builder, PortwayConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.Runtime.Web.PolicyStore != "redis") return builder;
+        builder.Services.TryAddSingleton<RedisConnection>();
+        builder.Services.TryAddSingleton<IRateLimitStore, RedisRateLimitStore>();
+        builder.Services.TryAddSingleton<IResponseCacheStore, RedisResponseCacheStore>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisPolicyStoreStarter>());
         return builder;
     }
 }

@@ -57,6 +57,7 @@ internal static class PortwayApp
             .AddPortwayGraphQL()
             .AddPortwayRedis()
             .AddPortwayRedisKv(config)
+            .AddPortwayRedisPolicies(config)
             .AddPortwayTimer();
         builder.Services.AddPortwayPipelines();
         AddOpenTelemetry(builder.Services, config, prometheus: true);

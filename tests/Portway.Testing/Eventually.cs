@@ -19,4 +19,22 @@ public static class Eventually
             }
         }
     }
+
+    /// <summary>As <see cref="TrueAsync(Func{bool}, TimeSpan, string)"/> for a condition that is itself asynchronous (an HTTP probe).</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        while (!await condition())
+        {
+            try
+            {
+                await timer.WaitForNextTickAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"not true within {timeout.TotalMilliseconds} ms: {what}");
+            }
+        }
+    }
 }

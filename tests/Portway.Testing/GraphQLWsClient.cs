@@ -37,11 +37,11 @@ public sealed class GraphQLWsClient : IAsyncDisposable
         return new GraphQLWsClient(socket);
     }
 
-    /// <summary>Connects and completes the connection_init / connection_ack handshake.</summary>
-    public static async Task<GraphQLWsClient> ConnectAndInitAsync(Uri baseAddress, IReadOnlyDictionary<string, string>? headers = null)
+    /// <summary>Connects and completes the connection_init / connection_ack handshake (with <paramref name="bearer"/> in its payload when given).</summary>
+    public static async Task<GraphQLWsClient> ConnectAndInitAsync(Uri baseAddress, IReadOnlyDictionary<string, string>? headers = null, string? bearer = null)
     {
         var client = await ConnectAsync(baseAddress, headers: headers);
-        await client.SendAsync("""{"type":"connection_init"}""");
+        await client.SendAsync(bearer is null ? """{"type":"connection_init"}""" : JsonSerializer.Serialize(new { type = "connection_init", payload = new { authorization = "Bearer " + bearer } }));
         var ack = await client.ReceiveAsync();
         Assert.Equal("connection_ack", ack.GetProperty("type").GetString());
         return client;

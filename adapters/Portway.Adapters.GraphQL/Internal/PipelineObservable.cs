@@ -12,13 +12,14 @@ internal sealed class PipelineObservable(
     PortwayRequest request,
     IPortwayInvoker invoker,
     Func<CancellationToken, ValueTask>? waitForSendRoom,
-    CancellationToken callerAborted) : IObservable<object?>
+    CancellationToken callerAborted,
+    SubscriptionLease? lease = null) : IObservable<object?>
 {
     public IDisposable Subscribe(IObserver<object?> observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
         var waiter = invoker.OpenStream(request, callerAborted);
-        var subscription = new Subscription(waiter);
+        var subscription = new Subscription(waiter, lease);
         _ = PumpAsync(waiter, observer, subscription);
         return subscription;
     }
@@ -45,6 +46,8 @@ internal sealed class PipelineObservable(
             // Unsubscribed while waiting for room: nothing more is signalled.
         }
 
+        // The stream has ended: its concurrency permit is free again (before the client hears of the end).
+        lease?.Release();
         if (subscription.IsDisposed)
         {
             return;
@@ -78,11 +81,13 @@ internal sealed class PipelineObservable(
     {
         private readonly CancellationTokenSource _disposed = new();
         private readonly IPortwayStream _waiter;
+        private readonly SubscriptionLease? _lease;
         private int _state;
 
-        public Subscription(IPortwayStream waiter)
+        public Subscription(IPortwayStream waiter, SubscriptionLease? lease)
         {
             _waiter = waiter;
+            _lease = lease;
             Token = _disposed.Token;
         }
 
@@ -99,6 +104,7 @@ internal sealed class PipelineObservable(
             }
 
             _waiter.Cancel();
+            _lease?.Release();
             _disposed.Cancel();
             _disposed.Dispose();
         }

@@ -7,7 +7,8 @@ namespace Portway.Adapters.GraphQL.Internal;
 /// <summary>
 /// The one source-stream resolver of every subscription field: the field's arguments become the input of an
 /// envelope for the field's stream pipeline; each stream item becomes one event (mapped onto the field's type by
-/// the field's resolver). The stream is opened when graphql-dotnet subscribes and closed when it unsubscribes.
+/// the field's resolver). The stream is opened when graphql-dotnet subscribes and closed when it unsubscribes;
+/// a <c>concurrency</c> rate limit's permit is held until then.
 /// </summary>
 internal sealed class PipelineStreamResolver(string pipeline, TimeSpan itemTimeout, IPortwayInvoker invoker, AccessPolicy policy) : ISourceStreamResolver
 {
@@ -17,13 +18,14 @@ internal sealed class PipelineStreamResolver(string pipeline, TimeSpan itemTimeo
         var call = (GraphQLCallContext)context.UserContext;
         var tenant = ArgumentsJson.Tenant(context.Arguments);
 
-        // A concurrency permit is not held for a subscription's life: the lease is given back at once.
+        // A concurrency permit is held for the subscription's life (see SubscriptionLease).
         var admission = call.Access.Admit(policy, tenant);
-        admission.Lease?.Dispose();
         if (admission.Error is { } refused)
         {
             throw new PortwayFieldError(refused);
         }
+
+        var lease = new SubscriptionLease(admission.Lease, context.CancellationToken);
 
         var request = new PortwayRequest
         {
@@ -35,6 +37,6 @@ internal sealed class PipelineStreamResolver(string pipeline, TimeSpan itemTimeo
             Identity = call.Access.Identity,
             Interface = PipelineFieldResolver.InterfaceName,
         };
-        return ValueTask.FromResult<IObservable<object?>>(new PipelineObservable(request, invoker, call.WaitForSendRoom, context.CancellationToken));
+        return ValueTask.FromResult<IObservable<object?>>(new PipelineObservable(request, invoker, call.WaitForSendRoom, context.CancellationToken, lease));
     }
 }

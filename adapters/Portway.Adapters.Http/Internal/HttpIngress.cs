@@ -72,7 +72,11 @@ internal sealed partial class HttpIngress(
         }
 
         var tenant = request.RouteValues.TryGetValue("tenant", out var t) ? t as string ?? "" : "";
-        var admission = await policies.AdmitAsync(context, AccessPolicy.For(endpoint), tenant).ConfigureAwait(false);
+        var policy = AccessPolicy.For(endpoint);
+
+        // tenant: from_token on a route without {tenant} binds the input's "tenant" (body or query): checked once read.
+        var inputTenant = policy.TenantFromToken && t is null;
+        var admission = await policies.AdmitAsync(context, inputTenant ? policy with { TenantFromToken = false } : policy, tenant).ConfigureAwait(false);
         if (admission.Error is { } refused)
         {
             await RejectAsync(context, correlation, endpoint.Route, refused).ConfigureAwait(false);
@@ -110,6 +114,16 @@ internal sealed partial class HttpIngress(
             await RejectAsync(context, correlation, endpoint.Route, new PortwayError(ErrorCode.ValidationFailed,
                 "the body must be a JSON object on a route with parameters")).ConfigureAwait(false);
             return;
+        }
+
+        if (inputTenant)
+        {
+            tenant = BoundaryPolicies.TenantOf(payload.Span);
+            if (policies.CheckTenant(admission.Identity, tenant) is { } wrongTenant)
+            {
+                await RejectAsync(context, correlation, endpoint.Route, wrongTenant).ConfigureAwait(false);
+                return;
+            }
         }
 
         var cacheKey = endpoint.Cache is null ? null : ResponseCache.Key(endpoint, admission.Identity, tenant, payload);

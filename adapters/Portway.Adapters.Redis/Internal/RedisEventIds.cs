@@ -18,4 +18,5 @@ internal static class RedisEventIds
     public const int ReplicaExited = 830;
     public const int ReplicaOutput = 831;
     public const int ReplicaNotStarted = 832;
+    public const int PolicyStoreUnavailable = 840;
 }

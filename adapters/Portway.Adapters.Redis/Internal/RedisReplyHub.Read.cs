@@ -17,23 +17,30 @@ internal sealed partial class RedisReplyHub
     private async Task ReadRepliesAsync()
     {
         ConnectionMultiplexer? dedicated = null;
+        CancellationTokenRegistration closeOnStop = default;
         var lastId = "0-0";
+        RedisKey stream = ReplyStream;
         try
         {
             while (!_stopping.IsCancellationRequested)
             {
                 try
                 {
-                    dedicated ??= await _connection.OpenDedicatedAsync("replies", Block, _stopping.Token).ConfigureAwait(false);
-                    var result = await dedicated.GetDatabase().ExecuteAsync("XREAD", "COUNT", 512, "BLOCK", (int)Block.TotalMilliseconds, "STREAMS", (RedisKey)ReplyStream, lastId)
-                        .WaitAsync(_stopping.Token).ConfigureAwait(false);
+                    if (dedicated is null)
+                    {
+                        dedicated = await _connection.OpenDedicatedAsync("replies", Block, _stopping.Token).ConfigureAwait(false);
+                        // Stopping closes the connection, which ends the blocked read (no extra task per read to watch the token).
+                        closeOnStop = _stopping.Token.Register(static state => ((ConnectionMultiplexer)state!).Dispose(), dedicated);
+                    }
+
+                    var result = await dedicated.GetDatabase().ExecuteAsync("XREAD", "COUNT", 512, "BLOCK", (int)Block.TotalMilliseconds, "STREAMS", stream, lastId).ConfigureAwait(false);
                     foreach (var (id, bytes) in RedisStreamEntries.Parse(result))
                     {
                         lastId = id;
                         if (bytes.Length > 0) Complete(bytes);
                     }
                 }
-                catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+                catch (Exception) when (_stopping.IsCancellationRequested)
                 {
                     return;
                 }
@@ -53,6 +60,7 @@ internal sealed partial class RedisReplyHub
         }
         finally
         {
+            await closeOnStop.DisposeAsync().ConfigureAwait(false);
             if (dedicated is not null) await dedicated.DisposeAsync().ConfigureAwait(false);
         }
     }

@@ -80,6 +80,15 @@ internal sealed partial class RedisReplyHub : IAsyncDisposable, IDisposable
 
     public void Forget(string hopId) => _inFlight.TryRemove(hopId, out _);
 
+    /// <summary>Answers the hop <paramref name="hopId"/> with <paramref name="error"/> (its send failed), if it still waits.</summary>
+    public void Fail(string hopId, PortwayError error)
+    {
+        if (_inFlight.TryRemove(hopId, out var pending))
+        {
+            pending.Answer.TrySetResult(new Envelope { Kind = EnvelopeKind.Error, Payload = error.ToPayload() });
+        }
+    }
+
     private async Task StartAsync()
     {
         try

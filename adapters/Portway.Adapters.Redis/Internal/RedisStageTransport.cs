@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace Portway.Adapters.Redis.Internal;
 
 /// <summary>
-/// Sends a group's stage hops to its Redis hop stream (<c>XADD ... MAXLEN ~</c>) and waits for the answer the
+/// Sends a group's stage hops to its Redis hop stream (<c>XADD ... MAXLEN ~</c>, batched by <see cref="RedisHopSender"/>) and waits for the answer the
 /// <see cref="RedisReplyHub"/> reads from this instance's reply stream. Redis unreachable, or no live worker in the
 /// group: <c>unavailable</c> at once. Never throws for a transport failure; cancellation throws.
 /// </summary>
@@ -13,8 +13,7 @@ internal sealed class RedisStageTransport : IStageTransport
     private readonly string _group;
     private readonly RedisConnection _connection;
     private readonly RedisReplyHub _hub;
-    private readonly string _stream;
-    private readonly int _maxLength;
+    private readonly RedisHopSender _sender;
     private readonly Task _started;
 
     public RedisStageTransport(StageTransportContext context, RedisConnection connection, RedisReplyHub hub)
@@ -22,8 +21,7 @@ internal sealed class RedisStageTransport : IStageTransport
         _group = context.Group.Name;
         _connection = connection;
         _hub = hub;
-        _stream = RedisStreamNames.Hops(connection.KeyPrefix, _group);
-        _maxLength = context.Config.Runtime.Platform.Redis.StreamMaxLength;
+        _sender = new RedisHopSender(connection, hub, RedisStreamNames.Hops(connection.KeyPrefix, _group), context.Config.Runtime.Platform.Redis.StreamMaxLength, _group);
         _started = hub.EnsureStarted(context.InstanceId, _group);
     }
 
@@ -31,7 +29,7 @@ internal sealed class RedisStageTransport : IStageTransport
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!_started.IsCompleted) await _started.WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (!_connection.IsConnected || _connection.DatabaseIfConnected is not { } db)
+        if (!_connection.IsConnected || _connection.DatabaseIfConnected is null)
         {
             return Unavailable(request, $"redis is unreachable ({_connection.Description}); process group '{_group}' cannot be reached");
         }
@@ -56,15 +54,8 @@ internal sealed class RedisStageTransport : IStageTransport
         var pending = _hub.Register(request.Id, _group);
         try
         {
-            try
-            {
-                await db.ExecuteAsync("XADD", (RedisKey)_stream, "MAXLEN", "~", _maxLength, "*", RedisStreamNames.EnvelopeField, bytes)
-                    .WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                return Unavailable(request, $"redis refused the hop for process group '{_group}': {ex.Message}");
-            }
+            // Added to the hop stream now or with the next call (at most one in flight); a failed call answers it unavailable.
+            _sender.Send(request.Id, bytes);
 
             // The token ends the wait on the completion source itself: no extra task per hop.
             using (cancellationToken.UnsafeRegister(static (state, token) => ((TaskCompletionSource<Envelope>)state!).TrySetCanceled(token), pending.Answer))

@@ -14,7 +14,7 @@ internal sealed partial class RedisStageWorker
             {
                 // Unverifiable: its reply_to cannot be trusted, so it is not answered; acknowledged so it is not retried.
                 RedisLog.HopRejected(_logger, WorkerId, entryId, error.Message);
-                await AcknowledgeAsync(entryId).ConfigureAwait(false);
+                _answers.Acknowledge(entryId);
                 return;
             }
 
@@ -24,7 +24,7 @@ internal sealed partial class RedisStageWorker
             {
                 Interlocked.Increment(ref _expired);
                 RedisLog.HopExpired(_logger, WorkerId, hop.RequestId);
-                await AcknowledgeAsync(entryId).ConfigureAwait(false);
+                _answers.Acknowledge(entryId);
                 return;
             }
 
@@ -42,7 +42,7 @@ internal sealed partial class RedisStageWorker
             catch (OperationCanceledException)
             {
                 Interlocked.Increment(ref _expired);
-                await AcknowledgeAsync(entryId).ConfigureAwait(false);
+                _answers.Acknowledge(entryId);
                 return;
             }
 
@@ -59,23 +59,15 @@ internal sealed partial class RedisStageWorker
                 encoded = _wire.Encode(failed);
             }
 
-            var db = await _connection.DatabaseAsync(_stopping.Token).ConfigureAwait(false);
-            await db.ExecuteAsync("XADD", (RedisKey)RedisStreamNames.Replies(_connection.KeyPrefix, instance), "NOMKSTREAM", "MAXLEN", "~", _redis.StreamMaxLength, "*",
-                RedisStreamNames.EnvelopeField, encoded).ConfigureAwait(false);
-            await AcknowledgeAsync(entryId).ConfigureAwait(false);
+            // The answer and the acknowledgement go out together, in one call shared with the hops finishing now.
             Interlocked.Increment(ref _ran);
+            _answers.Answer(RedisStreamNames.Replies(_connection.KeyPrefix, instance), encoded, entryId);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException or ObjectDisposedException)
         {
             // Not acknowledged: it stays pending and is claimed again after claim_idle_ms.
             RedisLog.TransportError(_logger, $"answering hop {entryId} of '{Group}'", ex.Message);
         }
-    }
-
-    private async Task AcknowledgeAsync(string entryId)
-    {
-        var db = await _connection.DatabaseAsync(_stopping.Token).ConfigureAwait(false);
-        await db.StreamAcknowledgeAsync(_stream, RedisStreamNames.ConsumerGroup, entryId).ConfigureAwait(false);
     }
 
     /// <summary>Announces this worker every half second with a key that expires after two (and its index entry).</summary>

@@ -30,6 +30,7 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _stopping = new();
     private readonly HashSet<Task> _running = [];
+    private readonly RedisAnswerBatch _answers;
     private Task? _loops;
     private long _ran;
     private long _expired;
@@ -48,6 +49,7 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
         _redis = config.Runtime.Platform.Redis;
         _stream = RedisStreamNames.Hops(connection.KeyPrefix, group);
         _slots = new SemaphoreSlim(concurrency, concurrency);
+        _answers = new RedisAnswerBatch(connection, _stream, _redis.StreamMaxLength, group, logger);
     }
 
     public string Group { get; }
@@ -62,6 +64,9 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
 
     /// <summary>Hops acknowledged without running: their caller's deadline had passed.</summary>
     public long Expired => Interlocked.Read(ref _expired);
+
+    /// <summary>Calls that carried answers and acknowledgements to Redis (several hops share one under load).</summary>
+    public long AnswerCalls => _answers.Calls;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -83,6 +88,15 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
         try
         {
             await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        try
+        {
+            _answers.Flush();
+            await Task.WhenAll(_answers.Sending()).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -116,6 +130,8 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
     private async Task ReadLoopAsync()
     {
         ConnectionMultiplexer? dedicated = null;
+        CancellationTokenRegistration closeOnStop = default;
+        RedisKey stream = _stream;
         var groupReady = false;
         try
         {
@@ -128,19 +144,40 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
                 {
                     await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
                     held = 1;
-                    dedicated ??= await _connection.OpenDedicatedAsync($"worker-{Group}", Block, _stopping.Token).ConfigureAwait(false);
+                    if (dedicated is null)
+                    {
+                        dedicated = await _connection.OpenDedicatedAsync($"worker-{Group}", Block, _stopping.Token).ConfigureAwait(false);
+                        // Stopping closes the connection, which ends the blocked read (no extra task per read to watch the token).
+                        closeOnStop = _stopping.Token.Register(static state => ((ConnectionMultiplexer)state!).Dispose(), dedicated);
+                    }
+
                     var db = dedicated.GetDatabase();
                     if (!groupReady) groupReady = await EnsureGroupAsync(db).ConfigureAwait(false);
                     var result = await db.ExecuteAsync("XREADGROUP", "GROUP", RedisStreamNames.ConsumerGroup, WorkerId, "COUNT", 1 + _slots.CurrentCount,
-                        "BLOCK", (int)Block.TotalMilliseconds, "STREAMS", (RedisKey)_stream, ">").WaitAsync(_stopping.Token).ConfigureAwait(false);
-                    foreach (var (id, bytes) in RedisStreamEntries.Parse(result))
+                        "BLOCK", (int)Block.TotalMilliseconds, "STREAMS", stream, ">").ConfigureAwait(false);
+                    // The hops of this read that answer at once share one call for their answers and acknowledgements.
+                    _answers.Hold();
+                    try
                     {
-                        if (held > 0) held--;
-                        else await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-                        Run(id, bytes);
+                        foreach (var (id, bytes) in RedisStreamEntries.Parse(result))
+                        {
+                            if (held > 0) held--;
+                            else if (!_slots.Wait(0))
+                            {
+                                _answers.Release();
+                                await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                                _answers.Hold();
+                            }
+
+                            Run(id, bytes);
+                        }
+                    }
+                    finally
+                    {
+                        _answers.Release();
                     }
                 }
-                catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+                catch (Exception) when (_stopping.IsCancellationRequested)
                 {
                     return;
                 }
@@ -159,6 +196,7 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
         }
         finally
         {
+            await closeOnStop.DisposeAsync().ConfigureAwait(false);
             if (dedicated is not null) await dedicated.DisposeAsync().ConfigureAwait(false);
         }
     }

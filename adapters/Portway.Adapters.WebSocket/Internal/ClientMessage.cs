@@ -66,28 +66,7 @@ internal readonly record struct ClientMessage(string? Id, string Op, ReadOnlyMem
     }
 
     /// <summary>The payload's top-level <c>"tenant"</c> string (the envelope's tenant, as a GraphQL <c>tenant</c> argument is), else empty.</summary>
-    public static string TenantOf(ReadOnlySpan<byte> payload)
-    {
-        var reader = new Utf8JsonReader(payload);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            return "";
-        }
-
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var isTenant = reader.ValueTextEquals("tenant"u8);
-            reader.Read();
-            if (isTenant && reader.TokenType == JsonTokenType.String)
-            {
-                return reader.GetString() ?? "";
-            }
-
-            reader.Skip();
-        }
-
-        return "";
-    }
+    public static string TenantOf(ReadOnlySpan<byte> payload) => Portway.Adapters.Http.Internal.Policies.BoundaryPolicies.TenantOf(payload);
 
     private static string? ReadId(ref Utf8JsonReader reader, out string? problem)
     {

@@ -17,15 +17,30 @@ internal static class ServerMessage
 
     public static byte[] End(string id) => Write(id, "end", null);
 
-    public static byte[] Error(string? id, PortwayError error, string requestId, string traceId)
+    /// <summary>An error; a refusal by a rate limit also carries <c>"retry_after_s"</c> (the seconds until a permit frees up) in <c>error</c>.</summary>
+    public static byte[] Error(string? id, PortwayError error, string requestId, string traceId, int retryAfterSeconds = 0)
     {
-        var buffer = new ArrayBufferWriter<byte>(160 + error.Message.Length);
+        var buffer = new ArrayBufferWriter<byte>(180 + error.Message.Length);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             WriteId(writer, id);
             writer.WriteString("type", "error");
-            HttpErrorWriter.WriteError(writer, error, requestId, traceId);
+            if (retryAfterSeconds > 0)
+            {
+                writer.WriteStartObject("error");
+                writer.WriteString("code", error.Code);
+                writer.WriteString("message", error.Message);
+                writer.WriteString("request_id", requestId);
+                writer.WriteString("trace_id", traceId);
+                writer.WriteNumber("retry_after_s", retryAfterSeconds);
+                writer.WriteEndObject();
+            }
+            else
+            {
+                HttpErrorWriter.WriteError(writer, error, requestId, traceId);
+            }
+
             writer.WriteEndObject();
         }
 

@@ -5,23 +5,32 @@ namespace Portway.Adapters.WebSocket.Internal;
 
 /// <summary>
 /// The boundary policies of one socket: the identity its upgrade authenticated (and when that token expires),
-/// checked again for each message with the message's tenant, the endpoint's rate limit, and the socket's own
-/// message rate. A token that expires while the socket is open refuses the socket's new requests with 401.
+/// checked again for each message against the policy of the message's operation (its auth, scopes, tenant binding
+/// and rate limit, counted per operation), and the socket's own message rate. A token that expires while the socket
+/// is open refuses the socket's new requests that need one with 401; every refusal is that message's alone.
 /// </summary>
-internal sealed class SocketPolicy(BoundaryPolicies policies, AccessPolicy policy, CallerIdentity identity, DateTimeOffset expiresAt, string client, RateLimiter? messageRate) : IDisposable
+internal sealed class SocketPolicy(BoundaryPolicies policies, EndpointAccess access, CallerIdentity identity, DateTimeOffset expiresAt, string client, RateLimiter? messageRate) : IDisposable
 {
     public static SocketPolicy Open { get; } = new(null!, null!, CallerIdentity.Anonymous, default, "", null);
 
     public CallerIdentity Identity => identity;
 
-    /// <summary>Admits one message naming <paramref name="tenant"/> (empty when it names none).</summary>
-    public Admission Admit(string tenant)
+    /// <summary>Admits one message of operation <paramref name="op"/> (empty: none) naming <paramref name="tenant"/> (empty when it names none).</summary>
+    public Admission Admit(string op, string tenant)
     {
         if (policies is null) return default;
+        var policy = access.Of(op);
         if (policy.AuthRequired && policies.Authenticator.IsExpired(expiresAt))
         {
             policies.Stats.Rejected("auth");
             return Admission.Refused(new PortwayError(ErrorCode.Unauthorized, "the socket's token has expired; reconnect with a new one"));
+        }
+
+        if (policy.AuthRequired && !identity.IsAuthenticated)
+        {
+            policies.Stats.Rejected("auth");
+            return Admission.Refused(new PortwayError(ErrorCode.Unauthorized,
+                $"{policy.Name} needs a bearer token: open the socket with Authorization: Bearer <token> (or ?access_token=<token>)"));
         }
 
         if (messageRate is not null)

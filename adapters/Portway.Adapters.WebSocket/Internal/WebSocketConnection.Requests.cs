@@ -45,10 +45,10 @@ internal sealed partial class WebSocketConnection
         }
 
         var tenant = ClientMessage.TenantOf(payload.Span);
-        var admission = _policy.Admit(tenant);
+        var admission = _policy.Admit(op, tenant);
         if (admission.Error is { } refused)
         {
-            Reject(id, route, refused);
+            Reject(id, route, refused, admission.RetryAfterSeconds);
             return;
         }
 
@@ -172,11 +172,11 @@ internal sealed partial class WebSocketConnection
     }
 
     /// <summary>Answers a message refused before routing with an error; the socket stays open.</summary>
-    private void Reject(string? id, string route, PortwayError error)
+    private void Reject(string? id, string route, PortwayError error, int retryAfterSeconds = 0)
     {
         var requestId = EnvelopeIds.NewId();
         var traceId = _correlation.ParentSpanId.Length > 0 ? _correlation.TraceId : EnvelopeIds.NewTraceId();
         Emit(BoundaryEventKind.IngressRejected, requestId, traceId, route, error.Code);
-        Enqueue(ServerMessage.Error(id, error, requestId, traceId));
+        Enqueue(ServerMessage.Error(id, error, requestId, traceId, retryAfterSeconds));
     }
 }

@@ -67,15 +67,20 @@ internal sealed class WebSocketIngress(
         }
 
         // Authenticated at the upgrade (Authorization header, or access_token for browsers); a refusal is an HTTP answer.
-        var access = AccessPolicy.For(endpoint);
-        var admission = await policies.AdmitAsync(context, access with { Scopes = [], TenantFromToken = false, RateLimit = null }, "").ConfigureAwait(false);
-        if (admission.Error is { } unauthenticated)
+        // An endpoint open to anonymous callers whose operations need a token authenticates a token when one is sent.
+        var access = EndpointAccess.For(endpoint);
+        var admission = default(Admission);
+        if (access.Endpoint.AuthRequired || (access.AnyRequiresToken && SendsToken(context.Request)))
         {
-            await RejectAsync(context, correlation, endpoint, unauthenticated).ConfigureAwait(false);
-            return;
+            admission = await policies.AdmitAsync(context, access.Endpoint with { AuthRequired = true, Scopes = [], TenantFromToken = false, RateLimit = null }, "").ConfigureAwait(false);
+            if (admission.Error is { } unauthenticated)
+            {
+                await RejectAsync(context, correlation, endpoint, unauthenticated).ConfigureAwait(false);
+                return;
+            }
         }
 
-        using var policy = new SocketPolicy(policies, access, admission.Identity, admission.ExpiresAt, BoundaryPolicies.ClientKey(context),
+        using var policy = new SocketPolicy(policies, access, admission.Identity ?? CallerIdentity.Anonymous, admission.ExpiresAt, BoundaryPolicies.ClientKey(context),
             endpoint.MessageRate is { } rate ? policies.Limits.CreateSingle(rate) : null);
         try
         {
@@ -102,6 +107,9 @@ internal sealed class WebSocketIngress(
             connections.Release(endpoint);
         }
     }
+
+    private static bool SendsToken(HttpRequest request) =>
+        request.Headers.Authorization.Count > 0 || request.Query.ContainsKey("access_token");
 
     private Task RejectAsync(HttpContext context, RequestCorrelation correlation, EndpointConfig endpoint, PortwayError error)
     {

@@ -73,6 +73,7 @@ public static class ContractSummary
         Line(w, 1, $"tls              {Tls(web.Tls)}");
         Line(w, 1, $"cache_clear      {(web.CacheClear.Enabled ? $"POST {web.CacheClear.Path}" : $"disabled (path {web.CacheClear.Path})")}");
         Line(w, 1, $"auth             {PolicySummary.Jwt(web.Auth.Jwt)}");
+        Line(w, 1, $"policy_store     {web.PolicyStore}{(web.PolicyStore == "redis" ? " (rate limits but concurrency, and the response cache, shared by every host)" : " (per host)")}");
         foreach (var iface in web.Interfaces)
         {
             Line(w, 0, "");
@@ -149,7 +150,12 @@ public static class ContractSummary
                     var target = e.Pipeline.Length > 0 ? e.Pipeline : "(operations)";
                     Line(w, 1, $"{e.Method} {e.Path} -> {target} (timeout_ms={Num(e.TimeoutMs)}, max_body_bytes={Num(e.MaxBodyBytes)}, max_message_bytes={Num(e.MaxMessageBytes)}, send_queue_limit={Num(e.SendQueueLimit)}, idle_timeout_ms={Num(e.IdleTimeoutMs)}, ping_interval_ms={Num(e.PingIntervalMs)}, send_queue_bytes={Num(e.SendQueueBytes)}, max_in_flight={Num(e.MaxInFlight)}, max_connections={Num(e.MaxConnections)})");
                     Line(w, 2, PolicySummary.Line(e.Auth, e.Scopes, e.Tenant, e.RateLimit, messageRate: e.MessageRate));
-                    foreach (var (op, pipeline) in e.Operations) Line(w, 2, $"op {op} -> {pipeline}");
+                    foreach (var (op, pipeline) in e.Operations)
+                    {
+                        Line(w, 2, e.OperationPolicies.TryGetValue(op, out var o) && OwnPolicy(e, o)
+                            ? $"op {op} -> {pipeline} ({PolicySummary.Line(o.Auth, o.Scopes ?? [], o.Tenant ?? "", o.RateLimit)})"
+                            : $"op {op} -> {pipeline}");
+                    }
                 }
 
                 break;
@@ -227,6 +233,7 @@ public static class ContractSummary
                     },
                     ["cache_clear"] = new JsonObject { ["enabled"] = web.CacheClear.Enabled, ["path"] = web.CacheClear.Path },
                     ["auth"] = new JsonObject { ["jwt"] = PolicySummary.JwtJson(web.Auth.Jwt) },
+                    ["policy_store"] = web.PolicyStore,
                     ["interfaces"] = new JsonArray([.. web.Interfaces.Select(InterfaceJson)]),
                 },
                 ["observability"] = new JsonObject
@@ -290,6 +297,8 @@ public static class ContractSummary
             if (iface.Kind == "websocket")
             {
                 endpoint["operations"] = StringMap(e.Operations);
+                endpoint["operation_policies"] = new JsonObject([.. e.OperationPolicies.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p =>
+                    KeyValuePair.Create(p.Key, (JsonNode?)PolicySummary.Json(p.Value.Auth, p.Value.Scopes ?? [], p.Value.Tenant ?? "", p.Value.RateLimit)))]);
                 endpoint["max_message_bytes"] = e.MaxMessageBytes;
                 endpoint["send_queue_limit"] = e.SendQueueLimit;
                 endpoint["send_queue_bytes"] = e.SendQueueBytes;
@@ -364,4 +373,9 @@ public static class ContractSummary
 
     private static void Line(StringBuilder w, int indent, string text) =>
         w.Append(' ', indent * 2).Append(text.TrimEnd()).Append('\n');
+
+    /// <summary>True when an operation's effective policy is not simply its endpoint's (then the summary prints it).</summary>
+    private static bool OwnPolicy(EndpointConfig endpoint, WebSocketOperationConfig operation) =>
+        operation.Auth != endpoint.Auth || (operation.Tenant ?? "") != endpoint.Tenant || !ReferenceEquals(operation.RateLimit, endpoint.RateLimit)
+        || !(operation.Scopes ?? []).SequenceEqual(endpoint.Scopes, StringComparer.Ordinal);
 }

@@ -18,6 +18,12 @@ public sealed class EndpointConfig
     /// <summary><c>operations</c> (websocket only): operation name a client sends as <c>op</c> → pipeline.</summary>
     public Dictionary<string, string> Operations { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The boundary policy of each operation (websocket only): its own keys where it was written as a mapping, the
+    /// endpoint's otherwise (filled in by normalization for every entry of <see cref="Operations"/>).
+    /// </summary>
+    public Dictionary<string, WebSocketOperationConfig> OperationPolicies { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary><c>max_message_bytes</c> (websocket only): the largest inbound message; over it the socket closes with 1009. Defaults to 65536.</summary>
     public int MaxMessageBytes { get; set; } = 65_536;
 

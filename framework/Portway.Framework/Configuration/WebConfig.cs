@@ -42,6 +42,14 @@ public sealed class WebConfig
     /// <summary><c>cache_clear</c>: the built-in <c>POST /v1/cache/clear</c> (a bearer token required), served when an endpoint has <c>cache</c> and <c>auth.jwt</c> is set.</summary>
     public BuiltinEndpointConfig CacheClear { get; set; } = new() { Path = "/v1/cache/clear" };
 
+    /// <summary>
+    /// <c>policy_store</c>: where rate limits (fixed, sliding, token_bucket) and the response cache are kept:
+    /// <c>memory</c> (each host its own) or <c>redis</c> (every host on <c>runtime.platform.redis</c> shares them).
+    /// Defaults to <c>redis</c> when the config uses Redis (<c>runtime.platform.redis</c> written, the redis transport
+    /// or the redis kv backend), else <c>memory</c> (filled in by normalization).
+    /// </summary>
+    public string PolicyStore { get; set; } = "";
+
     /// <summary><c>auth</c>: caller authentication (bearer tokens).</summary>
     public AuthConfig Auth { get; set; } = new();
 }

@@ -48,6 +48,7 @@ public sealed class NoHardCodedHandlersTests
         Assert.Equal(
             new[]
             {
+                "/dashboard", "/dashboard/dashboard.css", "/dashboard/dashboard.js", "/dashboard/events", "/dashboard/snapshot", // the dashboard page, its assets and feeds
                 "/docs/favicon.svg", "/docs/scalar.aspnetcore.js", "/docs/scalar.js", "/docs/{documentName?}", // the API page and its assets (Scalar)
                 "/health", "/metrics", "/openapi.json", "/ready", "/stats", "/v1/delay", "/v1/echo", "/v1/fail", "/v1/gate", "/v1/slow", "/v1/tenants/{tenant}/things/{thing}" },
             patterns);

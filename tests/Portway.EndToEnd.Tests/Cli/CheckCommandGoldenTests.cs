@@ -1,5 +1,6 @@
 using System.Text;
 using Portway.Host.Cli;
+using Portway.Testing;
 
 namespace Portway.EndToEnd.Tests.Cli;
 
@@ -15,6 +16,10 @@ public sealed class CheckCommandGoldenTests
     private static readonly string Root = FindRepoRoot();
     private static readonly string GoldenDir = Path.Combine(Root, "tests", "Portway.EndToEnd.Tests", "Golden");
     private static readonly bool Update = Environment.GetEnvironmentVariable("PORTWAY_UPDATE_GOLDEN") == "1";
+
+    // config/redis.yaml takes its JWT secret from PORTWAY_JWT_SECRET (as its README section exports it); without it
+    // the check reports the unset variable instead of the summary.
+    static CheckCommandGoldenTests() => TestConfig.EnsureJwtSecret();
 
     public static TheoryData<string> ConfigFiles() => Files(Path.Combine(Root, "config"));
 

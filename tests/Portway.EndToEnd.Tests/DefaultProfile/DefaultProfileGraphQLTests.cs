@@ -65,7 +65,7 @@ public sealed class DefaultProfileGraphQLTests : IAsyncLifetime
     [Fact]
     public async Task Ticks_Subscription_StreamsOverGraphQLTransportWs()
     {
-        await using var client = await GraphQLWsClient.ConnectAndInitAsync(_server.BaseAddress);
+        await using var client = await GraphQLWsClient.ConnectAndInitAsync(_server.BaseAddress, bearer: _server.Client.DefaultRequestHeaders.Authorization!.Parameter);
         await client.SubscribeAsync("t", "subscription { ticks(count: 2, interval_ms: 10) { n } }");
 
         var first = await client.ReceiveAsync();
@@ -84,7 +84,7 @@ public sealed class DefaultProfileGraphQLTests : IAsyncLifetime
         await PostAsync(
             "mutation Put($v: [Float!]!) { profile_put(tenant: \"acme\", profile: \"alice\", vector: $v) { created } }",
             new { v = JsonSerializer.Deserialize<double[]>(Alice) });
-        await using var client = await GraphQLWsClient.ConnectAndInitAsync(_server.BaseAddress);
+        await using var client = await GraphQLWsClient.ConnectAndInitAsync(_server.BaseAddress, bearer: _server.Client.DefaultRequestHeaders.Authorization!.Parameter);
 
         await client.SubscribeAsync("b",
             "subscription B($texts: [String!]!) { feedback_batch(tenant: \"acme\", profile_name: \"alice\", texts: $texts) { index hrv } }",

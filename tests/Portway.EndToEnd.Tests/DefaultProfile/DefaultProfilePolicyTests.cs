@@ -6,7 +6,10 @@ using Portway.Testing;
 
 namespace Portway.EndToEnd.Tests.DefaultProfile;
 
-/// <summary>config/runtime.yaml's policies: the token endpoint and the voice profiles bound to the token's tenant.</summary>
+/// <summary>
+/// config/runtime.yaml's policies: the token endpoint, and the voice profiles, the feedback endpoints and the WebSocket
+/// operations that read profiles (feedback, feedback_batch, profile_watch), each bound to the token's tenant.
+/// </summary>
 public sealed class DefaultProfilePolicyTests : IAsyncLifetime
 {
     private readonly string _root = Directory.CreateTempSubdirectory("portway-policy-e2e-").FullName;
@@ -75,5 +78,65 @@ public sealed class DefaultProfilePolicyTests : IAsyncLifetime
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
         Assert.Equal("forbidden", body.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Feedback_Http_NeedsATokenForTheBodysTenant_NoNodeRunsOtherwise()
+    {
+        var globex = await DemoTokens.GetAsync(_server.Client, DemoTokens.GlobexKey);
+        const string input = """{"tenant":"acme","profile_name":"alice","text":"Hello there!"}""";
+
+        using var anonymous = await SendAsync(HttpMethod.Post, "/v1/resonance/feedback", null, input);
+        using var intruder = await SendAsync(HttpMethod.Post, "/v1/resonance/feedback", globex, input);
+        using var batch = await SendAsync(HttpMethod.Post, "/v1/resonance/feedback/batch", globex, """{"tenant":"acme","profile_name":"alice","texts":["Hi."]}""");
+        using var own = await SendAsync(HttpMethod.Post, "/v1/resonance/feedback", globex, """{"tenant":"globex","profile_name":"nobody","text":"Hello there!"}""");
+        using var graphql = await SendAsync(HttpMethod.Post, "/graphql", null, """{"query":"{ feedback(tenant: \"acme\", profile_name: \"alice\", text: \"Hi.\") { hrv } }"}""");
+        var graphqlBody = JsonDocument.Parse(await graphql.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("Bearer", Assert.Single(anonymous.Headers.WwwAuthenticate).Scheme);
+        Assert.Equal(HttpStatusCode.Forbidden, intruder.StatusCode);
+        Assert.Equal("tenant 'acme' is not the token's tenant",
+            JsonDocument.Parse(await intruder.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, batch.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, own.StatusCode); // admitted: the node ran and found no such profile
+        Assert.Equal("unauthorized", graphqlBody.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task WebSocket_ProfileWatchAndFeedbackOps_NeedATokenForThePayloadsTenant_OpenOpsStayOpen()
+    {
+        var acme = await DemoTokens.GetAsync(_server.Client, DemoTokens.AcmeKey);
+        var deadline = TimeSpan.FromSeconds(20);
+        using var anonymous = await ConnectAsync(null);
+        using var withToken = await ConnectAsync(acme);
+
+        await WsJson.SendAsync(anonymous, """{"id":1,"op":"profile_watch","payload":{"tenant":"acme"}}""", deadline);
+        var watchRefused = await WsJson.ReceiveAsync(anonymous, deadline);
+        await WsJson.SendAsync(anonymous, """{"id":2,"op":"feedback","payload":{"tenant":"acme","profile_name":"alice","text":"Hi."}}""", deadline);
+        var feedbackRefused = await WsJson.ReceiveAsync(anonymous, deadline);
+        await WsJson.SendAsync(anonymous, """{"id":3,"op":"echo","payload":{"open":true}}""", deadline);
+        var echo = await WsJson.ReceiveAsync(anonymous, deadline);
+        await WsJson.SendAsync(withToken, """{"id":1,"op":"profile_watch","payload":{"tenant":"globex"}}""", deadline);
+        var otherTenant = await WsJson.ReceiveAsync(withToken, deadline);
+        await WsJson.SendAsync(withToken, """{"id":2,"op":"feedback_batch","payload":{"tenant":"globex","profile_name":"bob","texts":["Hi."]}}""", deadline);
+        var otherBatch = await WsJson.ReceiveAsync(withToken, deadline);
+
+        Assert.Equal("unauthorized", watchRefused.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("unauthorized", feedbackRefused.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(("reply", true), (echo.GetProperty("type").GetString(), echo.GetProperty("payload").GetProperty("open").GetBoolean()));
+        Assert.Equal("forbidden", otherTenant.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("forbidden", otherBatch.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Open, anonymous.State);
+        Assert.Equal(0, _server.PendingWaiters);
+    }
+
+    private async Task<System.Net.WebSockets.ClientWebSocket> ConnectAsync(string? token)
+    {
+        var socket = new System.Net.WebSockets.ClientWebSocket();
+        if (token is not null) socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await socket.ConnectAsync(new Uri($"ws://{_server.BaseAddress.Authority}/v1/ws"), cts.Token);
+        return socket;
     }
 }

@@ -40,7 +40,9 @@ public sealed class DefaultProfileStreamingTests : IAsyncLifetime
 
     private async Task<ClientWebSocket> ConnectAsync()
     {
+        // feedback, feedback_batch and profile_watch need a token for the payload's tenant (acme, as the client's).
         var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", _server.Client.DefaultRequestHeaders.Authorization!.ToString());
         using var cts = new CancellationTokenSource(Deadline);
         await socket.ConnectAsync(new Uri($"ws://{_server.BaseAddress.Authority}/v1/ws"), cts.Token);
         return socket;
@@ -120,7 +122,7 @@ public sealed class DefaultProfileStreamingTests : IAsyncLifetime
     [Fact]
     public async Task FeedbackBatch_AsGraphQLSubscription_SameItemsAsWebSocket()
     {
-        await using var graphql = await GraphQLWsClient.ConnectAndInitAsync(_server.BaseAddress);
+        await using var graphql = await GraphQLWsClient.ConnectAndInitAsync(_server.BaseAddress, bearer: _server.Client.DefaultRequestHeaders.Authorization!.Parameter);
         await graphql.SubscribeAsync("s", "subscription ($texts: [String!]!) { feedback_batch(tenant: \"acme\", profile_name: \"alice\", texts: $texts) { index hrv profile hrv_feedback } }",
             new { texts = new[] { "Hello there! How are you today?", "Fine.", "WHAT?!" } });
         var next = new List<JsonElement>();

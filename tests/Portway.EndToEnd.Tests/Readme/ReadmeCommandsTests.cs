@@ -78,7 +78,8 @@ public sealed class ReadmeCommandsTests
         Assert.Contains("Config: " + Path.Combine(RepoPaths.Root, serve[^1]), host.Output, StringComparison.Ordinal);
         await WorkerProcesses.UntilAsync(async () => (await client.GetAsync("/ready")).StatusCode == HttpStatusCode.OK, "/ready answers 200 (the cpu_sync workers are ready)");
         await WorkerProcesses.WaitReadyAsync(host, 2);
-        using var feedback = await client.PostAsync("/v1/resonance/feedback", Json("{\"tenant\":\"readme-none\",\"profile_name\":\"nobody\",\"text\":\"Hello there!\"}"));
+        await DemoTokens.AuthorizeAsync(client); // feedback needs a token for the body's tenant (the demo key's: acme)
+        using var feedback = await client.PostAsync("/v1/resonance/feedback", Json("{\"tenant\":\"acme\",\"profile_name\":\"readme-nobody-" + Guid.NewGuid().ToString("N") + "\",\"text\":\"Hello there!\"}"));
         var body = await feedback.Content.ReadAsStringAsync();
         // extract runs in a worker, compare in the host: the missing profile is compare's answer, after the hop.
         Assert.Equal(HttpStatusCode.NotFound, feedback.StatusCode);

@@ -13,6 +13,9 @@ namespace Portway.EndToEnd.Tests.Redis;
 internal sealed class RedisDeployment : IAsyncDisposable
 {
     public const string Secret = "end-to-end-redis-secret-0123456789abcdef";
+
+    /// <summary>The HS256 secret every host shares (<c>PORTWAY_JWT_SECRET</c>), so a token one host issues is valid on all.</summary>
+    public const string JwtSecret = "end-to-end-redis-jwt-secret-0123456789abcdef";
     private readonly List<HostProcess> _processes = [];
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "portway-redis-data-" + Guid.NewGuid().ToString("N"));
     private readonly string _tempConfig;
@@ -45,6 +48,7 @@ internal sealed class RedisDeployment : IAsyncDisposable
     {
         ["PORTWAY_REDIS"] = Redis.ConnectionString,
         ["PORTWAY_IPC_SECRET"] = Secret,
+        ["PORTWAY_JWT_SECRET"] = JwtSecret,
         ["PORTWAY_DATA_DIR"] = _dataDir,
     };
 

@@ -133,7 +133,7 @@ public sealed class RedisScaleOutTests : IClassFixture<RedisServerFixture>
     [Fact]
     public async Task ServeAndWorker_WithoutTheSecret_RefuseToStartSayingHow()
     {
-        var environment = new Dictionary<string, string> { ["PORTWAY_REDIS"] = _redis.ConnectionString, ["PORTWAY_IPC_SECRET"] = "" };
+        var environment = new Dictionary<string, string> { ["PORTWAY_REDIS"] = _redis.ConnectionString, ["PORTWAY_IPC_SECRET"] = "", ["PORTWAY_JWT_SECRET"] = RedisDeployment.JwtSecret };
         var config = RepoPaths.Config("redis.yaml");
         await using var serve = await HostProcess.StartAsync(["serve", "--config", config], environment, waitForListening: false);
         await using var worker = await HostProcess.StartAsync(["worker", "--group", "cpu_sync", "--config", config], environment, waitForListening: false);

@@ -49,7 +49,17 @@ internal sealed class CacheClearEndpoint(BoundaryPolicies policies, ResponseCach
             return;
         }
 
-        await cache.ClearAsync(pipeline, context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            await cache.ClearAsync(pipeline, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (PortwayException ex)
+        {
+            // A shared store (Redis) that cannot be reached: the clear did not happen, and the caller is told so.
+            await HttpErrorWriter.WriteAsync(context.Response, ex.Error, correlation.RequestId, correlation.TraceId).ConfigureAwait(false);
+            return;
+        }
+
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["cleared"] = pipeline ?? "all" }), context.RequestAborted).ConfigureAwait(false);
     }

@@ -43,6 +43,24 @@ internal sealed partial class ConfigBinder
         if (reader.TryGet("rate_limit", out var limit) && BindRateLimit(limit, "rate_limit") is { } config) rateLimit(config);
     }
 
+    /// <summary>An operation written as a mapping: <c>{ pipeline, auth, scopes, tenant, rate_limit }</c>.</summary>
+    private void BindOperation(YamlMappingNode node, string op, EndpointConfig endpoint)
+    {
+        var operation = new WebSocketOperationConfig();
+        _map.Record(endpoint.Operations, op, node.Start);
+        var reader = Reader(node, node.Start, $"operation '{op}'", ConfigSchema.WebSocketOperation, operation);
+        reader.String("pipeline", v =>
+        {
+            operation.Pipeline = v;
+            endpoint.Operations[op] = v;
+        }, required: true);
+        reader.Enum("auth", ConfigSchema.AuthRequirements, v => operation.Auth = v);
+        if (reader.StringList("scopes", operation) is { } list) operation.Scopes = list;
+        reader.Enum("tenant", ConfigSchema.TenantBindings, v => operation.Tenant = v);
+        if (reader.TryGet("rate_limit", out var limit) && BindRateLimit(limit, "rate_limit") is { } config) operation.RateLimit = config;
+        endpoint.OperationPolicies[op] = operation;
+    }
+
     private RateLimitConfig? BindRateLimit(YamlNode node, string name)
     {
         var limit = new RateLimitConfig();

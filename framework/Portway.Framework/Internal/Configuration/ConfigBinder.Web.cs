@@ -31,6 +31,7 @@ internal sealed partial class ConfigBinder
         if (reader.TryGet("tls", out var tls)) web.Tls = BindTls(tls);
         if (reader.TryGet("auth", out var auth)) BindAuth(auth, web.Auth);
         if (reader.TryGet("cache_clear", out var clear)) BindBuiltin(clear, "cache_clear", web.CacheClear);
+        reader.Enum("policy_store", ConfigSchema.PolicyStores, v => web.PolicyStore = v);
         if (reader.Sequence("interfaces") is { } interfaces)
         {
             foreach (var item in interfaces.Children) web.Interfaces.Add(BindInterface(item));
@@ -161,6 +162,12 @@ internal sealed partial class ConfigBinder
                 var ops = Reader(operations, operations.Start, "operations", [.. StringKeys(operations)], endpoint.Operations);
                 foreach (var op in StringKeys(operations))
                 {
+                    if (ops.TryGet(op, out var opNode) && opNode is YamlMappingNode opMapping)
+                    {
+                        BindOperation(opMapping, op, endpoint);
+                        continue;
+                    }
+
                     ops.String(op, v => endpoint.Operations[op] = v, required: true);
                 }
             }

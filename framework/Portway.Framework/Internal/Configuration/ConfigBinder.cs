@@ -91,7 +91,7 @@ internal sealed partial class ConfigBinder
                 var g = Reader(AsMapping(item, "a process group"), item.Start, "process group", ConfigSchema.ProcessGroup, group);
                 g.String("name", v => group.Name = v, required: true);
                 if (g.StringList("stages") is { } stages) group.Stages = stages;
-                g.Int("replicas", v => group.Replicas = v, min: 1);
+                g.Int("replicas", v => group.Replicas = v, min: 0);
                 platform.ProcessGroups.Add(group);
             }
         }

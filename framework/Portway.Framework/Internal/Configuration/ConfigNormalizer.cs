@@ -38,10 +38,20 @@ internal static class ConfigNormalizer
         }
 
         foreach (var group in platform.ProcessGroups) group.Stages = members[group.Name];
+        if (config.Runtime.Web.PolicyStore.Length == 0)
+        {
+            var usesRedis = map.Has(platform, "redis") || platform.ExecutionIpc.Transport == "redis" || platform.Kv.Backend == "redis";
+            config.Runtime.Web.PolicyStore = usesRedis ? "redis" : "memory";
+        }
 
         foreach (var iface in config.Runtime.Web.Interfaces)
         {
-            foreach (var endpoint in iface.Endpoints) endpoint.Auth = PolicyDefaults.Auth(endpoint.Auth, iface, config.Runtime.Web);
+            foreach (var endpoint in iface.Endpoints)
+            {
+                endpoint.Auth = PolicyDefaults.Auth(endpoint.Auth, iface, config.Runtime.Web);
+                if (iface.Kind == "websocket") PolicyDefaults.FillOperations(endpoint);
+            }
+
             foreach (var field in iface.Query.Values.Concat(iface.Mutation.Values).Concat(iface.Subscription.Values))
             {
                 field.Auth = PolicyDefaults.Auth(field.Auth, iface, config.Runtime.Web);

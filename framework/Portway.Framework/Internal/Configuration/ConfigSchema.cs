@@ -16,7 +16,7 @@ internal static class ConfigSchema
     public static readonly string[] ExecutionIpc = ["transport", "bind_host", "bind_port", "auth", "max_payload_bytes"];
     public static readonly string[] Auth = ["mode", "ttl_seconds", "nonce_cache_size", "sign_in_process", "secret_file"];
     public static readonly string[] ProcessGroup = ["name", "stages", "replicas"];
-    public static readonly string[] Web = ["listen", "drain_timeout_ms", "health", "ready", "stats", "metrics", "openapi", "docs", "dashboard", "tls", "interfaces", "auth", "cache_clear"];
+    public static readonly string[] Web = ["listen", "drain_timeout_ms", "health", "ready", "stats", "metrics", "openapi", "docs", "dashboard", "tls", "interfaces", "auth", "cache_clear", "policy_store"];
     public static readonly string[] WebAuth = ["jwt"];
     public static readonly string[] Jwt =
         ["issuer", "audience", "hs256_secret_file", "hs256_secret_env", "hs256_secret_generated", "public_key_file", "jwks_file", "clock_skew_seconds", "tenant_claim", "scope_claim", "token_lifetime_s", "hs256_secret", "secret", "key"];
@@ -27,6 +27,7 @@ internal static class ConfigSchema
     public static readonly string[] BuiltinEndpoint = ["enabled", "path"];
     public static readonly string[] Pipeline = ["stages"];
     public static readonly string[] Stage = ["name", "node", "after", "group", "with"];
+    public static readonly string[] WebSocketOperation = ["pipeline", "auth", "scopes", "tenant", "rate_limit"];
     public static readonly string[] GraphQLField = ["pipeline", "args", "returns", "auth", "scopes", "tenant", "rate_limit"];
     public static readonly string[] Schedule = ["name", "pipeline", "every_ms", "timeout_ms"];
 
@@ -50,6 +51,7 @@ internal static class ConfigSchema
     public static readonly string[] RateLimitKeys = ["client", "subject", "tenant"];
     public static readonly string[] Transports = ["memory", "tcp_local", "redis"];
     public static readonly string[] KvBackends = ["memory", "redis"];
+    public static readonly string[] PolicyStores = ["memory", "redis"];
     public static readonly string[] ProfileStores = ["file", "kv"];
     public static readonly string[] AuthModes = ["hmac", "none"];
     public static readonly string[] InterfaceKinds = ["http", "websocket", "graphql", "timer"];

@@ -7,7 +7,7 @@ internal sealed partial class ConfigValidator
 {
     /// <summary>
     /// Where stages run: <c>replicas</c> belongs to child-process groups only (the web group is the host
-    /// itself); a non-web group that runs stages needs a transport that reaches other processes (not
+    /// itself), and 0 (no local worker) only with transport redis, whose standalone workers serve the group; a non-web group that runs stages needs a transport that reaches other processes (not
     /// <c>memory</c>); tcp_local frames are always signed (<c>auth.mode: hmac</c>); <c>bind_host</c> is an IP address.
     /// </summary>
     private void ValidateExecution(PortwayConfig config)
@@ -20,6 +20,12 @@ internal sealed partial class ConfigValidator
             {
                 _diagnostics.Report(_map.At(group, "replicas"),
                     "replicas: the web group is the host process itself; replicas applies only to groups that run in child processes");
+            }
+            else if (group.Replicas == 0 && ipc.Transport != "redis" && _map.Has(group, "replicas"))
+            {
+                // Only the redis transport has workers the host does not start (portway worker on other machines).
+                _diagnostics.Report(_map.At(group, "replicas"),
+                    $"replicas: 0 leaves process group '{group.Name}' with no process to run its stages; only execution_ipc.transport redis has standalone workers (portway worker --group {group.Name}), transport is {ipc.Transport} (use replicas 1 or more)");
             }
         }
 

@@ -6,7 +6,7 @@ namespace Portway.Internal.Configuration;
 
 /// <summary>
 /// The boundary policies accept only what runs: one key source that exists, <c>auth: required</c> only with
-/// <c>jwt</c>, <c>tenant: from_token</c> only where a tenant is named, limiter keys only for their kind.
+/// <c>jwt</c>, <c>tenant: from_token</c> only with a token, limiter keys only for their kind.
 /// </summary>
 internal sealed partial class ConfigValidator
 {
@@ -27,9 +27,12 @@ internal sealed partial class ConfigValidator
                 var what = $"endpoint '{endpoint.Route}'";
                 var auth = PolicyDefaults.Auth(endpoint.Auth, iface, web);
                 ValidateAccess(endpoint, what, endpoint.Auth, auth, endpoint.Scopes, endpoint.Tenant, endpoint.RateLimit, web);
-                if (endpoint.Tenant.Length > 0 && iface.Kind == "http" && !endpoint.Path.Contains("{tenant}", StringComparison.Ordinal))
+                foreach (var (op, operation) in endpoint.OperationPolicies)
                 {
-                    _diagnostics.Report(_map.At(endpoint, "tenant"), $"tenant: from_token on {what}: the route has no {{tenant}} to bind");
+                    var opAuth = operation.Auth.Length > 0 ? operation.Auth : auth;
+                    var inherit = opAuth == "required";
+                    ValidateAccess(operation, $"operation '{op}' of {what}", operation.Auth, opAuth, operation.Scopes ?? (inherit ? endpoint.Scopes : []),
+                        operation.Tenant ?? (inherit ? endpoint.Tenant : ""), operation.RateLimit, web);
                 }
 
                 if (endpoint.MessageRate is { } rate) ValidateRateLimit(rate, $"message_rate of {what}", auth, bySocket: true);

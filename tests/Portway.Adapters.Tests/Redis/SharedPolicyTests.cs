@@ -1,0 +1,169 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Portway.Adapters.Tests.Http;
+using Portway.Adapters.Tests.Policies;
+using Portway.Policies;
+using Portway.Testing;
+
+namespace Portway.Adapters.Tests.Redis;
+
+/// <summary>
+/// Two hosts on one real redis-server with <c>policy_store: redis</c> (the default when the config names
+/// <c>runtime.platform.redis</c>): a limit of N per window is N across both hosts, for fixed, sliding and token bucket
+/// limits and for WebSocket operations; the response cache is one cache (an answer stored through one host is a hit on
+/// the other, a clear through one clears both). One fake clock drives both hosts.
+/// </summary>
+public sealed class SharedPolicyTests : IClassFixture<RedisServerFixture>, IAsyncLifetime
+{
+    // A minute boundary plus 10 s: fixed windows are aligned on the clock, so Retry-After is exactly 50 s.
+    private readonly FakeTimeProvider _time = new(MinuteStart(DateTimeOffset.UtcNow).AddSeconds(10));
+    private readonly RedisServerFixture _redis;
+    private readonly NodeRuns _runs = new();
+    private readonly string _dir = Directory.CreateTempSubdirectory("portway-shared-policy-").FullName;
+    private PortwayTestServer _one = null!;
+    private PortwayTestServer _two = null!;
+
+    public SharedPolicyTests(RedisServerFixture redis) => _redis = redis;
+
+    private static DateTimeOffset MinuteStart(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, t.Minute, 0, TimeSpan.Zero);
+
+    private string Yaml(string prefix) => $$"""
+        runtime:
+          platform:
+            redis: { connection: "{{_redis.ConnectionString}}", key_prefix: {{prefix}} }
+          web:
+        {{PolicyYaml.Indent(PolicyYaml.HsJwt, 4)}}
+            interfaces:
+              - kind: http
+                auth: none
+                endpoints:
+                  - { route: "POST /v1/fixed", pipeline: who, rate_limit: { permit: 3, window_s: 60 } }
+                  - { route: "POST /v1/sliding", pipeline: who, rate_limit: { kind: sliding, permit: 2, window_s: 60, segments: 6 } }
+                  - { route: "POST /v1/bucket", pipeline: who, rate_limit: { kind: token_bucket, permit: 2, tokens_per_period: 1, window_s: 10 } }
+                  - { route: "GET /v1/cached", pipeline: who, cache: { ttl_s: 300, shared: true } }
+              - kind: websocket
+                auth: none
+                endpoints:
+                  - route: /v1/ws
+                    operations:
+                      who: { pipeline: who, rate_limit: { permit: 2, window_s: 60 } }
+        {{PolicyYaml.Pipelines}}
+        """;
+
+    public async Task InitializeAsync()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_dir, "jwt.key"), TestTokens.Secret);
+        var yaml = Yaml("shared-" + Guid.NewGuid().ToString("N")[..8]).Replace("{DIR}", _dir, StringComparison.Ordinal);
+        _one = await StartAsync(yaml);
+        _two = await StartAsync(yaml);
+        foreach (var host in new[] { _one, _two })
+        {
+            var store = host.Services.GetRequiredService<IRateLimitStore>();
+            await Eventually.TrueAsync(() => store.IsAvailable, TimeSpan.FromSeconds(30), "the host's shared rate-limit store is connected");
+        }
+    }
+
+    private Task<PortwayTestServer> StartAsync(string yaml) => PortwayTestServer.StartAsync(yaml, services =>
+    {
+        services.AddSingleton(_runs);
+        services.AddSingleton(new Gate());
+        services.AddSingleton<TimeProvider>(_time);
+        services.AddSingleton(new Portway.Nodes.NodeRegistration("test.identity", typeof(IdentityNode)));
+        services.AddSingleton(new Portway.Nodes.NodeRegistration("test.gate", typeof(GateNode)));
+    }, "test.identity", "test.gate");
+
+    public async Task DisposeAsync()
+    {
+        await _one.DisposeAsync();
+        await _two.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static Task<HttpResponseMessage> Post(PortwayTestServer host, string path) =>
+        host.Client.PostAsync(path, new StringContent("{}", Encoding.UTF8, "application/json"));
+
+    [Fact]
+    public async Task FixedWindow_NPerWindow_AcrossBothHosts_RetryAfterToTheWindowsEnd()
+    {
+        var statuses = new List<HttpStatusCode>();
+        foreach (var host in new[] { _one, _two, _one })
+        {
+            using var ok = await Post(host, "/v1/fixed");
+            statuses.Add(ok.StatusCode);
+        }
+
+        using var overOnTwo = await Post(_two, "/v1/fixed");
+        using var overOnOne = await Post(_one, "/v1/fixed");
+        _time.Advance(TimeSpan.FromSeconds(50));
+        using var nextWindow = await Post(_two, "/v1/fixed");
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal((HttpStatusCode)429, overOnTwo.StatusCode);
+        Assert.Equal("50", overOnTwo.Headers.RetryAfter!.ToString());
+        Assert.Equal((HttpStatusCode)429, overOnOne.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, nextWindow.StatusCode);
+        Assert.Equal(4, _runs.Count);
+    }
+
+    [Fact]
+    public async Task SlidingWindowAndTokenBucket_CountedAcrossBothHosts()
+    {
+        using var slidingOne = await Post(_one, "/v1/sliding");
+        using var slidingTwo = await Post(_two, "/v1/sliding");
+        using var slidingOver = await Post(_one, "/v1/sliding");
+        using var bucketOne = await Post(_one, "/v1/bucket");
+        using var bucketTwo = await Post(_two, "/v1/bucket");
+        using var bucketOver = await Post(_two, "/v1/bucket");
+        _time.Advance(TimeSpan.FromSeconds(10));
+        using var refilled = await Post(_one, "/v1/bucket");
+        using var emptyAgain = await Post(_two, "/v1/bucket");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, (HttpStatusCode)429), (slidingOne.StatusCode, slidingTwo.StatusCode, slidingOver.StatusCode));
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, (HttpStatusCode)429), (bucketOne.StatusCode, bucketTwo.StatusCode, bucketOver.StatusCode));
+        Assert.Equal("10", bucketOver.Headers.RetryAfter!.ToString());
+        Assert.Equal((HttpStatusCode.OK, (HttpStatusCode)429), (refilled.StatusCode, emptyAgain.StatusCode));
+    }
+
+    [Fact]
+    public async Task WebSocketOperationLimit_CountedAcrossBothHosts()
+    {
+        await using var one = await Portway.Adapters.Tests.WebSocket.WsClient.ConnectAsync(_one.BaseAddress, "/v1/ws");
+        await using var two = await Portway.Adapters.Tests.WebSocket.WsClient.ConnectAsync(_two.BaseAddress, "/v1/ws");
+
+        await one.SendAsync("""{"id":1,"op":"who"}""");
+        var first = await one.ReceiveJsonAsync();
+        await two.SendAsync("""{"id":1,"op":"who"}""");
+        var second = await two.ReceiveJsonAsync();
+        await one.SendAsync("""{"id":2,"op":"who"}""");
+        var third = await one.ReceiveJsonAsync();
+
+        Assert.Equal("reply", first.GetProperty("type").GetString());
+        Assert.Equal("reply", second.GetProperty("type").GetString());
+        Assert.Equal("rate_limited", third.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(50, third.GetProperty("error").GetProperty("retry_after_s").GetInt32());
+    }
+
+    [Fact]
+    public async Task ResponseCache_OneCacheForBothHosts_ClearThroughOneClearsBoth()
+    {
+        using var miss = await _one.Client.GetAsync("/v1/cached");
+        _time.Advance(TimeSpan.FromSeconds(7));
+        using var hitOnTwo = await _two.Client.GetAsync("/v1/cached");
+        using var clear = new HttpRequestMessage(HttpMethod.Post, "/v1/cache/clear") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        clear.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Hs256(expires: DateTimeOffset.UtcNow.AddHours(1)));
+        using var cleared = await _two.Client.SendAsync(clear);
+        using var missAgain = await _one.Client.GetAsync("/v1/cached");
+
+        Assert.Equal(HttpStatusCode.OK, miss.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, hitOnTwo.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(7), hitOnTwo.Headers.Age);
+        Assert.Equal(await miss.Content.ReadAsStringAsync(), await hitOnTwo.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, missAgain.StatusCode);
+        Assert.Equal("0", missAgain.Headers.GetValues("Age").Single());
+        Assert.Equal(2, _runs.Count);
+    }
+}
