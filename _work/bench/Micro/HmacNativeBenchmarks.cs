@@ -32,5 +32,5 @@ public class HmacNativeBenchmarks
     public void Native() => _native.Compute(_canonical, _mac);
 
     [Benchmark]
-    public void NonceBatchKernel() => EnvelopeIds.FillNonce(_mac.AsSpan(0, 16));
+    public void NonceFromBatch() => EnvelopeIds.FillNonce(_mac.AsSpan(0, 16));
 }
