@@ -32,6 +32,12 @@ internal sealed class GraphQLAccess(BoundaryPolicies? policies, CallerIdentity i
         return policies.Check(policy, identity, tenant, client);
     }
 
+    /// <summary>As <see cref="Admit"/>; a rate limit in a shared store (Redis) is asked without blocking.</summary>
+    public ValueTask<Admission> AdmitAsync(AccessPolicy policy, string tenant) =>
+        policies is not null && !(identity.IsAuthenticated && policies.Authenticator.IsExpired(expiresAt))
+            ? policies.CheckAsync(policy, identity, tenant, client)
+            : ValueTask.FromResult(Admit(policy, tenant));
+
     /// <summary>True when every field of the interface needs a token: a request without one is refused whole (401).</summary>
     public static bool EveryFieldRequiresAuth(InterfaceConfig iface) =>
         iface.Query.Values.Concat(iface.Mutation.Values).Concat(iface.Subscription.Values).All(f => f.Auth == "required");

@@ -25,7 +25,7 @@ internal sealed class PipelineFieldResolver(
         ArgumentNullException.ThrowIfNull(context);
         var call = (GraphQLCallContext)context.UserContext;
         var tenant = ArgumentsJson.Tenant(context.Arguments);
-        var admission = call.Access.Admit(policy, tenant);
+        var admission = await call.Access.AdmitAsync(policy, tenant).ConfigureAwait(false);
         if (admission.Error is { } refused)
         {
             throw new PortwayFieldError(refused);

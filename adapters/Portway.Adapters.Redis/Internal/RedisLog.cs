@@ -26,7 +26,7 @@ internal static partial class RedisLog
     [LoggerMessage(EventId = RedisEventIds.AnswerDropped, Level = LogLevel.Debug, Message = "redis transport: second answer for a hop dropped request_id={RequestId}")]
     public static partial void AnswerDropped(ILogger logger, string requestId);
 
-    [LoggerMessage(EventId = RedisEventIds.HopRejected, Level = LogLevel.Warning, Message = "redis worker {WorkerId}: hop {EntryId} refused and acknowledged: {Reason}")]
+    [LoggerMessage(EventId = RedisEventIds.HopRejected, Level = LogLevel.Warning, Message = "redis worker {WorkerId}: hop {EntryId} refused, acknowledged and not answered (its reply_to is not authenticated): {Reason}; a host with another PORTWAY_IPC_SECRET sends such hops")]
     public static partial void HopRejected(ILogger logger, string workerId, string entryId, string reason);
 
     [LoggerMessage(EventId = RedisEventIds.HopExpired, Level = LogLevel.Debug, Message = "redis worker {WorkerId}: hop past its deadline acknowledged, not run request_id={RequestId}")]

@@ -12,7 +12,12 @@ internal sealed partial class RedisStageWorker
         {
             if (!_wire.TryDecode(bytes, out var hop, out var error))
             {
-                // Unverifiable: its reply_to cannot be trusted, so it is not answered; acknowledged so it is not retried.
+                // Unverifiable, so not answered: its reply_to and hop id are as unauthenticated as the rest. Answering them
+                // would let anyone who can write to the stream make this worker add signed errors to any host's reply
+                // stream for any hop id (failing other callers' requests); and when the cause is a host with another
+                // secret, that host could not verify the answer anyway. Acknowledged so it is not retried; logged with
+                // the reason, counted in Rejected. Its caller, if any, ends at its deadline.
+                Interlocked.Increment(ref _rejected);
                 RedisLog.HopRejected(_logger, WorkerId, entryId, error.Message);
                 _answers.Acknowledge(entryId);
                 return;

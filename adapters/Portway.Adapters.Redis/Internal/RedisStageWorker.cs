@@ -34,6 +34,7 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
     private Task? _loops;
     private long _ran;
     private long _expired;
+    private long _rejected;
 
     public RedisStageWorker(string group, string workerId, int concurrency, RedisConnection connection, PortwayConfig config, IStageRunner runner,
         EnvelopeWire wire, TimeProvider time, ILogger<RedisStageWorker> logger)
@@ -64,6 +65,9 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
 
     /// <summary>Hops acknowledged without running: their caller's deadline had passed.</summary>
     public long Expired => Interlocked.Read(ref _expired);
+
+    /// <summary>Hops acknowledged without running or answering: they failed verification (signature, ts, replay, format).</summary>
+    public long Rejected => Interlocked.Read(ref _rejected);
 
     /// <summary>Calls that carried answers and acknowledgements to Redis (several hops share one under load).</summary>
     public long AnswerCalls => _answers.Calls;

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using OpenTelemetry.Trace;
 using Portway.Adapters.Redis;
 using Portway.Configuration;
 using Portway.Internal.Supervision;
@@ -54,6 +55,7 @@ internal static class WorkerCommand
 
         // Stdin's end (the host closed it, or died) is the signal to stop; a worker that does not stop in time is ended.
         using var stopping = new CancellationTokenSource();
+        TracerProvider? tracer = null;
         _ = Task.Factory.StartNew(() =>
         {
             try
@@ -68,6 +70,7 @@ internal static class WorkerCommand
 
             stopping.Cancel();
             Thread.Sleep(TimeSpan.FromSeconds(5));
+            Volatile.Read(ref tracer)?.ForceFlush(1_000); // Environment.Exit runs no disposal: export the last spans first
             Environment.Exit(WorkerRuntime.ExitStopped);
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
@@ -85,8 +88,12 @@ internal static class WorkerCommand
         await using var provider = services.BuildServiceProvider();
 
         // No generic host here to start the exporters: resolving the providers starts them (worker spans join the caller's trace).
-        _ = provider.GetService<OpenTelemetry.Trace.TracerProvider>();
+        Volatile.Write(ref tracer, provider.GetService<TracerProvider>());
         _ = provider.GetService<OpenTelemetry.Metrics.MeterProvider>();
-        return await WorkerRuntime.RunAsync(provider, bootstrap, stopping.Token).ConfigureAwait(false);
+        var exit = await WorkerRuntime.RunAsync(provider, bootstrap, stopping.Token).ConfigureAwait(false);
+
+        // The batch exporter sends every few seconds: export the last requests' spans before the host ends this process.
+        tracer?.ForceFlush(2_000);
+        return exit;
     }
 }

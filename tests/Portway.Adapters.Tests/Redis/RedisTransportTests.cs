@@ -99,6 +99,35 @@ public sealed class RedisTransportTests : IClassFixture<RedisServerFixture>
     }
 
     [Fact]
+    public async Task Hop_WithABadSignature_IsAcknowledgedNotAnswered_AndTheWorkerServesOn()
+    {
+        await using var harness = new RedisTransportHarness(_redis, Prefix());
+        var worker = await harness.StartWorkerAsync("w1");
+        await harness.WaitLiveAsync();
+        var db = harness.Connection.DatabaseIfConnected!;
+        var hopStream = RedisStreamNames.Hops(harness.Connection.KeyPrefix, "far");
+        var replyStream = RedisStreamNames.Replies(harness.Connection.KeyPrefix, harness.Instance);
+        var repliesBefore = await db.StreamLengthAsync(replyStream);
+
+        // A hop signed with another secret (a host configured with a different PORTWAY_IPC_SECRET), and one tampered with.
+        var other = EnvelopeWire.Create("another-secret-another-secret-0123"u8, TimeProvider.System, TimeSpan.FromSeconds(30), 1000, 1 << 20);
+        var forged = other.Encode(harness.Hop("echo/echo", "{\"x\":1}", Now + 10_000));
+        var tampered = harness.Hub.Wire.Encode(harness.Hop("echo/echo", "{\"x\":2}", Now + 10_000));
+        tampered[^1] ^= 0xFF;
+        await db.StreamAddAsync(hopStream, RedisStreamNames.EnvelopeField, forged);
+        await db.StreamAddAsync(hopStream, RedisStreamNames.EnvelopeField, tampered);
+
+        await Eventually.TrueAsync(() => worker.Rejected == 2, TimeSpan.FromSeconds(20), "the worker refuses both hops");
+        await Eventually.TrueAsync(() => db.StreamPending(hopStream, RedisStreamNames.ConsumerGroup).PendingMessageCount == 0, TimeSpan.FromSeconds(20), "both acknowledged");
+        Assert.Equal(repliesBefore, await db.StreamLengthAsync(replyStream));
+        Assert.Equal(0, worker.Ran);
+
+        var answer = await harness.Transport.SendAsync(harness.Hop("echo/echo", "{\"n\":1}", Now + 10_000), CancellationToken.None);
+        Assert.Equal(EnvelopeKind.Reply, answer.Kind);
+        Assert.Equal(0, harness.Hub.DuplicateAnswers);
+    }
+
+    [Fact]
     public async Task SecondAnswerToAHop_IsDropped()
     {
         await using var harness = new RedisTransportHarness(_redis, Prefix());

@@ -30,4 +30,20 @@ public sealed class WorkerConfigTextTests
         Assert.DoesNotContain("web:", text, StringComparison.Ordinal);
         Assert.DoesNotContain("interfaces", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void For_Observability_IsKeptSoWorkersExportWhereTheHostDoes()
+    {
+        var config = TestConfig.Load("""
+            runtime:
+              observability: { service_name: voice, otlp_endpoint: "http://127.0.0.1:4318", otlp_protocol: http/protobuf, sampling_ratio: 0.5 }
+              web: { listen: "http://127.0.0.1:9999" }
+            pipelines:
+              echo: { stages: [ { name: echo, node: sys.echo } ] }
+            """);
+
+        var reduced = TestConfig.Load(WorkerConfigText.For(config.Text)).Runtime.Observability;
+
+        Assert.Equal(("voice", "http://127.0.0.1:4318", "http/protobuf", 0.5), (reduced.ServiceName, reduced.OtlpEndpoint, reduced.OtlpProtocol, reduced.SamplingRatio));
+    }
 }

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 
 namespace Portway.Adapters.Http.Internal.Policies;
 
-/// <summary>Requests refused by each boundary policy (<c>auth</c>, <c>scope</c>, <c>tenant</c>, <c>rate_limit</c>, <c>cors</c>), for <c>/stats</c>.</summary>
+/// <summary>Requests refused by each boundary policy (<c>auth</c>, <c>scope</c>, <c>tenant</c>, <c>rate_limit</c>, <c>message_rate</c>), for <c>/stats</c>.</summary>
 internal sealed class PolicyStats
 {
     public static readonly string[] Policies = ["auth", "scope", "tenant", "rate_limit", "message_rate"];

@@ -12,7 +12,7 @@ namespace Portway.Adapters.Http.Internal.Policies;
 
 /// <summary>
 /// The response cache of http endpoints with <c>cache: { ttl_s }</c>, on ASP.NET Core's output cache store
-/// (<see cref="IOutputCacheStore"/>, in memory). The key covers the route, the tenant, the subject (unless
+/// (<see cref="IOutputCacheStore"/>: in memory, or the shared store of <c>policy_store: redis</c>). The key covers the route, the tenant, the subject (unless
 /// <c>shared</c>) and the input with its JSON keys sorted (route values are part of it), so equal requests share an
 /// entry whatever their key order or spacing. Only successful answers are stored. Entries carry the time they were
 /// stored (from the <see cref="TimeProvider"/>), which gives <c>Age</c> and the expiry.

@@ -34,6 +34,7 @@ internal sealed partial class RedisKvStore
         var multiplexer = await _connection.ConnectAsync().ConfigureAwait(false);
         multiplexer.ConnectionRestored += (_, _) =>
         {
+            Interlocked.Increment(ref _reconnects);
             PulseAll();
             WakeSweeper();
         };

@@ -20,30 +20,39 @@ internal sealed partial class RedisKvStore
     {
         ArgumentNullException.ThrowIfNull(selector);
         var db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
-        // One script: the log position and the values at that same point (issued before any later command of the
-        // caller on this connection, since nothing above waits once connected).
-        var snapshot = (RedisResult[])(await Run(db.ScriptEvaluateAsync(RedisKvScripts.Snapshot, [_log], SnapshotArguments(selector))).ConfigureAwait(false))!;
-        var position = (RedisValue)(string)snapshot[0]!;
+        var reconnects = Volatile.Read(ref _reconnects);
+        var server = await DataEpochAsync(db).ConfigureAwait(false);
+        var (position, current) = await SnapshotAsync(db, selector).ConfigureAwait(false);
         var pulse = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
         lock (_gate) _pulses.Add(pulse);
         try
         {
             var seen = new Dictionary<string, long>(StringComparer.Ordinal);
-            var current = new SortedDictionary<string, KvChange>(StringComparer.Ordinal);
-            for (var i = 1; i + 2 < snapshot.Length; i += 3)
+            foreach (var change in current.Values)
             {
-                var key = (string)snapshot[i]!;
-                if (!selector.Matches(key)) continue;
-                var version = (long)snapshot[i + 2];
-                current[key] = new KvChange(key, KvChangeKind.Current, (byte[])snapshot[i + 1]! ?? [], version);
-                seen[key] = version;
+                seen[change.Key] = change.Version;
+                yield return change;
             }
-
-            foreach (var change in current.Values) yield return change;
 
             await SubscribeAsync().ConfigureAwait(false);
             while (true)
             {
+                // After a reconnect: a Redis restarted without its data (another epoch) lost the log and the values this watch saw, and
+                // its versions start again at 1. The watch takes a new snapshot and reports the difference instead.
+                if (Volatile.Read(ref _reconnects) != reconnects && _connection.IsConnected)
+                {
+                    reconnects = Volatile.Read(ref _reconnects);
+                    var now = await DataEpochAsync(db).ConfigureAwait(false);
+                    if (now is not null && now != server)
+                    {
+                        server = now;
+                        KvLogRestarted();
+                        (position, current) = await SnapshotAsync(db, selector).ConfigureAwait(false);
+                        foreach (var change in Resync(seen, current)) yield return change;
+                        continue;
+                    }
+                }
+
                 var (entries, failure) = await ReadAfterAsync(db, position, cancellationToken).ConfigureAwait(false);
                 if (failure is not null)
                 {

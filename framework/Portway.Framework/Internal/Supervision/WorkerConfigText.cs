@@ -3,7 +3,8 @@ using YamlDotNet.RepresentationModel;
 namespace Portway.Internal.Supervision;
 
 /// <summary>
-/// The part of the config a worker runs: <c>pipelines</c> and <c>runtime.platform</c> (groups, transport, data dir).
+/// The part of the config a worker runs: <c>pipelines</c>, <c>runtime.platform</c> (groups, transport, data dir) and
+/// <c>runtime.observability</c> (a worker exports its spans where the host does).
 /// <c>runtime.web</c> (listen address, TLS key path and password, interfaces, and whatever web-only settings come
 /// later) stays in the host: a worker never serves the web, so it is never handed the web's secrets.
 /// </summary>
@@ -30,7 +31,7 @@ internal static class WorkerConfigText
                     var kept = new YamlMappingNode();
                     foreach (var (runtimeKey, runtimeValue) in runtime.Children)
                     {
-                        if (runtimeKey is YamlScalarNode { Value: "platform" }) kept.Add(runtimeKey, runtimeValue);
+                        if (runtimeKey is YamlScalarNode { Value: "platform" or "observability" }) kept.Add(runtimeKey, runtimeValue);
                     }
 
                     reduced.Add(key, kept);
