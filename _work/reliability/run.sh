@@ -2,7 +2,7 @@
 # Portway reliability suite: hostile inputs, faults under load, a short soak. Separate from the unit tests
 # (`dotnet test Runtime.sln`), loopback only, bounded in time. See README.md ("Reliability suite").
 #
-#   _work/reliability/run.sh [--only config,ingress,boundary,soak] [--soak-seconds S] [--no-build] [--no-write]
+#   _work/reliability/run.sh [--only config,ingress,boundary,recovery,soak] [--soak-seconds S] [--no-build] [--no-write]
 #
 # Builds the host (Release) once, runs each part against a host it starts on free loopback ports, stops
 # everything it started, prints the table and writes it into _work/reliability/RESULTS.md.

@@ -4,7 +4,7 @@ import argparse, base64, http.client, json, os, random, re, shutil, signal, sock
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--root", required=True)
-ap.add_argument("--only", default="config,ingress,boundary,soak")
+ap.add_argument("--only", default="config,ingress,boundary,recovery,soak")
 ap.add_argument("--soak-seconds", type=int, default=60)
 ap.add_argument("--no-write", action="store_true")
 opt = ap.parse_args()
@@ -314,7 +314,13 @@ def part_soak():
         host.stop()
 
 
-PARTS = {"config": part_config, "ingress": part_ingress, "boundary": part_boundary, "soak": part_soak}
+def part_recovery():
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from recovery import part_recovery as run
+    run(Host, row, wait, WORK, ROOT)
+
+
+PARTS = {"config": part_config, "ingress": part_ingress, "boundary": part_boundary, "recovery": part_recovery, "soak": part_soak}
 started = time.time()
 for name in opt.only.split(","):
     try: PARTS[name]()

@@ -1,4 +1,4 @@
-using Portway.Internal.Security;
+using System.Security.Cryptography;
 
 namespace Portway;
 
@@ -24,7 +24,7 @@ public static class EnvelopeIds
     public static string NewSpanId() => System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString();
 
     /// <summary>
-    /// Fills <paramref name="destination"/> with random nonce bytes from the kernel's cryptographic generator. Small requests
+    /// Fills <paramref name="destination"/> with random nonce bytes from .NET's cryptographic generator (<see cref="RandomNumberGenerator"/>). Small requests
     /// are served from a per-thread batch of 4 KiB (one generator call per 256 nonces instead of one each: a
     /// generator call costs about as much as an HMAC); each byte is handed out once and cleared.
     /// </summary>
@@ -32,7 +32,7 @@ public static class EnvelopeIds
     {
         if (destination.Length > RandomBatchBytes / 16)
         {
-            KernelRandom.Fill(destination);
+            RandomNumberGenerator.Fill(destination);
             return;
         }
 
@@ -41,7 +41,7 @@ public static class EnvelopeIds
         if (batch is null || used + destination.Length > batch.Length)
         {
             batch ??= _randomBatch = new byte[RandomBatchBytes];
-            KernelRandom.Fill(batch);
+            RandomNumberGenerator.Fill(batch);
             used = 0;
         }
 

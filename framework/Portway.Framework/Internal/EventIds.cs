@@ -19,6 +19,8 @@ internal static class EventIds
     public const int LinkFailed = 302;
     public const int WorkerLinkLost = 303;
     public const int AcceptFailed = 304;
+    public const int PeerStalled = 305;
+    public const int WorkerBusy = 306;
 
     public const int WorkerStarted = 400;
     public const int WorkerExited = 401;

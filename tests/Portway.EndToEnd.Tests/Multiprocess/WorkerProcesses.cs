@@ -67,6 +67,15 @@ internal static partial class WorkerProcesses
         }
     }
 
+    /// <summary>Stops <paramref name="pid"/> with SIGSTOP (frozen: it reads, writes and beats no more), if it runs.</summary>
+    public static void Freeze(int pid)
+    {
+        if (IsRunning(pid))
+        {
+            _ = kill(pid, 19);
+        }
+    }
+
     public static string WriteConfig(string yaml)
     {
         var path = Path.Combine(Path.GetTempPath(), "portway-mp-" + Guid.NewGuid().ToString("N") + ".yaml");

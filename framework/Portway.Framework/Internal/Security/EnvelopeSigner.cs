@@ -20,14 +20,19 @@ internal sealed class EnvelopeSigner
     private readonly long _ttlMs;
     private readonly ReplayCache _replay;
 
-    public EnvelopeSigner(ReadOnlySpan<byte> key, TimeProvider time, TimeSpan ttl, int nonceCacheSize)
+    /// <param name="key">The HMAC key (16 bytes at least).</param>
+    /// <param name="time">The clock for <c>ts</c>.</param>
+    /// <param name="ttl">How old a frame may be.</param>
+    /// <param name="nonceCacheSize">Nonces remembered at most (see <see cref="ReplayCache"/>).</param>
+    /// <param name="preferNativeHmac">False for .NET's HMAC even where libcrypto's SHA-256 is found (see <see cref="HmacSha256"/>).</param>
+    public EnvelopeSigner(ReadOnlySpan<byte> key, TimeProvider time, TimeSpan ttl, int nonceCacheSize, bool preferNativeHmac = true)
     {
         if (key.Length < 16)
         {
             throw new ArgumentException("the HMAC key must be at least 16 bytes", nameof(key));
         }
 
-        _hmac = new HmacSha256(key);
+        _hmac = new HmacSha256(key, preferNativeHmac);
         _time = time;
         _ttlMs = (long)ttl.TotalMilliseconds;
         _replay = new ReplayCache(nonceCacheSize);

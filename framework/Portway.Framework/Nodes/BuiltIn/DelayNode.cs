@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace Portway.Nodes.BuiltIn;
 
-/// <summary><c>sys.delay</c>: <c>{"ms": N}</c> waits N milliseconds (honouring cancellation), then echoes its input.</summary>
+/// <summary>
+/// <c>sys.delay</c>: <c>{"ms": N}</c> waits N milliseconds (honouring cancellation), then echoes its input; with
+/// <c>"blocking": true</c> it holds its thread while it waits, as a CPU-heavy node does.
+/// </summary>
 [PortwayNode("sys.delay")]
 internal sealed class DelayNode(TimeProvider time) : INode
 {
@@ -11,18 +14,26 @@ internal sealed class DelayNode(TimeProvider time) : INode
 
     public async ValueTask<NodeResult> InvokeAsync(NodeContext context, CancellationToken cancellationToken)
     {
-        if (!TryReadMs(context.Input.Span, out var ms, out var problem))
+        if (!TryRead(context.Input.Span, out var ms, out var blocking, out var problem))
         {
             return NodeResult.Failure(ErrorCode.ValidationFailed, problem);
+        }
+
+        if (blocking)
+        {
+            cancellationToken.WaitHandle.WaitOne(ms);
+            cancellationToken.ThrowIfCancellationRequested();
+            return NodeResult.Success(context.Input);
         }
 
         await Task.Delay(TimeSpan.FromMilliseconds(ms), time, cancellationToken).ConfigureAwait(false);
         return NodeResult.Success(context.Input);
     }
 
-    private static bool TryReadMs(ReadOnlySpan<byte> json, out int ms, out string problem)
+    private static bool TryRead(ReadOnlySpan<byte> json, out int ms, out bool blocking, out string problem)
     {
-        ms = 0;
+        ms = -1;
+        blocking = false;
         problem = "";
         try
         {
@@ -36,7 +47,20 @@ internal sealed class DelayNode(TimeProvider time) : INode
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isMs = reader.ValueTextEquals("ms"u8);
+                var isBlocking = reader.ValueTextEquals("blocking"u8);
                 reader.Read();
+                if (isBlocking)
+                {
+                    if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False))
+                    {
+                        problem = "blocking must be true or false";
+                        return false;
+                    }
+
+                    blocking = reader.TokenType == JsonTokenType.True;
+                    continue;
+                }
+
                 if (!isMs)
                 {
                     reader.Skip();
@@ -48,7 +72,10 @@ internal sealed class DelayNode(TimeProvider time) : INode
                     problem = $"ms must be an integer from 0 to {MaxMs}";
                     return false;
                 }
+            }
 
+            if (ms >= 0)
+            {
                 return true;
             }
         }

@@ -11,9 +11,15 @@ internal sealed class RawPeer : IAsyncDisposable
 {
     private readonly Socket _socket = new(SocketType.Stream, ProtocolType.Tcp);
 
-    public static async Task<RawPeer> ConnectAsync(IPEndPoint endPoint)
+    public static async Task<RawPeer> ConnectAsync(IPEndPoint endPoint, int? receiveBufferSize = null)
     {
         var peer = new RawPeer();
+        if (receiveBufferSize is { } size)
+        {
+            // Before the connect: the window it advertises stays small, so a peer that stops reading stalls the sender soon.
+            peer._socket.ReceiveBufferSize = size;
+        }
+
         await peer._socket.ConnectAsync(endPoint);
         return peer;
     }

@@ -38,7 +38,7 @@ internal sealed class TcpLocalHarness : IAsyncDisposable
     private readonly CancellationTokenSource _workerStopping = new();
     private ServiceProvider? _worker;
 
-    private TcpLocalHarness(TimeSpan helloTimeout, TimeSpan heartbeatTimeout, int maxPendingHellos)
+    private TcpLocalHarness(TimeSpan helloTimeout, TimeSpan heartbeatTimeout, int maxPendingHellos, TimeSpan writeStallTimeout)
     {
         Config = TestConfig.Load(Yaml, "test.hang", "test.headers", "test.big");
         Loggers = LoggerFactory.Create(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
@@ -48,6 +48,7 @@ internal sealed class TcpLocalHarness : IAsyncDisposable
             HelloTimeout = helloTimeout,
             HeartbeatTimeout = heartbeatTimeout,
             MaxPendingHellos = maxPendingHellos,
+            WriteStallTimeout = writeStallTimeout,
         };
         Transport = new TcpStageTransport("cpu", Pool);
     }
@@ -75,9 +76,9 @@ internal sealed class TcpLocalHarness : IAsyncDisposable
 
     public System.Net.IPEndPoint EndPoint => Listener.EndPoint!;
 
-    public static async Task<TcpLocalHarness> StartAsync(bool withWorker = true, TimeSpan? helloTimeout = null, TimeSpan? heartbeatTimeout = null, int maxPendingHellos = 32)
+    public static async Task<TcpLocalHarness> StartAsync(bool withWorker = true, TimeSpan? helloTimeout = null, TimeSpan? heartbeatTimeout = null, int maxPendingHellos = 32, TimeSpan? writeStallTimeout = null)
     {
-        var harness = new TcpLocalHarness(helloTimeout ?? TimeSpan.FromSeconds(10), heartbeatTimeout ?? TimeSpan.FromSeconds(10), maxPendingHellos);
+        var harness = new TcpLocalHarness(helloTimeout ?? TimeSpan.FromSeconds(10), heartbeatTimeout ?? TimeSpan.FromSeconds(10), maxPendingHellos, writeStallTimeout ?? TimeSpan.FromSeconds(5));
         await harness.Listener.StartAsync(CancellationToken.None);
         if (withWorker)
         {
@@ -102,9 +103,9 @@ internal sealed class TcpLocalHarness : IAsyncDisposable
     }
 
     /// <summary>A raw peer admitted as an expected child would be: connected, its admission token sent.</summary>
-    public async Task<RawPeer> AdmittedPeerAsync()
+    public async Task<RawPeer> AdmittedPeerAsync(int? receiveBufferSize = null)
     {
-        var peer = await RawPeer.ConnectAsync(EndPoint);
+        var peer = await RawPeer.ConnectAsync(EndPoint, receiveBufferSize);
         await peer.SendAsync(Listener.Admission.Issue());
         return peer;
     }
@@ -151,12 +152,22 @@ internal sealed class TcpLocalHarness : IAsyncDisposable
         Loggers.Dispose();
     }
 
-    /// <summary><c>test.hang</c> here: counts its start in <see cref="Probe.Started"/>, then waits until cancelled and reports it.</summary>
+    /// <summary>
+    /// <c>test.hang</c> here: counts its start in <see cref="Probe.Started"/>, then waits until cancelled and reports it;
+    /// with <c>{"block":true}</c> it holds its thread while it waits, as a CPU-heavy node does.
+    /// </summary>
     internal sealed class StartedHangNode(Probe probe) : INode
     {
         public async ValueTask<NodeResult> InvokeAsync(NodeContext context, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref probe.Started);
+            if (context.Input.Span.IndexOf("\"block\":true"u8) >= 0)
+            {
+                cancellationToken.WaitHandle.WaitOne();
+                probe.Cancelled.TrySetResult();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);

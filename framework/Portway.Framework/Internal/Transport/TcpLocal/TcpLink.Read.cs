@@ -29,7 +29,7 @@ internal sealed partial class TcpLink
                     var envelope = _verifier.Verify(body, out var error, out var refused);
                     if (envelope is null)
                     {
-                        WaitFor(RejectAsync(error!, refused));
+                        Reject(error!, refused);
                         continue;
                     }
 
@@ -150,7 +150,7 @@ internal sealed partial class TcpLink
         }
     }
 
-    private async ValueTask RejectAsync(PortwayError error, Envelope? refused)
+    private void Reject(PortwayError error, Envelope? refused)
     {
         Interlocked.Increment(ref _rejected);
         Refusals?.FrameRejected(FrameRefusalReason.Of(error));
@@ -168,7 +168,9 @@ internal sealed partial class TcpLink
 
             try
             {
-                await SendAsync(answer).ConfigureAwait(false);
+                // Never waits on the reading thread: with the send queue full the answer is dropped (the refusal is
+                // logged and counted, and the peer's waiter has its own deadline).
+                _ = TrySend(answer);
             }
             catch (EnvelopeFormatException)
             {

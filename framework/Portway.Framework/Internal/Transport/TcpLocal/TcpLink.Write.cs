@@ -8,18 +8,23 @@ internal sealed partial class TcpLink
     /// <summary>Frames are copied into one buffer of this size and written together; a larger frame is written alone.</summary>
     private const int SendBufferSize = 64 * 1024;
 
+    /// <summary>
+    /// The send loop: takes every frame queued when it wakes and writes them in as few blocking calls as fit, so a
+    /// burst goes out in few writes. It is the link's only writer; senders only queue (they never block), and so
+    /// does the reading thread. A write blocks the loop's pool thread only while the peer's window is full, and
+    /// only until <see cref="WriteStallTimeout"/>: then the peer is taken as stuck and the link is declared dead.
+    /// </summary>
     private async Task SendLoopAsync()
     {
-        // Frames are signed by their senders (in parallel) into pooled buffers; this loop takes every frame queued
-        // when it wakes and writes them in as few blocking calls as fit, so a burst goes out in few writes.
         var buffer = new byte[SendBufferSize];
+        var reader = _sendQueue.Reader;
         Exception? reason = null;
         try
         {
-            while (await _sendQueue.Reader.WaitToReadAsync().ConfigureAwait(false))
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
                 var filled = 0;
-                while (_sendQueue.Reader.TryRead(out var frame))
+                while (reader.TryRead(out var frame))
                 {
                     try
                     {
@@ -51,6 +56,14 @@ internal sealed partial class TcpLink
                 }
             }
         }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock && Volatile.Read(ref _shutdown) == 0)
+        {
+            reason = new TimeoutException($"the peer stopped reading: a write made no progress for {WriteStallTimeout.TotalSeconds:0.###} s");
+            if (LogLimit is null || LogLimit.TryAcquire(out _))
+            {
+                TransportLog.PeerStalled(_logger, Name, WriteStallTimeout.TotalSeconds);
+            }
+        }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException)
         {
             reason = Volatile.Read(ref _shutdown) != 0 ? null : ex;
@@ -61,7 +74,11 @@ internal sealed partial class TcpLink
         }
     }
 
-    /// <summary>A blocking write of the whole span (the socket stays in blocking mode; see the type's remarks).</summary>
+    /// <summary>
+    /// A blocking write of the whole span (the socket stays in blocking mode; see the type's remarks). Each call
+    /// returns within <see cref="WriteStallTimeout"/> (<c>SO_SNDTIMEO</c>): a write that moved no byte for that
+    /// long throws <see cref="SocketException"/> (timed out / would block).
+    /// </summary>
     private void SendAll(byte[] bytes, int length)
     {
         for (var offset = 0; offset < length;)

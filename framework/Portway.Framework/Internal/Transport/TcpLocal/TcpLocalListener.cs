@@ -43,6 +43,9 @@ internal sealed partial class TcpLocalListener(
     /// <summary>How long a worker may stay silent (its heartbeat is every second). Defaults to 10 s.</summary>
     public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a write to a worker may make no progress before the worker is taken as stuck (it stopped reading) and its link closed. Defaults to 5 s.</summary>
+    public TimeSpan WriteStallTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Connections allowed to wait for their hello at once; one more is closed as it is accepted. Every link has a
     /// reading thread of its own, so a flood of silent local connections must not turn into a flood of threads.
@@ -213,6 +216,7 @@ internal sealed partial class TcpLocalListener(
         {
             Refusals = _refusals,
             LogLimit = _logLimit,
+            WriteStallTimeout = WriteStallTimeout,
         };
         WorkerConnection? worker = null;
         lock (_links) _links.Add(link);

@@ -12,4 +12,7 @@ internal static partial class TransportLog
 
     [LoggerMessage(EventId = EventIds.LinkFailed, Level = LogLevel.Error, Message = "Link to {Peer} failed")]
     public static partial void LinkFailed(ILogger logger, string peer, Exception exception);
+
+    [LoggerMessage(EventId = EventIds.PeerStalled, Level = LogLevel.Warning, Message = "Link to {Peer} is dead: the peer stopped reading (a write made no progress for {Seconds} s)")]
+    public static partial void PeerStalled(ILogger logger, string peer, double seconds);
 }

@@ -11,8 +11,11 @@ namespace Portway.Internal.Transport.TcpLocal;
 
 /// <summary>
 /// The worker's side: connects back to the host, says hello (group, worker id, pid, the stages it serves),
-/// sends heartbeats, runs each stage hop on its node (in parallel) and answers on the same link; a
-/// <c>cancel</c> control stops a hop whose caller went away. Returns when the link closes or <c>stopping</c> fires.
+/// sends heartbeats, runs each stage hop on its node and answers on the same link; a <c>cancel</c> control stops
+/// a hop whose caller went away. Hops run off the link's reading thread, at most <see cref="MaxConcurrentHops"/>
+/// at once (<see cref="MaxQueuedHops"/> more wait; one more is answered <c>unavailable</c> at once), so a slow
+/// or CPU-heavy node never stops the reading of the other hops and cancels. Returns when the link closes or
+/// <c>stopping</c> fires.
 /// </summary>
 internal sealed partial class WorkerClient(
     WorkerBootstrap bootstrap,
@@ -25,8 +28,15 @@ internal sealed partial class WorkerClient(
 {
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>Hops a worker runs at once. Defaults to 64.</summary>
+    public int MaxConcurrentHops { get; init; } = 64;
+
+    /// <summary>Hops that may wait for a free slot; one more is answered <c>unavailable</c>. Defaults to 4096.</summary>
+    public int MaxQueuedHops { get; init; } = 4096;
+
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
     private readonly HashSet<string> _serves = new(stages, StringComparer.Ordinal);
+    private readonly LogRateLimiter _busyLog = new(time);
 
     /// <summary>Connects, serves until the link closes or <paramref name="stopping"/> fires; returns why the link closed (null: stopped).</summary>
     public async Task<Exception?> RunAsync(CancellationToken stopping)
@@ -58,19 +68,30 @@ internal sealed partial class WorkerClient(
             throw;
         }
 
-        await using var link = new TcpLink(socket, signer, maxPayloadBytes, TcpLocalProtocol.WorkerAccepts, logger, "host");
+        // Declared first, disposed last: the link's reading thread (which links each hop's token to it) ends before.
         using var hops = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var stoppingHops = hops.Token;
+        await using var link = new TcpLink(socket, signer, maxPayloadBytes, TcpLocalProtocol.WorkerAccepts, logger, "host");
+        var scheduler = new HopScheduler<Envelope>(MaxConcurrentHops, MaxQueuedHops, hop => ServeAsync(link, hop));
         link.Start((l, envelope) =>
         {
             if (envelope.Kind == EnvelopeKind.Request)
             {
-                _ = ServeAsync(l, envelope, hops.Token);
+                Schedule(l, scheduler, envelope, stoppingHops);
             }
             else if (envelope is { Kind: EnvelopeKind.Control, Route: TcpLocalProtocol.Cancel }
                 && envelope.Headers.TryGetValue(TcpLocalProtocol.HopHeader, out var hop)
                 && _running.TryGetValue(hop, out var running))
             {
-                running.Cancel();
+                try
+                {
+                    // Callbacks on the hop's token run on the pool, not on this reading thread.
+                    _ = running.CancelAsync();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The hop ended just now.
+                }
             }
 
             return ValueTask.CompletedTask;
@@ -95,18 +116,54 @@ internal sealed partial class WorkerClient(
         return stopping.IsCancellationRequested ? null : reason ?? new IOException("the host closed the link");
     }
 
-    private async Task ServeAsync(TcpLink link, Envelope hop, CancellationToken stopping)
+    /// <summary>On the reading thread: registers the hop (a cancel finds it even while it waits) and hands it to the scheduler; never blocks.</summary>
+    private void Schedule(TcpLink link, HopScheduler<Envelope> scheduler, Envelope hop, CancellationToken stopping)
     {
         if (!hop.Headers.TryGetValue(TcpLocalProtocol.HopHeader, out var id))
         {
             return;
         }
 
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        _running[id] = cts;
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        if (!_running.TryAdd(id, cts))
+        {
+            // A hop id already running (a replay would have been refused; the host never reuses one): ignored.
+            cts.Dispose();
+            return;
+        }
+
+        if (scheduler.TrySchedule(hop))
+        {
+            return;
+        }
+
+        _running.TryRemove(id, out _);
+        cts.Dispose();
+        if (_busyLog.TryAcquire(out _))
+        {
+            LogBusy(logger, bootstrap.WorkerId, scheduler.MaxConcurrency, scheduler.MaxQueued);
+        }
+
+        var busy = hop.CreateAnswer(EnvelopeKind.Error, new PortwayError(ErrorCode.Unavailable,
+            $"worker {bootstrap.WorkerId} of group '{bootstrap.Group}' is busy ({scheduler.MaxConcurrency} hops running, {scheduler.MaxQueued} waiting)").ToPayload());
+        busy.Headers[TcpLocalProtocol.HopHeader] = id;
+        _ = link.TrySend(busy);
+    }
+
+    private async Task ServeAsync(TcpLink link, Envelope hop)
+    {
+        var id = hop.Headers[TcpLocalProtocol.HopHeader];
+        if (!_running.TryGetValue(id, out var cts))
+        {
+            return;
+        }
+
         Envelope answer;
         try
         {
+            // Cancelled while it waited for a slot: nobody waits for its answer.
+            cts.Token.ThrowIfCancellationRequested();
+
             var stage = hop.Headers.GetValueOrDefault(StageExecutor.PipelineHeader) + "." + hop.Headers.GetValueOrDefault(StageExecutor.StageHeader);
             if (!_serves.Contains(stage))
             {
@@ -130,6 +187,7 @@ internal sealed partial class WorkerClient(
         finally
         {
             _running.TryRemove(id, out _);
+            cts.Dispose();
         }
 
         answer.Headers[TcpLocalProtocol.HopHeader] = id;
@@ -151,6 +209,9 @@ internal sealed partial class WorkerClient(
         Kind = EnvelopeKind.Control,
         Route = route,
     };
+
+    [LoggerMessage(EventId = EventIds.WorkerBusy, Level = LogLevel.Warning, Message = "Worker {Worker} is busy ({Running} hops running, {Queued} waiting): a hop was answered unavailable")]
+    private static partial void LogBusy(ILogger logger, string worker, int running, int queued);
 
     [LoggerMessage(EventId = EventIds.WorkerConnected, Level = LogLevel.Information, Message = "Worker {Worker} of group {Group} connected to the host, serving {Stages}")]
     private static partial void LogConnected(ILogger logger, string worker, string group, string stages);
