@@ -37,7 +37,7 @@ public interface IPortwayBoundaryPolicies
     /// <summary>Whether a token that expires at <paramref name="expiresAt"/> has expired now (the configured clock skew allowed).</summary>
     bool IsExpired(DateTimeOffset expiresAt);
 
-    /// <summary>Counts one refusal by <paramref name="policy"/> (<c>auth</c>, <c>scope</c>, <c>tenant</c>, <c>rate_limit</c>, <c>message_rate</c>).</summary>
+    /// <summary>Counts one refusal by <paramref name="policy"/> (<c>auth</c>, <c>scope</c>, <c>tenant</c>, <c>rate_limit</c>, <c>message_rate</c>, <c>origin</c>).</summary>
     void CountRejection(string policy);
 
     /// <summary>A rate limiter of its own for <paramref name="limit"/>, not partitioned (a socket's message rate). Dispose it.</summary>

@@ -194,6 +194,7 @@ internal sealed class GraphQLIngress(
 
         if (OriginCheck.Refusal(context.Request, endpoint.Config.CorsOrigins) is { } refused)
         {
+            policies.CountRejection("origin");
             await RejectAsync(reply, refused).ConfigureAwait(false);
             return;
         }

@@ -54,6 +54,7 @@ internal sealed class WebSocketIngress(
 
         if (OriginCheck.Refusal(context.Request, origins) is { } refused)
         {
+            policies.CountRejection("origin");
             await RejectAsync(context, correlation, endpoint, refused).ConfigureAwait(false);
             return;
         }

@@ -242,5 +242,9 @@ public sealed class WebSocketHardeningTests
             Assert.Equal("forbidden", error.GetProperty("code").GetString());
             Assert.Equal("req-origin", error.GetProperty("request_id").GetString());
         }
+
+        // A refused origin is a boundary-policy rejection in /stats, like a refused token or rate limit.
+        var rejections = JsonDocument.Parse(await server.Client.GetStringAsync("/stats")).RootElement.GetProperty("rejections");
+        Assert.Equal(expected == HttpStatusCode.Forbidden ? 1 : 0, rejections.GetProperty("origin").GetInt32());
     }
 }

@@ -5,7 +5,7 @@ namespace Portway.Adapters.Http.Internal.Policies;
 /// <summary>Requests refused by each boundary policy (<c>auth</c>, <c>scope</c>, <c>tenant</c>, <c>rate_limit</c>, <c>message_rate</c>), for <c>/stats</c>.</summary>
 internal sealed class PolicyStats
 {
-    public static readonly string[] Policies = ["auth", "scope", "tenant", "rate_limit", "message_rate"];
+    public static readonly string[] Policies = ["auth", "scope", "tenant", "rate_limit", "message_rate", "origin"];
 
     private readonly ConcurrentDictionary<string, long> _rejections = new(StringComparer.Ordinal);
     private long _cacheHits;
