@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Portway.Observability;
 using Portway.Testing;
 
 namespace Portway.EndToEnd.Tests.Observability;
@@ -56,6 +58,9 @@ public sealed class MetricsTests
         await socket.ConnectAsync(new Uri($"ws://{server.BaseAddress.Authority}/v1/ws"), CancellationToken.None);
         var held = client.PostAsync("/v1/delay", Json("{\"ms\":60000}"));
         await Eventually.TrueAsync(() => server.PendingWaiters == 1, TimeSpan.FromSeconds(30), "the delay request is waiting");
+        // The client sees the 101 before the server has counted the connection: wait for the count, not the handshake.
+        var gauges = server.Services.GetRequiredService<PortwayGauges>();
+        await Eventually.TrueAsync(() => gauges.Get(PortwayGauges.WebSocketConnections) == 1, TimeSpan.FromSeconds(30), "the socket is counted");
 
         using var scrape = await client.GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
