@@ -101,9 +101,14 @@ public sealed class ReloadRollTests : IDisposable
         Assert.Equal(["cpu-1-v2", "cpu-2-v2"], newWorkers.Keys.Order(StringComparer.Ordinal));
         Assert.DoesNotContain(old.Values.Single(), newWorkers.Values);
         await Eventually.TrueAsync(() => !WorkerProcesses.IsRunning(old.Values.Single()), WorkerProcesses.Deadline, "the old worker stopped");
+
+        // The supervisor drops the old worker from /stats once it has seen the exit: a moment after the process is gone.
+        static string[] Ids(JsonElement stats) => stats.GetProperty("process_groups").EnumerateArray().Single(g => g.GetProperty("name").GetString() == "cpu")
+            .GetProperty("workers").EnumerateArray().Select(w => w.GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToArray();
+        await WorkerProcesses.UntilAsync(async () => Ids(await StatsAsync(client)).Length == 2, "/stats lists only the new workers");
         var stats = await StatsAsync(client);
         var cpu = stats.GetProperty("process_groups").EnumerateArray().Single(g => g.GetProperty("name").GetString() == "cpu");
-        Assert.Equal(["cpu-1-v2", "cpu-2-v2"], cpu.GetProperty("workers").EnumerateArray().Select(w => w.GetProperty("id").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(["cpu-1-v2", "cpu-2-v2"], Ids(stats));
         Assert.Equal(2, cpu.GetProperty("ready").GetInt32());
         Assert.Equal(0, stats.GetProperty("pending_waiters").GetInt32());
         Assert.Contains("group(s) cpu switched to 2 new worker(s); 1 old worker(s) drain and stop", host.Output, StringComparison.Ordinal);
