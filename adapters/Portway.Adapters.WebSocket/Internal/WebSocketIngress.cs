@@ -32,6 +32,8 @@ internal sealed class WebSocketIngress(
 
     public ILogger Logger => logger;
 
+    public WebSocketConnections Connections => connections;
+
     /// <summary>Handles an upgrade on <paramref name="endpoint"/>; <paramref name="origins"/> are its interface's <c>cors.origins</c>.</summary>
     public async Task HandleAsync(HttpContext context, EndpointConfig endpoint, IReadOnlyList<string> origins)
     {
