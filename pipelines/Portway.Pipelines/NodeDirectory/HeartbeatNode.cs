@@ -13,8 +13,8 @@ internal sealed class HeartbeatNode : Node<HeartbeatNode.Input, DirectoryNodeVie
     /// <summary>Used by the runtime: the directory from DI (<see cref="PipelineServiceCollectionExtensions.AddPortwayPipelines"/>).</summary>
     public HeartbeatNode(NodeDirectoryService directory) => _directory = directory;
 
-    protected override ValueTask<NodeOutcome<DirectoryNodeView>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<NodeOutcome<DirectoryNodeView>>(_directory.Heartbeat(input.Id));
+    protected override async ValueTask<NodeOutcome<DirectoryNodeView>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken) =>
+        await _directory.HeartbeatAsync(input.Id, cancellationToken).ConfigureAwait(false);
 
     internal sealed record Input(string? Id);
 }

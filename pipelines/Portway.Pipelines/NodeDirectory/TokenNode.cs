@@ -13,13 +13,10 @@ internal sealed class TokenNode : Node<TokenNode.Input, TokenNode.Output>
     /// <summary>Used by the runtime: the directory from DI (<see cref="PipelineServiceCollectionExtensions.AddPortwayPipelines"/>).</summary>
     public TokenNode(NodeDirectoryService directory) => _directory = directory;
 
-    protected override ValueTask<NodeOutcome<TokenNode.Output>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<NodeOutcome<TokenNode.Output>>(Issue(input.Id));
-
-    private Output Issue(string? id)
+    protected override async ValueTask<NodeOutcome<TokenNode.Output>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)
     {
-        var (token, expiresAt) = _directory.IssueToken(id);
-        return new Output(token, expiresAt, id!);
+        var (token, expiresAt) = await _directory.IssueTokenAsync(input.Id, cancellationToken).ConfigureAwait(false);
+        return new Output(token, expiresAt, input.Id!);
     }
 
     internal sealed record Input(string? Id);

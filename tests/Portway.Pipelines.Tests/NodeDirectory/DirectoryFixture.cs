@@ -19,8 +19,8 @@ internal sealed class DirectoryFixture : IDisposable
 
     public NodeDirectoryService Directory { get; }
 
-    public DirectoryNodeView Register(string id, params string[] capabilities) =>
-        Directory.Register(id, Key, ["https://" + id + ".example:443"], capabilities);
+    public ValueTask<DirectoryNodeView> RegisterAsync(string id, params string[] capabilities) =>
+        Directory.RegisterAsync(id, Key, ["https://" + id + ".example:443"], capabilities);
 
     public void Dispose() => Directory.Dispose();
 }

@@ -29,8 +29,8 @@ public sealed class DirectoryNodesTests : IDisposable
     [Fact]
     public async Task Discover_LimitAsAStringFromAQuery_PagesWithNext()
     {
-        _fixture.Register("a", "relay");
-        _fixture.Register("b", "relay");
+        await _fixture.RegisterAsync("a", "relay");
+        await _fixture.RegisterAsync("b", "relay");
         var discover = new DiscoverNode(_fixture.Directory);
 
         var first = await NodeCall.OkAsync(discover, """{"capability":"relay","limit":"1"}""");
@@ -45,7 +45,7 @@ public sealed class DirectoryNodesTests : IDisposable
     [Fact]
     public async Task Token_ThenVerify_AndATamperedOneIsUnauthorizedNamingTheProblem()
     {
-        _fixture.Register("n1");
+        await _fixture.RegisterAsync("n1");
         var token = await NodeCall.OkAsync(new TokenNode(_fixture.Directory), """{"id":"n1"}""");
         var verify = new VerifyTokenNode(_fixture.Directory);
         var text = token.GetProperty("token").GetString()!;
@@ -72,7 +72,7 @@ public sealed class DirectoryNodesTests : IDisposable
     [Fact]
     public async Task Deregister_AndSweep_AnswerTheirShapes()
     {
-        _fixture.Register("n1");
+        await _fixture.RegisterAsync("n1");
 
         var gone = await NodeCall.OkAsync(new DeregisterNode(_fixture.Directory), """{"id":"n1"}""");
         var sweep = await NodeCall.OkAsync(new SweepNode(_fixture.Directory), "{}");
