@@ -50,7 +50,12 @@ public static class PipelineServiceCollectionExtensions
             var notifier = sp.GetService<IPortwayEgress>() is { } egress
                 ? new DirectoryNotifier(egress, config, sp.GetService<ILoggerFactory>()?.CreateLogger<DirectoryNotifier>() ?? NullLogger<DirectoryNotifier>.Instance)
                 : null;
-            return new NodeDirectoryService(store, () => DirectoryKey.LoadOrCreate(folder), time) { Persistence = persistence, Notifier = notifier };
+            return new NodeDirectoryService(store, () => DirectoryKey.LoadOrCreate(folder), time)
+            {
+                Persistence = persistence,
+                Notifier = notifier,
+                ReplayGuard = new DirectoryReplayGuard(kv, time),
+            };
         });
         services.TryAddSingleton(static sp =>
         {

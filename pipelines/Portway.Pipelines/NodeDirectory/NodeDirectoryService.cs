@@ -41,6 +41,7 @@ internal sealed class NodeDirectoryService : IDisposable
         Lifecycle = lifecycle ?? DirectoryLifecycle.Default;
         _key = new Lazy<DirectoryKey>(key);
         _verifier = new Lazy<DirectoryTokenVerifier>(() => new DirectoryTokenVerifier(Key.PublicKeyPem, time));
+        ReplayGuard = new DirectoryReplayGuard(null, time);
     }
 
     /// <summary>Sends the directory's changes over a WebSocket egress (the stages' <c>with: { egress }</c>), or null.</summary>
@@ -55,6 +56,9 @@ internal sealed class NodeDirectoryService : IDisposable
     /// <summary>Verifies this directory's tokens (as any other node would, from the public key alone).</summary>
     public DirectoryTokenVerifier Verifier => _verifier.Value;
 
+    /// <summary>Remembers the signatures already used. Defaults to one in memory.</summary>
+    public DirectoryReplayGuard ReplayGuard { get; init; }
+
     /// <summary>Where the entries are kept beyond this process; null when only in memory.</summary>
     public DirectoryPersistence? Persistence { get; init; }
 
@@ -65,7 +69,7 @@ internal sealed class NodeDirectoryService : IDisposable
     public async ValueTask<DirectoryNodeView> RegisterAsync(string? id, string? publicKey, IReadOnlyList<string?>? endpoints, IReadOnlyList<string?>? capabilities, CancellationToken cancellationToken = default)
     {
         var nodeId = DirectoryInput.Id(id);
-        var key = DirectoryInput.PublicKey(publicKey);
+        var key = NodeSignature.Normalize(DirectoryInput.PublicKey(publicKey));
         var endpointList = DirectoryInput.Endpoints(endpoints);
         var capabilityList = DirectoryInput.Capabilities(capabilities);
         for (var attempt = 0; attempt < MaxWriteAttempts; attempt++)
@@ -89,10 +93,20 @@ internal sealed class NodeDirectoryService : IDisposable
         throw Contended(nodeId);
     }
 
-    /// <summary>Records a heartbeat: the node is active again, whatever state it was in before dead.</summary>
-    public async ValueTask<DirectoryNodeView> HeartbeatAsync(string? id, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Records a heartbeat signed by the node's key (<paramref name="proof"/>, <see cref="NodeSignature"/>): the node is
+    /// active again, whatever state it was in before dead. A missing, wrong, stale or replayed signature is <c>unauthorized</c>.
+    /// </summary>
+    public async ValueTask<DirectoryNodeView> HeartbeatAsync(string? id, NodeProof proof, CancellationToken cancellationToken = default)
     {
         var nodeId = DirectoryInput.Id(id);
+        await CheckProofAsync(nodeId, "heartbeat", proof, cancellationToken).ConfigureAwait(false);
+        return await TouchAsync(nodeId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Makes the node active from now (a checked heartbeat, or a retry the node answered).</summary>
+    private async ValueTask<DirectoryNodeView> TouchAsync(string nodeId, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; attempt < MaxWriteAttempts; attempt++)
         {
             var stored = await _store.GetAsync(nodeId, cancellationToken).ConfigureAwait(false);
@@ -174,10 +188,14 @@ internal sealed class NodeDirectoryService : IDisposable
         throw Contended(nodeId);
     }
 
-    /// <summary>A 5-minute token for a discoverable node; a node in coma must send a heartbeat first.</summary>
-    public async ValueTask<(string Token, DateTimeOffset ExpiresAt)> IssueTokenAsync(string? id, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A 5-minute token for a discoverable node, asked for with its signature (<paramref name="proof"/>); a node in coma
+    /// must send a heartbeat first.
+    /// </summary>
+    public async ValueTask<(string Token, DateTimeOffset ExpiresAt)> IssueTokenAsync(string? id, NodeProof proof, CancellationToken cancellationToken = default)
     {
         var view = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+        await CheckProofAsync(view.Id, "token", proof, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         if (!DirectoryStates.IsDiscoverable(Lifecycle.StateAt(view.LastSeen, now)))
         {
@@ -269,6 +287,16 @@ internal sealed class NodeDirectoryService : IDisposable
 
     private DirectoryEntry? Live(DirectoryEntry? entry, DateTimeOffset now) =>
         entry is not null && Lifecycle.StateAt(entry.LastSeen, now) != DirectoryNodeState.Dead ? entry : null;
+
+    private async ValueTask CheckProofAsync(string nodeId, string op, NodeProof proof, CancellationToken cancellationToken)
+    {
+        var entry = Live(await _store.GetAsync(nodeId, cancellationToken).ConfigureAwait(false), _time.GetUtcNow()) ?? throw NotFound(nodeId);
+        var signature = NodeSignature.Verify(entry.PublicKey, op, nodeId, proof, _time.GetUtcNow());
+        if (!await ReplayGuard.FirstUseAsync(signature, cancellationToken).ConfigureAwait(false))
+        {
+            throw new PortwayException(ErrorCode.Unauthorized, $"replayed: this {op} signature was used before; sign each request with a fresh ts");
+        }
+    }
 
     private static PortwayException Contended(string id) =>
         new(ErrorCode.Unavailable, $"node '{id}' changed {MaxWriteAttempts} times while this request tried to write it; try again");

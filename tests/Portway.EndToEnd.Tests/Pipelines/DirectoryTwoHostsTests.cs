@@ -75,9 +75,9 @@ public sealed class DirectoryTwoHostsTests : IClassFixture<RedisServerFixture>, 
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
-    private static Task<(HttpStatusCode Status, JsonElement Body)> RegisterAsync(PortwayTestServer host, string id, string key = "pk") =>
+    private static Task<(HttpStatusCode Status, JsonElement Body)> RegisterAsync(PortwayTestServer host, string id, string? key = null) =>
         SendAsync(host, HttpMethod.Post, "/v1/directory/nodes",
-            JsonSerializer.Serialize(new { id, public_key = key, endpoints = new[] { $"https://{id}.example" }, capabilities = new[] { "relay" } }));
+            JsonSerializer.Serialize(new { id, public_key = key ?? DirectoryNodeKey.Shared.PublicKey, endpoints = new[] { $"https://{id}.example" }, capabilities = new[] { "relay" } }));
 
     private static async Task<string[]> DiscoverAsync(PortwayTestServer host)
     {
@@ -122,7 +122,7 @@ public sealed class DirectoryTwoHostsTests : IClassFixture<RedisServerFixture>, 
         var swept = await DirectoryOf(_a).SweepAsync();
         var (_, inComa) = await SendAsync(_a, HttpMethod.Get, "/v1/directory/nodes/n1");
 
-        var (beat, _) = await SendAsync(_b, HttpMethod.Post, "/v1/directory/nodes/n1/heartbeat");
+        var (beat, _) = await SendAsync(_b, HttpMethod.Post, "/v1/directory/nodes/n1/heartbeat", DirectoryNodeKey.Shared.Body("heartbeat", "n1", _clock.GetUtcNow()));
         var (_, revived) = await SendAsync(_a, HttpMethod.Get, "/v1/directory/nodes/n1");
 
         // Past the moment the node would have died without B's heartbeat: A's sweep reads the kv before removing.
@@ -147,7 +147,7 @@ public sealed class DirectoryTwoHostsTests : IClassFixture<RedisServerFixture>, 
         await Eventually.TrueAsync(() => DirectoryOf(_a).Count == 1, Deadline, "host A's index holds the node");
 
         var swept = await DirectoryOf(_a).SweepAsync();
-        var (beat, _) = await SendAsync(_b, HttpMethod.Post, "/v1/directory/nodes/n1/heartbeat");
+        var (beat, _) = await SendAsync(_b, HttpMethod.Post, "/v1/directory/nodes/n1/heartbeat", DirectoryNodeKey.Shared.Body("heartbeat", "n1", _clock.GetUtcNow()));
 
         Assert.Equal(1, swept.Removed);
         Assert.Equal(HttpStatusCode.NotFound, beat);
@@ -160,7 +160,7 @@ public sealed class DirectoryTwoHostsTests : IClassFixture<RedisServerFixture>, 
         for (var round = 0; round < 10; round++)
         {
             var id = "race" + round;
-            var both = await Task.WhenAll(RegisterAsync(_a, id, "key-a"), RegisterAsync(_b, id, "key-b"));
+            var both = await Task.WhenAll(RegisterAsync(_a, id, DirectoryNodeKey.Shared.PublicKey), RegisterAsync(_b, id, DirectoryNodeKey.Other.PublicKey));
             var statuses = both.Select(r => r.Status).Order().ToArray();
             var (_, stored) = await SendAsync(_a, HttpMethod.Get, "/v1/directory/nodes/" + id);
             var winner = both.Single(r => r.Status == HttpStatusCode.OK).Body.GetProperty("public_key").GetString();

@@ -61,7 +61,7 @@ public sealed class DirectoryLifecycleTests
         fixture.Clock.Advance(Tick);
         var atDeath = await Assert.ThrowsAsync<PortwayException>(async () => await (fixture.Directory.GetAsync("n1")));
         fixture.Clock.Advance(Tick);
-        var afterDeath = await Assert.ThrowsAsync<PortwayException>(async () => await (fixture.Directory.HeartbeatAsync("n1")));
+        var afterDeath = await Assert.ThrowsAsync<PortwayException>(async () => await (fixture.HeartbeatAsync("n1")));
 
         Assert.Equal(ErrorCode.NotFound, atDeath.Error.Code);
         Assert.Equal(ErrorCode.NotFound, afterDeath.Error.Code);
@@ -82,7 +82,7 @@ public sealed class DirectoryLifecycleTests
         fixture.Clock.Advance(lastMoment);
         Assert.Equal(DirectoryStates.Name(state), (await fixture.Directory.GetAsync("n1")).State);
 
-        var revived = await fixture.Directory.HeartbeatAsync("n1");
+        var revived = await fixture.HeartbeatAsync("n1");
         var got = await fixture.Directory.GetAsync("n1");
 
         Assert.Equal("active", revived.State);
@@ -102,7 +102,7 @@ public sealed class DirectoryLifecycleTests
         var timeout = fixture.Directory.Lifecycle.HeartbeatTimeout;
 
         fixture.Clock.Advance(timeout - Tick);
-        await fixture.Directory.HeartbeatAsync("n1");
+        await fixture.HeartbeatAsync("n1");
         fixture.Clock.Advance(timeout - Tick);
         var stillActive = (await fixture.Directory.GetAsync("n1")).State;
         fixture.Clock.Advance(Tick);

@@ -61,15 +61,15 @@ public sealed class DirectoryPersistenceTests : IDisposable
         var kv = NewKv();
         var (directory, persistence) = await OpenAsync(kv, snapshot: null);
 
-        await directory.RegisterAsync("a", "ka", ["https://a.example"], ["relay"]);
-        await directory.RegisterAsync("b", "kb", [], []);
-        await directory.HeartbeatAsync("a");
+        await directory.RegisterAsync("a", DirectoryFixture.Key, ["https://a.example"], ["relay"]);
+        await directory.RegisterAsync("b", DirectoryFixture.OtherKey, [], []);
+        await directory.HeartbeatAsync("a", DirectoryFixture.Proof(_clock, "heartbeat", "a"));
         await directory.DeregisterAsync("b");
         await persistence.FlushAsync();
 
         Assert.Equal([DirectoryPersistence.KeyPrefix + "a"], await kv.ListKeysAsync(DirectoryPersistence.KeyPrefix));
         var stored = JsonSerializer.Deserialize<DirectoryEntry>((await kv.GetAsync(DirectoryPersistence.KeyPrefix + "a"))!.Value.Span, NodeJson.Options)!;
-        Assert.Equal(("a", "ka", "relay"), (stored.Id, stored.PublicKey, stored.Capabilities[0]));
+        Assert.Equal(("a", DirectoryFixture.Key, "relay"), (stored.Id, stored.PublicKey, stored.Capabilities[0]));
         Assert.False(File.Exists(SnapshotPath));
     }
 
@@ -79,11 +79,11 @@ public sealed class DirectoryPersistenceTests : IDisposable
         var (before, persistence) = await OpenAsync(NewKv(), SnapshotPath);
         for (var i = 0; i < 50; i++)
         {
-            await before.RegisterAsync($"n{i:D2}", "k" + i, [$"https://n{i}.example"], i % 2 == 0 ? ["even"] : ["odd"]);
+            await before.RegisterAsync($"n{i:D2}", DirectoryFixture.Key, [$"https://n{i}.example"], i % 2 == 0 ? ["even"] : ["odd"]);
         }
 
         _clock.Advance(before.Lifecycle.StartOf(DirectoryNodeState.Retry48h));
-        await before.HeartbeatAsync("n07");
+        await before.HeartbeatAsync("n07", DirectoryFixture.Proof(_clock, "heartbeat", "n07"));
         var expected = new DirectoryNodeView[50];
         for (var i = 0; i < expected.Length; i++)
         {
@@ -112,7 +112,7 @@ public sealed class DirectoryPersistenceTests : IDisposable
     {
         var kv = NewKv();
         var (before, persistence) = await OpenAsync(kv, snapshot: null);
-        await before.RegisterAsync("a", "ka", [], ["relay"]);
+        await before.RegisterAsync("a", DirectoryFixture.Key, [], ["relay"]);
         await persistence.FlushAsync();
 
         var (after, _) = await OpenAsync(kv, snapshot: null);
@@ -127,7 +127,7 @@ public sealed class DirectoryPersistenceTests : IDisposable
         _clock.Advance(Interval);
         Assert.False(File.Exists(SnapshotPath));
 
-        await directory.RegisterAsync("a", "ka", [], []);
+        await directory.RegisterAsync("a", DirectoryFixture.Key, [], []);
         _clock.Advance(Interval);
 
         await Eventually.TrueAsync(() => File.Exists(SnapshotPath), TimeSpan.FromSeconds(30), "the snapshot is written");

@@ -16,7 +16,7 @@ public sealed class DirectoryTokenTests : IDisposable
     public async Task Issue_VerifiesOfflineFromThePublishedKeyAlone()
     {
         await _fixture.RegisterAsync("n1");
-        var (token, expiresAt) = await Directory.IssueTokenAsync("n1");
+        var (token, expiresAt) = await _fixture.IssueTokenAsync("n1");
         using var elsewhere = new DirectoryTokenVerifier(Directory.Key.PublicKeyPem, _fixture.Clock);
 
         var check = elsewhere.Verify(token);
@@ -32,7 +32,7 @@ public sealed class DirectoryTokenTests : IDisposable
     public async Task Verify_JustBeforeExpiryValid_AtExpiryExpired_EvenWhenCached()
     {
         await _fixture.RegisterAsync("n1");
-        var (token, _) = await Directory.IssueTokenAsync("n1");
+        var (token, _) = await _fixture.IssueTokenAsync("n1");
         Assert.True(Directory.Verifier.Verify(token).Valid);
 
         _fixture.Clock.Advance(DirectoryToken.Lifetime - TimeSpan.FromTicks(1));
@@ -51,7 +51,7 @@ public sealed class DirectoryTokenTests : IDisposable
     {
         await _fixture.RegisterAsync("n1");
         await _fixture.RegisterAsync("n2");
-        var (token, _) = await Directory.IssueTokenAsync("n1");
+        var (token, _) = await _fixture.IssueTokenAsync("n1");
         var parts = token.Split('.');
         var claims = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(parts[1])).Replace("\"n1\"", "\"n2\"", StringComparison.Ordinal);
         var forged = parts[0] + "." + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(claims)) + "." + parts[2];
@@ -66,7 +66,7 @@ public sealed class DirectoryTokenTests : IDisposable
     public async Task Verify_TamperedSignature_IsBadSignature()
     {
         await _fixture.RegisterAsync("n1");
-        var (token, _) = await Directory.IssueTokenAsync("n1");
+        var (token, _) = await _fixture.IssueTokenAsync("n1");
         var signature = Base64Url.DecodeFromChars(token.Split('.')[2]);
         signature[10] ^= 0x01;
         var forged = token[..(token.LastIndexOf('.') + 1)] + Base64Url.EncodeToString(signature);
@@ -78,7 +78,7 @@ public sealed class DirectoryTokenTests : IDisposable
     public async Task Verify_ByAnotherDirectorysKey_IsWrongKey()
     {
         await _fixture.RegisterAsync("n1");
-        var (token, _) = await Directory.IssueTokenAsync("n1");
+        var (token, _) = await _fixture.IssueTokenAsync("n1");
         using var other = DirectoryKey.CreateEphemeral();
         using var otherVerifier = new DirectoryTokenVerifier(other.PublicKeyPem, _fixture.Clock);
         var (otherToken, _) = DirectoryToken.Issue(other, "n1", _fixture.Clock.GetUtcNow());
@@ -123,17 +123,17 @@ public sealed class DirectoryTokenTests : IDisposable
         await _fixture.RegisterAsync("n1");
         _fixture.Clock.Advance(Directory.Lifecycle.StartOf(DirectoryNodeState.Coma));
 
-        var ex = await Assert.ThrowsAsync<PortwayException>(async () => await (Directory.IssueTokenAsync("n1")));
-        await Directory.HeartbeatAsync("n1");
+        var ex = await Assert.ThrowsAsync<PortwayException>(async () => await (_fixture.IssueTokenAsync("n1")));
+        await _fixture.HeartbeatAsync("n1");
 
         Assert.Equal(ErrorCode.Conflict, ex.Error.Code);
-        Assert.True(Directory.Verifier.Verify((await Directory.IssueTokenAsync("n1")).Token).Valid);
+        Assert.True(Directory.Verifier.Verify((await _fixture.IssueTokenAsync("n1")).Token).Valid);
     }
 
     [Fact]
     public async Task IssueToken_UnknownNode_IsNotFound()
     {
-        Assert.Equal(ErrorCode.NotFound, (await Assert.ThrowsAsync<PortwayException>(async () => await (Directory.IssueTokenAsync("nobody")))).Error.Code);
+        Assert.Equal(ErrorCode.NotFound, (await Assert.ThrowsAsync<PortwayException>(async () => await (_fixture.IssueTokenAsync("nobody")))).Error.Code);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class NodeDirectoryServiceTests : IDisposable
     {
         await Directory.RegisterAsync("n1", DirectoryFixture.Key, [], []);
 
-        var ex = await Assert.ThrowsAsync<PortwayException>(async () => await (Directory.RegisterAsync("n1", "another-key", [], [])));
+        var ex = await Assert.ThrowsAsync<PortwayException>(async () => await (Directory.RegisterAsync("n1", DirectoryFixture.OtherKey, [], [])));
 
         Assert.Equal(ErrorCode.Conflict, ex.Error.Code);
         Assert.Equal(DirectoryFixture.Key, (await Directory.GetAsync("n1")).PublicKey);
@@ -67,9 +67,9 @@ public sealed class NodeDirectoryServiceTests : IDisposable
     {
         Assert.StartsWith("public_key", (await Assert.ThrowsAsync<PortwayException>(async () => await (Directory.RegisterAsync("n1", " ", [], [])))).Error.Message, StringComparison.Ordinal);
         Assert.StartsWith("public_key", (await Assert.ThrowsAsync<PortwayException>(async () => await (Directory.RegisterAsync("n1", "k\u0001", [], [])))).Error.Message, StringComparison.Ordinal);
-        Assert.StartsWith("endpoints[1]", (await Assert.ThrowsAsync<PortwayException>(async () => await (Directory.RegisterAsync("n1", "k", ["https://a", "not a uri"], [])))).Error.Message, StringComparison.Ordinal);
-        Assert.StartsWith("capabilities[0]", (await Assert.ThrowsAsync<PortwayException>(async () => await (Directory.RegisterAsync("n1", "k", [], ["a b"])))).Error.Message, StringComparison.Ordinal);
-        Assert.StartsWith("capabilities may", (await Assert.ThrowsAsync<PortwayException>(async () => await (Directory.RegisterAsync("n1", "k", [], Enumerable.Range(0, 33).Select(i => "c" + i).ToArray())))).Error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("endpoints[1]", (await Assert.ThrowsAsync<PortwayException>(async () => await (Directory.RegisterAsync("n1", DirectoryFixture.Key, ["https://a", "not a uri"], [])))).Error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("capabilities[0]", (await Assert.ThrowsAsync<PortwayException>(async () => await (Directory.RegisterAsync("n1", DirectoryFixture.Key, [], ["a b"])))).Error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("capabilities may", (await Assert.ThrowsAsync<PortwayException>(async () => await (Directory.RegisterAsync("n1", DirectoryFixture.Key, [], Enumerable.Range(0, 33).Select(i => "c" + i).ToArray())))).Error.Message, StringComparison.Ordinal);
         Assert.Equal(0, Directory.Count);
     }
 
@@ -112,7 +112,7 @@ public sealed class NodeDirectoryServiceTests : IDisposable
         await _fixture.RegisterAsync("b", "relay");
         _fixture.Clock.Advance(Directory.Lifecycle.HeartbeatTimeout);
         await _fixture.RegisterAsync("c", "relay");
-        await Directory.HeartbeatAsync("a");
+        await _fixture.HeartbeatAsync("a");
 
         var page = Directory.Discover("relay", "active", 2, null);
 
@@ -153,7 +153,7 @@ public sealed class NodeDirectoryServiceTests : IDisposable
         await _fixture.RegisterAsync("n1");
         _fixture.Clock.Advance(Directory.Lifecycle.StartOf(DirectoryNodeState.Dead));
 
-        var again = await Directory.RegisterAsync("n1", "a-new-key", [], []);
+        var again = await Directory.RegisterAsync("n1", DirectoryFixture.OtherKey, [], []);
 
         Assert.True(again.Created);
         Assert.Equal(_fixture.Clock.GetUtcNow(), again.RegisteredAt);
