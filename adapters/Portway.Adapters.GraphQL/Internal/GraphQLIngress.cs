@@ -193,9 +193,8 @@ internal sealed class GraphQLIngress(
             return;
         }
 
-        if (OriginCheck.Refusal(context.Request, endpoint.Config.CorsOrigins) is { } refused)
+        if (policies.CheckOrigin(context.Request, endpoint.Config.CorsOrigins) is { } refused)
         {
-            policies.CountRejection("origin");
             await RejectAsync(reply, refused).ConfigureAwait(false);
             return;
         }

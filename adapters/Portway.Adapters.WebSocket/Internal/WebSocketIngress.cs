@@ -54,9 +54,8 @@ internal sealed class WebSocketIngress(
             return;
         }
 
-        if (OriginCheck.Refusal(context.Request, origins) is { } refused)
+        if (policies.CheckOrigin(context.Request, origins) is { } refused)
         {
-            policies.CountRejection("origin");
             await RejectAsync(context, correlation, endpoint, refused).ConfigureAwait(false);
             return;
         }
