@@ -46,7 +46,6 @@ public static class PipelineServiceCollectionExtensions
             IDirectoryStore store = shared
                 ? new SharedDirectoryStore(kv!, index, time, sp.GetService<ILoggerFactory>()?.CreateLogger<SharedDirectoryStore>() ?? NullLogger<SharedDirectoryStore>.Instance)
                 : persistence is null ? index : new PersistentDirectoryStore(index, persistence);
-            DirectoryNotifier.Check(config);
             var notifier = sp.GetService<IPortwayEgress>() is { } egress
                 ? new DirectoryNotifier(egress, config, sp.GetService<ILoggerFactory>()?.CreateLogger<DirectoryNotifier>() ?? NullLogger<DirectoryNotifier>.Instance)
                 : null;
