@@ -25,9 +25,6 @@ internal sealed class WriteReadiness : IDisposable
         _name = name;
     }
 
-    /// <summary>Waits stalls since the link opened (for tests and diagnostics).</summary>
-    public long Waits { get; private set; }
-
     /// <summary>True once the socket can take bytes (or the connection broke: the next write says how); false after <paramref name="timeout"/>.</summary>
     public Task<bool> WaitAsync(TimeSpan timeout)
     {
@@ -35,7 +32,6 @@ internal sealed class WriteReadiness : IDisposable
         var waiting = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         _timeout = timeout;
         Volatile.Write(ref _pending, waiting);
-        Waits++;
         if (_thread is null)
         {
             // No execution context flows into the thread.
