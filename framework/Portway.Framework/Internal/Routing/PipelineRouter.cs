@@ -85,7 +85,7 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
             yield break;
         }
 
-        var hop = BuildHop(pipeline, sinkIndex, request, input);
+        var hop = BuildHop(pipeline, sinkIndex, request, input, InProcess(streams));
         using var activity = StartStageActivity(pipeline, sinkIndex, request, hop);
         telemetry.Emit(new BoundaryEvent(BoundaryEventKind.RoutingHandoff, request.TraceId, request.RequestId, interfaceName, pipeline.Name, sink.Name));
         await foreach (var answer in streams.StreamAsync(hop, cancellationToken).ConfigureAwait(false))
@@ -126,7 +126,7 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
             return new StageOutcome(default, new PortwayError(ErrorCode.Unavailable, $"no transport reaches process group '{stage.Group}'"));
         }
 
-        var hop = BuildHop(pipeline, index, request, input);
+        var hop = BuildHop(pipeline, index, request, input, InProcess(transport));
         using var activity = StartStageActivity(pipeline, index, request, hop);
         telemetry.Emit(new BoundaryEvent(BoundaryEventKind.RoutingHandoff, request.TraceId, request.RequestId, interfaceName, pipeline.Name, stage.Name));
         try
@@ -147,8 +147,12 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
         }
     }
 
-    /// <summary>The stage request for stage <paramref name="index"/>: its route, correlation and node headers, and its input (with <c>with</c> merged under it).</summary>
-    private static Envelope BuildHop(CompiledPipeline pipeline, int index, Envelope request, ReadOnlyMemory<byte> input)
+    /// <summary>
+    /// The stage request for stage <paramref name="index"/>: its route, correlation and node headers, and its input (with
+    /// <c>with</c> merged under it). A hop that stays in this process unsigned (<paramref name="inProcess"/>) carries its
+    /// stage and trace context as objects (<see cref="InProcessStage"/>), not in headers; nothing reads its id, so it draws none.
+    /// </summary>
+    private static Envelope BuildHop(CompiledPipeline pipeline, int index, Envelope request, ReadOnlyMemory<byte> input, bool inProcess)
     {
         var stage = pipeline.Graph.Stages[index];
         if (pipeline.With[index] is { } with)
@@ -156,24 +160,27 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
             input = MergeUnder(with, input);
         }
 
-        var hop = new Envelope
+        var hop = Envelope.WithNewId();
+        hop.Kind = EnvelopeKind.Request;
+        hop.Route = pipeline.Routes[index];
+        hop.TraceId = request.TraceId;
+        hop.RequestId = request.RequestId;
+        hop.ReplyTo = request.ReplyTo;
+        hop.Tenant = request.Tenant;
+        hop.Identity = request.Identity;
+        hop.Deadline = request.Deadline;
+        hop.Payload = input;
+        if (inProcess)
         {
-            Id = EnvelopeIds.NewId(),
-            Kind = EnvelopeKind.Request,
-            Route = pipeline.Routes[index],
-            TraceId = request.TraceId,
-            RequestId = request.RequestId,
-            ReplyTo = request.ReplyTo,
-            Tenant = request.Tenant,
-            Identity = request.Identity,
-            Deadline = request.Deadline,
-            Payload = input,
-            Headers =
-            {
-                [StageExecutor.PipelineHeader] = pipeline.Name,
-                [StageExecutor.StageHeader] = stage.Name,
-                [StageExecutor.NodeHeader] = stage.Node,
-            },
+            hop.InProcessStage = pipeline.InProcess[index];
+            return hop; // the identity is on the hop as an object; a deadline header is for queueing transports only
+        }
+
+        hop.Headers = new Dictionary<string, string>(6, StringComparer.Ordinal)
+        {
+            [StageExecutor.PipelineHeader] = pipeline.Name,
+            [StageExecutor.StageHeader] = stage.Name,
+            [StageExecutor.NodeHeader] = stage.Node,
         };
         if (request.HeaderCount > 0 && request.Headers.TryGetValue(StageHop.DeadlineHeader, out var deadline))
         {
@@ -184,24 +191,47 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
         return hop;
     }
 
+    /// <summary>True when <paramref name="transport"/> hands hops over as objects in this process (the memory transport, unsigned).</summary>
+    private static bool InProcess(IStageTransport transport) => transport is MemoryStageTransport { SignsHops: false };
+
     /// <summary>Opens the stage's span (child of the request's) and carries its context on <paramref name="hop"/>'s <c>traceparent</c>.</summary>
     private static Activity? StartStageActivity(CompiledPipeline pipeline, int index, Envelope request, Envelope hop)
     {
         var stage = pipeline.Graph.Stages[index];
-        request.Headers.TryGetValue(TraceParentHeader, out var incoming);
-        ActivityContext.TryParse(incoming, null, isRemote: false, out var parent);
-        var activity = PortwayTelemetry.StartActivity("portway.stage", hop.Route, ActivityKind.Internal, Activity.Current?.Context ?? parent);
+        string? incoming = null;
+        if (request.HeaderCount > 0)
+        {
+            request.Headers.TryGetValue(TraceParentHeader, out incoming);
+        }
+
+        var current = Activity.Current?.Context;
+        ActivityContext parent = default;
+        if (current is null)
+        {
+            ActivityContext.TryParse(incoming, null, isRemote: false, out parent);
+        }
+
+        var activity = PortwayTelemetry.StartActivity("portway.stage", hop.Route, ActivityKind.Internal, current ?? parent);
+        string? traceParent = incoming;
         if (activity is not null)
         {
             activity.SetTag("portway.stage", stage.Name);
             activity.SetTag("portway.node", stage.Node);
             activity.SetTag("portway.group", stage.Group);
             activity.SetTag("portway.request_id", request.RequestId);
-            hop.Headers[TraceParentHeader] = "00-" + activity.TraceId.ToHexString() + "-" + activity.SpanId.ToHexString() + "-01";
+            traceParent = "00-" + activity.TraceId.ToHexString() + "-" + activity.SpanId.ToHexString() + "-01";
         }
-        else if (incoming is not null)
+
+        if (traceParent is not null)
         {
-            hop.Headers[TraceParentHeader] = incoming;
+            if (hop.InProcessStage is not null)
+            {
+                hop.InProcessTraceParent = traceParent;
+            }
+            else
+            {
+                hop.Headers[TraceParentHeader] = traceParent;
+            }
         }
 
         return activity;
@@ -324,33 +354,58 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
             return new StageOutcome(default, FirstError);
         }
 
+        /// <summary>The fan-in input <c>{"name":output,...}</c>, written once into an array of its exact size; empty when an output is not one JSON value.</summary>
         private ReadOnlyMemory<byte> FanIn(int index)
         {
             var predecessors = pipeline.Graph.Predecessors[index];
             var names = pipeline.PredecessorNames[index];
-            var buffer = new ArrayBufferWriter<byte>(256);
-            try
+            var length = 1 + predecessors.Length; // '{', the commas and '}'
+            for (var i = 0; i < predecessors.Length; i++)
             {
-                using var writer = new Utf8JsonWriter(buffer);
-                writer.WriteStartObject();
-                for (var i = 0; i < predecessors.Length; i++)
+                var output = _tasks[predecessors[i]].Result.Payload.Span;
+                if (!IsOneJsonValue(output))
                 {
-                    writer.WritePropertyName(names[i]);
-                    writer.WriteRawValue(_tasks[predecessors[i]].Result.Payload.Span, skipInputValidation: false);
+                    return default;
                 }
 
-                writer.WriteEndObject();
+                length += names[i].EncodedUtf8Bytes.Length + 3 + output.Length; // "name":output
+            }
+
+            var input = new byte[length];
+            var at = 0;
+            input[at++] = (byte)'{';
+            for (var i = 0; i < predecessors.Length; i++)
+            {
+                if (i > 0)
+                {
+                    input[at++] = (byte)',';
+                }
+
+                input[at++] = (byte)'"';
+                names[i].EncodedUtf8Bytes.CopyTo(input.AsSpan(at));
+                at += names[i].EncodedUtf8Bytes.Length;
+                input[at++] = (byte)'"';
+                input[at++] = (byte)':';
+                var output = _tasks[predecessors[i]].Result.Payload.Span;
+                output.CopyTo(input.AsSpan(at));
+                at += output.Length;
+            }
+
+            input[at] = (byte)'}';
+            return input;
+        }
+
+        private static bool IsOneJsonValue(ReadOnlySpan<byte> json)
+        {
+            try
+            {
+                var reader = new Utf8JsonReader(json);
+                return reader.Read() && reader.TrySkip() && !reader.Read();
             }
             catch (JsonException)
             {
-                return default;
+                return false;
             }
-            catch (ArgumentException)
-            {
-                return default;
-            }
-
-            return buffer.WrittenMemory;
         }
     }
 }
