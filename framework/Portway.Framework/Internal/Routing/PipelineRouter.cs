@@ -15,7 +15,7 @@ namespace Portway.Internal.Routing;
 /// (fan-in). Stages whose predecessors are done run in parallel (fan-out). The sink's output is the
 /// reply. The first stage error ends the run with that error and cancels the stages still running.
 /// </summary>
-internal sealed class PipelineRouter(RoutingTable table, StageTransports transports, PortwayTelemetry telemetry)
+internal sealed partial class PipelineRouter(RoutingTable table, StageTransports transports, PortwayTelemetry telemetry)
 {
     /// <summary>The W3C trace context header every hop carries.</summary>
     public const string TraceParentHeader = Envelope.TraceParentHeader;
@@ -102,14 +102,6 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
         }
 
         yield return request.CreateAnswer(EnvelopeKind.StreamEnd, ReadOnlyMemory<byte>.Empty);
-    }
-
-    private async Task<StageOutcome> RunDagAsync(CompiledPipeline pipeline, Envelope request, string interfaceName, bool sinkInputOnly, CancellationToken cancellationToken)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var run = new DagRun(this, pipeline, request, interfaceName, cts, sinkInputOnly);
-        var sink = await run.RunAsync().ConfigureAwait(false);
-        return run.FirstError is { } first ? new StageOutcome(default, first) : sink;
     }
 
     private static Envelope Answer(Envelope request, StageOutcome outcome) => outcome.Error is { } error
@@ -283,129 +275,4 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
     }
 
     private readonly record struct StageOutcome(ReadOnlyMemory<byte> Payload, PortwayError? Error);
-
-    /// <summary>One run of a multi-stage DAG.</summary>
-    /// <remarks>With <c>sinkInputOnly</c> the sink is not run: its outcome is its input (a stream sink runs apart).</remarks>
-    private sealed class DagRun(PipelineRouter router, CompiledPipeline pipeline, Envelope request, string interfaceName, CancellationTokenSource cts, bool sinkInputOnly)
-    {
-        private readonly Task<StageOutcome>[] _tasks = new Task<StageOutcome>[pipeline.Graph.Stages.Length];
-        private PortwayError? _firstError;
-
-        public PortwayError? FirstError => Volatile.Read(ref _firstError);
-
-        public Task<StageOutcome> RunAsync()
-        {
-            // Topological order: every predecessor's task exists before its successors are created.
-            for (var i = 0; i < _tasks.Length; i++)
-            {
-                _tasks[i] = RunOneAsync(i);
-            }
-
-            return _tasks[pipeline.Graph.Sink];
-        }
-
-        private async Task<StageOutcome> RunOneAsync(int index)
-        {
-            var predecessors = pipeline.Graph.Predecessors[index];
-            ReadOnlyMemory<byte> input;
-            if (predecessors.Length == 0)
-            {
-                input = request.Payload;
-            }
-            else
-            {
-                foreach (var p in predecessors)
-                {
-                    var before = await _tasks[p].ConfigureAwait(false);
-                    if (before.Error is not null)
-                    {
-                        return before;
-                    }
-                }
-
-                input = predecessors.Length == 1 ? _tasks[predecessors[0]].Result.Payload : FanIn(index);
-                if (input.IsEmpty)
-                {
-                    return Fail(new PortwayError(ErrorCode.Internal, $"a predecessor of stage '{pipeline.Graph.Stages[index].Name}' answered with malformed JSON"));
-                }
-            }
-
-            if (cts.IsCancellationRequested)
-            {
-                return new StageOutcome(default, FirstError ?? new PortwayError(ErrorCode.Unavailable, "the run was cancelled"));
-            }
-
-            if (sinkInputOnly && index == pipeline.Graph.Sink)
-            {
-                return new StageOutcome(input, null);
-            }
-
-            var outcome = await router.RunStageAsync(pipeline, index, request, input, interfaceName, cts.Token).ConfigureAwait(false);
-            return outcome.Error is { } error ? Fail(error) : outcome;
-        }
-
-        private StageOutcome Fail(PortwayError error)
-        {
-            if (Interlocked.CompareExchange(ref _firstError, error, null) is null)
-            {
-                cts.Cancel();
-            }
-
-            return new StageOutcome(default, FirstError);
-        }
-
-        /// <summary>The fan-in input <c>{"name":output,...}</c>, written once into an array of its exact size; empty when an output is not one JSON value.</summary>
-        private ReadOnlyMemory<byte> FanIn(int index)
-        {
-            var predecessors = pipeline.Graph.Predecessors[index];
-            var names = pipeline.PredecessorNames[index];
-            var length = 1 + predecessors.Length; // '{', the commas and '}'
-            for (var i = 0; i < predecessors.Length; i++)
-            {
-                var output = _tasks[predecessors[i]].Result.Payload.Span;
-                if (!IsOneJsonValue(output))
-                {
-                    return default;
-                }
-
-                length += names[i].EncodedUtf8Bytes.Length + 3 + output.Length; // "name":output
-            }
-
-            var input = new byte[length];
-            var at = 0;
-            input[at++] = (byte)'{';
-            for (var i = 0; i < predecessors.Length; i++)
-            {
-                if (i > 0)
-                {
-                    input[at++] = (byte)',';
-                }
-
-                input[at++] = (byte)'"';
-                names[i].EncodedUtf8Bytes.CopyTo(input.AsSpan(at));
-                at += names[i].EncodedUtf8Bytes.Length;
-                input[at++] = (byte)'"';
-                input[at++] = (byte)':';
-                var output = _tasks[predecessors[i]].Result.Payload.Span;
-                output.CopyTo(input.AsSpan(at));
-                at += output.Length;
-            }
-
-            input[at] = (byte)'}';
-            return input;
-        }
-
-        private static bool IsOneJsonValue(ReadOnlySpan<byte> json)
-        {
-            try
-            {
-                var reader = new Utf8JsonReader(json);
-                return reader.Read() && reader.TrySkip() && !reader.Read();
-            }
-            catch (JsonException)
-            {
-                return false;
-            }
-        }
-    }
 }
