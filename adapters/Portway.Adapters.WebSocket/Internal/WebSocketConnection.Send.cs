@@ -39,10 +39,7 @@ internal sealed partial class WebSocketConnection
     {
         Interlocked.Decrement(ref _reservedCount);
         Interlocked.Add(ref _reservedBytes, -size);
-        if (Volatile.Read(ref _room) is not null)
-        {
-            SignalRoom();
-        }
+        _room.Signal();
     }
 
     /// <summary>
@@ -52,19 +49,26 @@ internal sealed partial class WebSocketConnection
     /// </summary>
     private async ValueTask WaitToReadAsync()
     {
+        _ingress.Connections.ReadsPaused(1);
+        try
+        {
+            await WaitForRoomToReadAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _ingress.Connections.ReadsPaused(-1);
+        }
+    }
+
+    private async ValueTask WaitForRoomToReadAsync()
+    {
         while (!IsClosing && !HasRoomToRead())
         {
             var sentBefore = Volatile.Read(ref _sentCount);
-            Task task;
-            lock (_roomGate)
+            var task = _room.Next(static c => c.IsClosing || c.HasRoomToRead(), this);
+            if (task.IsCompleted)
             {
-                if (IsClosing || HasRoomToRead())
-                {
-                    return;
-                }
-
-                _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                task = _room.Task;
+                return;
             }
 
             using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(_endpoint.TimeoutMs), _ingress.Time);
@@ -120,22 +124,7 @@ internal sealed partial class WebSocketConnection
         Interlocked.Decrement(ref _queuedCount);
         Interlocked.Add(ref _queuedBytes, -size);
         Interlocked.Increment(ref _sentCount);
-        if (Volatile.Read(ref _room) is not null)
-        {
-            SignalRoom();
-        }
-    }
-
-    private void SignalRoom()
-    {
-        TaskCompletionSource? room;
-        lock (_roomGate)
-        {
-            room = _room;
-            _room = null;
-        }
-
-        room?.TrySetResult();
+        _room.Signal();
     }
 
     /// <summary>Returns once a message of <paramref name="size"/> bytes fits, or the socket is closing.</summary>
@@ -143,16 +132,10 @@ internal sealed partial class WebSocketConnection
     {
         while (true)
         {
-            Task task;
-            lock (_roomGate)
+            var task = _room.Next(static r => r.Connection.IsClosing || r.Connection.HasRoomFor(r.Size), (Connection: this, Size: size));
+            if (task.IsCompleted)
             {
-                if (IsClosing || HasRoomFor(size))
-                {
-                    return;
-                }
-
-                _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                task = _room.Task;
+                return;
             }
 
             await task.WaitAsync(cancellationToken).ConfigureAwait(false);

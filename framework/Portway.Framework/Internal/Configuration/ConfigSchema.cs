@@ -36,12 +36,12 @@ internal static class ConfigSchema
     public static readonly string[] Stage = ["name", "node", "after", "group", "with"];
     public static readonly string[] WebSocketOperation = ["pipeline", "auth", "scopes", "tenant", "rate_limit"];
     public static readonly string[] GraphQLField = ["pipeline", "args", "returns", "auth", "scopes", "tenant", "rate_limit"];
-    public static readonly string[] Schedule = ["name", "pipeline", "every_ms", "timeout_ms"];
+    public static readonly string[] Schedule = ["name", "pipeline", "every_ms", "schedule", "timeout_ms"];
 
     private static readonly string[] InterfaceCommon = ["kind", "binds", "auth", "cors"];
     private static readonly string[] InterfaceHttp = [.. InterfaceCommon, "endpoints"];
     private static readonly string[] InterfaceGraphQL =
-        [.. InterfaceCommon, "path", "types", "query", "mutation", "subscription", "max_depth", "max_complexity", "max_tokens", "max_fields", "max_in_flight", "timeout_ms", "max_body_bytes"];
+        [.. InterfaceCommon, "path", "types", "query", "mutation", "subscription", "max_depth", "max_complexity", "max_tokens", "max_fields", "max_in_flight", "send_queue_limit", "send_queue_bytes", "max_connections", "timeout_ms", "max_body_bytes"];
     private static readonly string[] InterfaceTimer = ["kind", "binds", "schedules"];
     private static readonly string[] InterfaceAny = [.. InterfaceHttp, .. InterfaceGraphQL.Except(InterfaceCommon), "schedules"];
 
