@@ -9,8 +9,33 @@ public sealed class Envelope
     /// <summary>The header that carries the W3C trace context across every hop.</summary>
     public const string TraceParentHeader = "traceparent";
 
+    private string? _id = "";
+
     /// <summary>Unique id of this envelope.</summary>
-    public string Id { get; set; } = "";
+    /// <remarks>
+    /// An envelope the runtime creates (<see cref="CreateRequest"/>, <see cref="CreateAnswer"/>, a stage hop) draws its
+    /// random id when the id is first read: an in-process hop or answer nobody reads the id of costs no id string.
+    /// </remarks>
+    public string Id
+    {
+        get => _id ?? NewIdOnce();
+        set => _id = value;
+    }
+
+    /// <summary>An envelope with a new id, drawn on first read of <see cref="Id"/>.</summary>
+    internal static Envelope WithNewId() => new() { _id = null };
+
+    /// <summary>For a stage hop that stays in this process: its pipeline, stage and node (instead of headers).</summary>
+    internal Internal.Routing.InProcessStage? InProcessStage { get; set; }
+
+    /// <summary>For a stage hop that stays in this process: its W3C trace context (instead of the <c>traceparent</c> header).</summary>
+    internal string? InProcessTraceParent { get; set; }
+
+    private string NewIdOnce()
+    {
+        var id = EnvelopeIds.NewId();
+        return Interlocked.CompareExchange(ref _id, id, null) ?? id;
+    }
 
     /// <summary>What it carries.</summary>
     public EnvelopeKind Kind { get; set; }
@@ -76,7 +101,7 @@ public sealed class Envelope
     {
         var request = new Envelope
         {
-            Id = EnvelopeIds.NewId(),
+            _id = null, // drawn on first read
             Kind = EnvelopeKind.Request,
             Route = pipeline,
             TraceId = traceId,
@@ -106,7 +131,7 @@ public sealed class Envelope
     /// <summary>Creates the answer to this envelope: same correlation, new id, the given kind and payload.</summary>
     public Envelope CreateAnswer(EnvelopeKind kind, ReadOnlyMemory<byte> payload) => new()
     {
-        Id = EnvelopeIds.NewId(),
+        _id = null, // drawn on first read
         Kind = kind,
         Route = Route,
         TraceId = TraceId,

@@ -1,3 +1,5 @@
+using Portway.Configuration;
+
 namespace Portway;
 
 /// <summary>
@@ -16,6 +18,9 @@ public interface IPortwayConfigReloader
 
     /// <summary>When the serving version was loaded.</summary>
     DateTimeOffset LoadedAt { get; }
+
+    /// <summary>The config serving now (the startup config until a reload applies).</summary>
+    PortwayConfig Current { get; }
 
     /// <summary>Reads the config again and applies it if valid.</summary>
     PortwayReloadResult Reload();

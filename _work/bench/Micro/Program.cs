@@ -6,6 +6,7 @@ using Portway.Benchmarks;
 
 // dotnet run -c Release --project _work/bench/Micro -- waiters            bytes per pending waiter (100,000)
 // dotnet run -c Release --project _work/bench/Micro -- directory          bytes per registered node (100,000)
+// dotnet run -c Release --project _work/bench/Micro -- router-allocs dag3  bytes per request in the router, by type
 // dotnet run -c Release --project _work/bench/Micro -- cpu                operations per second of thread CPU time
 // dotnet run -c Release --project _work/bench/Micro -- [BenchmarkDotNet args, e.g. --filter '*']
 if (args.Length > 0 && args[0] == "cpu")
@@ -13,6 +14,11 @@ if (args.Length > 0 && args[0] == "cpu")
     Console.WriteLine("| operation | per CPU-second (one thread) | CPU µs per op | per wall-second | bytes allocated per op |");
     Console.WriteLine("|---|---:|---:|---:|---:|");
     return CpuThroughput.Run();
+}
+
+if (args.Length > 0 && args[0] == "router-allocs")
+{
+    return RouterAllocations.Run(args.Length > 1 ? args[1] : "dag3", args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 500_000);
 }
 
 if (args.Length > 0 && args[0] == "waiters")

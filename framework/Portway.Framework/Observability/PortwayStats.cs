@@ -15,16 +15,19 @@ namespace Portway.Observability;
 public sealed class PortwayStats
 {
     private readonly PortwayConfig _config;
+    private readonly Internal.Hosting.ConfigReloader? _reloader;
     private readonly RuntimeStats _stats;
     private readonly DrainCoordinator _drain;
     private readonly WorkerSupervisor? _supervisor;
     private readonly WorkerPool? _pool;
     private readonly IPortwayStatsSection[] _sections;
 
-    internal PortwayStats(PortwayConfig config, RuntimeStats stats, DrainCoordinator drain, WorkerSupervisor? supervisor, WorkerPool? pool, IEnumerable<IPortwayStatsSection>? sections = null)
+    internal PortwayStats(PortwayConfig config, RuntimeStats stats, DrainCoordinator drain, WorkerSupervisor? supervisor, WorkerPool? pool,
+        IEnumerable<IPortwayStatsSection>? sections = null, Internal.Hosting.ConfigReloader? reloader = null)
     {
         _sections = sections?.ToArray() ?? [];
         _config = config;
+        _reloader = reloader;
         _stats = stats;
         _drain = drain;
         _supervisor = supervisor;
@@ -85,7 +88,9 @@ public sealed class PortwayStats
         var workers = _supervisor?.Workers ?? [];
         var links = _pool?.All ?? [];
         writer.WriteStartArray("process_groups");
-        foreach (var group in _config.Runtime.Platform.ProcessGroups)
+        // The groups, stages and replicas of the config serving now (a reload may have changed them), not the startup one's.
+        var config = _reloader?.CurrentOrNull ?? _config;
+        foreach (var group in config.Runtime.Platform.ProcessGroups)
         {
             writer.WriteStartObject();
             writer.WriteString("name", group.Name);

@@ -110,6 +110,8 @@ public sealed class ReloadRollTests : IDisposable
         var cpu = stats.GetProperty("process_groups").EnumerateArray().Single(g => g.GetProperty("name").GetString() == "cpu");
         Assert.Equal(["cpu-1-v2", "cpu-2-v2"], Ids(stats));
         Assert.Equal(2, cpu.GetProperty("ready").GetInt32());
+        Assert.Equal(2, cpu.GetProperty("replicas").GetInt32()); // the config serving now, not the startup one (replicas: 1)
+        Assert.Equal(["work.core"], cpu.GetProperty("stages").EnumerateArray().Select(s => s.GetString()!));
         Assert.Equal(0, stats.GetProperty("pending_waiters").GetInt32());
         Assert.Contains("group(s) cpu switched to 2 new worker(s); 1 old worker(s) drain and stop", host.Output, StringComparison.Ordinal);
     }

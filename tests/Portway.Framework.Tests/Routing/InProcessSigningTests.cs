@@ -40,6 +40,27 @@ public sealed class InProcessSigningTests
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("{\"b\":{\"x\":1},\"c\":{\"x\":1}}"), JsonNode.Parse(payload)), payload);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Run_NodeContext_HasPipelineStageAndTraceContext_SignedOrNot(bool signInProcess)
+    {
+        using var harness = new RouterHarness(
+            Config("hmac", signInProcess, ("first", "sys.echo", []), ("second", "test.context", ["first"])),
+            b => b.AddNode<ContextNode>("test.context"));
+        var traceId = EnvelopeIds.NewTraceId();
+        var request = Envelope.CreateRequest("p", traceId, EnvelopeIds.NewId(), "00-" + traceId + "-" + EnvelopeIds.NewSpanId() + "-01", "", "{}"u8.ToArray());
+
+        var answer = await harness.Router.RunAsync(request, "test", CancellationToken.None);
+
+        Assert.Equal(EnvelopeKind.Reply, answer.Kind);
+        var context = JsonNode.Parse(answer.Payload.Span)!;
+        Assert.Equal("p", (string?)context["pipeline"]);
+        Assert.Equal("second", (string?)context["stage"]);
+        // The request's trace: its own context, or (when a listener samples the stage spans) the stage span's in that trace.
+        Assert.StartsWith("00-" + traceId + "-", (string?)context["traceparent"], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Stream_SignedInProcess_EveryItemArrivesInOrder()
     {

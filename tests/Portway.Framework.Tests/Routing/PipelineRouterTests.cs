@@ -9,7 +9,8 @@ public sealed class PipelineRouterTests
     private static void TestNodes(IPortwayBuilder b)
     {
         b.Services.AddSingleton<Probe>();
-        b.AddNode<TagNode>("test.tag").AddNode<BarrierNode>("test.barrier").AddNode<HangNode>("test.hang").AddNode<ThrowNode>("test.throw").AddNode<TeapotNode>("test.teapot");
+        b.AddNode<TagNode>("test.tag").AddNode<BarrierNode>("test.barrier").AddNode<HangNode>("test.hang").AddNode<ThrowNode>("test.throw").AddNode<TeapotNode>("test.teapot")
+            .AddNode<ContextNode>("test.context").AddNode<RawNode>("test.raw");
     }
 
     [Fact]
@@ -42,6 +43,30 @@ public sealed class PipelineRouterTests
               "c":{"by":"c","in":{"by":"a","in":{"x":1}}}}}
             """);
         Assert.True(JsonNode.DeepEquals(expected, JsonNode.Parse(payload)), payload);
+    }
+
+    [Fact]
+    public async Task Run_FanInOverAnOutputThatIsNotJson_AnswersInternal()
+    {
+        using var harness = new RouterHarness(RouterHarness.Config(("a", "test.raw", []), ("b", "sys.echo", []), ("join", "sys.echo", ["a", "b"])), TestNodes);
+
+        var (kind, payload) = await harness.RunAsync("{}");
+
+        Assert.Equal(EnvelopeKind.Error, kind);
+        var error = PortwayError.FromPayload(System.Text.Encoding.UTF8.GetBytes(payload));
+        Assert.Equal(ErrorCode.Internal, error.Code);
+        Assert.Contains("stage 'join' answered with malformed JSON", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_FanIn_KeepsEachOutputAsWrittenUnderItsEscapedName()
+    {
+        using var harness = new RouterHarness(RouterHarness.Config(("a\"x", "sys.echo", []), ("b", "sys.echo", []), ("join", "sys.echo", ["a\"x", "b"])), TestNodes);
+
+        var (kind, payload) = await harness.RunAsync(" [1, {\"k\": \"\u00e9\"}] ");
+
+        Assert.Equal(EnvelopeKind.Reply, kind);
+        Assert.Equal("{\"a\\u0022x\": [1, {\"k\": \"\u00e9\"}] ,\"b\": [1, {\"k\": \"\u00e9\"}] }", payload);
     }
 
     [Fact]

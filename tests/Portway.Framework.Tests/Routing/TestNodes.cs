@@ -65,3 +65,18 @@ internal sealed class TeapotNode : INode
     public ValueTask<NodeResult> InvokeAsync(NodeContext context, CancellationToken cancellationToken) =>
         ValueTask.FromResult(NodeResult.Failure("teapot_" + context.RequestId, "I'm a teapot"));
 }
+
+/// <summary><c>test.context</c>: answers what its <see cref="NodeContext"/> says of the hop: pipeline, stage, trace context.</summary>
+internal sealed class ContextNode : INode
+{
+    public ValueTask<NodeResult> InvokeAsync(NodeContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(NodeResult.Success(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+            new Dictionary<string, string> { ["pipeline"] = context.Pipeline, ["stage"] = context.Stage, ["traceparent"] = context.TraceParent })));
+}
+
+/// <summary><c>test.raw</c>: answers bytes that are not JSON.</summary>
+internal sealed class RawNode : INode
+{
+    public ValueTask<NodeResult> InvokeAsync(NodeContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(NodeResult.Success("not json"u8.ToArray()));
+}

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Portway.Adapters.Egress;
 
 namespace Portway.PublicApi.Tests.Embedding;
 
@@ -139,6 +140,47 @@ public sealed class ReloadTests : IDisposable
         Assert.Equal(11, reloader.Version);
         Assert.True(served >= 200);
         Assert.Equal(0, failures);
+    }
+
+    [Fact]
+    public async Task ValidFile_DashboardSnapshotDrawsThePipelinesServingNow()
+    {
+        Write("app.greet");
+        await using var app = await StartAsync();
+        var reloader = app.App.Services.GetRequiredService<IPortwayConfigReloader>();
+
+        Write("app.who");
+        Assert.True(reloader.Reload().Applied);
+
+        var snapshot = await app.Client.GetFromJsonAsync<JsonElement>(new Uri("/dashboard/snapshot", UriKind.Relative));
+        var greet = snapshot.GetProperty("pipelines").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "greet");
+        Assert.Equal("app.who", greet.GetProperty("stages")[0].GetProperty("node").GetString());
+        Assert.Same(reloader.Current, reloader.Current);
+        Assert.Equal("app.who", reloader.Current.Pipelines["greet"].Stages[0].Node);
+    }
+
+    [Fact]
+    public async Task AddedEgress_IsRefusedAsNeedingARestart_NothingChanges()
+    {
+        Write("app.greet");
+        await using var app = await EmbeddedApp.StartAsync(o => o.ConfigFile = Path, p => p.AddNode<GreetNode>().AddNode<WhoNode>().AddPortwayEgress());
+        var reloader = app.App.Services.GetRequiredService<IPortwayConfigReloader>();
+        var invoker = app.App.Services.GetRequiredService<IPortwayInvoker>();
+
+        // An outbound client and a pipeline calling it: the clients are built at startup, so this waits for a restart.
+        File.WriteAllText(Path, File.ReadAllText(Path)
+            .Replace("runtime:\n", "runtime:\n  egress:\n    http:\n      - { name: hooks, base_url: \"http://127.0.0.1:9/\" }\n", StringComparison.Ordinal)
+            .Replace("pipelines:\n", "pipelines:\n  notify: { stages: [ { name: call, node: sys.http_call, with: { egress: hooks, path: /hook } } ] }\n", StringComparison.Ordinal));
+        var result = reloader.Reload();
+
+        Assert.False(result.Applied);
+        Assert.Equal(1, result.Version);
+        var problem = Assert.Single(result.Problems);
+        Assert.Contains("runtime.egress changed: that needs a restart", problem.Message, StringComparison.Ordinal);
+        Assert.Equal(PipelineKind.NotFound, invoker.GetPipelineKind("notify"));
+        Assert.Empty(reloader.Current.Runtime.Egress.Http);
+        Assert.True((await GreetAsync(app)).TryGetProperty("greeting", out _));
+        Assert.Equal(1, (await StatsConfigAsync(app)).GetProperty("version").GetInt64());
     }
 
     [Fact]

@@ -29,6 +29,7 @@ internal sealed class DashboardEndpoints
     private static readonly byte[] Retry = "retry: 2000\n\n"u8.ToArray();
 
     private readonly PortwayConfig _config;
+    private readonly IPortwayConfigReloader? _reloader;
     private readonly PortwayStats _stats;
     private readonly BuiltinEndpoints _builtins;
     private readonly TimeProvider _time;
@@ -38,9 +39,11 @@ internal sealed class DashboardEndpoints
     private readonly byte[] _style;
     private int _streams;
 
-    public DashboardEndpoints(PortwayConfig config, PortwayStats stats, BuiltinEndpoints builtins, TimeProvider time, IHostApplicationLifetime? lifetime = null)
+    public DashboardEndpoints(PortwayConfig config, PortwayStats stats, BuiltinEndpoints builtins, TimeProvider time, IHostApplicationLifetime? lifetime = null,
+        IPortwayConfigReloader? reloader = null)
     {
         _config = config;
+        _reloader = reloader;
         _stats = stats;
         _builtins = builtins;
         _time = time;
@@ -69,7 +72,7 @@ internal sealed class DashboardEndpoints
         {
             w.WriteStartObject();
             w.WriteNumber("interval_ms", (long)Interval.TotalMilliseconds);
-            DashboardTopology.Write(w, _config);
+            DashboardTopology.Write(w, _reloader?.Current ?? _config); // the pipelines serving now: a reload may have changed them
             w.WritePropertyName("stats");
             WriteStats(w);
             w.WriteEndObject();

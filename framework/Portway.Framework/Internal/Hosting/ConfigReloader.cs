@@ -30,6 +30,11 @@ internal sealed partial class ConfigReloader(RoutingTable routes, TimeProvider t
         }
     }
 
+    public PortwayConfig Current => Volatile.Read(ref _current) ?? throw new InvalidOperationException("the runtime was started without a config");
+
+    /// <summary>The config serving now, or null when none was given.</summary>
+    internal PortwayConfig? CurrentOrNull => Volatile.Read(ref _current);
+
     public PortwayReloadResult Reload()
     {
         lock (_lock)
@@ -97,7 +102,7 @@ internal sealed partial class ConfigReloader(RoutingTable routes, TimeProvider t
             }
 
             switchRoutes();
-            _current = config;
+            Volatile.Write(ref _current, config);
 
             _loadedAt = time.GetUtcNow();
             var version = Interlocked.Increment(ref _version);

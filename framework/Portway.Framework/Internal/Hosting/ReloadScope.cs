@@ -7,7 +7,7 @@ namespace Portway.Internal.Hosting;
 /// <summary>
 /// What a reload changes. Pipelines apply at once; a process group whose workers run elsewhere (its settings, or a stage
 /// placed in it) needs its workers rolled; interfaces and endpoints, the transport, the kv backend and the set of
-/// process groups are read at startup, so a change there is refused ("needs a restart").
+/// process groups and the egress clients are read at startup, so a change there is refused ("needs a restart").
 /// </summary>
 internal static class ReloadScope
 {
@@ -21,6 +21,9 @@ internal static class ReloadScope
         Compare("runtime.platform.execution_ipc", current.Runtime.Platform.ExecutionIpc, next.Runtime.Platform.ExecutionIpc);
         Compare("runtime.platform.kv", current.Runtime.Platform.Kv, next.Runtime.Platform.Kv);
         Compare("runtime.platform.profile_store", current.Runtime.Platform.ProfileStore, next.Runtime.Platform.ProfileStore);
+        // The egress clients (HTTP with its resilience pipeline, reconnecting WebSockets) are built at startup: a new or
+        // changed egress would answer 'internal' (not declared) or keep its old settings, so it waits for a restart.
+        Compare("runtime.egress", current.Runtime.Egress, next.Runtime.Egress);
         Compare("the set of process groups that run stages", ChildGroups(current), ChildGroups(next));
         return changed;
 

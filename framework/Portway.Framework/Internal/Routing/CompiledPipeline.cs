@@ -13,6 +13,7 @@ internal sealed class CompiledPipeline
         IsKvStream = isKvStream;
         Routes = graph.Stages.Select(s => graph.Name + "/" + s.Name).ToArray();
         With = graph.Stages.Select(s => s.With is null ? null : JsonSerializer.SerializeToUtf8Bytes(s.With)).ToArray();
+        InProcess = graph.Stages.Select(s => new InProcessStage(graph.Name, s.Name, s.Node)).ToArray();
         PredecessorNames = graph.Predecessors.Select(p => p.Select(i => JsonEncodedName(graph.Stages[i])).ToArray()).ToArray();
     }
 
@@ -31,6 +32,9 @@ internal sealed class CompiledPipeline
 
     /// <summary>Each stage's <c>with</c> object as JSON, or null.</summary>
     public byte[]?[] With { get; }
+
+    /// <summary>Each stage's pipeline, stage and node names for hops that stay in this process.</summary>
+    public InProcessStage[] InProcess { get; }
 
     /// <summary>For fan-in stages, the predecessors' names, pre-encoded.</summary>
     public JsonEncodedText[][] PredecessorNames { get; }

@@ -15,7 +15,7 @@ namespace Portway.Internal.Routing;
 /// (fan-in). Stages whose predecessors are done run in parallel (fan-out). The sink's output is the
 /// reply. The first stage error ends the run with that error and cancels the stages still running.
 /// </summary>
-internal sealed class PipelineRouter(RoutingTable table, StageTransports transports, PortwayTelemetry telemetry)
+internal sealed partial class PipelineRouter(RoutingTable table, StageTransports transports, PortwayTelemetry telemetry)
 {
     /// <summary>The W3C trace context header every hop carries.</summary>
     public const string TraceParentHeader = Envelope.TraceParentHeader;
@@ -85,7 +85,7 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
             yield break;
         }
 
-        var hop = BuildHop(pipeline, sinkIndex, request, input);
+        var hop = BuildHop(pipeline, sinkIndex, request, input, InProcess(streams));
         using var activity = StartStageActivity(pipeline, sinkIndex, request, hop);
         telemetry.Emit(new BoundaryEvent(BoundaryEventKind.RoutingHandoff, request.TraceId, request.RequestId, interfaceName, pipeline.Name, sink.Name));
         await foreach (var answer in streams.StreamAsync(hop, cancellationToken).ConfigureAwait(false))
@@ -104,14 +104,6 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
         yield return request.CreateAnswer(EnvelopeKind.StreamEnd, ReadOnlyMemory<byte>.Empty);
     }
 
-    private async Task<StageOutcome> RunDagAsync(CompiledPipeline pipeline, Envelope request, string interfaceName, bool sinkInputOnly, CancellationToken cancellationToken)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var run = new DagRun(this, pipeline, request, interfaceName, cts, sinkInputOnly);
-        var sink = await run.RunAsync().ConfigureAwait(false);
-        return run.FirstError is { } first ? new StageOutcome(default, first) : sink;
-    }
-
     private static Envelope Answer(Envelope request, StageOutcome outcome) => outcome.Error is { } error
         ? Error(request, error)
         : request.CreateAnswer(EnvelopeKind.Reply, outcome.Payload);
@@ -126,7 +118,7 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
             return new StageOutcome(default, new PortwayError(ErrorCode.Unavailable, $"no transport reaches process group '{stage.Group}'"));
         }
 
-        var hop = BuildHop(pipeline, index, request, input);
+        var hop = BuildHop(pipeline, index, request, input, InProcess(transport));
         using var activity = StartStageActivity(pipeline, index, request, hop);
         telemetry.Emit(new BoundaryEvent(BoundaryEventKind.RoutingHandoff, request.TraceId, request.RequestId, interfaceName, pipeline.Name, stage.Name));
         try
@@ -147,8 +139,12 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
         }
     }
 
-    /// <summary>The stage request for stage <paramref name="index"/>: its route, correlation and node headers, and its input (with <c>with</c> merged under it).</summary>
-    private static Envelope BuildHop(CompiledPipeline pipeline, int index, Envelope request, ReadOnlyMemory<byte> input)
+    /// <summary>
+    /// The stage request for stage <paramref name="index"/>: its route, correlation and node headers, and its input (with
+    /// <c>with</c> merged under it). A hop that stays in this process unsigned (<paramref name="inProcess"/>) carries its
+    /// stage and trace context as objects (<see cref="InProcessStage"/>), not in headers; nothing reads its id, so it draws none.
+    /// </summary>
+    private static Envelope BuildHop(CompiledPipeline pipeline, int index, Envelope request, ReadOnlyMemory<byte> input, bool inProcess)
     {
         var stage = pipeline.Graph.Stages[index];
         if (pipeline.With[index] is { } with)
@@ -156,24 +152,27 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
             input = MergeUnder(with, input);
         }
 
-        var hop = new Envelope
+        var hop = Envelope.WithNewId();
+        hop.Kind = EnvelopeKind.Request;
+        hop.Route = pipeline.Routes[index];
+        hop.TraceId = request.TraceId;
+        hop.RequestId = request.RequestId;
+        hop.ReplyTo = request.ReplyTo;
+        hop.Tenant = request.Tenant;
+        hop.Identity = request.Identity;
+        hop.Deadline = request.Deadline;
+        hop.Payload = input;
+        if (inProcess)
         {
-            Id = EnvelopeIds.NewId(),
-            Kind = EnvelopeKind.Request,
-            Route = pipeline.Routes[index],
-            TraceId = request.TraceId,
-            RequestId = request.RequestId,
-            ReplyTo = request.ReplyTo,
-            Tenant = request.Tenant,
-            Identity = request.Identity,
-            Deadline = request.Deadline,
-            Payload = input,
-            Headers =
-            {
-                [StageExecutor.PipelineHeader] = pipeline.Name,
-                [StageExecutor.StageHeader] = stage.Name,
-                [StageExecutor.NodeHeader] = stage.Node,
-            },
+            hop.InProcessStage = pipeline.InProcess[index];
+            return hop; // the identity is on the hop as an object; a deadline header is for queueing transports only
+        }
+
+        hop.Headers = new Dictionary<string, string>(6, StringComparer.Ordinal)
+        {
+            [StageExecutor.PipelineHeader] = pipeline.Name,
+            [StageExecutor.StageHeader] = stage.Name,
+            [StageExecutor.NodeHeader] = stage.Node,
         };
         if (request.HeaderCount > 0 && request.Headers.TryGetValue(StageHop.DeadlineHeader, out var deadline))
         {
@@ -184,24 +183,47 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
         return hop;
     }
 
+    /// <summary>True when <paramref name="transport"/> hands hops over as objects in this process (the memory transport, unsigned).</summary>
+    private static bool InProcess(IStageTransport transport) => transport is MemoryStageTransport { SignsHops: false };
+
     /// <summary>Opens the stage's span (child of the request's) and carries its context on <paramref name="hop"/>'s <c>traceparent</c>.</summary>
     private static Activity? StartStageActivity(CompiledPipeline pipeline, int index, Envelope request, Envelope hop)
     {
         var stage = pipeline.Graph.Stages[index];
-        request.Headers.TryGetValue(TraceParentHeader, out var incoming);
-        ActivityContext.TryParse(incoming, null, isRemote: false, out var parent);
-        var activity = PortwayTelemetry.StartActivity("portway.stage", hop.Route, ActivityKind.Internal, Activity.Current?.Context ?? parent);
+        string? incoming = null;
+        if (request.HeaderCount > 0)
+        {
+            request.Headers.TryGetValue(TraceParentHeader, out incoming);
+        }
+
+        var current = Activity.Current?.Context;
+        ActivityContext parent = default;
+        if (current is null)
+        {
+            ActivityContext.TryParse(incoming, null, isRemote: false, out parent);
+        }
+
+        var activity = PortwayTelemetry.StartActivity("portway.stage", hop.Route, ActivityKind.Internal, current ?? parent);
+        string? traceParent = incoming;
         if (activity is not null)
         {
             activity.SetTag("portway.stage", stage.Name);
             activity.SetTag("portway.node", stage.Node);
             activity.SetTag("portway.group", stage.Group);
             activity.SetTag("portway.request_id", request.RequestId);
-            hop.Headers[TraceParentHeader] = "00-" + activity.TraceId.ToHexString() + "-" + activity.SpanId.ToHexString() + "-01";
+            traceParent = "00-" + activity.TraceId.ToHexString() + "-" + activity.SpanId.ToHexString() + "-01";
         }
-        else if (incoming is not null)
+
+        if (traceParent is not null)
         {
-            hop.Headers[TraceParentHeader] = incoming;
+            if (hop.InProcessStage is not null)
+            {
+                hop.InProcessTraceParent = traceParent;
+            }
+            else
+            {
+                hop.Headers[TraceParentHeader] = traceParent;
+            }
         }
 
         return activity;
@@ -253,104 +275,4 @@ internal sealed class PipelineRouter(RoutingTable table, StageTransports transpo
     }
 
     private readonly record struct StageOutcome(ReadOnlyMemory<byte> Payload, PortwayError? Error);
-
-    /// <summary>One run of a multi-stage DAG.</summary>
-    /// <remarks>With <c>sinkInputOnly</c> the sink is not run: its outcome is its input (a stream sink runs apart).</remarks>
-    private sealed class DagRun(PipelineRouter router, CompiledPipeline pipeline, Envelope request, string interfaceName, CancellationTokenSource cts, bool sinkInputOnly)
-    {
-        private readonly Task<StageOutcome>[] _tasks = new Task<StageOutcome>[pipeline.Graph.Stages.Length];
-        private PortwayError? _firstError;
-
-        public PortwayError? FirstError => Volatile.Read(ref _firstError);
-
-        public Task<StageOutcome> RunAsync()
-        {
-            // Topological order: every predecessor's task exists before its successors are created.
-            for (var i = 0; i < _tasks.Length; i++)
-            {
-                _tasks[i] = RunOneAsync(i);
-            }
-
-            return _tasks[pipeline.Graph.Sink];
-        }
-
-        private async Task<StageOutcome> RunOneAsync(int index)
-        {
-            var predecessors = pipeline.Graph.Predecessors[index];
-            ReadOnlyMemory<byte> input;
-            if (predecessors.Length == 0)
-            {
-                input = request.Payload;
-            }
-            else
-            {
-                foreach (var p in predecessors)
-                {
-                    var before = await _tasks[p].ConfigureAwait(false);
-                    if (before.Error is not null)
-                    {
-                        return before;
-                    }
-                }
-
-                input = predecessors.Length == 1 ? _tasks[predecessors[0]].Result.Payload : FanIn(index);
-                if (input.IsEmpty)
-                {
-                    return Fail(new PortwayError(ErrorCode.Internal, $"a predecessor of stage '{pipeline.Graph.Stages[index].Name}' answered with malformed JSON"));
-                }
-            }
-
-            if (cts.IsCancellationRequested)
-            {
-                return new StageOutcome(default, FirstError ?? new PortwayError(ErrorCode.Unavailable, "the run was cancelled"));
-            }
-
-            if (sinkInputOnly && index == pipeline.Graph.Sink)
-            {
-                return new StageOutcome(input, null);
-            }
-
-            var outcome = await router.RunStageAsync(pipeline, index, request, input, interfaceName, cts.Token).ConfigureAwait(false);
-            return outcome.Error is { } error ? Fail(error) : outcome;
-        }
-
-        private StageOutcome Fail(PortwayError error)
-        {
-            if (Interlocked.CompareExchange(ref _firstError, error, null) is null)
-            {
-                cts.Cancel();
-            }
-
-            return new StageOutcome(default, FirstError);
-        }
-
-        private ReadOnlyMemory<byte> FanIn(int index)
-        {
-            var predecessors = pipeline.Graph.Predecessors[index];
-            var names = pipeline.PredecessorNames[index];
-            var buffer = new ArrayBufferWriter<byte>(256);
-            try
-            {
-                using var writer = new Utf8JsonWriter(buffer);
-                writer.WriteStartObject();
-                for (var i = 0; i < predecessors.Length; i++)
-                {
-                    writer.WritePropertyName(names[i]);
-                    writer.WriteRawValue(_tasks[predecessors[i]].Result.Payload.Span, skipInputValidation: false);
-                }
-
-                writer.WriteEndObject();
-            }
-            catch (JsonException)
-            {
-                return default;
-            }
-            catch (ArgumentException)
-            {
-                return default;
-            }
-
-            return buffer.WrittenMemory;
-        }
-    }
 }

@@ -23,7 +23,7 @@ internal sealed class StageExecutor(NodeCatalog nodes, ILogger<StageExecutor> lo
     public ValueTask<Envelope> ExecuteAsync(Envelope request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        request.Headers.TryGetValue(NodeHeader, out var nodeName);
+        var nodeName = NodeOf(request);
         if (nodeName is null || !nodes.TryGet(nodeName, out var entry))
         {
             return ValueTask.FromResult(Error(request, new PortwayError(ErrorCode.Internal, $"node '{nodeName}' is not registered in this process")));
@@ -49,7 +49,7 @@ internal sealed class StageExecutor(NodeCatalog nodes, ILogger<StageExecutor> lo
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                RoutingLog.NodeFailed(logger, entry.Name, request.Headers.GetValueOrDefault(StageHeader) ?? "", request.RequestId, ex);
+                RoutingLog.NodeFailed(logger, entry.Name, StageOf(request) ?? "", request.RequestId, ex);
                 return Error(request, new PortwayError(ErrorCode.Internal, $"node '{entry.Name}' could not be created"));
             }
 
@@ -87,13 +87,13 @@ internal sealed class StageExecutor(NodeCatalog nodes, ILogger<StageExecutor> lo
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            RoutingLog.NodeFailed(logger, request.Headers.GetValueOrDefault(NodeHeader) ?? "", context.Stage, request.RequestId, ex);
+            RoutingLog.NodeFailed(logger, NodeOf(request) ?? "", context.Stage, request.RequestId, ex);
             result = NodeResult.Failure(ErrorCode.Internal, $"stage '{context.Stage}' failed unexpectedly");
         }
 
         return result.IsSuccess
             ? request.CreateAnswer(EnvelopeKind.Reply, result.Payload)
-            : Error(request, InTaxonomy(result.Error!, request.Headers.GetValueOrDefault(NodeHeader) ?? "", context.Stage));
+            : Error(request, InTaxonomy(result.Error!, NodeOf(request) ?? "", context.Stage));
     }
 
     /// <summary>
@@ -104,8 +104,8 @@ internal sealed class StageExecutor(NodeCatalog nodes, ILogger<StageExecutor> lo
     public async IAsyncEnumerable<Envelope> StreamAsync(Envelope request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        request.Headers.TryGetValue(NodeHeader, out var nodeName);
-        request.Headers.TryGetValue(StageHeader, out var stage);
+        var nodeName = NodeOf(request);
+        var stage = StageOf(request);
         if (nodeName is null || !nodes.TryGetStream(nodeName, out var entry))
         {
             yield return Error(request, new PortwayError(ErrorCode.Internal, $"stream node '{nodeName}' is not registered in this process"));
@@ -213,17 +213,25 @@ internal sealed class StageExecutor(NodeCatalog nodes, ILogger<StageExecutor> lo
     private static NodeContext CreateContext(Envelope request) => new()
     {
         Input = request.Payload,
-        Pipeline = request.Headers.GetValueOrDefault(PipelineHeader) ?? "",
-        Stage = request.Headers.GetValueOrDefault(StageHeader) ?? "",
+        Pipeline = request.InProcessStage?.Pipeline ?? Header(request, PipelineHeader) ?? "",
+        Stage = StageOf(request) ?? "",
         TraceId = request.TraceId,
         RequestId = request.RequestId,
-        TraceParent = request.Headers.GetValueOrDefault(Envelope.TraceParentHeader) ?? "",
+        TraceParent = request.InProcessStage is not null ? request.InProcessTraceParent ?? "" : Header(request, Envelope.TraceParentHeader) ?? "",
         Tenant = request.Tenant,
         Identity = request.Identity.IsAuthenticated ? request.Identity : IdentityHeaders.Read(request),
         Deadline = request.Deadline,
     };
 
     private static Envelope Error(Envelope request, PortwayError error) => request.CreateError(error);
+
+    // A hop from this process carries its stage as an object (InProcessStage); one from another process, as headers.
+    private static string? NodeOf(Envelope request) => request.InProcessStage?.Node ?? Header(request, NodeHeader);
+
+    private static string? StageOf(Envelope request) => request.InProcessStage?.Stage ?? Header(request, StageHeader);
+
+    private static string? Header(Envelope request, string name) =>
+        request.HeaderCount > 0 && request.Headers.TryGetValue(name, out var value) ? value : null;
 
     /// <summary>
     /// A node's error as it leaves the node: a code outside the taxonomy (<see cref="ErrorCode.All"/>) becomes

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Portway.Nodes.BuiltIn;
 
@@ -6,7 +7,7 @@ namespace Portway.Nodes.BuiltIn;
 /// <c>sys.delay</c>: <c>{"ms": N}</c> waits N milliseconds (honouring cancellation), then echoes its input; with
 /// <c>"blocking": true</c> it holds its thread while it waits, as a CPU-heavy node does.
 /// </summary>
-[PortwayNode("sys.delay")]
+[PortwayNode("sys.delay", Lifetime = ServiceLifetime.Singleton)] // stateless: one instance, no DI scope per invocation
 internal sealed class DelayNode(TimeProvider time) : INode
 {
     /// <summary>The longest wait a request may ask for.</summary>

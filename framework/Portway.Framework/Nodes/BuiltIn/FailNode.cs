@@ -1,7 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Portway.Nodes.BuiltIn;
 
 /// <summary><c>sys.fail</c>: <c>{"code","message"}</c> answers that error. An unknown code answers <c>validation_failed</c>.</summary>
-[PortwayNode("sys.fail")]
+[PortwayNode("sys.fail", Lifetime = ServiceLifetime.Singleton)] // stateless: one instance, no DI scope per invocation
 internal sealed class FailNode : Node<FailNode.Input, object>
 {
     protected override ValueTask<NodeOutcome<object>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)

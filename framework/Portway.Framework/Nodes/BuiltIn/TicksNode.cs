@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Portway.Nodes.BuiltIn;
 
@@ -6,7 +7,7 @@ namespace Portway.Nodes.BuiltIn;
 /// <c>sys.ticks</c>: <c>{"count": N, "interval_ms": M}</c> produces N items <c>{"n": 1..N}</c>, waiting M
 /// milliseconds before each one after the first (honouring cancellation). For tests, demos and benchmarks.
 /// </summary>
-[PortwayNode("sys.ticks")]
+[PortwayNode("sys.ticks", Lifetime = ServiceLifetime.Singleton)] // stateless: one instance, no DI scope per invocation
 internal sealed class TicksNode(TimeProvider time) : StreamNode<TicksNode.Input, TicksNode.Tick>
 {
     /// <summary>The most items one request may ask for.</summary>
