@@ -23,6 +23,7 @@ internal sealed partial class NodeDirectoryService : IDisposable
     private const int MaxWriteAttempts = 8;
 
     private readonly IDirectoryStore _store;
+    private readonly CapabilitySets _capabilitySets = new();
     private readonly TimeProvider _time;
     private readonly Lazy<DirectoryKey> _key;
     private readonly Lazy<DirectoryTokenVerifier> _verifier;
@@ -77,13 +78,13 @@ internal sealed partial class NodeDirectoryService : IDisposable
         var nodeId = DirectoryInput.Id(id);
         var key = NodeSignature.Normalize(DirectoryInput.PublicKey(publicKey));
         var endpointList = DirectoryInput.Endpoints(endpoints);
-        var capabilityList = DirectoryInput.Capabilities(capabilities);
+        var capabilityList = _capabilitySets.Share(DirectoryInput.Capabilities(capabilities));
         for (var attempt = 0; attempt < MaxWriteAttempts; attempt++)
         {
             var stored = await _store.GetAsync(nodeId, cancellationToken).ConfigureAwait(false);
             var now = _time.GetUtcNow();
             var existing = Live(stored, now);
-            if (existing is not null && !string.Equals(existing.PublicKey, key, StringComparison.Ordinal))
+            if (existing is not null && !existing.PublicKey.AsSpan().SequenceEqual(key))
             {
                 throw new PortwayException(ErrorCode.Conflict, $"node '{nodeId}' is registered with another public key");
             }
