@@ -59,6 +59,9 @@ SCENARIOS=(
   "feedback/h1        wrk    pw    /v1/resonance/feedback /v1/resonance/feedback feedback.json baseline     -"
   "sys.echo/h2        h2load pw    /v1/echo               /v1/echo               echo.json     baseline     issue-3(host-h2c)"
   "sys.echo/ws        ws     pw    /v1/ws                 /ws                    echo.json     baseline     issue-3(websocket)"
+  # the node directory on the real host (run.sh registers DIRECTORY_NODES nodes first); no baseline: against sys.echo/h1
+  "directory.register/h1 wrk pw /v1/directory/nodes     -                      directory-register.json sys.echo/h1 -"
+  "directory.discover/h1 wrk pw /v1/directory/discover  -                      directory-discover.json sys.echo/h1 -"
 )
 # ---------------------------------------------------------------------------------------------------
 
@@ -189,6 +192,21 @@ done
 [[ ${UP[base]} -eq 1 && ${UP[pw]} -eq 1 ]] || { echo "run.sh: baseline or Portway did not start" >&2; exit 1; }
 # The feedback pipeline compares against a stored profile: both servers read the same data dir.
 curl -fsS -o /dev/null -X PUT "${URL[pw]}/v1/tenants/bench/profiles/alice" -H 'content-type: application/json' --data-binary "@$BENCH/bodies/profile.json"
+# The directory rows run against a directory that holds DIRECTORY_NODES nodes (one key for all: registering needs no signature).
+if selected directory.register/h1 || selected directory.discover/h1; then
+  python3 - "${URL[pw]}" "$BENCH/bodies/directory-register.json" "${DIRECTORY_NODES:-10000}" <<'PY'
+import http.client, json, sys, urllib.parse
+url, body, count = urllib.parse.urlsplit(sys.argv[1]), json.load(open(sys.argv[2])), int(sys.argv[3])
+conn = http.client.HTTPConnection(url.hostname, url.port)
+for i in range(count):
+    node = dict(body, id=f"node-{i:07d}", endpoints=[f"https://10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}:7000"],
+                capabilities=["relay", "store"] if i % 10 == 0 else ["relay"])
+    conn.request("POST", "/v1/directory/nodes", json.dumps(node), {"content-type": "application/json"})
+    r = conn.getresponse(); r.read()
+    if r.status != 200: sys.exit(f"register node-{i:07d}: HTTP {r.status}")
+PY
+  log "directory: ${DIRECTORY_NODES:-10000} nodes registered"
+fi
 
 # --- probes: a scenario runs when one request answers 200 over its protocol ----------------------------
 probe() { # client url body [authorization] -> 0 when it answers 200 (over HTTP/2 for h2load)

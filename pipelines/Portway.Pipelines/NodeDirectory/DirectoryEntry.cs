@@ -5,10 +5,11 @@ namespace Portway.Pipelines.NodeDirectory;
 /// <summary>
 /// One registered node as stored: identity, what it offers and when it was last heard from. Immutable; a
 /// heartbeat stores a copy with a new <see cref="LastSeenTicks"/>. Times are UTC ticks (8 bytes each, no offset).
+/// <see cref="PublicKey"/> is the key's DER SubjectPublicKeyInfo (91 bytes for P-256; JSON: base64).
 /// </summary>
 internal sealed record DirectoryEntry(
     string Id,
-    string PublicKey,
+    byte[] PublicKey,
     string[] Endpoints,
     string[] Capabilities,
     long RegisteredTicks,

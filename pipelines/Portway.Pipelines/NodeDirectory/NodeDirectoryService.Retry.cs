@@ -19,7 +19,7 @@ internal sealed partial class NodeDirectoryService
             {
                 try
                 {
-                    await TouchAsync(claimed.Id, token).ConfigureAwait(false);
+                    await TouchAsync(claimed.Id, null, token).ConfigureAwait(false);
                     Interlocked.Increment(ref revived);
                 }
                 catch (PortwayException ex) when (ex.Error.Code == ErrorCode.NotFound)

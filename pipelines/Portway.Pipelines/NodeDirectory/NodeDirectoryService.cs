@@ -23,6 +23,7 @@ internal sealed partial class NodeDirectoryService : IDisposable
     private const int MaxWriteAttempts = 8;
 
     private readonly IDirectoryStore _store;
+    private readonly CapabilitySets _capabilitySets = new();
     private readonly TimeProvider _time;
     private readonly Lazy<DirectoryKey> _key;
     private readonly Lazy<DirectoryTokenVerifier> _verifier;
@@ -77,13 +78,13 @@ internal sealed partial class NodeDirectoryService : IDisposable
         var nodeId = DirectoryInput.Id(id);
         var key = NodeSignature.Normalize(DirectoryInput.PublicKey(publicKey));
         var endpointList = DirectoryInput.Endpoints(endpoints);
-        var capabilityList = DirectoryInput.Capabilities(capabilities);
+        var capabilityList = _capabilitySets.Share(DirectoryInput.Capabilities(capabilities));
         for (var attempt = 0; attempt < MaxWriteAttempts; attempt++)
         {
             var stored = await _store.GetAsync(nodeId, cancellationToken).ConfigureAwait(false);
             var now = _time.GetUtcNow();
             var existing = Live(stored, now);
-            if (existing is not null && !string.Equals(existing.PublicKey, key, StringComparison.Ordinal))
+            if (existing is not null && !existing.PublicKey.AsSpan().SequenceEqual(key))
             {
                 throw new PortwayException(ErrorCode.Conflict, $"node '{nodeId}' is registered with another public key");
             }
@@ -106,16 +107,16 @@ internal sealed partial class NodeDirectoryService : IDisposable
     public async ValueTask<DirectoryNodeView> HeartbeatAsync(string? id, NodeProof proof, CancellationToken cancellationToken = default)
     {
         var nodeId = DirectoryInput.Id(id);
-        await CheckProofAsync(nodeId, "heartbeat", proof, cancellationToken).ConfigureAwait(false);
-        return await TouchAsync(nodeId, cancellationToken).ConfigureAwait(false);
+        var read = await CheckProofAsync(nodeId, "heartbeat", proof, cancellationToken).ConfigureAwait(false);
+        return await TouchAsync(nodeId, read, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Makes the node active from now (a checked heartbeat, or a retry the node answered).</summary>
-    private async ValueTask<DirectoryNodeView> TouchAsync(string nodeId, CancellationToken cancellationToken)
+    /// <summary>Makes the node active from now (a checked heartbeat, or a retry the node answered); <paramref name="read"/>: the entry as just read, if any.</summary>
+    private async ValueTask<DirectoryNodeView> TouchAsync(string nodeId, DirectoryEntry? read, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxWriteAttempts; attempt++)
         {
-            var stored = await _store.GetAsync(nodeId, cancellationToken).ConfigureAwait(false);
+            var stored = attempt == 0 && read is not null ? read : await _store.GetAsync(nodeId, cancellationToken).ConfigureAwait(false);
             var now = _time.GetUtcNow();
             var entry = (Live(stored, now) ?? throw NotFound(nodeId)) with { LastSeenTicks = now.UtcTicks, Retried = 0 };
             if (await _store.ReplaceAsync(stored, entry, cancellationToken).ConfigureAwait(false))
@@ -304,7 +305,8 @@ internal sealed partial class NodeDirectoryService : IDisposable
     private DirectoryEntry? Live(DirectoryEntry? entry, DateTimeOffset now) =>
         entry is not null && Lifecycle.StateAt(entry.LastSeen, now) != DirectoryNodeState.Dead ? entry : null;
 
-    private async ValueTask CheckProofAsync(string nodeId, string op, NodeProof proof, CancellationToken cancellationToken)
+    /// <summary>Checks the node's signature and that it is new; answers the entry it read.</summary>
+    private async ValueTask<DirectoryEntry> CheckProofAsync(string nodeId, string op, NodeProof proof, CancellationToken cancellationToken)
     {
         var entry = Live(await _store.GetAsync(nodeId, cancellationToken).ConfigureAwait(false), _time.GetUtcNow()) ?? throw NotFound(nodeId);
         var signature = NodeSignature.Verify(entry.PublicKey, op, nodeId, proof, _time.GetUtcNow());
@@ -312,6 +314,8 @@ internal sealed partial class NodeDirectoryService : IDisposable
         {
             throw new PortwayException(ErrorCode.Unauthorized, $"replayed: this {op} signature was used before; sign each request with a fresh ts");
         }
+
+        return entry;
     }
 
     private static PortwayException Contended(string id) =>

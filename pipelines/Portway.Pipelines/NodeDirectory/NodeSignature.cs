@@ -27,8 +27,8 @@ internal static class NodeSignature
     public static byte[] Message(string op, string id, long ts) =>
         Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Scheme}\n{op}\n{id}\n{ts}"));
 
-    /// <summary>The key as base64 DER SubjectPublicKeyInfo, or throws <c>validation_failed</c> naming what is accepted.</summary>
-    public static string Normalize(string key)
+    /// <summary>The key as DER SubjectPublicKeyInfo, or throws <c>validation_failed</c> naming what is accepted.</summary>
+    public static byte[] Normalize(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
         byte[]? der = null;
@@ -51,14 +51,14 @@ internal static class NodeSignature
                 "public_key must be an ECDSA P-256 or RSA (2048 bits or more) public key: SubjectPublicKeyInfo PEM (-----BEGIN PUBLIC KEY-----) or its base64 DER");
         }
 
-        return Convert.ToBase64String(der);
+        return der;
     }
 
     /// <summary>Checks <paramref name="proof"/> for <paramref name="op"/> by node <paramref name="id"/>; throws <c>unauthorized</c> naming the problem.</summary>
     /// <returns>The signature's bytes (for the replay guard).</returns>
-    public static byte[] Verify(string normalizedKey, string op, string id, NodeProof proof, DateTimeOffset now)
+    public static byte[] Verify(byte[] spki, string op, string id, NodeProof proof, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(normalizedKey);
+        ArgumentNullException.ThrowIfNull(spki);
         if (proof.Ts is not { } ts || string.IsNullOrEmpty(proof.Sig))
         {
             throw Unauthorized($"signature_missing: a {op} request carries ts (Unix seconds) and sig, the node's signature of \"{Scheme}\\n{op}\\n{id}\\n<ts>\" with its registered key");
@@ -71,7 +71,7 @@ internal static class NodeSignature
         }
 
         var signature = TryBase64(proof.Sig.Replace('-', '+').Replace('_', '/'));
-        if (signature is null || !Verifies(Convert.FromBase64String(normalizedKey), Message(op, id, ts), signature))
+        if (signature is null || !Verifies(spki, Message(op, id, ts), signature))
         {
             throw Unauthorized($"bad_signature: sig is not node '{id}''s signature of this {op} request with its registered key");
         }

@@ -69,7 +69,7 @@ public sealed class DirectoryPersistenceTests : IDisposable
 
         Assert.Equal([DirectoryPersistence.KeyPrefix + "a"], await kv.ListKeysAsync(DirectoryPersistence.KeyPrefix));
         var stored = JsonSerializer.Deserialize<DirectoryEntry>((await kv.GetAsync(DirectoryPersistence.KeyPrefix + "a"))!.Value.Span, NodeJson.Options)!;
-        Assert.Equal(("a", DirectoryFixture.Key, "relay"), (stored.Id, stored.PublicKey, stored.Capabilities[0]));
+        Assert.Equal(("a", DirectoryFixture.Key, "relay"), (stored.Id, Convert.ToBase64String(stored.PublicKey), stored.Capabilities[0]));
         Assert.False(File.Exists(SnapshotPath));
     }
 

@@ -49,6 +49,21 @@ public sealed class NodeSignatureTests : IDisposable
     }
 
     [Fact]
+    public async Task EcdsaSignatureAsDer_AsOpensslGivesIt_AndStandardBase64_AreAccepted()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        await Directory.RegisterAsync("n1", key.ExportSubjectPublicKeyInfoPem(), [], []);
+        var ts = Now;
+        var der = key.SignData(NodeSignature.Message("heartbeat", "n1", ts), System.Security.Cryptography.HashAlgorithmName.SHA256,
+            System.Security.Cryptography.DSASignatureFormat.Rfc3279DerSequence);
+
+        var beat = await Directory.HeartbeatAsync("n1", new NodeProof(ts, Convert.ToBase64String(der)));
+
+        Assert.NotEqual(64, der.Length);
+        Assert.Equal("active", beat.State);
+    }
+
+    [Fact]
     public async Task Missing_IsSignatureMissing()
     {
         await _fixture.RegisterAsync("n1");
