@@ -11,9 +11,8 @@ internal sealed class PipelineHostedService(NodeDirectoryService directory, Batc
     {
         _ = batches.Concurrency;
         _ = meters;
-        return directory.Persistence?.LoadAsync(cancellationToken) ?? Task.CompletedTask;
+        return directory.StartAsync(cancellationToken);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) =>
-        directory.Persistence?.FlushAsync() ?? Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => directory.StopAsync();
 }
