@@ -9,7 +9,8 @@
 # the load generator alternately against baseline and Portway for several rounds (the order flips each
 # round), stops everything it started, prints the table and writes it between the bench markers of
 # _work/bench/RESULTS.md. Needs: .NET 10 SDK, python3, curl; installs wrk and h2load (Debian packages
-# wrk, nghttp2-client) when missing.
+# wrk, nghttp2-client) when missing. BENCH_REDIS_HOST_ENV="VAR=VALUE ..." adds variables to the environment of the
+# sys.echo/redis host only (e.g. DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0, see the README's "Scale out with Redis").
 set -euo pipefail
 
 ROUNDS=3 DURATION=10 WARMUP=5 CONNECTIONS=32 MAX_SECONDS=900 ONLY="" MEMORY=1 HELD=5000 BUILD=1 WRITE=1
@@ -171,6 +172,8 @@ if uses_instance pwredis; then
   start redis "$WORK/redis.log" redis-server --port "$RP" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK"
   until redis-cli -p "$RP" ping >/dev/null 2>&1; do sleep 0.1; done
   REDIS_ENV=(env "PORTWAY_REDIS=127.0.0.1:$RP" "PORTWAY_IPC_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')")
+  read -r -a extra_env <<<"${BENCH_REDIS_HOST_ENV:-}"
+  REDIS_ENV+=("${extra_env[@]}")
 fi
 INSTANCES=(base)
 for i in pw pwtcp pwsigned pwredis; do
