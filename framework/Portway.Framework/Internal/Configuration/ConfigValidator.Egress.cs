@@ -11,6 +11,14 @@ internal sealed partial class ConfigValidator
     /// <summary>The node that sends to a WebSocket egress (<c>with: { egress }</c>).</summary>
     internal const string WebSocketSendNode = "sys.ws_send";
 
+    /// <summary>Nodes whose stage may name an egress in <c>with.egress</c> (optional), and the kind it must be.</summary>
+    private static readonly Dictionary<string, string> OptionalEgressKinds = new(StringComparer.Ordinal)
+    {
+        ["directory.register"] = "websocket",
+        ["directory.deregister"] = "websocket",
+        ["directory.sweep"] = "websocket",
+    };
+
     /// <summary>Headers the runtime sets itself: an egress may not set them.</summary>
     private static readonly string[] ReservedEgressHeaders =
         ["host", "content-length", "content-type", "transfer-encoding", "connection", "upgrade", "traceparent", "tracestate",
@@ -74,13 +82,14 @@ internal sealed partial class ConfigValidator
     private void ValidateStageEgress(PipelineConfig pipeline, StageConfig stage, Dictionary<string, string> kinds)
     {
         var where = $"stage '{stage.Name}' of pipeline '{pipeline.Name}'";
-        var needs = stage.Node switch { HttpCallNode => "http", WebSocketSendNode => "websocket", _ => null };
+        var required = stage.Node switch { HttpCallNode => "http", WebSocketSendNode => "websocket", _ => null };
+        var needs = required ?? OptionalEgressKinds.GetValueOrDefault(stage.Node);
         var value = stage.With?["egress"];
         if (value is null)
         {
-            if (needs is not null)
+            if (required is not null)
             {
-                _diagnostics.Report(_map.At(stage, _map.Has(stage, "with") ? "with" : "node"), $"{where}: {stage.Node} needs with: {{ egress: NAME }} naming {Article(needs)} egress of runtime.egress.{needs}");
+                _diagnostics.Report(_map.At(stage, _map.Has(stage, "with") ? "with" : "node"), $"{where}: {stage.Node} needs with: {{ egress: NAME }} naming {Article(required)} egress of runtime.egress.{required}");
             }
 
             return;
