@@ -126,7 +126,7 @@ public sealed class TcpLinkWriteTests
         }
     }
 
-    /// <summary>The threads of this process named as thread-pool workers (<c>.NET TP Worker</c>) that sleep in <c>sendto</c>/<c>sendmsg</c>.</summary>
+    /// <summary>The threads of this process named as thread-pool workers (<c>.NET TP Worker</c>) asleep in <c>sendto</c>/<c>sendmsg</c>.</summary>
     private static List<string> PoolThreadsInSend()
     {
         int[] send = RuntimeInformation.ProcessArchitecture switch
@@ -144,8 +144,12 @@ public sealed class TcpLinkWriteTests
                 var name = File.ReadAllText(Path.Combine(task, "comm")).Trim();
                 if (!name.StartsWith(".NET TP Worker", StringComparison.Ordinal)) continue;
                 pool++;
+                // Asleep ('S') in a send: waiting for room in the socket's buffer. A non-blocking send never sleeps there
+                // (a thread preempted in the middle of one, e.g. Kestrel's in a test running alongside, is 'R').
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var state = stat[(stat.LastIndexOf(')') + 2)..][0];
                 var call = File.ReadAllText(Path.Combine(task, "syscall")).Split(' ')[0];
-                if (int.TryParse(call, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && send.Contains(number))
+                if (state == 'S' && int.TryParse(call, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && send.Contains(number))
                 {
                     found.Add($"{Path.GetFileName(task)} ({name})");
                 }
