@@ -21,7 +21,8 @@ public static class PipelineServiceCollectionExtensions
     /// <summary>
     /// Adds the node directory (its entries on the kv port, <see cref="IKvStore"/>, when one is registered; its
     /// signing key and, on the memory kv backend, its snapshot under <c>DATA_DIR/directory/</c>) and the batch
-    /// processor (its pool's size from the <c>batch.submit</c> stage's <c>with: { concurrency }</c>, finished batches
+    /// processor (its pool's size from the <c>batch.submit</c> stage's <c>with: { concurrency }</c>, each item run through the
+    /// pipeline of its <c>with: { item_pipeline }</c> on the public <see cref="IPortwayInvoker"/>, finished batches
     /// delivered to the http egress of its <c>with: { egress, path }</c>; its metrics in <c>/stats</c> as <c>"batches"</c>
     /// and as gauges on the runtime's meter), and a hosted
     /// service that loads the directory at start, checks the batch settings (a bad one stops startup) and writes
@@ -57,7 +58,11 @@ public static class PipelineServiceCollectionExtensions
                 ? new BatchDelivery(sp.GetRequiredService<IPortwayEgress>(), to.Egress, to.Path,
                     sp.GetService<ILoggerFactory>()?.CreateLogger<BatchDelivery>() ?? NullLogger<BatchDelivery>.Instance)
                 : null;
-            return new BatchProcessor(new TextFeaturesItemProcessor(time), BatchOptions.Concurrency(config), time, delivery: delivery);
+            // The invoker is resolved at the first item, not here: it needs the node catalog, which holds batch.submit.
+            IBatchItemProcessor items = BatchOptions.ItemPipeline(config) is { } item
+                ? new PipelineItemProcessor(() => sp.GetRequiredService<IPortwayInvoker>(), item.Pipeline, item.Timeout)
+                : new TextFeaturesItemProcessor(time);
+            return new BatchProcessor(items, BatchOptions.Concurrency(config), time, delivery: delivery);
         });
         services.TryAddSingleton(static sp => new BatchMeters(sp.GetRequiredService<BatchProcessor>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPortwayStatsSection, BatchStatsSection>());
