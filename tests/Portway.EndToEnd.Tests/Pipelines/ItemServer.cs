@@ -132,7 +132,8 @@ internal sealed class ItemServer : IAsyncDisposable
     public static int? SocketOwner(int clientPort, int serverPort, IEnumerable<int> pids)
     {
         string? inode = null;
-        foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
+        // A .NET socket is dual-mode: its IPv4 connection shows in tcp6 as ::ffff:127.0.0.1.
+        foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1).Concat(File.ReadLines("/proc/net/tcp6").Skip(1)))
         {
             var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (Port(f[1]) == clientPort && Port(f[2]) == serverPort)
