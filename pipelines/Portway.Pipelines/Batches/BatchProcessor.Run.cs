@@ -9,7 +9,7 @@ internal sealed partial class BatchProcessor
     private List<BatchItem> PumpLocked()
     {
         var start = new List<BatchItem>();
-        while (_running < Concurrency && DequeueLocked() is { } item)
+        while (!_stopped && _running < Concurrency && DequeueLocked() is { } item)
         {
             if (_cache.TryGet(item.Hash, out var cached))
             {
@@ -95,7 +95,21 @@ internal sealed partial class BatchProcessor
             item.Running!.Dispose();
             item.Running = null;
             _inFlight.Remove(item.Hash, out var followers);
-            if (cancelled)
+            if (_stopped && _running == 0)
+            {
+                _idle?.TrySetResult();
+            }
+
+            if (_stopped && (cancelled || error is not null) && !item.Batch.Cancelled)
+            {
+                // Interrupted by the host stopping (not by its batch's cancel): it, and whoever waited for it, run again after a restart.
+                foreach (var waiting in followers!.Prepend(item))
+                {
+                    waiting.Status = BatchItemStatus.Pending;
+                    Persistence?.Changed(waiting.Batch.Id);
+                }
+            }
+            else if (cancelled)
             {
                 FinishLocked(item, BatchItemStatus.Cancelled, null, null, cached: false);
                 foreach (var follower in followers!)
@@ -140,6 +154,7 @@ internal sealed partial class BatchProcessor
         item.Cached = cached;
         var batch = item.Batch;
         batch.FinalCount++;
+        Persistence?.Changed(batch.Id);
         if (status != BatchItemStatus.Cancelled)
         {
             _finishedAt.Enqueue(_time.GetUtcNow().UtcTicks);
@@ -177,7 +192,9 @@ internal sealed partial class BatchProcessor
     {
         while (_batchOrder.Count > MaxBatches && _batchOrder.Peek().Finished)
         {
-            _batches.Remove(_batchOrder.Dequeue().Id);
+            var forgotten = _batchOrder.Dequeue().Id;
+            _batches.Remove(forgotten);
+            Persistence?.Changed(forgotten);
         }
     }
 

@@ -74,11 +74,12 @@ internal sealed partial class ConfigValidator
     private void ValidateStageEgress(PipelineConfig pipeline, StageConfig stage, Dictionary<string, string> kinds)
     {
         var where = $"stage '{stage.Name}' of pipeline '{pipeline.Name}'";
-        var needs = stage.Node switch { HttpCallNode => "http", WebSocketSendNode => "websocket", _ => null };
+        var needs = stage.Node switch { HttpCallNode => "http", WebSocketSendNode => "websocket", _ => _catalog.GetValueOrDefault(stage.Node)?.Egress };
         var value = stage.With?["egress"];
         if (value is null)
         {
-            if (needs is not null)
+            // The egress nodes need one; a node that declares a kind (PortwayNodeAttribute.Egress) may go without.
+            if (needs is not null && stage.Node is HttpCallNode or WebSocketSendNode)
             {
                 _diagnostics.Report(_map.At(stage, _map.Has(stage, "with") ? "with" : "node"), $"{where}: {stage.Node} needs with: {{ egress: NAME }} naming {Article(needs)} egress of runtime.egress.{needs}");
             }
