@@ -13,7 +13,8 @@ public sealed class NodeStageRulesTests
     {
         var node = NodeDiscovery.FromAssembly(typeof(NodeStageRulesTests).Assembly).Single(r => r.NodeType == typeof(SubmitLike));
 
-        Assert.Equal(("http", new[] { "item_pipeline" }), (node.Egress, node.WithPipelines.ToArray()));
+        Assert.Equal("http", node.Egress);
+        Assert.Equal(["item_pipeline"], node.WithPipelines);
     }
 
     [Fact]
@@ -39,9 +40,9 @@ public sealed class NodeStageRulesTests
         Assert.Null(result.Config);
         Assert.Equal(
             [
-                "test.yaml:8:48: stage 's' of pipeline 'submit': test.submit_like needs an http egress, but 'network' is a websocket egress",
-                "test.yaml:8:72: stage 's' of pipeline 'submit': with.item_pipeline names unknown pipeline 'itme' (did you mean 'item'?)",
-                "test.yaml:11:54: stage 's' of pipeline 'again': with.item_pipeline names its own pipeline 'again' (it would call itself)",
+                "test.yaml:8:60: stage 's' of pipeline 'submit': test.submit_like needs an http egress, but 'network' is a websocket egress",
+                "test.yaml:8:84: stage 's' of pipeline 'submit': with.item_pipeline names unknown pipeline 'itme'; did you mean 'item'?",
+                "test.yaml:11:67: stage 's' of pipeline 'again': with.item_pipeline names its own pipeline 'again' (it would call itself)",
             ],
             result.Problems.Select(p => p.ToString()));
     }

@@ -52,7 +52,7 @@ public sealed class WorkerConfigTextTests
     {
         var config = TestConfig.Load("""
             runtime:
-              platform: { process_groups: [ { name: cpu, stages: [call.call] } ] }
+              platform: { execution_ipc: { transport: tcp_local }, process_groups: [ { name: cpu, stages: [call.call] } ] }
               egress:
                 http:
                   - { name: scorer, base_url: "http://127.0.0.1:9/", timeout_ms: 500 }
