@@ -71,7 +71,7 @@ internal sealed partial class BatchProcessor
         var cancelled = false;
         try
         {
-            result = await _processor.ProcessAsync(item.Content, token).ConfigureAwait(false);
+            result = await ProcessAsync(item, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -144,6 +144,29 @@ internal sealed partial class BatchProcessor
 
         Start(start);
     }
+
+    /// <summary>
+    /// Runs the item; an <c>unavailable</c> answer (no ready worker for its stage yet, after a start or a restart; a
+    /// breaker open) is tried again after <see cref="UnavailableBackoff"/>, up to <see cref="MaxUnavailableRetries"/>
+    /// times, holding the item's place in the pool; then the item fails with it.
+    /// </summary>
+    private async Task<JsonElement> ProcessAsync(BatchItem item, CancellationToken token)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await _processor.ProcessAsync(item.Content, token).ConfigureAwait(false);
+            }
+            catch (PortwayException ex) when (ex.Error.Code == ErrorCode.Unavailable && attempt < MaxUnavailableRetries && !token.IsCancellationRequested)
+            {
+                await Task.Delay(UnavailableBackoff(attempt), _time, token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The wait before retry <paramref name="attempt"/> (0-based) of an unavailable item: 250 ms, doubling, at most 5 s.</summary>
+    public static TimeSpan UnavailableBackoff(int attempt) => TimeSpan.FromMilliseconds(Math.Min(250 * Math.Pow(2, attempt), 5_000));
 
     /// <summary>Puts <paramref name="item"/> in its final status and tells the batch's subscribers.</summary>
     private void FinishLocked(BatchItem item, string status, JsonElement? result, PortwayError? error, bool cached)

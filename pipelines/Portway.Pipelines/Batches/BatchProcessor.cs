@@ -18,6 +18,9 @@ internal sealed partial class BatchProcessor : IDisposable
     public const int DefaultPriority = 5;
     public const int MaxItems = 1000;
 
+    /// <summary>How many times an item answered <c>unavailable</c> is tried again (about 43 s of waiting in all).</summary>
+    public const int MaxUnavailableRetries = 12;
+
     /// <summary>How many batches are kept (the oldest finished ones are forgotten past it).</summary>
     public const int MaxBatches = 1000;
 

@@ -5,7 +5,8 @@ namespace Portway.EndToEnd.Tests.Pipelines;
 
 /// <summary>
 /// The real host process stopped (SIGTERM) and started again on the same data directory (memory kv + snapshot):
-/// every batch keeps its status and results, and its waiting items, and the one that was running, run again.
+/// every batch keeps its status and results, and its waiting items, and the one that was running, run again (in
+/// the worker, once it is ready: an item answered unavailable meanwhile waits and tries again).
 /// </summary>
 [Collection(WorkerProcesses.Collection)]
 public sealed class BatchRestartEndToEndTests : IAsyncLifetime
@@ -36,6 +37,7 @@ public sealed class BatchRestartEndToEndTests : IAsyncLifetime
         string a, b;
         await using (var first = await StartAsync())
         {
+            await WorkerProcesses.WaitReadyAsync(first, 1);
             using var client = new HttpClient { BaseAddress = first.BaseAddress, Timeout = WorkerProcesses.Deadline };
             a = await BatchWorkerEndToEndTests.SubmitAsync(client, 2, "r1", "r2", "r3");
             Assert.Equal("r1", await _items.NextArrivalAsync());
