@@ -40,6 +40,21 @@ public interface IPortwayBoundaryPolicies
     /// <summary>Counts one refusal by <paramref name="policy"/> (<c>auth</c>, <c>scope</c>, <c>tenant</c>, <c>rate_limit</c>, <c>message_rate</c>, <c>origin</c>).</summary>
     void CountRejection(string policy);
 
+    /// <summary>
+    /// Checks a WebSocket upgrade's <c>Origin</c> against <paramref name="allowed"/> (see <see cref="OriginCheck"/>) and
+    /// counts a refusal as <c>origin</c>: null when the upgrade may go on, else the <c>forbidden</c> error to answer (403).
+    /// </summary>
+    PortwayError? CheckOrigin(HttpRequest request, IReadOnlyList<string> allowed)
+    {
+        var refused = OriginCheck.Refusal(request, allowed);
+        if (refused is not null)
+        {
+            CountRejection("origin");
+        }
+
+        return refused;
+    }
+
     /// <summary>A rate limiter of its own for <paramref name="limit"/>, not partitioned (a socket's message rate). Dispose it.</summary>
     RateLimiter CreateLimiter(RateLimitConfig limit);
 

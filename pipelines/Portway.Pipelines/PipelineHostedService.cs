@@ -17,11 +17,7 @@ internal sealed class PipelineHostedService(NodeDirectoryService directory, Batc
     {
         _ = meters;
         _stopping = lifetime.ApplicationStopping.Register(batches.Stop);
-        if (directory.Persistence is { } directoryPersistence)
-        {
-            await directoryPersistence.LoadAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await directory.StartAsync(cancellationToken).ConfigureAwait(false);
         if (batches.Persistence is { } batchPersistence)
         {
             await batchPersistence.LoadAsync(batches, cancellationToken).ConfigureAwait(false);
@@ -40,11 +36,7 @@ internal sealed class PipelineHostedService(NodeDirectoryService directory, Batc
             // The host's shutdown timeout: write what is known now.
         }
 
-        if (directory.Persistence is { } directoryPersistence)
-        {
-            await directoryPersistence.FlushAsync().ConfigureAwait(false);
-        }
-
+        await directory.StopAsync().ConfigureAwait(false);
         if (batches.Persistence is { } batchPersistence)
         {
             await batchPersistence.FlushAsync().ConfigureAwait(false);

@@ -39,17 +39,25 @@ public static class PipelineServiceCollectionExtensions
             var time = sp.GetRequiredService<TimeProvider>();
             var folder = Path.Combine(DataDir(config), NodeDirectoryService.FolderName);
             var index = new MemoryDirectoryStore();
-            var persistence = sp.GetService<IKvStore>() is { } kv
-                ? new DirectoryPersistence(kv, index,
-                    config.Runtime.Platform.Kv.Backend == "memory" ? Path.Combine(folder, DirectoryPersistence.SnapshotFileName) : null,
+            var kv = sp.GetService<IKvStore>();
+            var shared = kv is not null && config.Runtime.Platform.Kv.Backend != "memory";
+            var persistence = kv is not null && !shared
+                ? new DirectoryPersistence(kv, index, Path.Combine(folder, DirectoryPersistence.SnapshotFileName),
                     time, SnapshotInterval, sp.GetService<ILoggerFactory>()?.CreateLogger<DirectoryPersistence>() ?? NullLogger<DirectoryPersistence>.Instance)
                 : null;
-            IDirectoryStore store = persistence is null ? index : new PersistentDirectoryStore(index, persistence);
+            IDirectoryStore store = shared
+                ? new SharedDirectoryStore(kv!, index, time, sp.GetService<ILoggerFactory>()?.CreateLogger<SharedDirectoryStore>() ?? NullLogger<SharedDirectoryStore>.Instance)
+                : persistence is null ? index : new PersistentDirectoryStore(index, persistence);
             DirectoryNotifier.Check(config);
             var notifier = sp.GetService<IPortwayEgress>() is { } egress
                 ? new DirectoryNotifier(egress, config, sp.GetService<ILoggerFactory>()?.CreateLogger<DirectoryNotifier>() ?? NullLogger<DirectoryNotifier>.Instance)
                 : null;
-            return new NodeDirectoryService(store, () => DirectoryKey.LoadOrCreate(folder), time) { Persistence = persistence, Notifier = notifier };
+            return new NodeDirectoryService(store, () => DirectoryKey.LoadOrCreate(folder), time)
+            {
+                Persistence = persistence,
+                Notifier = notifier,
+                ReplayGuard = new DirectoryReplayGuard(kv, time),
+            };
         });
         services.TryAddSingleton(static sp =>
         {

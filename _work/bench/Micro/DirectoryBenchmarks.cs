@@ -27,14 +27,14 @@ public class DirectoryBenchmarks
     public void Cleanup() => _directory.Dispose();
 
     [Benchmark]
-    public object Register()
+    public ValueTask<DirectoryNodeView> Register()
     {
         var i = _next++ % Count;
-        return _directory.Register(DirectoryNodes.Id(i), DirectoryNodes.Key(i), [DirectoryNodes.Endpoint(i)], DirectoryNodes.Capability);
+        return _directory.RegisterAsync(DirectoryNodes.Id(i), DirectoryNodes.Key(i), [DirectoryNodes.Endpoint(i)], DirectoryNodes.Capability);
     }
 
     [Benchmark]
-    public object Heartbeat() => _directory.Heartbeat(DirectoryNodes.Id(_next++ % Count));
+    public ValueTask<DirectoryNodeView> Heartbeat() => _directory.HeartbeatAsync(DirectoryNodes.Id(_next++ % Count));
 
     [Benchmark]
     public object DiscoverFirstPage100() => _directory.Discover(null, null, 100, null);

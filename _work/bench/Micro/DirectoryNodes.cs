@@ -24,7 +24,8 @@ internal static class DirectoryNodes
         var directory = new NodeDirectoryService(new MemoryDirectoryStore(), DirectoryKey.CreateEphemeral(), time);
         for (var i = 0; i < count; i++)
         {
-            directory.Register(Id(i), Key(i), [Endpoint(i)], i % 10 == 0 ? TwoCapabilities : Capability);
+            // The memory store answers synchronously: the ValueTask is already complete.
+            _ = directory.RegisterAsync(Id(i), Key(i), [Endpoint(i)], i % 10 == 0 ? TwoCapabilities : Capability).Result;
         }
 
         return directory;

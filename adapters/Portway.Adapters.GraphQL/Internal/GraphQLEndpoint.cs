@@ -14,6 +14,23 @@ internal sealed class GraphQLEndpoint(InterfaceConfig config, ISchema schema)
 
     public string Path => Config.Path;
 
+    private int _connections;
+
+    /// <summary>Takes one of the interface's <c>max_connections</c> WebSocket slots; false when all are taken.</summary>
+    public bool TryOpenConnection()
+    {
+        if (Interlocked.Increment(ref _connections) <= Config.MaxConnections)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _connections);
+        return false;
+    }
+
+    /// <summary>Gives back a slot taken by <see cref="TryOpenConnection"/>.</summary>
+    public void CloseConnection() => Interlocked.Decrement(ref _connections);
+
     /// <summary>
     /// What one introspection field costs against <c>max_complexity</c>, its children not multiplied (graphql-dotnet's
     /// default would price the standard introspection query in the hundreds of thousands; free introspection let

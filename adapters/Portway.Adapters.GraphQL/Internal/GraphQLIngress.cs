@@ -21,6 +21,7 @@ internal sealed class GraphQLIngress(
     IPortwayStatus drain,
     TimeProvider time,
     IPortwayBoundaryPolicies policies,
+    PortwayGauges gauges,
     ILogger<GraphQLIngress> logger)
 {
     public const string InterfaceName = PipelineFieldResolver.InterfaceName;
@@ -192,13 +193,31 @@ internal sealed class GraphQLIngress(
             return;
         }
 
-        if (OriginCheck.Refusal(context.Request, endpoint.Config.CorsOrigins) is { } refused)
+        if (policies.CheckOrigin(context.Request, endpoint.Config.CorsOrigins) is { } refused)
         {
-            policies.CountRejection("origin");
             await RejectAsync(reply, refused).ConfigureAwait(false);
             return;
         }
 
+        if (!endpoint.TryOpenConnection())
+        {
+            await RejectAsync(reply, new PortwayError(ErrorCode.Unavailable,
+                $"{endpoint.Path} has its max_connections ({endpoint.Config.MaxConnections}) WebSocket connections open; try again later")).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await RunWebSocketAsync(context, endpoint, reply).ConfigureAwait(false);
+        }
+        finally
+        {
+            endpoint.CloseConnection();
+        }
+    }
+
+    private async Task RunWebSocketAsync(HttpContext context, GraphQLEndpoint endpoint, Reply reply)
+    {
         var offered = context.WebSockets.WebSocketRequestedProtocols.Contains(GraphQLWebSocketSession.SubProtocol, StringComparer.Ordinal);
         using var socket = await context.WebSockets.AcceptWebSocketAsync(offered ? GraphQLWebSocketSession.SubProtocol : null).ConfigureAwait(false);
         if (!offered)
@@ -219,6 +238,7 @@ internal sealed class GraphQLIngress(
         {
             Policies = policies.AuthEnabled ? policies : null,
             Client = policies.ClientKey(context),
+            Gauges = gauges,
         };
         await session.RunAsync(context.RequestAborted).ConfigureAwait(false);
     }

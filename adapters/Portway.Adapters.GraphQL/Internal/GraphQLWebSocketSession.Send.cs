@@ -33,6 +33,10 @@ internal sealed partial class GraphQLWebSocketSession
                 _socket.Abort();
                 return;
             }
+            finally
+            {
+                Dequeued(message.Length);
+            }
 
             sendTimeout.CancelAfter(Timeout.InfiniteTimeSpan);
         }
@@ -43,44 +47,6 @@ internal sealed partial class GraphQLWebSocketSession
             _closing.CancelAfter(CloseHandshakeTimeout);
         }
     }
-
-    /// <summary>
-    /// Queues a message. When <see cref="SendQueueLimit"/> are queued it waits for room on the side (the receive loop
-    /// reads nothing meanwhile); a client that leaves the queue full for <c>timeout_ms</c> is closed with 1013.
-    /// </summary>
-    private void Enqueue(byte[] message)
-    {
-        if (!_outbound.Writer.TryWrite(message) && Volatile.Read(ref _closeRequested) == 0)
-        {
-            _ = EnqueueWhenRoomAsync(message);
-        }
-    }
-
-    private async Task EnqueueWhenRoomAsync(byte[] message)
-    {
-        using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(_endpoint.Config.TimeoutMs), _time);
-        try
-        {
-            while (await _outbound.Writer.WaitToWriteAsync(wait.Token).ConfigureAwait(false))
-            {
-                if (_outbound.Writer.TryWrite(message))
-                {
-                    return;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            RequestClose(GraphQLWsCloseCodes.TryAgainLater, $"send queue full for {_endpoint.Config.TimeoutMs} ms: the client does not read");
-        }
-    }
-
-    /// <summary>True while the send queue is full: the receive loop then waits before reading the next message.</summary>
-    private bool SendQueueFull => _outbound.Reader.Count >= SendQueueLimit;
-
-    /// <summary>Completes when one more message fits in the send queue (or the connection is closing).</summary>
-    private async ValueTask WaitForSendRoomAsync(CancellationToken cancellationToken) =>
-        await _outbound.Writer.WaitToWriteAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary><c>{"id"?, "type", "payload"?}</c>, the payload given as raw JSON.</summary>
     private static byte[] Message(string type, string? id, string? rawPayload = null)

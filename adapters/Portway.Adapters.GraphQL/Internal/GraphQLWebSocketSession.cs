@@ -20,7 +20,6 @@ namespace Portway.Adapters.GraphQL.Internal;
 internal sealed partial class GraphQLWebSocketSession
 {
     public const string SubProtocol = "graphql-transport-ws";
-    private const int SendQueueLimit = 256;
 
     private readonly WebSocket _socket;
     private readonly GraphQLEndpoint _endpoint;
@@ -31,11 +30,7 @@ internal sealed partial class GraphQLWebSocketSession
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly RequestCorrelation _correlation;
-    private readonly Channel<byte[]> _outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(SendQueueLimit)
-    {
-        SingleReader = true,
-        FullMode = BoundedChannelFullMode.Wait,
-    });
+    private readonly Channel<byte[]> _outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
 
     private readonly ConcurrentDictionary<string, Operation> _operations = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _closing = new();
@@ -49,6 +44,9 @@ internal sealed partial class GraphQLWebSocketSession
 
     /// <summary>The policy service when <c>auth.jwt</c> is set: <c>connection_init</c> then authenticates (4403 when refused).</summary>
     public IPortwayBoundaryPolicies? Policies { get; init; }
+
+    /// <summary>The live gauges (<c>websocket_reads_paused</c>), when the host keeps them.</summary>
+    public PortwayGauges? Gauges { get; init; }
 
     /// <summary>The client address, for <c>by: client</c> rate limits.</summary>
     public string Client { get; init; } = "";
@@ -119,7 +117,15 @@ internal sealed partial class GraphQLWebSocketSession
                 if (message.WrittenCount == 0 && SendQueueFull)
                 {
                     // Backpressure: no new message is read while the client's answers pile up.
-                    await _outbound.Writer.WaitToWriteAsync(cancellationToken).ConfigureAwait(false);
+                    Gauges?.Add(PortwayGauges.WebSocketReadsPaused, 1);
+                    try
+                    {
+                        await WaitForSendRoomAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        Gauges?.Add(PortwayGauges.WebSocketReadsPaused, -1);
+                    }
                 }
 
                 var received = await _socket.ReceiveAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
@@ -279,5 +285,7 @@ internal sealed partial class GraphQLWebSocketSession
             CancelAll();
             _outbound.Writer.TryComplete();
         }
+
+        SignalRoom();
     }
 }

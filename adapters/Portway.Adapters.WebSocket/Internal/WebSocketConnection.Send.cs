@@ -39,10 +39,8 @@ internal sealed partial class WebSocketConnection
     {
         Interlocked.Decrement(ref _reservedCount);
         Interlocked.Add(ref _reservedBytes, -size);
-        if (Volatile.Read(ref _room) is not null)
-        {
-            SignalRoom();
-        }
+        // Under the gate, always: a waiter checks for room and sets _room under it, so no wake-up is missed.
+        SignalRoom();
     }
 
     /// <summary>
@@ -51,6 +49,19 @@ internal sealed partial class WebSocketConnection
     /// read: 1013.
     /// </summary>
     private async ValueTask WaitToReadAsync()
+    {
+        _ingress.Connections.ReadsPaused(1);
+        try
+        {
+            await WaitForRoomToReadAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _ingress.Connections.ReadsPaused(-1);
+        }
+    }
+
+    private async ValueTask WaitForRoomToReadAsync()
     {
         while (!IsClosing && !HasRoomToRead())
         {
@@ -120,10 +131,8 @@ internal sealed partial class WebSocketConnection
         Interlocked.Decrement(ref _queuedCount);
         Interlocked.Add(ref _queuedBytes, -size);
         Interlocked.Increment(ref _sentCount);
-        if (Volatile.Read(ref _room) is not null)
-        {
-            SignalRoom();
-        }
+        // Under the gate, always: a waiter checks for room and sets _room under it, so no wake-up is missed.
+        SignalRoom();
     }
 
     private void SignalRoom()

@@ -39,6 +39,9 @@ internal sealed class WebSocketConnections(PortwayGauges gauges)
         }
     }
 
+    /// <summary>A socket's reading paused (+1: its send queue is full) or resumed (-1): the <c>websocket_reads_paused</c> gauge.</summary>
+    public void ReadsPaused(int delta) => gauges.Add(PortwayGauges.WebSocketReadsPaused, delta);
+
     public long Add(WebSocketConnection connection)
     {
         var id = Interlocked.Increment(ref _nextId);

@@ -32,6 +32,8 @@ internal sealed class WebSocketIngress(
 
     public ILogger Logger => logger;
 
+    public WebSocketConnections Connections => connections;
+
     /// <summary>Handles an upgrade on <paramref name="endpoint"/>; <paramref name="origins"/> are its interface's <c>cors.origins</c>.</summary>
     public async Task HandleAsync(HttpContext context, EndpointConfig endpoint, IReadOnlyList<string> origins)
     {
@@ -52,9 +54,8 @@ internal sealed class WebSocketIngress(
             return;
         }
 
-        if (OriginCheck.Refusal(context.Request, origins) is { } refused)
+        if (policies.CheckOrigin(context.Request, origins) is { } refused)
         {
-            policies.CountRejection("origin");
             await RejectAsync(context, correlation, endpoint, refused).ConfigureAwait(false);
             return;
         }

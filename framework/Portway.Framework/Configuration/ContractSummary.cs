@@ -119,6 +119,7 @@ public static partial class ContractSummary
                 Line(w, 1, $"cors {PolicySummary.Cors(iface.Cors)}");
                 Line(w, 1, $"max_depth={Num(iface.MaxDepth)}, max_complexity={Num(iface.MaxComplexity)}, timeout_ms={Num(iface.TimeoutMs)}, max_body_bytes={Num(iface.MaxBodyBytes)}");
                 Line(w, 1, $"max_tokens={Num(iface.MaxTokens)}, max_fields={Num(iface.MaxFields)}, max_in_flight={Num(iface.MaxInFlight)}");
+                Line(w, 1, $"websocket: send_queue_limit={Num(iface.SendQueueLimit)}, send_queue_bytes={Num(iface.SendQueueBytes)}, max_connections={Num(iface.MaxConnections)}");
                 foreach (var (name, fields) in iface.Types)
                 {
                     Line(w, 1, $"type {name} {{ {string.Join(", ", fields.Select(f => $"{f.Key}: {f.Value}"))} }}");
@@ -266,6 +267,9 @@ public static partial class ContractSummary
             obj["max_tokens"] = iface.MaxTokens;
             obj["max_fields"] = iface.MaxFields;
             obj["max_in_flight"] = iface.MaxInFlight;
+            obj["send_queue_limit"] = iface.SendQueueLimit;
+            obj["send_queue_bytes"] = iface.SendQueueBytes;
+            obj["max_connections"] = iface.MaxConnections;
             obj["timeout_ms"] = iface.TimeoutMs;
             obj["max_body_bytes"] = iface.MaxBodyBytes;
             var types = new JsonObject();

@@ -52,6 +52,21 @@ public sealed class InterfaceConfig
     /// <summary><c>max_in_flight</c> (graphql only): the most operations one WebSocket connection may run at once. Defaults to 100.</summary>
     public int MaxInFlight { get; set; } = 100;
 
+    /// <summary>
+    /// <c>send_queue_limit</c> (graphql only): messages queued for one WebSocket connection. While the queue is full
+    /// the connection's next messages are not read; full for <c>timeout_ms</c> closes it (1013). Defaults to 256.
+    /// </summary>
+    public int SendQueueLimit { get; set; } = 256;
+
+    /// <summary>
+    /// <c>send_queue_bytes</c> (graphql only): the same bound in bytes (one larger message still goes into an empty
+    /// queue). Defaults to 1 MiB.
+    /// </summary>
+    public int SendQueueBytes { get; set; } = 1024 * 1024;
+
+    /// <summary><c>max_connections</c> (graphql only): WebSocket connections open at once; one more upgrade is refused with 503. Defaults to 10000.</summary>
+    public int MaxConnections { get; set; } = 10_000;
+
     /// <summary><c>timeout_ms</c> (graphql only): each field's deadline. Defaults to 30000.</summary>
     public int TimeoutMs { get; set; } = 30_000;
 

@@ -16,6 +16,12 @@ public sealed class PortwayGauges
     /// <summary>GraphQL operations running (the GraphQL adapter: HTTP requests and subscriptions).</summary>
     public const string GraphQLOperations = "graphql_operations";
 
+    /// <summary>
+    /// WebSocket connections (plain and GraphQL) whose reading is paused now because their send queue is full: the
+    /// client sends faster than it reads (backpressure; full for the timeout closes the socket with 1013).
+    /// </summary>
+    public const string WebSocketReadsPaused = "websocket_reads_paused";
+
     private readonly ConcurrentDictionary<string, StrongBox<long>> _values = new(StringComparer.Ordinal);
 
     /// <summary>Adds <paramref name="delta"/> to the gauge <paramref name="name"/>.</summary>

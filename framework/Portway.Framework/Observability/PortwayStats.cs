@@ -53,7 +53,8 @@ public sealed class PortwayStats
         writer.WriteStartObject("live");
         writer.WriteNumber(PortwayGauges.WebSocketConnections, _stats.Gauges.Get(PortwayGauges.WebSocketConnections));
         writer.WriteNumber(PortwayGauges.GraphQLOperations, _stats.Gauges.Get(PortwayGauges.GraphQLOperations));
-        foreach (var (name, value) in _stats.Gauges.Snapshot().Where(g => g.Key is not (PortwayGauges.WebSocketConnections or PortwayGauges.GraphQLOperations)))
+        writer.WriteNumber(PortwayGauges.WebSocketReadsPaused, _stats.Gauges.Get(PortwayGauges.WebSocketReadsPaused));
+        foreach (var (name, value) in _stats.Gauges.Snapshot().Where(g => g.Key is not (PortwayGauges.WebSocketConnections or PortwayGauges.GraphQLOperations or PortwayGauges.WebSocketReadsPaused)))
         {
             writer.WriteNumber(name, value);
         }

@@ -13,13 +13,10 @@ internal sealed class DeregisterNode : Node<DeregisterNode.Input, DeregisterNode
     /// <summary>Used by the runtime: the directory from DI (<see cref="PipelineServiceCollectionExtensions.AddPortwayPipelines"/>).</summary>
     public DeregisterNode(NodeDirectoryService directory) => _directory = directory;
 
-    protected override ValueTask<NodeOutcome<DeregisterNode.Output>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<NodeOutcome<DeregisterNode.Output>>(Deregister(input.Id, context));
-
-    private Output Deregister(string? id, NodeContext context)
+    protected override async ValueTask<NodeOutcome<DeregisterNode.Output>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)
     {
-        _directory.Deregister(id);
-        var output = new Output(id!, true);
+        await _directory.DeregisterAsync(input.Id, cancellationToken).ConfigureAwait(false);
+        var output = new Output(input.Id!, true);
         _directory.Notifier?.Notify(context, "deregistered", output);
         return output;
     }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Portway.Pipelines.NodeDirectory;
 
 /// <summary>
@@ -17,4 +19,14 @@ internal sealed record DirectoryEntry(
 
     /// <summary>The node's last register or heartbeat.</summary>
     public DateTimeOffset LastSeen => new(LastSeenTicks, TimeSpan.Zero);
+
+    /// <summary>
+    /// The last retry (<see cref="DirectoryNodeState"/> number) the directory attempted since <see cref="LastSeenTicks"/>
+    /// (0: none): each retry state is attempted once. A heartbeat resets it.
+    /// </summary>
+    public byte Retried { get; init; }
+
+    /// <summary>The kv version this entry was read at or written with (0 in memory); not stored.</summary>
+    [JsonIgnore]
+    public long Version { get; init; }
 }

@@ -12,7 +12,7 @@ namespace Portway.Pipelines.NodeDirectory;
 /// kv in order (a node changed twice before its write is written once, as it is then). On the memory kv backend,
 /// which a restart empties, the index is also snapshotted to <c>DATA_DIR/directory/nodes.snapshot.json</c> every
 /// <c>snapshotInterval</c> when something changed, and once more when the host stops (<see cref="FlushAsync"/>);
-/// loading reads the snapshot back into the kv. On a kv that persists (Redis), loading reads the kv.
+/// loading reads the snapshot back into the kv. A kv shared by several hosts (Redis) uses <see cref="SharedDirectoryStore"/> instead.
 /// </summary>
 internal sealed partial class DirectoryPersistence : IAsyncDisposable
 {

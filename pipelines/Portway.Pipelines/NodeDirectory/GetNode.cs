@@ -13,8 +13,8 @@ internal sealed class GetNode : Node<GetNode.Input, DirectoryNodeView>
     /// <summary>Used by the runtime: the directory from DI (<see cref="PipelineServiceCollectionExtensions.AddPortwayPipelines"/>).</summary>
     public GetNode(NodeDirectoryService directory) => _directory = directory;
 
-    protected override ValueTask<NodeOutcome<DirectoryNodeView>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<NodeOutcome<DirectoryNodeView>>(_directory.Get(input.Id));
+    protected override async ValueTask<NodeOutcome<DirectoryNodeView>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken) =>
+        await _directory.GetAsync(input.Id, cancellationToken).ConfigureAwait(false);
 
     internal sealed record Input(string? Id);
 }

@@ -24,6 +24,60 @@ internal sealed class MemoryDirectoryStore : IDirectoryStore
     }
 
     /// <inheritdoc />
+    public ValueTask<DirectoryEntry?> GetAsync(string id, CancellationToken cancellationToken = default) => ValueTask.FromResult(Get(id));
+
+    /// <inheritdoc />
+    public ValueTask<bool> ReplaceAsync(DirectoryEntry? current, DirectoryEntry next, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        lock (_lock)
+        {
+            if (!ReferenceEquals(_entries.GetValueOrDefault(next.Id), current))
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            Put(next);
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> RemoveAsync(DirectoryEntry current, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        lock (_lock)
+        {
+            return ValueTask.FromResult(ReferenceEquals(_entries.GetValueOrDefault(current.Id), current) && Remove(current.Id));
+        }
+    }
+
+    /// <summary>Stores <paramref name="entry"/> unless the index holds a newer kv version of it; false when it was older.</summary>
+    public bool PutIfNewer(DirectoryEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        lock (_lock)
+        {
+            if (_entries.TryGetValue(entry.Id, out var held) && held.Version >= entry.Version)
+            {
+                return false;
+            }
+
+            Put(entry);
+            return true;
+        }
+    }
+
+    /// <summary>Removes the entry for <paramref name="id"/> unless the index holds a version newer than <paramref name="version"/>.</summary>
+    public bool RemoveIfNotNewer(string id, long version)
+    {
+        lock (_lock)
+        {
+            return _entries.TryGetValue(id, out var held) && held.Version <= version && Remove(id);
+        }
+    }
+
+    /// <summary>The entry for <paramref name="id"/>, or null.</summary>
     public DirectoryEntry? Get(string id)
     {
         lock (_lock)
@@ -32,7 +86,7 @@ internal sealed class MemoryDirectoryStore : IDirectoryStore
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Stores <paramref name="entry"/>, replacing any entry with its id.</summary>
     public void Put(DirectoryEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
@@ -64,7 +118,7 @@ internal sealed class MemoryDirectoryStore : IDirectoryStore
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Removes the entry for <paramref name="id"/>; false when there was none.</summary>
     public bool Remove(string id)
     {
         lock (_lock)

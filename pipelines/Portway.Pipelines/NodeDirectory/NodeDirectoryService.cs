@@ -4,7 +4,9 @@ namespace Portway.Pipelines.NodeDirectory;
 /// The node directory: register, heartbeat, fetch, discover, deregister, tokens, and the sweep that removes dead
 /// nodes. A node's state is computed from its last heartbeat and the clock (<see cref="DirectoryLifecycle"/>), so
 /// the timeline needs no timer to be right; the sweep only frees the dead. A dead node is gone even before the
-/// sweep: fetching it answers <c>not_found</c>, and registering its id starts afresh. Thread-safe.
+/// sweep: fetching it answers <c>not_found</c>, and registering its id starts afresh. Thread-safe: every write is a
+/// compare-and-set against the entry it read (<see cref="IDirectoryStore.ReplaceAsync"/>), tried again on a conflict,
+/// so hosts sharing one kv agree.
 /// </summary>
 internal sealed class NodeDirectoryService : IDisposable
 {
@@ -17,9 +19,11 @@ internal sealed class NodeDirectoryService : IDisposable
     /// <summary>The page size when none is asked for.</summary>
     public const int DefaultLimit = 100;
 
+    /// <summary>How often a write is tried again when another write of the same node came first.</summary>
+    private const int MaxWriteAttempts = 8;
+
     private readonly IDirectoryStore _store;
     private readonly TimeProvider _time;
-    private readonly Lock _writeLock = new();
     private readonly Lazy<DirectoryKey> _key;
     private readonly Lazy<DirectoryTokenVerifier> _verifier;
 
@@ -37,6 +41,7 @@ internal sealed class NodeDirectoryService : IDisposable
         Lifecycle = lifecycle ?? DirectoryLifecycle.Default;
         _key = new Lazy<DirectoryKey>(key);
         _verifier = new Lazy<DirectoryTokenVerifier>(() => new DirectoryTokenVerifier(Key.PublicKeyPem, time));
+        ReplayGuard = new DirectoryReplayGuard(null, time);
     }
 
     /// <summary>Sends the directory's changes over a WebSocket egress (the stages' <c>with: { egress }</c>), or null.</summary>
@@ -51,6 +56,9 @@ internal sealed class NodeDirectoryService : IDisposable
     /// <summary>Verifies this directory's tokens (as any other node would, from the public key alone).</summary>
     public DirectoryTokenVerifier Verifier => _verifier.Value;
 
+    /// <summary>Remembers the signatures already used. Defaults to one in memory.</summary>
+    public DirectoryReplayGuard ReplayGuard { get; init; }
+
     /// <summary>Where the entries are kept beyond this process; null when only in memory.</summary>
     public DirectoryPersistence? Persistence { get; init; }
 
@@ -58,16 +66,17 @@ internal sealed class NodeDirectoryService : IDisposable
     public int Count => _store.Count;
 
     /// <summary>Registers a node, or updates the endpoints and capabilities of one with the same public key.</summary>
-    public DirectoryNodeView Register(string? id, string? publicKey, IReadOnlyList<string?>? endpoints, IReadOnlyList<string?>? capabilities)
+    public async ValueTask<DirectoryNodeView> RegisterAsync(string? id, string? publicKey, IReadOnlyList<string?>? endpoints, IReadOnlyList<string?>? capabilities, CancellationToken cancellationToken = default)
     {
         var nodeId = DirectoryInput.Id(id);
-        var key = DirectoryInput.PublicKey(publicKey);
+        var key = NodeSignature.Normalize(DirectoryInput.PublicKey(publicKey));
         var endpointList = DirectoryInput.Endpoints(endpoints);
         var capabilityList = DirectoryInput.Capabilities(capabilities);
-        lock (_writeLock)
+        for (var attempt = 0; attempt < MaxWriteAttempts; attempt++)
         {
+            var stored = await _store.GetAsync(nodeId, cancellationToken).ConfigureAwait(false);
             var now = _time.GetUtcNow();
-            var existing = Live(_store.Get(nodeId), now);
+            var existing = Live(stored, now);
             if (existing is not null && !string.Equals(existing.PublicKey, key, StringComparison.Ordinal))
             {
                 throw new PortwayException(ErrorCode.Conflict, $"node '{nodeId}' is registered with another public key");
@@ -75,31 +84,50 @@ internal sealed class NodeDirectoryService : IDisposable
 
             var entry = new DirectoryEntry(nodeId, existing?.PublicKey ?? key, endpointList, capabilityList,
                 existing?.RegisteredTicks ?? now.UtcTicks, now.UtcTicks);
-            _store.Put(entry);
-            return DirectoryNodeView.Of(entry, DirectoryNodeState.Active, created: existing is null);
+            if (await _store.ReplaceAsync(stored, entry, cancellationToken).ConfigureAwait(false))
+            {
+                return DirectoryNodeView.Of(entry, DirectoryNodeState.Active, created: existing is null);
+            }
         }
+
+        throw Contended(nodeId);
     }
 
-    /// <summary>Records a heartbeat: the node is active again, whatever state it was in before dead.</summary>
-    public DirectoryNodeView Heartbeat(string? id)
+    /// <summary>
+    /// Records a heartbeat signed by the node's key (<paramref name="proof"/>, <see cref="NodeSignature"/>): the node is
+    /// active again, whatever state it was in before dead. A missing, wrong, stale or replayed signature is <c>unauthorized</c>.
+    /// </summary>
+    public async ValueTask<DirectoryNodeView> HeartbeatAsync(string? id, NodeProof proof, CancellationToken cancellationToken = default)
     {
         var nodeId = DirectoryInput.Id(id);
-        lock (_writeLock)
+        await CheckProofAsync(nodeId, "heartbeat", proof, cancellationToken).ConfigureAwait(false);
+        return await TouchAsync(nodeId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Makes the node active from now (a checked heartbeat, or a retry the node answered).</summary>
+    private async ValueTask<DirectoryNodeView> TouchAsync(string nodeId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxWriteAttempts; attempt++)
         {
+            var stored = await _store.GetAsync(nodeId, cancellationToken).ConfigureAwait(false);
             var now = _time.GetUtcNow();
-            var entry = Live(_store.Get(nodeId), now) ?? throw NotFound(nodeId);
-            entry = entry with { LastSeenTicks = now.UtcTicks };
-            _store.Put(entry);
-            return DirectoryNodeView.Of(entry, DirectoryNodeState.Active);
+            var entry = (Live(stored, now) ?? throw NotFound(nodeId)) with { LastSeenTicks = now.UtcTicks, Retried = 0 };
+            if (await _store.ReplaceAsync(stored, entry, cancellationToken).ConfigureAwait(false))
+            {
+                return DirectoryNodeView.Of(entry, DirectoryNodeState.Active);
+            }
         }
+
+        throw Contended(nodeId);
     }
 
     /// <summary>The node and its state now (coma included; a dead node is not found).</summary>
-    public DirectoryNodeView Get(string? id)
+    public async ValueTask<DirectoryNodeView> GetAsync(string? id, CancellationToken cancellationToken = default)
     {
         var nodeId = DirectoryInput.Id(id);
+        var stored = await _store.GetAsync(nodeId, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
-        var entry = Live(_store.Get(nodeId), now) ?? throw NotFound(nodeId);
+        var entry = Live(stored, now) ?? throw NotFound(nodeId);
         return DirectoryNodeView.Of(entry, Lifecycle.StateAt(entry.LastSeen, now));
     }
 
@@ -145,32 +173,43 @@ internal sealed class NodeDirectoryService : IDisposable
     }
 
     /// <summary>Removes the node; <c>not_found</c> when there is none.</summary>
-    public void Deregister(string? id)
+    public async ValueTask DeregisterAsync(string? id, CancellationToken cancellationToken = default)
     {
         var nodeId = DirectoryInput.Id(id);
-        lock (_writeLock)
+        for (var attempt = 0; attempt < MaxWriteAttempts; attempt++)
         {
-            if (Live(_store.Get(nodeId), _time.GetUtcNow()) is null || !_store.Remove(nodeId))
+            var stored = Live(await _store.GetAsync(nodeId, cancellationToken).ConfigureAwait(false), _time.GetUtcNow()) ?? throw NotFound(nodeId);
+            if (await _store.RemoveAsync(stored, cancellationToken).ConfigureAwait(false))
             {
-                throw NotFound(nodeId);
+                return;
             }
         }
+
+        throw Contended(nodeId);
     }
 
-    /// <summary>A 5-minute token for a discoverable node; a node in coma must send a heartbeat first.</summary>
-    public (string Token, DateTimeOffset ExpiresAt) IssueToken(string? id)
+    /// <summary>
+    /// A 5-minute token for a discoverable node, asked for with its signature (<paramref name="proof"/>); a node in coma
+    /// must send a heartbeat first.
+    /// </summary>
+    public async ValueTask<(string Token, DateTimeOffset ExpiresAt)> IssueTokenAsync(string? id, NodeProof proof, CancellationToken cancellationToken = default)
     {
-        var view = Get(id);
-        if (!DirectoryStates.IsDiscoverable(Lifecycle.StateAt(view.LastSeen, _time.GetUtcNow())))
+        var view = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+        await CheckProofAsync(view.Id, "token", proof, cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        if (!DirectoryStates.IsDiscoverable(Lifecycle.StateAt(view.LastSeen, now)))
         {
             throw new PortwayException(ErrorCode.Conflict, $"node '{view.Id}' is in {view.State}: send a heartbeat before asking for a token");
         }
 
-        return DirectoryToken.Issue(Key, view.Id, _time.GetUtcNow());
+        return DirectoryToken.Issue(Key, view.Id, now);
     }
 
-    /// <summary>Removes every dead node and counts the rest by state.</summary>
-    public DirectorySweep Sweep()
+    /// <summary>
+    /// Removes every dead node and counts the rest by state. A node the index holds as dead is read again first: on a
+    /// shared kv another host may have heard from it since.
+    /// </summary>
+    public async ValueTask<DirectorySweep> SweepAsync(CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();
         var counts = new int[(int)DirectoryNodeState.Dead + 1];
@@ -180,16 +219,21 @@ internal sealed class NodeDirectoryService : IDisposable
             var state = Lifecycle.StateAt(entry.LastSeen, now);
             if (state == DirectoryNodeState.Dead)
             {
-                lock (_writeLock)
+                if (await _store.GetAsync(entry.Id, cancellationToken).ConfigureAwait(false) is not { } current)
                 {
-                    // A heartbeat may have arrived since the copy was taken.
-                    if (_store.Get(entry.Id) is { } current && Lifecycle.StateAt(current.LastSeen, now) == DirectoryNodeState.Dead && _store.Remove(entry.Id))
+                    continue;
+                }
+
+                state = Lifecycle.StateAt(current.LastSeen, now);
+                if (state == DirectoryNodeState.Dead)
+                {
+                    if (await _store.RemoveAsync(current, cancellationToken).ConfigureAwait(false))
                     {
                         removed++;
                     }
-                }
 
-                continue;
+                    continue;
+                }
             }
 
             counts[(int)state]++;
@@ -198,6 +242,34 @@ internal sealed class NodeDirectoryService : IDisposable
         return new DirectorySweep(now, removed, Enum.GetValues<DirectoryNodeState>()
             .Where(s => s != DirectoryNodeState.Dead)
             .ToDictionary(DirectoryStates.Name, s => counts[(int)s], StringComparer.Ordinal));
+    }
+
+    /// <summary>Loads the entries (from the snapshot or the kv) and, on a shared kv, starts following the other hosts.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Persistence is not null)
+        {
+            await Persistence.LoadAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_store is SharedDirectoryStore shared)
+        {
+            await shared.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes the entries out (memory kv) or stops following the other hosts (shared kv).</summary>
+    public async Task StopAsync()
+    {
+        if (Persistence is not null)
+        {
+            await Persistence.FlushAsync().ConfigureAwait(false);
+        }
+
+        if (_store is SharedDirectoryStore shared)
+        {
+            await shared.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     public void Dispose()
@@ -215,6 +287,19 @@ internal sealed class NodeDirectoryService : IDisposable
 
     private DirectoryEntry? Live(DirectoryEntry? entry, DateTimeOffset now) =>
         entry is not null && Lifecycle.StateAt(entry.LastSeen, now) != DirectoryNodeState.Dead ? entry : null;
+
+    private async ValueTask CheckProofAsync(string nodeId, string op, NodeProof proof, CancellationToken cancellationToken)
+    {
+        var entry = Live(await _store.GetAsync(nodeId, cancellationToken).ConfigureAwait(false), _time.GetUtcNow()) ?? throw NotFound(nodeId);
+        var signature = NodeSignature.Verify(entry.PublicKey, op, nodeId, proof, _time.GetUtcNow());
+        if (!await ReplayGuard.FirstUseAsync(signature, cancellationToken).ConfigureAwait(false))
+        {
+            throw new PortwayException(ErrorCode.Unauthorized, $"replayed: this {op} signature was used before; sign each request with a fresh ts");
+        }
+    }
+
+    private static PortwayException Contended(string id) =>
+        new(ErrorCode.Unavailable, $"node '{id}' changed {MaxWriteAttempts} times while this request tried to write it; try again");
 
     private static PortwayException NotFound(string id) => new(ErrorCode.NotFound, $"node '{id}' is not registered");
 }

@@ -1,27 +1,34 @@
 namespace Portway.Pipelines.NodeDirectory;
 
-/// <summary>The in-memory index, telling <see cref="DirectoryPersistence"/> about every change.</summary>
+/// <summary>
+/// The in-memory index as the one truth (a single host on the memory kv backend), telling
+/// <see cref="DirectoryPersistence"/> about every change so it is written behind and snapshotted.
+/// </summary>
 internal sealed class PersistentDirectoryStore(MemoryDirectoryStore index, DirectoryPersistence persistence) : IDirectoryStore
 {
     public int Count => index.Count;
 
-    public DirectoryEntry? Get(string id) => index.Get(id);
+    public ValueTask<DirectoryEntry?> GetAsync(string id, CancellationToken cancellationToken = default) => index.GetAsync(id, cancellationToken);
 
-    public void Put(DirectoryEntry entry)
+    public async ValueTask<bool> ReplaceAsync(DirectoryEntry? current, DirectoryEntry next, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        index.Put(entry);
-        persistence.Changed(entry.Id);
-    }
-
-    public bool Remove(string id)
-    {
-        if (!index.Remove(id))
+        if (!await index.ReplaceAsync(current, next, cancellationToken).ConfigureAwait(false))
         {
             return false;
         }
 
-        persistence.Changed(id);
+        persistence.Changed(next.Id);
+        return true;
+    }
+
+    public async ValueTask<bool> RemoveAsync(DirectoryEntry current, CancellationToken cancellationToken = default)
+    {
+        if (!await index.RemoveAsync(current, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        persistence.Changed(current.Id);
         return true;
     }
 

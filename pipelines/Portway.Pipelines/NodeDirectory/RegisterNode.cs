@@ -13,11 +13,11 @@ internal sealed class RegisterNode : Node<RegisterNode.Input, DirectoryNodeView>
     /// <summary>Used by the runtime: the directory from DI (<see cref="PipelineServiceCollectionExtensions.AddPortwayPipelines"/>).</summary>
     public RegisterNode(NodeDirectoryService directory) => _directory = directory;
 
-    protected override ValueTask<NodeOutcome<DirectoryNodeView>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)
+    protected override async ValueTask<NodeOutcome<DirectoryNodeView>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)
     {
-        var node = _directory.Register(input.Id, input.PublicKey, input.Endpoints, input.Capabilities);
+        var node = await _directory.RegisterAsync(input.Id, input.PublicKey, input.Endpoints, input.Capabilities, cancellationToken).ConfigureAwait(false);
         _directory.Notifier?.Notify(context, "registered", node);
-        return ValueTask.FromResult<NodeOutcome<DirectoryNodeView>>(node);
+        return node;
     }
 
     internal sealed record Input(string? Id, string? PublicKey, IReadOnlyList<string?>? Endpoints, IReadOnlyList<string?>? Capabilities);

@@ -13,11 +13,11 @@ internal sealed class SweepNode : Node<SweepNode.Input, DirectorySweep>
     /// <summary>Used by the runtime: the directory from DI (<see cref="PipelineServiceCollectionExtensions.AddPortwayPipelines"/>).</summary>
     public SweepNode(NodeDirectoryService directory) => _directory = directory;
 
-    protected override ValueTask<NodeOutcome<DirectorySweep>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)
+    protected override async ValueTask<NodeOutcome<DirectorySweep>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)
     {
-        var sweep = _directory.Sweep();
+        var sweep = await _directory.SweepAsync(cancellationToken).ConfigureAwait(false);
         _directory.Notifier?.Notify(context, "swept", sweep);
-        return ValueTask.FromResult<NodeOutcome<DirectorySweep>>(sweep);
+        return sweep;
     }
 
     internal sealed record Input;

@@ -1,9 +1,10 @@
+using System.Text.Json.Serialization;
 using Portway.Nodes;
 
 namespace Portway.Pipelines.NodeDirectory;
 
 /// <summary>
-/// <c>directory.token</c>: <c>{"id"}</c> answers <c>{"token","expires_at","node_id"}</c>, a 5-minute ES256 token signed with the directory key (<see cref="DirectoryToken"/>); a node in coma gets <c>conflict</c> until it sends a heartbeat.
+/// <c>directory.token</c>: <c>{"id","ts","sig"}</c> (signed by the node's key, as a heartbeat) answers <c>{"token","expires_at","node_id"}</c>, a 5-minute ES256 token signed with the directory key (<see cref="DirectoryToken"/>); a node in coma gets <c>conflict</c> until it sends a heartbeat.
 /// </summary>
 [PortwayNode("directory.token")]
 internal sealed class TokenNode : Node<TokenNode.Input, TokenNode.Output>
@@ -13,16 +14,13 @@ internal sealed class TokenNode : Node<TokenNode.Input, TokenNode.Output>
     /// <summary>Used by the runtime: the directory from DI (<see cref="PipelineServiceCollectionExtensions.AddPortwayPipelines"/>).</summary>
     public TokenNode(NodeDirectoryService directory) => _directory = directory;
 
-    protected override ValueTask<NodeOutcome<TokenNode.Output>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<NodeOutcome<TokenNode.Output>>(Issue(input.Id));
-
-    private Output Issue(string? id)
+    protected override async ValueTask<NodeOutcome<TokenNode.Output>> ExecuteAsync(Input input, NodeContext context, CancellationToken cancellationToken)
     {
-        var (token, expiresAt) = _directory.IssueToken(id);
-        return new Output(token, expiresAt, id!);
+        var (token, expiresAt) = await _directory.IssueTokenAsync(input.Id, new NodeProof(input.Ts, input.Sig), cancellationToken).ConfigureAwait(false);
+        return new Output(token, expiresAt, input.Id!);
     }
 
-    internal sealed record Input(string? Id);
+    internal sealed record Input(string? Id, [property: JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)] long? Ts, string? Sig);
 
     internal sealed record Output(string Token, DateTimeOffset ExpiresAt, string NodeId);
 }

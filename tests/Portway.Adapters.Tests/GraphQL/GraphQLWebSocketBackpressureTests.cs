@@ -42,16 +42,7 @@ public sealed class GraphQLWebSocketBackpressureTests
     {
         var (server, events) = await GraphQLTestConfig.StartAsync(Yaml);
         await using var _s = server;
-        using var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (context, ct) =>
-            {
-                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
-                await socket.ConnectAsync(context.DnsEndPoint, ct);
-                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
-            },
-        };
-        using var invoker = new HttpMessageInvoker(handler);
+        using var invoker = SmallReceiveBuffer.Invoker();
         using var slow = new ClientWebSocket();
         slow.Options.AddSubProtocol("graphql-transport-ws");
         using (var connect = new CancellationTokenSource(Deadline))

@@ -131,16 +131,7 @@ public sealed class WebSocketHardeningTests
     {
         var (server, events) = await HttpTestConfig.StartAsync(Yaml);
         await using var _s = server;
-        using var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (context, ct) =>
-            {
-                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
-                await socket.ConnectAsync(context.DnsEndPoint, ct);
-                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
-            },
-        };
-        using var invoker = new HttpMessageInvoker(handler);
+        using var invoker = SmallReceiveBuffer.Invoker();
         await using var client = await WsClient.ConnectAsync(server.BaseAddress, "/v1/ws-bytes", invoker);
         var payload = new string('x', 100_000);
         var overflow = events.WaitForAsync(e => e.Interface == "websocket" && e.Kind == Portway.Observability.BoundaryEventKind.EgressFailed && e.Code == "unavailable", Deadline);
@@ -156,7 +147,12 @@ public sealed class WebSocketHardeningTests
                 sent++;
             }
         });
+        // The server says it stopped reading this socket (its send queue is full), before the 1013.
+        var gauges = server.Services.GetRequiredService<Portway.Observability.PortwayGauges>();
+        await Eventually.TrueAsync(() => gauges.Get(Portway.Observability.PortwayGauges.WebSocketReadsPaused) == 1 || overflow.IsCompleted, Deadline, "reading paused");
+        Assert.False(overflow.IsCompleted, "closed 1013 before its reading was seen paused");
         await overflow;
+        await Eventually.TrueAsync(() => gauges.Get(Portway.Observability.PortwayGauges.WebSocketReadsPaused) == 0, Deadline, "the closing socket is no longer counted as paused");
         // Counted where the server reads (what the client's sends complete depends on the kernel's socket buffers,
         // several MB on loopback, and on the machine's load).
         var readByTheServer = events.Events.Count(e => e.Interface == "websocket" && e.Kind == Portway.Observability.BoundaryEventKind.IngressAccepted);

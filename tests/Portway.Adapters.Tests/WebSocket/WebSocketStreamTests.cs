@@ -24,6 +24,9 @@ public sealed class WebSocketStreamTests : IAsyncLifetime
                     operations: { big: big }
                     send_queue_limit: 4
                     timeout_ms: 5000
+                  - route: /v1/ws-bytes
+                    operations: { big: big, echo: echo }
+                    send_queue_bytes: 20000
         pipelines:
           echo: { stages: [ { name: echo, node: sys.echo } ] }
           ticks: { stages: [ { name: ticks, node: sys.ticks } ] }
@@ -167,5 +170,32 @@ public sealed class WebSocketStreamTests : IAsyncLifetime
         Assert.Equal((WebSocketCloseStatus)1013, client.Socket.CloseStatus);
         Assert.InRange(received, 1, 999_999);
         await Eventually.TrueAsync(() => _server.PendingWaiters == 0 && Connections.Count == 0, Deadline, "no waiter pending and no socket open");
+    }
+
+    [Fact]
+    public async Task StreamItemOverSendQueueBytesByItself_EndsItsStreamWithPayloadTooLarge_TheSocketGoesOn()
+    {
+        await using var client = await WsClient.ConnectAsync(_server.BaseAddress, "/v1/ws-bytes");
+
+        // Items of ~1 KB fit; the stream asking for 30 KB items (over send_queue_bytes, 20,000, by itself) ends with the
+        // error before its first item; the socket and its other calls go on.
+        await client.SendAsync("""{"id":"small","op":"big","payload":{"count":2,"size":1000}}""");
+        var small = new[] { await client.ReceiveJsonAsync(), await client.ReceiveJsonAsync(), await client.ReceiveJsonAsync() };
+        await client.SendAsync("""{"id":"huge","op":"big","payload":{"count":5,"size":30000}}""");
+        var refused = await client.ReceiveJsonAsync();
+        await client.SendAsync("""{"id":"after","op":"echo","payload":{"a":1}}""");
+        var after = await client.ReceiveJsonAsync();
+
+        Assert.Equal(["item", "item", "end"], small.Select(m => m.GetProperty("type").GetString()));
+        Assert.Equal("huge", refused.GetProperty("id").GetString());
+        Assert.Equal("error", refused.GetProperty("type").GetString());
+        Assert.Equal("payload_too_large", refused.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("stream item", refused.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("send_queue_bytes (20000)", refused.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("after", after.GetProperty("id").GetString());
+        Assert.Equal("reply", after.GetProperty("type").GetString());
+        Assert.Equal(WebSocketState.Open, client.Socket.State);
+        Assert.Contains(_events.Events, e => e.Interface == "websocket" && e.Kind == BoundaryEventKind.EgressFailed && e.Code == "payload_too_large");
+        await Eventually.TrueAsync(() => _server.PendingWaiters == 0, Deadline, "the refused stream's waiter is gone");
     }
 }

@@ -60,7 +60,7 @@ public sealed class DirectoryNotifyEndToEndTests : IAsyncLifetime
         const string traceId = "6bf92f3577b34da6a3ce929d0e0e4736";
         using (var register = new HttpRequestMessage(HttpMethod.Post, "/v1/directory/nodes")
         {
-            Content = new StringContent("""{"id":"node-1","public_key":"pk-1","endpoints":["tcp://10.0.0.1:9000"],"capabilities":["relay"]}""", Encoding.UTF8, "application/json"),
+            Content = new StringContent($$"""{"id":"node-1","public_key":"{{DirectoryNodeKey.Shared.PublicKey}}","endpoints":["tcp://10.0.0.1:9000"],"capabilities":["relay"]}""", Encoding.UTF8, "application/json"),
         })
         {
             register.Headers.TryAddWithoutValidation("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");

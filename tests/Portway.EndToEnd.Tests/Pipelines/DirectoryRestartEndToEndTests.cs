@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Portway.Testing;
 
 namespace Portway.EndToEnd.Tests.Pipelines;
 
@@ -26,7 +27,7 @@ public sealed class DirectoryRestartEndToEndTests : IDisposable
             for (var i = 0; i < 20; i++)
             {
                 var (status, _) = await first.SendAsync(HttpMethod.Post, "/v1/directory/nodes",
-                    JsonSerializer.Serialize(new { id = $"node-{i:D2}", public_key = "pk" + i, capabilities = new[] { i < 5 ? "relay" : "store" } }));
+                    JsonSerializer.Serialize(new { id = $"node-{i:D2}", public_key = DirectoryNodeKey.Shared.PublicKey, capabilities = new[] { i < 5 ? "relay" : "store" } }));
                 Assert.Equal(HttpStatusCode.OK, status);
             }
 
@@ -38,7 +39,7 @@ public sealed class DirectoryRestartEndToEndTests : IDisposable
                 before[$"node-{i:D2}"] = node.GetRawText();
             }
 
-            token = (await first.SendAsync(HttpMethod.Post, "/v1/directory/nodes/node-00/token")).Body.GetProperty("token").GetString()!;
+            token = (await first.SendAsync(HttpMethod.Post, "/v1/directory/nodes/node-00/token", DirectoryNodeKey.Shared.Body("token", "node-00", DateTimeOffset.UtcNow))).Body.GetProperty("token").GetString()!;
         }
 
         await using var second = await ProfileServer.StartAsync(_root, ownsRoot: false);

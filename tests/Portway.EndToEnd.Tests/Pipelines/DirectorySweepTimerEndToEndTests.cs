@@ -32,7 +32,7 @@ public sealed class DirectorySweepTimerEndToEndTests : IAsyncLifetime
     public async Task SilentNode_GoesThroughItsStates_ThenTheTimersSweepRemovesIt()
     {
         using var register = await _server.Client.PostAsync("/v1/directory/nodes",
-            new StringContent("""{"id":"quiet","public_key":"k"}""", Encoding.UTF8, "application/json"));
+            new StringContent($$"""{"id":"quiet","public_key":"{{DirectoryNodeKey.Shared.PublicKey}}"}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, register.StatusCode);
         var directory = _server.Services.GetRequiredService<NodeDirectoryService>();
         Assert.Equal(1, directory.Count);

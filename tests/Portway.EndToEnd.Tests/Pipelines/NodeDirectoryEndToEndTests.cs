@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Portway.Testing;
 
 namespace Portway.EndToEnd.Tests.Pipelines;
 
@@ -17,14 +18,16 @@ public sealed class NodeDirectoryEndToEndTests : IAsyncLifetime
 
     private Task<(HttpStatusCode Status, JsonElement Body)> RegisterAsync(string id, params string[] capabilities) =>
         _server.SendAsync(HttpMethod.Post, "/v1/directory/nodes",
-            JsonSerializer.Serialize(new { id, public_key = "pk-" + id, endpoints = new[] { $"https://{id}.example:7000" }, capabilities }));
+            JsonSerializer.Serialize(new { id, public_key = DirectoryNodeKey.Shared.PublicKeyPem, endpoints = new[] { $"https://{id}.example:7000" }, capabilities }));
 
     [Fact]
     public async Task Register_Get_Heartbeat_Deregister_OverHttp()
     {
         var (registered, node) = await RegisterAsync("n1", "relay", "store");
         var (got, fetched) = await _server.SendAsync(HttpMethod.Get, "/v1/directory/nodes/n1");
-        var (beat, afterBeat) = await _server.SendAsync(HttpMethod.Post, "/v1/directory/nodes/n1/heartbeat");
+        var (beat, afterBeat) = await _server.SendAsync(HttpMethod.Post, "/v1/directory/nodes/n1/heartbeat", DirectoryNodeKey.Shared.Body("heartbeat", "n1", DateTimeOffset.UtcNow));
+        var (unsigned, unsignedBody) = await _server.SendAsync(HttpMethod.Post, "/v1/directory/nodes/n1/heartbeat");
+        var (forged, forgedBody) = await _server.SendAsync(HttpMethod.Post, "/v1/directory/nodes/n1/heartbeat", DirectoryNodeKey.Other.Body("heartbeat", "n1", DateTimeOffset.UtcNow));
         var (deleted, gone) = await _server.SendAsync(HttpMethod.Delete, "/v1/directory/nodes/n1");
         var (missing, error) = await _server.SendAsync(HttpMethod.Get, "/v1/directory/nodes/n1");
 
@@ -33,9 +36,14 @@ public sealed class NodeDirectoryEndToEndTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, got);
         Assert.Equal("active", fetched.GetProperty("state").GetString());
         Assert.Equal(["relay", "store"], fetched.GetProperty("capabilities").Deserialize<string[]>()!);
-        Assert.Equal("pk-n1", fetched.GetProperty("public_key").GetString());
+        Assert.Equal(DirectoryNodeKey.Shared.PublicKey, fetched.GetProperty("public_key").GetString());
         Assert.Equal(HttpStatusCode.OK, beat);
         Assert.Equal("active", afterBeat.GetProperty("state").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, unsigned);
+        Assert.Equal("unauthorized", unsignedBody.GetProperty("error").GetProperty("code").GetString());
+        Assert.StartsWith("signature_missing: ", unsignedBody.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, forged);
+        Assert.StartsWith("bad_signature: ", forgedBody.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, deleted);
         Assert.True(gone.GetProperty("deregistered").GetBoolean());
         Assert.Equal(HttpStatusCode.NotFound, missing);
@@ -47,9 +55,9 @@ public sealed class NodeDirectoryEndToEndTests : IAsyncLifetime
     {
         await RegisterAsync("n1");
 
-        var (bad, badBody) = await _server.SendAsync(HttpMethod.Post, "/v1/directory/nodes", """{"id":"n 2","public_key":"k"}""");
-        var (conflict, conflictBody) = await _server.SendAsync(HttpMethod.Post, "/v1/directory/nodes", """{"id":"n1","public_key":"other"}""");
-        var (unknown, _) = await _server.SendAsync(HttpMethod.Post, "/v1/directory/nodes/nobody/heartbeat");
+        var (bad, badBody) = await _server.SendAsync(HttpMethod.Post, "/v1/directory/nodes", $$"""{"id":"n 2","public_key":"{{DirectoryNodeKey.Shared.PublicKey}}"}""");
+        var (conflict, conflictBody) = await _server.SendAsync(HttpMethod.Post, "/v1/directory/nodes", $$"""{"id":"n1","public_key":"{{DirectoryNodeKey.Other.PublicKey}}"}""");
+        var (unknown, _) = await _server.SendAsync(HttpMethod.Post, "/v1/directory/nodes/nobody/heartbeat", DirectoryNodeKey.Shared.Body("heartbeat", "nobody", DateTimeOffset.UtcNow));
 
         Assert.Equal(HttpStatusCode.BadRequest, bad);
         Assert.StartsWith("id must be", badBody.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
@@ -90,7 +98,7 @@ public sealed class NodeDirectoryEndToEndTests : IAsyncLifetime
     {
         await RegisterAsync("n1");
 
-        var (issued, token) = await _server.SendAsync(HttpMethod.Post, "/v1/directory/nodes/n1/token");
+        var (issued, token) = await _server.SendAsync(HttpMethod.Post, "/v1/directory/nodes/n1/token", DirectoryNodeKey.Shared.Body("token", "n1", DateTimeOffset.UtcNow));
         var (_, keys) = await _server.SendAsync(HttpMethod.Get, "/v1/directory/keys");
         var text = token.GetProperty("token").GetString()!;
         var (verified, verifyBody) = await _server.SendAsync(HttpMethod.Post, "/v1/directory/tokens/verify", JsonSerializer.Serialize(new { token = text }));
@@ -119,7 +127,7 @@ public sealed class NodeDirectoryEndToEndTests : IAsyncLifetime
     {
         using var socket = await _server.ConnectAsync();
 
-        await ProfileServer.SendAsync(socket, """{"id":1,"op":"directory_register","payload":{"id":"w1","public_key":"k","capabilities":["relay"]}}""");
+        await ProfileServer.SendAsync(socket, $$$"""{"id":1,"op":"directory_register","payload":{"id":"w1","public_key":"{{{DirectoryNodeKey.Shared.PublicKey}}}","capabilities":["relay"]}}""");
         var registered = await ProfileServer.ReceiveAsync(socket);
         await ProfileServer.SendAsync(socket, """{"id":2,"op":"directory_discover","payload":{"capability":"relay"}}""");
         var discovered = await ProfileServer.ReceiveAsync(socket);
@@ -137,8 +145,10 @@ public sealed class NodeDirectoryEndToEndTests : IAsyncLifetime
     public async Task Directory_AsGraphQLFields()
     {
         var registered = await _server.GraphQLAsync(
-            """mutation { directory_register(id: "g1", public_key: "k", capabilities: ["relay"]) { id state created } }""");
-        var token = await _server.GraphQLAsync("""mutation { directory_token(id: "g1") { token expires_at } }""");
+            $$"""mutation { directory_register(id: "g1", public_key: "{{DirectoryNodeKey.Shared.PublicKey}}", capabilities: ["relay"]) { id state created } }""");
+        var (ts, sig) = DirectoryNodeKey.Shared.Proof("token", "g1", DateTimeOffset.UtcNow);
+        var token = await _server.GraphQLAsync("mutation ($ts: String!, $sig: String!) { directory_token(id: \"g1\", ts: $ts, sig: $sig) { token expires_at } }",
+            new { ts = ts.ToString(System.Globalization.CultureInfo.InvariantCulture), sig });
         var verified = await _server.GraphQLAsync("mutation ($t: String!) { directory_verify(token: $t) { valid node_id } }",
             new { t = token.GetProperty("directory_token").GetProperty("token").GetString() });
         var nodes = await _server.GraphQLAsync("""{ directory_nodes(capability: "relay", limit: 10) { nodes { id state capabilities } next } directory_keys { keys { alg } } }""");

@@ -32,6 +32,9 @@ public sealed class HardeningConfigTests
                     max_tokens: 100
                     max_fields: 50
                     max_in_flight: 3
+                    send_queue_limit: 11
+                    send_queue_bytes: 12000
+                    max_connections: 13
                     types: { E: { x: Int } }
                     query: { e: { pipeline: echo, returns: E } }
             """);
@@ -42,10 +45,12 @@ public sealed class HardeningConfigTests
         Assert.Equal(["https://app.example", "http://localhost:3000"], ws.CorsOrigins);
         Assert.Equal((5000, 7, 9), (ws.Endpoints[0].SendQueueBytes, ws.Endpoints[0].MaxInFlight, ws.Endpoints[0].MaxConnections));
         Assert.Equal((100, 50, 3), (graphql.MaxTokens, graphql.MaxFields, graphql.MaxInFlight));
+        Assert.Equal((11, 12000, 13), (graphql.SendQueueLimit, graphql.SendQueueBytes, graphql.MaxConnections));
         var summary = ContractSummary.Render(result.Config);
         Assert.Contains("cors.origins=[https://app.example, http://localhost:3000]", summary, StringComparison.Ordinal);
         Assert.Contains("send_queue_bytes=5000, max_in_flight=7, max_connections=9", summary, StringComparison.Ordinal);
         Assert.Contains("max_tokens=100, max_fields=50, max_in_flight=3", summary, StringComparison.Ordinal);
+        Assert.Contains("websocket: send_queue_limit=11, send_queue_bytes=12000, max_connections=13", summary, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -90,13 +95,14 @@ public sealed class HardeningConfigTests
                     max_tokens: 0
                     max_fields: 0
                     max_in_flight: 0
+                    send_queue_limit: 0
                     types: { E: { x: Int } }
                     query: { e: { pipeline: echo, returns: E } }
             """);
 
         var text = string.Join("\n", result.Problems);
         Assert.Contains("verbs", text, StringComparison.Ordinal);
-        foreach (var key in new[] { "send_queue_bytes", "max_in_flight", "max_connections", "max_tokens", "max_fields" })
+        foreach (var key in new[] { "send_queue_bytes", "max_in_flight", "max_connections", "max_tokens", "max_fields", "send_queue_limit" })
         {
             Assert.Contains(key, text, StringComparison.Ordinal);
         }

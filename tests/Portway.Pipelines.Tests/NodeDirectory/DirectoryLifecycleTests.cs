@@ -31,18 +31,18 @@ public sealed class DirectoryLifecycleTests
 
     [Theory]
     [MemberData(nameof(Boundaries))]
-    public void Get_JustBeforeAtAndJustAfterABoundary_AnswersTheStateOnEachSide(int boundary, string before, string after)
+    public async Task Get_JustBeforeAtAndJustAfterABoundary_AnswersTheStateOnEachSide(int boundary, string before, string after)
     {
         using var fixture = new DirectoryFixture();
-        fixture.Register("n1");
+        await fixture.RegisterAsync("n1");
         var start = fixture.Directory.Lifecycle.StartOf((DirectoryNodeState)boundary);
 
         fixture.Clock.Advance(start - Tick);
-        var justBefore = fixture.Directory.Get("n1").State;
+        var justBefore = (await fixture.Directory.GetAsync("n1")).State;
         fixture.Clock.Advance(Tick);
-        var at = fixture.Directory.Get("n1").State;
+        var at = (await fixture.Directory.GetAsync("n1")).State;
         fixture.Clock.Advance(Tick);
-        var justAfter = fixture.Directory.Get("n1").State;
+        var justAfter = (await fixture.Directory.GetAsync("n1")).State;
 
         Assert.Equal(before, justBefore);
         Assert.Equal(after, at);
@@ -50,18 +50,18 @@ public sealed class DirectoryLifecycleTests
     }
 
     [Fact]
-    public void Dead_JustBeforeAtAndJustAfter_ComaThenGone()
+    public async Task Dead_JustBeforeAtAndJustAfter_ComaThenGone()
     {
         using var fixture = new DirectoryFixture();
-        fixture.Register("n1");
+        await fixture.RegisterAsync("n1");
         var death = fixture.Directory.Lifecycle.StartOf(DirectoryNodeState.Dead);
 
         fixture.Clock.Advance(death - Tick);
-        Assert.Equal("coma", fixture.Directory.Get("n1").State);
+        Assert.Equal("coma", (await fixture.Directory.GetAsync("n1")).State);
         fixture.Clock.Advance(Tick);
-        var atDeath = Assert.Throws<PortwayException>(() => fixture.Directory.Get("n1"));
+        var atDeath = await Assert.ThrowsAsync<PortwayException>(async () => await (fixture.Directory.GetAsync("n1")));
         fixture.Clock.Advance(Tick);
-        var afterDeath = Assert.Throws<PortwayException>(() => fixture.Directory.Heartbeat("n1"));
+        var afterDeath = await Assert.ThrowsAsync<PortwayException>(async () => await (fixture.HeartbeatAsync("n1")));
 
         Assert.Equal(ErrorCode.NotFound, atDeath.Error.Code);
         Assert.Equal(ErrorCode.NotFound, afterDeath.Error.Code);
@@ -73,17 +73,17 @@ public sealed class DirectoryLifecycleTests
     [InlineData((int)DirectoryNodeState.Retry2w)]
     [InlineData((int)DirectoryNodeState.Retry2m)]
     [InlineData((int)DirectoryNodeState.Coma)]
-    public void Heartbeat_InAnyStateBeforeDead_RevivesWithIdentityAndDataIntact(int stateNumber)
+    public async Task Heartbeat_InAnyStateBeforeDead_RevivesWithIdentityAndDataIntact(int stateNumber)
     {
         var state = (DirectoryNodeState)stateNumber;
         using var fixture = new DirectoryFixture();
-        var registered = fixture.Directory.Register("n1", DirectoryFixture.Key, ["wss://n1.example/ws", "https://n1.example"], ["relay", "store"]);
+        var registered = await fixture.Directory.RegisterAsync("n1", DirectoryFixture.Key, ["wss://n1.example/ws", "https://n1.example"], ["relay", "store"]);
         var lastMoment = fixture.Directory.Lifecycle.StartOf(state + 1) - Tick;
         fixture.Clock.Advance(lastMoment);
-        Assert.Equal(DirectoryStates.Name(state), fixture.Directory.Get("n1").State);
+        Assert.Equal(DirectoryStates.Name(state), (await fixture.Directory.GetAsync("n1")).State);
 
-        var revived = fixture.Directory.Heartbeat("n1");
-        var got = fixture.Directory.Get("n1");
+        var revived = await fixture.HeartbeatAsync("n1");
+        var got = await fixture.Directory.GetAsync("n1");
 
         Assert.Equal("active", revived.State);
         Assert.Equal("active", got.State);
@@ -95,52 +95,52 @@ public sealed class DirectoryLifecycleTests
     }
 
     [Fact]
-    public void Heartbeat_RestartsTheTimelineFromItsOwnTime()
+    public async Task Heartbeat_RestartsTheTimelineFromItsOwnTime()
     {
         using var fixture = new DirectoryFixture();
-        fixture.Register("n1");
+        await fixture.RegisterAsync("n1");
         var timeout = fixture.Directory.Lifecycle.HeartbeatTimeout;
 
         fixture.Clock.Advance(timeout - Tick);
-        fixture.Directory.Heartbeat("n1");
+        await fixture.HeartbeatAsync("n1");
         fixture.Clock.Advance(timeout - Tick);
-        var stillActive = fixture.Directory.Get("n1").State;
+        var stillActive = (await fixture.Directory.GetAsync("n1")).State;
         fixture.Clock.Advance(Tick);
 
         Assert.Equal("active", stillActive);
-        Assert.Equal("pending", fixture.Directory.Get("n1").State);
+        Assert.Equal("pending", (await fixture.Directory.GetAsync("n1")).State);
     }
 
     [Fact]
-    public void Discover_HidesComaButShowsEveryRetryState()
+    public async Task Discover_HidesComaButShowsEveryRetryState()
     {
         using var fixture = new DirectoryFixture();
         var life = fixture.Directory.Lifecycle;
-        fixture.Register("coma");
+        await fixture.RegisterAsync("coma");
         fixture.Clock.Advance(life.StartOf(DirectoryNodeState.Coma) - life.StartOf(DirectoryNodeState.Retry2m));
-        fixture.Register("retry2m");
+        await fixture.RegisterAsync("retry2m");
         fixture.Clock.Advance(life.StartOf(DirectoryNodeState.Retry2m));
-        fixture.Register("active");
+        await fixture.RegisterAsync("active");
 
         var page = fixture.Directory.Discover(null, null, null, null);
 
-        Assert.Equal("coma", fixture.Directory.Get("coma").State);
+        Assert.Equal("coma", (await fixture.Directory.GetAsync("coma")).State);
         Assert.Equal(["active", "retry2m"], page.Nodes.Select(n => n.Id));
         Assert.Equal(["active", "retry_2m"], page.Nodes.Select(n => n.State));
     }
 
     [Fact]
-    public void Sweep_RemovesOnlyTheDeadAndCountsTheRest()
+    public async Task Sweep_RemovesOnlyTheDeadAndCountsTheRest()
     {
         using var fixture = new DirectoryFixture();
         var life = fixture.Directory.Lifecycle;
-        fixture.Register("old");
+        await fixture.RegisterAsync("old");
         fixture.Clock.Advance(life.StartOf(DirectoryNodeState.Dead) - life.StartOf(DirectoryNodeState.Coma));
-        fixture.Register("sleeper");
+        await fixture.RegisterAsync("sleeper");
         fixture.Clock.Advance(life.StartOf(DirectoryNodeState.Coma));
-        fixture.Register("fresh");
+        await fixture.RegisterAsync("fresh");
 
-        var sweep = fixture.Directory.Sweep();
+        var sweep = await fixture.Directory.SweepAsync();
 
         Assert.Equal(1, sweep.Removed);
         Assert.Equal(2, fixture.Store.Count);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Portway.Pipelines.NodeDirectory;
 using Portway.Pipelines.Tests.VoiceProfiles;
+using Portway.Testing;
 
 namespace Portway.Pipelines.Tests.NodeDirectory;
 
@@ -15,12 +16,12 @@ public sealed class DirectoryNodesTests : IDisposable
     public async Task Register_ThenGet_SnakeCaseJsonWithState()
     {
         var registered = await NodeCall.OkAsync(new RegisterNode(_fixture.Directory),
-            """{"id":"n1","public_key":"k","endpoints":["https://n1.example"],"capabilities":["relay"]}""");
+            $$"""{"id":"n1","public_key":"{{DirectoryFixture.Key}}","endpoints":["https://n1.example"],"capabilities":["relay"]}""");
         var got = await NodeCall.OkAsync(new GetNode(_fixture.Directory), """{"id":"n1"}""");
 
         Assert.True(registered.GetProperty("created").GetBoolean());
         Assert.Equal("active", got.GetProperty("state").GetString());
-        Assert.Equal("k", got.GetProperty("public_key").GetString());
+        Assert.Equal(DirectoryFixture.Key, got.GetProperty("public_key").GetString());
         Assert.Equal("relay", got.GetProperty("capabilities")[0].GetString());
         Assert.True(got.TryGetProperty("last_seen", out _));
         Assert.False(got.TryGetProperty("created", out _));
@@ -29,8 +30,8 @@ public sealed class DirectoryNodesTests : IDisposable
     [Fact]
     public async Task Discover_LimitAsAStringFromAQuery_PagesWithNext()
     {
-        _fixture.Register("a", "relay");
-        _fixture.Register("b", "relay");
+        await _fixture.RegisterAsync("a", "relay");
+        await _fixture.RegisterAsync("b", "relay");
         var discover = new DiscoverNode(_fixture.Directory);
 
         var first = await NodeCall.OkAsync(discover, """{"capability":"relay","limit":"1"}""");
@@ -45,8 +46,9 @@ public sealed class DirectoryNodesTests : IDisposable
     [Fact]
     public async Task Token_ThenVerify_AndATamperedOneIsUnauthorizedNamingTheProblem()
     {
-        _fixture.Register("n1");
-        var token = await NodeCall.OkAsync(new TokenNode(_fixture.Directory), """{"id":"n1"}""");
+        await _fixture.RegisterAsync("n1");
+        var (ts, sig) = DirectoryNodeKey.Shared.Proof("token", "n1", _fixture.Clock.GetUtcNow());
+        var token = await NodeCall.OkAsync(new TokenNode(_fixture.Directory), JsonSerializer.Serialize(new { id = "n1", ts = ts.ToString(System.Globalization.CultureInfo.InvariantCulture), sig }));
         var verify = new VerifyTokenNode(_fixture.Directory);
         var text = token.GetProperty("token").GetString()!;
 
@@ -72,7 +74,7 @@ public sealed class DirectoryNodesTests : IDisposable
     [Fact]
     public async Task Deregister_AndSweep_AnswerTheirShapes()
     {
-        _fixture.Register("n1");
+        await _fixture.RegisterAsync("n1");
 
         var gone = await NodeCall.OkAsync(new DeregisterNode(_fixture.Directory), """{"id":"n1"}""");
         var sweep = await NodeCall.OkAsync(new SweepNode(_fixture.Directory), "{}");

@@ -61,15 +61,15 @@ public sealed class DirectoryPersistenceTests : IDisposable
         var kv = NewKv();
         var (directory, persistence) = await OpenAsync(kv, snapshot: null);
 
-        directory.Register("a", "ka", ["https://a.example"], ["relay"]);
-        directory.Register("b", "kb", [], []);
-        directory.Heartbeat("a");
-        directory.Deregister("b");
+        await directory.RegisterAsync("a", DirectoryFixture.Key, ["https://a.example"], ["relay"]);
+        await directory.RegisterAsync("b", DirectoryFixture.OtherKey, [], []);
+        await directory.HeartbeatAsync("a", DirectoryFixture.Proof(_clock, "heartbeat", "a"));
+        await directory.DeregisterAsync("b");
         await persistence.FlushAsync();
 
         Assert.Equal([DirectoryPersistence.KeyPrefix + "a"], await kv.ListKeysAsync(DirectoryPersistence.KeyPrefix));
         var stored = JsonSerializer.Deserialize<DirectoryEntry>((await kv.GetAsync(DirectoryPersistence.KeyPrefix + "a"))!.Value.Span, NodeJson.Options)!;
-        Assert.Equal(("a", "ka", "relay"), (stored.Id, stored.PublicKey, stored.Capabilities[0]));
+        Assert.Equal(("a", DirectoryFixture.Key, "relay"), (stored.Id, stored.PublicKey, stored.Capabilities[0]));
         Assert.False(File.Exists(SnapshotPath));
     }
 
@@ -79,21 +79,30 @@ public sealed class DirectoryPersistenceTests : IDisposable
         var (before, persistence) = await OpenAsync(NewKv(), SnapshotPath);
         for (var i = 0; i < 50; i++)
         {
-            before.Register($"n{i:D2}", "k" + i, [$"https://n{i}.example"], i % 2 == 0 ? ["even"] : ["odd"]);
+            await before.RegisterAsync($"n{i:D2}", DirectoryFixture.Key, [$"https://n{i}.example"], i % 2 == 0 ? ["even"] : ["odd"]);
         }
 
         _clock.Advance(before.Lifecycle.StartOf(DirectoryNodeState.Retry48h));
-        before.Heartbeat("n07");
-        var expected = Enumerable.Range(0, 50).Select(i => before.Get($"n{i:D2}")).ToArray();
+        await before.HeartbeatAsync("n07", DirectoryFixture.Proof(_clock, "heartbeat", "n07"));
+        var expected = new DirectoryNodeView[50];
+        for (var i = 0; i < expected.Length; i++)
+        {
+            expected[i] = await before.GetAsync($"n{i:D2}");
+        }
+
         await persistence.FlushAsync();
 
         var freshKv = NewKv();
         var (after, _) = await OpenAsync(freshKv, SnapshotPath);
 
         Assert.Equal(50, after.Count);
-        Assert.All(expected, node => Assert.Equal(Json(node), Json(after.Get(node.Id))));
-        Assert.Equal("active", after.Get("n07").State);
-        Assert.Equal("retry_48h", after.Get("n08").State);
+        foreach (var node in expected)
+        {
+            Assert.Equal(Json(node), Json(await after.GetAsync(node.Id)));
+        }
+
+        Assert.Equal("active", (await after.GetAsync("n07")).State);
+        Assert.Equal("retry_48h", (await after.GetAsync("n08")).State);
         Assert.Equal(25, after.Discover("even", null, 100, null).Nodes.Count);
         Assert.Equal(50, (await freshKv.ListKeysAsync(DirectoryPersistence.KeyPrefix)).Count);
     }
@@ -103,12 +112,12 @@ public sealed class DirectoryPersistenceTests : IDisposable
     {
         var kv = NewKv();
         var (before, persistence) = await OpenAsync(kv, snapshot: null);
-        before.Register("a", "ka", [], ["relay"]);
+        await before.RegisterAsync("a", DirectoryFixture.Key, [], ["relay"]);
         await persistence.FlushAsync();
 
         var (after, _) = await OpenAsync(kv, snapshot: null);
 
-        Assert.Equal(Json(before.Get("a")), Json(after.Get("a")));
+        Assert.Equal(Json((await before.GetAsync("a"))), Json((await after.GetAsync("a"))));
     }
 
     [Fact]
@@ -118,7 +127,7 @@ public sealed class DirectoryPersistenceTests : IDisposable
         _clock.Advance(Interval);
         Assert.False(File.Exists(SnapshotPath));
 
-        directory.Register("a", "ka", [], []);
+        await directory.RegisterAsync("a", DirectoryFixture.Key, [], []);
         _clock.Advance(Interval);
 
         await Eventually.TrueAsync(() => File.Exists(SnapshotPath), TimeSpan.FromSeconds(30), "the snapshot is written");

@@ -13,10 +13,10 @@ public sealed class DirectoryTokenTests : IDisposable
     public void Dispose() => _fixture.Dispose();
 
     [Fact]
-    public void Issue_VerifiesOfflineFromThePublishedKeyAlone()
+    public async Task Issue_VerifiesOfflineFromThePublishedKeyAlone()
     {
-        _fixture.Register("n1");
-        var (token, expiresAt) = Directory.IssueToken("n1");
+        await _fixture.RegisterAsync("n1");
+        var (token, expiresAt) = await _fixture.IssueTokenAsync("n1");
         using var elsewhere = new DirectoryTokenVerifier(Directory.Key.PublicKeyPem, _fixture.Clock);
 
         var check = elsewhere.Verify(token);
@@ -29,10 +29,10 @@ public sealed class DirectoryTokenTests : IDisposable
     }
 
     [Fact]
-    public void Verify_JustBeforeExpiryValid_AtExpiryExpired_EvenWhenCached()
+    public async Task Verify_JustBeforeExpiryValid_AtExpiryExpired_EvenWhenCached()
     {
-        _fixture.Register("n1");
-        var (token, _) = Directory.IssueToken("n1");
+        await _fixture.RegisterAsync("n1");
+        var (token, _) = await _fixture.IssueTokenAsync("n1");
         Assert.True(Directory.Verifier.Verify(token).Valid);
 
         _fixture.Clock.Advance(DirectoryToken.Lifetime - TimeSpan.FromTicks(1));
@@ -47,11 +47,11 @@ public sealed class DirectoryTokenTests : IDisposable
     }
 
     [Fact]
-    public void Verify_TamperedClaims_IsBadSignature()
+    public async Task Verify_TamperedClaims_IsBadSignature()
     {
-        _fixture.Register("n1");
-        _fixture.Register("n2");
-        var (token, _) = Directory.IssueToken("n1");
+        await _fixture.RegisterAsync("n1");
+        await _fixture.RegisterAsync("n2");
+        var (token, _) = await _fixture.IssueTokenAsync("n1");
         var parts = token.Split('.');
         var claims = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(parts[1])).Replace("\"n1\"", "\"n2\"", StringComparison.Ordinal);
         var forged = parts[0] + "." + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(claims)) + "." + parts[2];
@@ -63,10 +63,10 @@ public sealed class DirectoryTokenTests : IDisposable
     }
 
     [Fact]
-    public void Verify_TamperedSignature_IsBadSignature()
+    public async Task Verify_TamperedSignature_IsBadSignature()
     {
-        _fixture.Register("n1");
-        var (token, _) = Directory.IssueToken("n1");
+        await _fixture.RegisterAsync("n1");
+        var (token, _) = await _fixture.IssueTokenAsync("n1");
         var signature = Base64Url.DecodeFromChars(token.Split('.')[2]);
         signature[10] ^= 0x01;
         var forged = token[..(token.LastIndexOf('.') + 1)] + Base64Url.EncodeToString(signature);
@@ -75,10 +75,10 @@ public sealed class DirectoryTokenTests : IDisposable
     }
 
     [Fact]
-    public void Verify_ByAnotherDirectorysKey_IsWrongKey()
+    public async Task Verify_ByAnotherDirectorysKey_IsWrongKey()
     {
-        _fixture.Register("n1");
-        var (token, _) = Directory.IssueToken("n1");
+        await _fixture.RegisterAsync("n1");
+        var (token, _) = await _fixture.IssueTokenAsync("n1");
         using var other = DirectoryKey.CreateEphemeral();
         using var otherVerifier = new DirectoryTokenVerifier(other.PublicKeyPem, _fixture.Clock);
         var (otherToken, _) = DirectoryToken.Issue(other, "n1", _fixture.Clock.GetUtcNow());
@@ -118,22 +118,22 @@ public sealed class DirectoryTokenTests : IDisposable
     }
 
     [Fact]
-    public void IssueToken_NodeInComa_IsConflict_UntilItsHeartbeat()
+    public async Task IssueToken_NodeInComa_IsConflict_UntilItsHeartbeat()
     {
-        _fixture.Register("n1");
+        await _fixture.RegisterAsync("n1");
         _fixture.Clock.Advance(Directory.Lifecycle.StartOf(DirectoryNodeState.Coma));
 
-        var ex = Assert.Throws<PortwayException>(() => Directory.IssueToken("n1"));
-        Directory.Heartbeat("n1");
+        var ex = await Assert.ThrowsAsync<PortwayException>(async () => await (_fixture.IssueTokenAsync("n1")));
+        await _fixture.HeartbeatAsync("n1");
 
         Assert.Equal(ErrorCode.Conflict, ex.Error.Code);
-        Assert.True(Directory.Verifier.Verify(Directory.IssueToken("n1").Token).Valid);
+        Assert.True(Directory.Verifier.Verify((await _fixture.IssueTokenAsync("n1")).Token).Valid);
     }
 
     [Fact]
-    public void IssueToken_UnknownNode_IsNotFound()
+    public async Task IssueToken_UnknownNode_IsNotFound()
     {
-        Assert.Equal(ErrorCode.NotFound, Assert.Throws<PortwayException>(() => Directory.IssueToken("nobody")).Error.Code);
+        Assert.Equal(ErrorCode.NotFound, (await Assert.ThrowsAsync<PortwayException>(async () => await (_fixture.IssueTokenAsync("nobody")))).Error.Code);
     }
 
     [Fact]

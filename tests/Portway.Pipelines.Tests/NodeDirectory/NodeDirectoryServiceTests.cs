@@ -11,9 +11,9 @@ public sealed class NodeDirectoryServiceTests : IDisposable
     public void Dispose() => _fixture.Dispose();
 
     [Fact]
-    public void Register_New_IsCreatedAndActive_CapabilitiesSortedAndDistinct()
+    public async Task Register_New_IsCreatedAndActive_CapabilitiesSortedAndDistinct()
     {
-        var node = Directory.Register("n1", DirectoryFixture.Key, ["https://n1.example"], ["store", "relay", "store"]);
+        var node = await Directory.RegisterAsync("n1", DirectoryFixture.Key, ["https://n1.example"], ["store", "relay", "store"]);
 
         Assert.True(node.Created);
         Assert.Equal("active", node.State);
@@ -22,30 +22,30 @@ public sealed class NodeDirectoryServiceTests : IDisposable
     }
 
     [Fact]
-    public void Register_AgainWithTheSameKey_ReplacesEndpointsAndCapabilities_KeepsRegisteredAt()
+    public async Task Register_AgainWithTheSameKey_ReplacesEndpointsAndCapabilities_KeepsRegisteredAt()
     {
-        Directory.Register("n1", DirectoryFixture.Key, ["https://a.example"], ["relay"]);
-        var first = Directory.Get("n1").RegisteredAt;
+        await Directory.RegisterAsync("n1", DirectoryFixture.Key, ["https://a.example"], ["relay"]);
+        var first = (await Directory.GetAsync("n1")).RegisteredAt;
         _fixture.Clock.Advance(TimeSpan.FromMinutes(3));
 
-        var again = Directory.Register("n1", DirectoryFixture.Key, ["https://b.example"], ["store"]);
+        var again = await Directory.RegisterAsync("n1", DirectoryFixture.Key, ["https://b.example"], ["store"]);
 
         Assert.False(again.Created);
         Assert.Equal(first, again.RegisteredAt);
-        Assert.Equal(["https://b.example"], Directory.Get("n1").Endpoints);
+        Assert.Equal(["https://b.example"], (await Directory.GetAsync("n1")).Endpoints);
         Assert.Empty(Directory.Discover("relay", null, null, null).Nodes);
         Assert.Single(Directory.Discover("store", null, null, null).Nodes);
     }
 
     [Fact]
-    public void Register_SameIdAnotherKey_IsConflict_AndKeepsTheFirst()
+    public async Task Register_SameIdAnotherKey_IsConflict_AndKeepsTheFirst()
     {
-        Directory.Register("n1", DirectoryFixture.Key, [], []);
+        await Directory.RegisterAsync("n1", DirectoryFixture.Key, [], []);
 
-        var ex = Assert.Throws<PortwayException>(() => Directory.Register("n1", "another-key", [], []));
+        var ex = await Assert.ThrowsAsync<PortwayException>(async () => await (Directory.RegisterAsync("n1", DirectoryFixture.OtherKey, [], [])));
 
         Assert.Equal(ErrorCode.Conflict, ex.Error.Code);
-        Assert.Equal(DirectoryFixture.Key, Directory.Get("n1").PublicKey);
+        Assert.Equal(DirectoryFixture.Key, (await Directory.GetAsync("n1")).PublicKey);
     }
 
     [Theory]
@@ -53,9 +53,9 @@ public sealed class NodeDirectoryServiceTests : IDisposable
     [InlineData("", "id must be")]
     [InlineData("../x", "id must be")]
     [InlineData("-x", "id must be")]
-    public void Register_BadId_IsValidationFailedNamingIt(string? id, string start)
+    public async Task Register_BadId_IsValidationFailedNamingIt(string? id, string start)
     {
-        var ex = Assert.Throws<PortwayException>(() => Directory.Register(id, DirectoryFixture.Key, [], []));
+        var ex = await Assert.ThrowsAsync<PortwayException>(async () => await (Directory.RegisterAsync(id, DirectoryFixture.Key, [], [])));
 
         Assert.Equal(ErrorCode.ValidationFailed, ex.Error.Code);
         Assert.StartsWith(start, ex.Error.Message, StringComparison.Ordinal);
@@ -63,22 +63,22 @@ public sealed class NodeDirectoryServiceTests : IDisposable
     }
 
     [Fact]
-    public void Register_BadFields_NameTheField()
+    public async Task Register_BadFields_NameTheField()
     {
-        Assert.StartsWith("public_key", Assert.Throws<PortwayException>(() => Directory.Register("n1", " ", [], [])).Error.Message, StringComparison.Ordinal);
-        Assert.StartsWith("public_key", Assert.Throws<PortwayException>(() => Directory.Register("n1", "k\u0001", [], [])).Error.Message, StringComparison.Ordinal);
-        Assert.StartsWith("endpoints[1]", Assert.Throws<PortwayException>(() => Directory.Register("n1", "k", ["https://a", "not a uri"], [])).Error.Message, StringComparison.Ordinal);
-        Assert.StartsWith("capabilities[0]", Assert.Throws<PortwayException>(() => Directory.Register("n1", "k", [], ["a b"])).Error.Message, StringComparison.Ordinal);
-        Assert.StartsWith("capabilities may", Assert.Throws<PortwayException>(() => Directory.Register("n1", "k", [], Enumerable.Range(0, 33).Select(i => "c" + i).ToArray())).Error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("public_key", (await Assert.ThrowsAsync<PortwayException>(async () => await (Directory.RegisterAsync("n1", " ", [], [])))).Error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("public_key", (await Assert.ThrowsAsync<PortwayException>(async () => await (Directory.RegisterAsync("n1", "k\u0001", [], [])))).Error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("endpoints[1]", (await Assert.ThrowsAsync<PortwayException>(async () => await (Directory.RegisterAsync("n1", DirectoryFixture.Key, ["https://a", "not a uri"], [])))).Error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("capabilities[0]", (await Assert.ThrowsAsync<PortwayException>(async () => await (Directory.RegisterAsync("n1", DirectoryFixture.Key, [], ["a b"])))).Error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("capabilities may", (await Assert.ThrowsAsync<PortwayException>(async () => await (Directory.RegisterAsync("n1", DirectoryFixture.Key, [], Enumerable.Range(0, 33).Select(i => "c" + i).ToArray())))).Error.Message, StringComparison.Ordinal);
         Assert.Equal(0, Directory.Count);
     }
 
     [Fact]
-    public void Discover_PagesWithTheCursor_InIdOrder_UntilNoNext()
+    public async Task Discover_PagesWithTheCursor_InIdOrder_UntilNoNext()
     {
         foreach (var id in new[] { "n05", "n01", "n04", "n03", "n02" })
         {
-            _fixture.Register(id, "relay");
+            await _fixture.RegisterAsync(id, "relay");
         }
 
         var first = Directory.Discover(null, null, 2, null);
@@ -92,12 +92,12 @@ public sealed class NodeDirectoryServiceTests : IDisposable
     }
 
     [Fact]
-    public void Discover_ByCapabilityAndState()
+    public async Task Discover_ByCapabilityAndState()
     {
-        _fixture.Register("a", "relay");
-        _fixture.Register("b", "store");
+        await _fixture.RegisterAsync("a", "relay");
+        await _fixture.RegisterAsync("b", "store");
         _fixture.Clock.Advance(Directory.Lifecycle.HeartbeatTimeout);
-        _fixture.Register("c", "relay", "store");
+        await _fixture.RegisterAsync("c", "relay", "store");
 
         Assert.Equal(["a", "c"], Directory.Discover("relay", null, null, null).Nodes.Select(n => n.Id));
         Assert.Equal(["a"], Directory.Discover("relay", "pending", null, null).Nodes.Select(n => n.Id));
@@ -106,13 +106,13 @@ public sealed class NodeDirectoryServiceTests : IDisposable
     }
 
     [Fact]
-    public void Discover_LastPageFull_HasNoNextWhenTheRestIsFilteredOut()
+    public async Task Discover_LastPageFull_HasNoNextWhenTheRestIsFilteredOut()
     {
-        _fixture.Register("a", "relay");
-        _fixture.Register("b", "relay");
+        await _fixture.RegisterAsync("a", "relay");
+        await _fixture.RegisterAsync("b", "relay");
         _fixture.Clock.Advance(Directory.Lifecycle.HeartbeatTimeout);
-        _fixture.Register("c", "relay");
-        Directory.Heartbeat("a");
+        await _fixture.RegisterAsync("c", "relay");
+        await _fixture.HeartbeatAsync("a");
 
         var page = Directory.Discover("relay", "active", 2, null);
 
@@ -136,24 +136,24 @@ public sealed class NodeDirectoryServiceTests : IDisposable
     }
 
     [Fact]
-    public void Deregister_RemovesFromEverything_AndTwiceIsNotFound()
+    public async Task Deregister_RemovesFromEverything_AndTwiceIsNotFound()
     {
-        _fixture.Register("n1", "relay");
+        await _fixture.RegisterAsync("n1", "relay");
 
-        Directory.Deregister("n1");
+        await Directory.DeregisterAsync("n1");
 
-        Assert.Equal(ErrorCode.NotFound, Assert.Throws<PortwayException>(() => Directory.Get("n1")).Error.Code);
+        Assert.Equal(ErrorCode.NotFound, (await Assert.ThrowsAsync<PortwayException>(async () => await (Directory.GetAsync("n1")))).Error.Code);
         Assert.Empty(Directory.Discover("relay", null, null, null).Nodes);
-        Assert.Equal(ErrorCode.NotFound, Assert.Throws<PortwayException>(() => Directory.Deregister("n1")).Error.Code);
+        Assert.Equal(ErrorCode.NotFound, (await Assert.ThrowsAsync<PortwayException>(async () => await (Directory.DeregisterAsync("n1")))).Error.Code);
     }
 
     [Fact]
-    public void Register_AfterDeath_StartsAfreshWithAnyKey()
+    public async Task Register_AfterDeath_StartsAfreshWithAnyKey()
     {
-        _fixture.Register("n1");
+        await _fixture.RegisterAsync("n1");
         _fixture.Clock.Advance(Directory.Lifecycle.StartOf(DirectoryNodeState.Dead));
 
-        var again = Directory.Register("n1", "a-new-key", [], []);
+        var again = await Directory.RegisterAsync("n1", DirectoryFixture.OtherKey, [], []);
 
         Assert.True(again.Created);
         Assert.Equal(_fixture.Clock.GetUtcNow(), again.RegisteredAt);

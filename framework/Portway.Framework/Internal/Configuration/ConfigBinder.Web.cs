@@ -104,6 +104,9 @@ internal sealed partial class ConfigBinder
             reader.Int("max_tokens", v => iface.MaxTokens = v);
             reader.Int("max_fields", v => iface.MaxFields = v);
             reader.Int("max_in_flight", v => iface.MaxInFlight = v);
+            reader.Int("send_queue_limit", v => iface.SendQueueLimit = v);
+            reader.Int("send_queue_bytes", v => iface.SendQueueBytes = v);
+            reader.Int("max_connections", v => iface.MaxConnections = v);
             reader.Int("timeout_ms", v => iface.TimeoutMs = v);
             reader.Int("max_body_bytes", v => iface.MaxBodyBytes = v);
             BindGraphQLTypes(reader, iface);

@@ -41,7 +41,7 @@ internal static class ConfigSchema
     private static readonly string[] InterfaceCommon = ["kind", "binds", "auth", "cors"];
     private static readonly string[] InterfaceHttp = [.. InterfaceCommon, "endpoints"];
     private static readonly string[] InterfaceGraphQL =
-        [.. InterfaceCommon, "path", "types", "query", "mutation", "subscription", "max_depth", "max_complexity", "max_tokens", "max_fields", "max_in_flight", "timeout_ms", "max_body_bytes"];
+        [.. InterfaceCommon, "path", "types", "query", "mutation", "subscription", "max_depth", "max_complexity", "max_tokens", "max_fields", "max_in_flight", "send_queue_limit", "send_queue_bytes", "max_connections", "timeout_ms", "max_body_bytes"];
     private static readonly string[] InterfaceTimer = ["kind", "binds", "schedules"];
     private static readonly string[] InterfaceAny = [.. InterfaceHttp, .. InterfaceGraphQL.Except(InterfaceCommon), "schedules"];
 
