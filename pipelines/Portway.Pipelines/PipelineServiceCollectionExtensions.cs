@@ -68,8 +68,9 @@ public static class PipelineServiceCollectionExtensions
                     sp.GetService<ILoggerFactory>()?.CreateLogger<BatchDelivery>() ?? NullLogger<BatchDelivery>.Instance)
                 : null;
             // The invoker is resolved at the first item, not here: it needs the node catalog, which holds batch.submit.
+            var invoker = new Lazy<IPortwayInvoker>(sp.GetRequiredService<IPortwayInvoker>);
             IBatchItemProcessor items = BatchOptions.ItemPipeline(config) is { } item
-                ? new PipelineItemProcessor(() => sp.GetRequiredService<IPortwayInvoker>(), item.Pipeline, item.Timeout)
+                ? new PipelineItemProcessor(() => invoker.Value, item.Pipeline, item.Timeout)
                 : new TextFeaturesItemProcessor(time);
             var persistence = sp.GetService<IKvStore>() is { } kv
                 ? new BatchPersistence(kv,

@@ -20,7 +20,8 @@ internal static class BatchOptions
     /// The pipeline each item runs through: the <c>batch.submit</c> stage's <c>with: { item_pipeline: NAME,
     /// item_timeout_ms: N }</c> (N from 1 to 3600000, defaults to 60000: how long one item may take), or null (the
     /// items run the example work, <see cref="TextFeaturesItemProcessor"/>, in the host). Throws naming the stage
-    /// when NAME is not a request/response pipeline of the config or N is out of range.
+    /// when NAME is not a pipeline of the config (or one that submits batches) or N is out of range; the config loader
+    /// reports an unknown NAME first, at its line and column.
     /// </summary>
     public static (string Pipeline, TimeSpan Timeout)? ItemPipeline(PortwayConfig config)
     {
