@@ -43,6 +43,8 @@ HZ=$(getconf CLK_TCK)
 export DOTNET_gcServer=0 PORTWAY_DATA_DIR="$WORK/data"
 mkdir -p "$PORTWAY_DATA_DIR"
 SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+# bench.yaml names a JWT secret variable (the h1-jwt-rate row); any value serves the echo.
+export PORTWAY_BENCH_JWT_SECRET=$SECRET
 
 declare -A URL RPORT HOSTPID REDISPID
 LABELS=()

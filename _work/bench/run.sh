@@ -208,8 +208,9 @@ for s in "${SCENARIOS[@]}"; do
   selected "$name" || continue
   base_url() { [[ $client == h2load ]] && echo "${H2URL[$1]}" || echo "${URL[$1]}"; }
   if [[ ${UP[$inst]:-0} -ne 1 ]]; then READY[$name]=0; WHY[$name]="waits for $waits: host with ${inst} config did not start"; continue; fi
-  # A redis host answers once its supervised worker has announced itself (a few seconds after /health): wait up to 60 s.
-  if [[ $inst == pwredis ]]; then
+  # A redis or tcp_local host answers once its supervised worker has announced itself (a few seconds after /health,
+  # longer on a loaded machine): wait up to 60 s.
+  if [[ $inst == pwredis || $inst == pwtcp ]]; then
     deadline=$(( $(date +%s) + 60 ))
     until probe "$client" "$(base_url "$inst")$path" "$BENCH/bodies/$body" || [[ $(date +%s) -ge $deadline ]]; do sleep 0.5; done
   fi

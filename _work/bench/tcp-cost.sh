@@ -38,6 +38,9 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 ticks() { local t=0 p; for p in "$@"; do [[ -r /proc/$p/stat ]] && t=$(( t + $(awk '{print $14 + $15}' "/proc/$p/stat") )); done; echo "$t"; }
 HZ=$(getconf CLK_TCK)
 export DOTNET_gcServer=0 PORTWAY_DATA_DIR="$WORK/data"
+# bench.yaml's JWT endpoint reads its secret from the environment (not used by the echo rows measured here).
+export PORTWAY_BENCH_JWT_SECRET
+PORTWAY_BENCH_JWT_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 mkdir -p "$PORTWAY_DATA_DIR"
 
 declare -A URL HOSTPID

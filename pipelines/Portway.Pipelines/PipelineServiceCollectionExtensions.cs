@@ -48,12 +48,16 @@ public static class PipelineServiceCollectionExtensions
             IDirectoryStore store = shared
                 ? new SharedDirectoryStore(kv!, index, time, sp.GetService<ILoggerFactory>()?.CreateLogger<SharedDirectoryStore>() ?? NullLogger<SharedDirectoryStore>.Instance)
                 : persistence is null ? index : new PersistentDirectoryStore(index, persistence);
-            DirectoryNotifier.Check(config);
             var notifier = sp.GetService<IPortwayEgress>() is { } egress
                 ? new DirectoryNotifier(egress, config, sp.GetService<ILoggerFactory>()?.CreateLogger<DirectoryNotifier>() ?? NullLogger<DirectoryNotifier>.Instance)
                 : null;
+            var retry = DirectoryRetryOptions.From(config);
             return new NodeDirectoryService(store, () => DirectoryKey.LoadOrCreate(folder), time)
             {
+                Probe = retry.Enabled
+                    ? new EndpointProbe(retry.Timeout, sp.GetService<ILoggerFactory>()?.CreateLogger<EndpointProbe>() ?? NullLogger<EndpointProbe>.Instance)
+                    : null,
+                RetryConcurrency = retry.Concurrency,
                 Persistence = persistence,
                 Notifier = notifier,
                 ReplayGuard = new DirectoryReplayGuard(kv, time),

@@ -14,7 +14,7 @@ namespace Portway.Testing;
 /// <c>apt-get install -y redis-server</c>); otherwise it fails naming that command — it never skips silently.
 /// <see cref="StopAsync"/> and <see cref="StartAsync"/> restart it on the same port (for the "Redis restarted" tests).
 /// </summary>
-public sealed class RedisServerFixture : IAsyncLifetime
+public class RedisServerFixture : IAsyncLifetime
 {
     public const string InstallCommand = "apt-get update && apt-get install -y redis-server";
 
@@ -88,7 +88,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
             "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
             "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no", "--dir", _directory,
             "--loglevel", "notice",
-        })
+        }.Concat(ExtraArguments))
         {
             start.ArgumentList.Add(argument);
         }
@@ -115,7 +115,15 @@ public sealed class RedisServerFixture : IAsyncLifetime
             await StopAsync();
             throw new InvalidOperationException($"redis-server did not become ready on 127.0.0.1:{Port}:\n{Output}");
         }
+
+        await OnReadyAsync();
     }
+
+    /// <summary>More <c>redis-server</c> arguments (a derived fixture's mode).</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
+
+    /// <summary>Runs once the server accepts connections, on every start (a derived fixture's setup).</summary>
+    protected virtual Task OnReadyAsync() => Task.CompletedTask;
 
     /// <summary>Kills the server (SIGKILL: nothing saved, clients see the connection drop) and waits for it to exit.</summary>
     public async Task StopAsync()

@@ -14,7 +14,7 @@ public static class SmallReceiveBuffer
     {
         ConnectCallback = async (context, ct) =>
         {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096, NoDelay = true };
             try
             {
                 await socket.ConnectAsync(context.DnsEndPoint, ct);

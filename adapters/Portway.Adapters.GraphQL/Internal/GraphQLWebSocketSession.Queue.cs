@@ -1,3 +1,5 @@
+using Portway.Adapters.Http;
+
 namespace Portway.Adapters.GraphQL.Internal;
 
 /// <summary>
@@ -8,8 +10,7 @@ namespace Portway.Adapters.GraphQL.Internal;
 /// </summary>
 internal sealed partial class GraphQLWebSocketSession
 {
-    private readonly Lock _roomGate = new();
-    private TaskCompletionSource? _room;
+    private readonly SendRoom _room = new();
     private int _queuedCount;
     private long _queuedBytes;
 
@@ -77,20 +78,7 @@ internal sealed partial class GraphQLWebSocketSession
     {
         Interlocked.Decrement(ref _queuedCount);
         Interlocked.Add(ref _queuedBytes, -size);
-        // Under the gate, always: a waiter checks for room and sets _room under it, so no wake-up is missed.
-        SignalRoom();
-    }
-
-    private void SignalRoom()
-    {
-        TaskCompletionSource? room;
-        lock (_roomGate)
-        {
-            room = _room;
-            _room = null;
-        }
-
-        room?.TrySetResult();
+        _room.Signal();
     }
 
     /// <summary>Completes once a message of <paramref name="size"/> bytes fits (0: once the queue is not full), or the connection is closing.</summary>
@@ -98,16 +86,10 @@ internal sealed partial class GraphQLWebSocketSession
     {
         while (true)
         {
-            Task task;
-            lock (_roomGate)
+            var task = _room.Next(static r => r.Session.Closing || (r.Size == 0 ? !r.Session.SendQueueFull : r.Session.HasRoomFor(r.Size)), (Session: this, Size: size));
+            if (task.IsCompleted)
             {
-                if (Closing || (size == 0 ? !SendQueueFull : HasRoomFor(size)))
-                {
-                    return;
-                }
-
-                _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                task = _room.Task;
+                return;
             }
 
             await task.WaitAsync(cancellationToken).ConfigureAwait(false);

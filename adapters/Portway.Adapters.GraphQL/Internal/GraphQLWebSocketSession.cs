@@ -286,6 +286,6 @@ internal sealed partial class GraphQLWebSocketSession
             _outbound.Writer.TryComplete();
         }
 
-        SignalRoom();
+        _room.Signal();
     }
 }

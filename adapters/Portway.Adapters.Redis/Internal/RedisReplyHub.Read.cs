@@ -12,7 +12,9 @@ internal sealed partial class RedisReplyHub
     /// <summary>
     /// Reads this instance's reply stream with a blocking XREAD on a dedicated connection (a blocked read on the shared
     /// multiplexer would stall every other command), from the start: the stream is this instance's alone.
-    /// On a Redis error it waits a moment and reads again; the dedicated connection reconnects by itself.
+    /// Each read is sent before the answers of the previous one complete their waiters, so answers arriving meanwhile
+    /// wait in Redis's reply, not for the next command. On a Redis error it waits a moment and reads again; the
+    /// dedicated connection reconnects by itself.
     /// </summary>
     private async Task ReadRepliesAsync()
     {
@@ -20,6 +22,7 @@ internal sealed partial class RedisReplyHub
         CancellationTokenRegistration closeOnStop = default;
         var lastId = "0-0";
         RedisKey stream = ReplyStream;
+        Task<RedisResult>? next = null;
         try
         {
             while (!_stopping.IsCancellationRequested)
@@ -33,10 +36,16 @@ internal sealed partial class RedisReplyHub
                         closeOnStop = _stopping.Token.Register(static state => ((ConnectionMultiplexer)state!).Dispose(), dedicated);
                     }
 
-                    var result = await dedicated.GetDatabase().ExecuteAsync("XREAD", "COUNT", 512, "BLOCK", (int)Block.TotalMilliseconds, "STREAMS", stream, lastId).ConfigureAwait(false);
-                    foreach (var (id, bytes) in RedisStreamEntries.Parse(result))
+                    var db = dedicated.GetDatabase();
+                    var reading = next ?? Read(db, stream, lastId);
+                    next = null; // a failed read is not sent again ahead: the loop reads anew after the pause
+                    var entries = RedisStreamEntries.Parse(await reading.ConfigureAwait(false));
+                    if (entries.Count > 0) lastId = entries[^1].Id;
+                    // The next read goes out before these answers complete their waiters: answers arriving meanwhile
+                    // are read while this batch is handled, not after it.
+                    next = Read(db, stream, lastId);
+                    foreach (var (_, bytes) in entries)
                     {
-                        lastId = id;
                         if (bytes.Length > 0) Complete(bytes);
                     }
                 }
@@ -60,10 +69,15 @@ internal sealed partial class RedisReplyHub
         }
         finally
         {
+            // A read sent ahead ends with the connection; its failure is expected, not an unobserved exception.
+            _ = next?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             await closeOnStop.DisposeAsync().ConfigureAwait(false);
             if (dedicated is not null) await dedicated.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    private static Task<RedisResult> Read(IDatabase db, RedisKey stream, string lastId) =>
+        db.ExecuteAsync("XREAD", "COUNT", 512, "BLOCK", (int)Block.TotalMilliseconds, "STREAMS", stream, lastId);
 
     private void Complete(byte[] bytes)
     {

@@ -1,8 +1,10 @@
 namespace Portway.Adapters.Redis.Internal;
 
 /// <summary>
-/// The Redis keys of the transport, all under <c>{key_prefix}:</c> so deployments sharing one Redis never meet:
-/// a hop stream per group, a reply stream per host instance, and the live-worker index of each group.
+/// The Redis keys of the transport, all under <c>{key_prefix:ipc}:</c> so deployments sharing one Redis never meet:
+/// a hop stream per group, a reply stream per host instance, and the live-worker index of each group. The braces are a
+/// Redis Cluster hash tag: every key of a deployment's transport hashes to one slot, because a worker's answers and
+/// acknowledgements are one script over the hop stream and the reply streams it answers to (a single Redis ignores it).
 /// </summary>
 internal static class RedisStreamNames
 {
@@ -18,15 +20,18 @@ internal static class RedisStreamNames
     /// <summary>The header a hop carries when its <c>reply_to</c> names no instance: the instance to answer.</summary>
     public const string ReplyInstanceHeader = "reply_instance";
 
-    public static string Hops(string prefix, string group) => $"{prefix}:hops:{group}";
+    /// <summary>The start of every transport key of the deployment <paramref name="prefix"/>: its hash tag.</summary>
+    public static string Root(string prefix) => RedisHashTags.Area(prefix, "ipc");
 
-    public static string Replies(string prefix, string instance) => $"{prefix}:replies:{instance}";
+    public static string Hops(string prefix, string group) => $"{Root(prefix)}:hops:{group}";
+
+    public static string Replies(string prefix, string instance) => $"{Root(prefix)}:replies:{instance}";
 
     /// <summary>A sorted set: member = worker id, score = when its announcement expires (Unix ms).</summary>
-    public static string Workers(string prefix, string group) => $"{prefix}:workers:{group}";
+    public static string Workers(string prefix, string group) => $"{Root(prefix)}:workers:{group}";
 
     /// <summary>The expiring key a worker announces itself with.</summary>
-    public static string Worker(string prefix, string group, string workerId) => $"{prefix}:worker:{group}:{workerId}";
+    public static string Worker(string prefix, string group, string workerId) => $"{Root(prefix)}:worker:{group}:{workerId}";
 
     /// <summary>The instance a hop's answer goes to: <c>reply_to</c>'s part before '/', else the reply_instance header.</summary>
     public static string? ReplyInstance(Envelope hop)

@@ -6,8 +6,8 @@ using Portway.Configuration;
 namespace Portway.Adapters.Timer.Internal;
 
 /// <summary>
-/// The timer ingress: for each schedule of each <c>kind: timer</c> interface, a loop that waits one period on the
-/// injected clock, then runs the pipeline through the public invoker with input <c>{}</c>, the schedule's deadline
+/// The timer ingress: for each schedule of each <c>kind: timer</c> interface, a loop that waits one period (or until
+/// the cron expression's next match) on the injected clock, then runs the pipeline through the public invoker with input <c>{}</c>, the schedule's deadline
 /// and fresh correlation ids, and logs how it ended. Runs of one schedule never overlap: a tick that falls while a run
 /// is still going is folded into the next. A failed run is logged and the schedule goes on. Stops with the host.
 /// </summary>
@@ -29,9 +29,15 @@ internal sealed class TimerIngress(PortwayConfig config, IPortwayInvoker invoker
     private async Task RunScheduleAsync(ScheduleConfig schedule, CancellationToken stoppingToken)
     {
         await Task.Yield();
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(schedule.EveryMs), time);
         try
         {
+            if (schedule.Cron.Length > 0)
+            {
+                await RunCronAsync(schedule, stoppingToken).ConfigureAwait(false);
+                return;
+            }
+
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(schedule.EveryMs), time);
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 await RunOnceAsync(schedule, stoppingToken).ConfigureAwait(false);
@@ -39,6 +45,27 @@ internal sealed class TimerIngress(PortwayConfig config, IPortwayInvoker invoker
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>
+    /// Waits on the injected clock for each time the cron expression matches after start, then runs. An occurrence
+    /// that passes while a run is still going is skipped (runs never overlap): the next one is computed from the run's end.
+    /// </summary>
+    private async Task RunCronAsync(ScheduleConfig schedule, CancellationToken stoppingToken)
+    {
+        var from = time.GetUtcNow();
+        while (schedule.NextOccurrence(from) is { } next)
+        {
+            var wait = next - time.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, time, stoppingToken).ConfigureAwait(false);
+            }
+
+            await RunOnceAsync(schedule, stoppingToken).ConfigureAwait(false);
+            var now = time.GetUtcNow();
+            from = now > next ? now : next;
         }
     }
 

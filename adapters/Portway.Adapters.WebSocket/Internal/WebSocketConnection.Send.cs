@@ -39,8 +39,7 @@ internal sealed partial class WebSocketConnection
     {
         Interlocked.Decrement(ref _reservedCount);
         Interlocked.Add(ref _reservedBytes, -size);
-        // Under the gate, always: a waiter checks for room and sets _room under it, so no wake-up is missed.
-        SignalRoom();
+        _room.Signal();
     }
 
     /// <summary>
@@ -66,16 +65,10 @@ internal sealed partial class WebSocketConnection
         while (!IsClosing && !HasRoomToRead())
         {
             var sentBefore = Volatile.Read(ref _sentCount);
-            Task task;
-            lock (_roomGate)
+            var task = _room.Next(static c => c.IsClosing || c.HasRoomToRead(), this);
+            if (task.IsCompleted)
             {
-                if (IsClosing || HasRoomToRead())
-                {
-                    return;
-                }
-
-                _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                task = _room.Task;
+                return;
             }
 
             using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(_endpoint.TimeoutMs), _ingress.Time);
@@ -131,20 +124,7 @@ internal sealed partial class WebSocketConnection
         Interlocked.Decrement(ref _queuedCount);
         Interlocked.Add(ref _queuedBytes, -size);
         Interlocked.Increment(ref _sentCount);
-        // Under the gate, always: a waiter checks for room and sets _room under it, so no wake-up is missed.
-        SignalRoom();
-    }
-
-    private void SignalRoom()
-    {
-        TaskCompletionSource? room;
-        lock (_roomGate)
-        {
-            room = _room;
-            _room = null;
-        }
-
-        room?.TrySetResult();
+        _room.Signal();
     }
 
     /// <summary>Returns once a message of <paramref name="size"/> bytes fits, or the socket is closing.</summary>
@@ -152,16 +132,10 @@ internal sealed partial class WebSocketConnection
     {
         while (true)
         {
-            Task task;
-            lock (_roomGate)
+            var task = _room.Next(static r => r.Connection.IsClosing || r.Connection.HasRoomFor(r.Size), (Connection: this, Size: size));
+            if (task.IsCompleted)
             {
-                if (IsClosing || HasRoomFor(size))
-                {
-                    return;
-                }
-
-                _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                task = _room.Task;
+                return;
             }
 
             await task.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -43,8 +43,7 @@ internal sealed partial class WebSocketConnection : IDisposable
     private string _closeReason = "";
 
     // The send queue's bound (see HasRoomFor): messages and bytes queued or being sent, and who waits for room.
-    private readonly Lock _roomGate = new();
-    private TaskCompletionSource? _room;
+    private readonly SendRoom _room = new();
     private int _queuedCount;
     private long _queuedBytes;
     private int _reservedCount;
@@ -108,7 +107,7 @@ internal sealed partial class WebSocketConnection : IDisposable
         _closeTimer = _ingress.Time.CreateTimer(static s => ((WebSocketConnection)s!).Abort(), this, CloseTimeout, Timeout.InfiniteTimeSpan);
         Cancel(_requestsAborted);
         _outbound.Writer.TryComplete();
-        SignalRoom();
+        _room.Signal();
     }
 
     /// <summary>

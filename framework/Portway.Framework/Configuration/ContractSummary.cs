@@ -140,7 +140,7 @@ public static partial class ContractSummary
                 Line(w, 0, $"interface timer {binds}");
                 foreach (var s in iface.Schedules)
                 {
-                    Line(w, 1, $"every {Num(s.EveryMs)} ms -> {s.Pipeline} (schedule {s.Name}, timeout_ms={Num(s.TimeoutMs)})");
+                    Line(w, 1, $"{(s.Cron.Length > 0 ? $"cron \"{s.Cron}\" (UTC)" : $"every {Num(s.EveryMs)} ms")} -> {s.Pipeline} (schedule {s.Name}, timeout_ms={Num(s.TimeoutMs)})");
                 }
 
                 break;
@@ -287,7 +287,7 @@ public static partial class ContractSummary
             {
                 ["name"] = s.Name,
                 ["pipeline"] = s.Pipeline,
-                ["every_ms"] = s.EveryMs,
+                [s.Cron.Length > 0 ? "schedule" : "every_ms"] = s.Cron.Length > 0 ? s.Cron : s.EveryMs,
                 ["timeout_ms"] = s.TimeoutMs,
             })]);
             return obj;

@@ -63,6 +63,7 @@ public sealed class PortwayStats
         writer.WriteStartObject("tcp_local");
         writer.WriteNumber("refused_connections", _stats.Ipc.RefusedConnections);
         writer.WriteNumber("rejected_frames", _stats.Ipc.RejectedFrames);
+        writer.WriteNumber("stalled_peers", _stats.Ipc.StalledPeers);
         writer.WriteStartObject("rejected_frames_by_reason");
         foreach (var (reason, count) in _stats.Ipc.RejectedFramesByReason().Where(r => r.Value > 0)) writer.WriteNumber(reason, count);
         writer.WriteEndObject();

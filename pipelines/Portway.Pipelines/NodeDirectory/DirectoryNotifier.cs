@@ -12,33 +12,16 @@ namespace Portway.Pipelines.NodeDirectory;
 /// <c>directory.deregister</c> or <c>directory.sweep</c> stage with <c>with: { egress: NAME }</c> sends
 /// <c>{"event":"registered"|"deregistered"|"swept", "data":{...}}</c> (the node answered, or the sweep) after it
 /// succeeds, in the request's trace. The change itself never fails because of a notification: a refused one (queue
-/// full) is logged and counted.
+/// full) is logged and counted. That NAME is a websocket egress is a config check (FILE:LINE:COL).
 /// </summary>
 internal sealed partial class DirectoryNotifier(IPortwayEgress egress, PortwayConfig config, ILogger logger)
 {
-    private static readonly string[] Notifying = ["directory.register", "directory.deregister", "directory.sweep"];
     private long _sent;
     private long _dropped;
 
     public long Sent => Interlocked.Read(ref _sent);
 
     public long Dropped => Interlocked.Read(ref _dropped);
-
-    /// <summary>Throws naming the stage when a notifying stage's <c>with.egress</c> is not a websocket egress (stops startup).</summary>
-    public static void Check(PortwayConfig config)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        foreach (var pipeline in config.Pipelines.Values)
-        {
-            foreach (var stage in pipeline.Stages.Where(s => Notifying.Contains(s.Node, StringComparer.Ordinal)))
-            {
-                if (EgressOf(stage) is { } name && !config.Runtime.Egress.WebSocket.Any(w => w.Name == name))
-                {
-                    throw new InvalidOperationException($"pipelines.{pipeline.Name}.stages.{stage.Name}.with.egress must name a websocket egress of runtime.egress.websocket, not '{name}'");
-                }
-            }
-        }
-    }
 
     public void Notify<T>(NodeContext context, string @event, T data)
     {

@@ -8,7 +8,7 @@ namespace Portway.Pipelines.NodeDirectory;
 /// compare-and-set against the entry it read (<see cref="IDirectoryStore.ReplaceAsync"/>), tried again on a conflict,
 /// so hosts sharing one kv agree.
 /// </summary>
-internal sealed class NodeDirectoryService : IDisposable
+internal sealed partial class NodeDirectoryService : IDisposable
 {
     /// <summary>The state folder under the data directory.</summary>
     public const string FolderName = "directory";
@@ -55,6 +55,12 @@ internal sealed class NodeDirectoryService : IDisposable
 
     /// <summary>Verifies this directory's tokens (as any other node would, from the public key alone).</summary>
     public DirectoryTokenVerifier Verifier => _verifier.Value;
+
+    /// <summary>Contacts nodes whose retry fell due (<see cref="SweepAsync"/>); null: no retry is attempted.</summary>
+    public IDirectoryProbe? Probe { get; init; }
+
+    /// <summary>How many nodes one sweep contacts at once. Defaults to 16.</summary>
+    public int RetryConcurrency { get; init; } = 16;
 
     /// <summary>Remembers the signatures already used. Defaults to one in memory.</summary>
     public DirectoryReplayGuard ReplayGuard { get; init; }
@@ -206,17 +212,25 @@ internal sealed class NodeDirectoryService : IDisposable
     }
 
     /// <summary>
-    /// Removes every dead node and counts the rest by state. A node the index holds as dead is read again first: on a
-    /// shared kv another host may have heard from it since.
+    /// Removes every dead node, counts the rest by state, and contacts each node whose retry (48 h, 2 weeks, 2 months
+    /// after the miss) fell due and was not attempted yet, through <see cref="Probe"/>: a node that answers is active
+    /// again, as after a heartbeat; one that does not stays where the timeline puts it, and that retry is not attempted
+    /// again. A node the index holds as dead is read again first: on a shared kv another host may have heard from it.
     /// </summary>
     public async ValueTask<DirectorySweep> SweepAsync(CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();
         var counts = new int[(int)DirectoryNodeState.Dead + 1];
         var removed = 0;
+        var due = new List<(string Id, DirectoryNodeState State)>();
         foreach (var entry in _store.All())
         {
             var state = Lifecycle.StateAt(entry.LastSeen, now);
+            if (Probe is not null && state is >= DirectoryNodeState.Retry48h and <= DirectoryNodeState.Retry2m && entry.Retried < (byte)state)
+            {
+                due.Add((entry.Id, state));
+            }
+
             if (state == DirectoryNodeState.Dead)
             {
                 if (await _store.GetAsync(entry.Id, cancellationToken).ConfigureAwait(false) is not { } current)
@@ -239,9 +253,10 @@ internal sealed class NodeDirectoryService : IDisposable
             counts[(int)state]++;
         }
 
+        var (retried, revived) = due.Count == 0 ? (0, 0) : await RetryAsync(due, cancellationToken).ConfigureAwait(false);
         return new DirectorySweep(now, removed, Enum.GetValues<DirectoryNodeState>()
             .Where(s => s != DirectoryNodeState.Dead)
-            .ToDictionary(DirectoryStates.Name, s => counts[(int)s], StringComparer.Ordinal));
+            .ToDictionary(DirectoryStates.Name, s => counts[(int)s], StringComparer.Ordinal), retried, revived);
     }
 
     /// <summary>Loads the entries (from the snapshot or the kv) and, on a shared kv, starts following the other hosts.</summary>
@@ -274,6 +289,7 @@ internal sealed class NodeDirectoryService : IDisposable
 
     public void Dispose()
     {
+        (Probe as IDisposable)?.Dispose();
         if (_verifier.IsValueCreated)
         {
             _verifier.Value.Dispose();

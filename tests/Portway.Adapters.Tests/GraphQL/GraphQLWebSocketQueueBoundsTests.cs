@@ -72,7 +72,8 @@ public sealed class GraphQLWebSocketQueueBoundsTests
         var pings = 0;
         await Eventually.TrueAsync(async () =>
         {
-            if (gauges.Get(PortwayGauges.WebSocketReadsPaused) == 1) return true;
+            // Stable once both hold: the server's writes wait (nothing leaves the queue) and its reading is paused.
+            if (serverEnd.WritePending && gauges.Get(PortwayGauges.WebSocketReadsPaused) == 1) return true;
             await SendAsync(client, """{"type":"ping"}""");
             pings++;
             return false;

@@ -7,13 +7,17 @@ namespace Portway.Adapters.Tests.GraphQL;
 /// One end of an in-memory byte transport for a real WebSocket (<c>WebSocket.CreateFromStream</c>): reads from one pipe,
 /// writes to another. Unlike loopback TCP there are no kernel buffers: once the peer stops reading, this end's writes
 /// block after <c>pauseWriterThreshold</c> bytes, so "the client does not read" is exact. <see cref="ReadPending"/>
-/// says whether a read is waiting on this end right now.
+/// and <see cref="WritePending"/> say whether a read or a write is waiting on this end right now.
 /// </summary>
 internal sealed class PipeTransport(PipeReader input, PipeWriter output) : Stream
 {
     private int _readPending;
+    private int _writePending;
 
     public bool ReadPending => Volatile.Read(ref _readPending) != 0;
+
+    /// <summary>A write waits on this end right now: the peer does not read and the buffer is full.</summary>
+    public bool WritePending => Volatile.Read(ref _writePending) != 0;
 
     /// <summary>Two connected ends: what one writes the other reads; writes pause after <paramref name="bufferBytes"/> unread bytes.</summary>
     public static (PipeTransport Server, PipeTransport Client) Pair(int bufferBytes)
@@ -42,8 +46,25 @@ internal sealed class PipeTransport(PipeReader input, PipeWriter output) : Strea
         }
     }
 
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        await output.WriteAsync(buffer, cancellationToken);
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var write = output.WriteAsync(buffer, cancellationToken);
+        if (write.IsCompleted)
+        {
+            await write;
+            return;
+        }
+
+        Volatile.Write(ref _writePending, 1);
+        try
+        {
+            await write;
+        }
+        finally
+        {
+            Volatile.Write(ref _writePending, 0);
+        }
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

@@ -346,16 +346,7 @@ public sealed class WebSocketIngressTests : IAsyncLifetime
         // The client's socket takes at most a few KB before the server's sends block; it reads nothing until
         // the server reports the overflow, so the send queue (limit 4) fills, the server stops reading the
         // socket's messages, and the answers waiting for room give up after timeout_ms (1 s): 1013.
-        using var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (context, ct) =>
-            {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096, NoDelay = true };
-                await socket.ConnectAsync(context.DnsEndPoint, ct);
-                return new NetworkStream(socket, ownsSocket: true);
-            },
-        };
-        using var invoker = new HttpMessageInvoker(handler);
+        using var invoker = SmallReceiveBuffer.Invoker();
         await using var client = await WsClient.ConnectAsync(_server.BaseAddress, "/v1/ws-slow", invoker);
         var payload = new string('x', 64 * 1024);
 

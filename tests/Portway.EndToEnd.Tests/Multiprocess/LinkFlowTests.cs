@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Portway.EndToEnd.Tests.Observability;
 using Portway.Testing;
 using Xunit.Abstractions;
 
@@ -111,6 +112,15 @@ public sealed class LinkFlowTests : IDisposable
         // The write stall deadline (5 s) caught it, not the heartbeat timeout (10 s).
         Assert.Contains("the peer stopped reading", host.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("no heartbeat for", host.Output, StringComparison.Ordinal);
+
+        // Counted once, in /stats and as a metric.
+        using (var stats = JsonDocument.Parse(await client.GetStringAsync("/stats")))
+        {
+            Assert.Equal(1, stats.RootElement.GetProperty("tcp_local").GetProperty("stalled_peers").GetInt64());
+        }
+
+        var samples = await PrometheusText.ParseAsync(await client.GetStringAsync("/metrics"));
+        Assert.Equal(1, samples.Single(s => s.Name == "portway_tcp_local_peers_stalled_total").Value);
 
         await Eventually.TrueAsync(() => WorkerProcesses.Latest(host.Output)["cpu-1"] != before, WorkerProcesses.Deadline, "the worker was restarted");
         _pids.Add(WorkerProcesses.Latest(host.Output)["cpu-1"]);

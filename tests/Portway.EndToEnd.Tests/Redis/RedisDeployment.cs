@@ -36,9 +36,12 @@ internal sealed class RedisDeployment : IAsyncDisposable
     /// <summary>This deployment's key_prefix.</summary>
     public string Prefix { get; }
 
-    public string HopStream => $"{Prefix}:hops:cpu_sync";
+    /// <summary>The transport's keys: under the deployment's hash tag <c>{prefix:ipc}</c> (braces included, for Redis Cluster).</summary>
+    public string TransportRoot => $"{{{Prefix}:ipc}}";
 
-    public string ReplyPattern => $"{Prefix}:replies:*";
+    public string HopStream => $"{TransportRoot}:hops:cpu_sync";
+
+    public string ReplyPattern => $"{TransportRoot}:replies:*";
 
     public RedisServerFixture Redis { get; }
 
@@ -65,7 +68,7 @@ internal sealed class RedisDeployment : IAsyncDisposable
         var worker = await HostProcess.StartAsync(["worker", "--group", "cpu_sync", "--config", ConfigPath, "--worker-id", workerId], Environment, waitForListening: false);
         lock (_processes) _processes.Add(worker);
         await using var redis = await ConnectAsync();
-        await Until(async () => await redis.GetDatabase().SortedSetScoreAsync($"{Prefix}:workers:cpu_sync", workerId) is not null || worker.HasExited,
+        await Until(async () => await redis.GetDatabase().SortedSetScoreAsync($"{TransportRoot}:workers:cpu_sync", workerId) is not null || worker.HasExited,
             $"worker {workerId} announces itself");
         Assert.False(worker.HasExited, "the worker exited:\n" + worker.Output);
         return worker;

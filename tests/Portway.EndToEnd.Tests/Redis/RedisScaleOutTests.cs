@@ -143,4 +143,45 @@ public sealed class RedisScaleOutTests : IClassFixture<RedisServerFixture>
         Assert.Contains("export PORTWAY_IPC_SECRET=$(openssl rand -hex 32)", serve.Output, StringComparison.Ordinal);
         Assert.Contains("export PORTWAY_IPC_SECRET=$(openssl rand -hex 32)", worker.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task SupervisedReplicas_RunWithoutThreadPoolSpinning_UnlessTheEnvironmentSetsIt()
+    {
+        await using var deployment = new RedisDeployment(_redis);
+        var plain = await deployment.StartHostAsync();
+        var environment = deployment.Environment;
+        environment[SpinLimit] = "5";
+        await using var tuned = await HostProcess.StartAsync(["serve", "--config", deployment.ConfigPath], environment);
+
+        // Each host supervises one replica of cpu_sync (config/redis.yaml): its environment, as the kernel has it.
+        await RedisDeployment.Until(() => Task.FromResult(SpinLimitsOfChildren(plain.Pid).Count == 1 && SpinLimitsOfChildren(tuned.Pid).Count == 1), "each host started its replica");
+        Assert.Equal(["0"], SpinLimitsOfChildren(plain.Pid));
+        Assert.Equal(["5"], SpinLimitsOfChildren(tuned.Pid));
+    }
+
+    private const string SpinLimit = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
+
+    /// <summary>The spin-limit variable of each child process of <paramref name="pid"/> (null: not set), from /proc.</summary>
+    private static List<string?> SpinLimitsOfChildren(int pid)
+    {
+        var found = new List<string?>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out _)) continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) != pid) continue;
+                var variables = File.ReadAllText(Path.Combine(dir, "environ")).Split('\0');
+                found.Add(variables.FirstOrDefault(v => v.StartsWith(SpinLimit + "=", StringComparison.Ordinal))?[(SpinLimit.Length + 1)..]);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The process ended while we looked.
+            }
+        }
+
+        return found;
+    }
 }

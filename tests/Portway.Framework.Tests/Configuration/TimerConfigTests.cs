@@ -75,4 +75,46 @@ public sealed class TimerConfigTests
         Assert.Contains(result.Problems, p => p.Message.Contains("needs schedules", StringComparison.Ordinal));
         Assert.Contains(result.Problems, p => p.Message.Contains("endpoints", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Load_CronSchedule_IsBoundAndSummarized_NextOccurrenceInUtc()
+    {
+        var result = Load("""
+                  - kind: timer
+                    schedules:
+                      - { name: five, pipeline: echo, schedule: "*/5 * * * *" }
+                      - { name: secs, pipeline: echo, schedule: "*/30 * * * * *" }
+            """);
+
+        Assert.True(result.IsValid, string.Join("\n", result.Problems));
+        var five = result.Config!.Runtime.Web.Interfaces[0].Schedules[0];
+        var secs = result.Config.Runtime.Web.Interfaces[0].Schedules[1];
+        var at = new DateTimeOffset(2026, 1, 1, 10, 2, 0, TimeSpan.Zero);
+        Assert.Equal(("*/5 * * * *", 0), (five.Cron, five.EveryMs));
+        Assert.Equal(new DateTimeOffset(2026, 1, 1, 10, 5, 0, TimeSpan.Zero), five.NextOccurrence(at));
+        Assert.Equal(new DateTimeOffset(2026, 1, 1, 10, 10, 0, TimeSpan.Zero), five.NextOccurrence(at.AddMinutes(3)));
+        Assert.Equal(at.AddSeconds(30), secs.NextOccurrence(at));
+        Assert.Contains("cron \"*/5 * * * *\" (UTC) -> echo (schedule five, timeout_ms=30000)", ContractSummary.Render(result.Config), StringComparison.Ordinal);
+        Assert.Contains("\"schedule\": \"*/5 * * * *\"", ContractSummary.RenderJson(result.Config), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_BadCron_OrBothEveryAndCron_IsALocatedProblem()
+    {
+        var result = Load("""
+                  - kind: timer
+                    schedules:
+                      - { name: a, pipeline: echo, schedule: "*/5 * * *" }
+                      - { name: b, pipeline: echo, schedule: "61 * * * *" }
+                      - { name: c, pipeline: echo, schedule: "* * 31 2 *" }
+                      - { name: d, pipeline: echo, every_ms: 1000, schedule: "* * * * *" }
+            """);
+
+        var messages = result.Problems.Select(p => p.ToString()).ToArray();
+        Assert.Contains(messages, m => m.StartsWith("test.yaml:13:50: schedule: '*/5 * * *' is not a cron expression: expected 5 fields", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith("test.yaml:14:50: schedule: '61 * * * *' is not a cron expression", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith("test.yaml:15:50: schedule: '* * 31 2 *' is not a cron expression: it never matches", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith("test.yaml:16:", StringComparison.Ordinal) && m.Contains("either every_ms or schedule", StringComparison.Ordinal));
+        Assert.Equal(4, messages.Length);
+    }
 }

@@ -6,7 +6,7 @@ namespace Portway.Adapters.Redis.Internal.Kv;
 
 /// <summary>
 /// The <c>redis</c> kv backend (<c>runtime.platform.kv.backend: redis</c>) on the one shared connection. Under
-/// <c>{key_prefix}:kv:</c>: one hash per key (<c>v:KEY</c>: value and version), the version counter (<c>rev</c>),
+/// <c>{key_prefix:kv}:</c> (braces included: one Redis Cluster hash tag, as each write script spans several of them): one hash per key (<c>v:KEY</c>: value and version), the version counter (<c>rev</c>),
 /// the change log (<c>log</c>, a stream every write appends to in the same script, trimmed to about
 /// <see cref="LogLength"/> entries), the expiry set (<c>exp</c>) and a channel (<c>ch</c>) that wakes watchers.
 /// </summary>
@@ -33,13 +33,19 @@ internal sealed partial class RedisKvStore : IKvStore, IAsyncDisposable
     {
         _connection = connection;
         _logger = logger;
-        var root = connection.KeyPrefix + ":kv:";
+        var root = Root(connection.KeyPrefix);
         _hashPrefix = root + "v:";
         _rev = root + "rev";
         _log = root + "log";
         _exp = root + "exp";
         _channel = RedisChannel.Literal(root + "ch");
     }
+
+    /// <summary>
+    /// The start of every key of the store of deployment <paramref name="prefix"/> (<c>{prefix:kv}:</c>): one hash tag,
+    /// as each write script spans the key's hash (<c>v:KEY</c>), the counter (<c>rev</c>), the log and the expiry set.
+    /// </summary>
+    internal static string Root(string prefix) => RedisHashTags.Area(prefix, "kv") + ":";
 
     public async ValueTask<KvEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
     {

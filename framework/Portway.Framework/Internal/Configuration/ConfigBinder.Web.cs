@@ -124,9 +124,32 @@ internal sealed partial class ConfigBinder
         var reader = Reader(AsMapping(node, "a schedule"), node.Start, "schedule", ConfigSchema.Schedule, schedule);
         reader.String("name", v => schedule.Name = v, required: true);
         reader.String("pipeline", v => schedule.Pipeline = v, required: true);
-        if (reader.Require("every_ms"))
+        var hasEvery = reader.Has("every_ms");
+        if (reader.TryGet("schedule", out var cronNode))
+        {
+            if (hasEvery)
+            {
+                _diagnostics.Report(cronNode.Start, "schedule: give either every_ms or schedule (a cron expression), not both");
+            }
+            else if (reader.String("schedule") is { } cron)
+            {
+                if (ScheduleConfig.CronProblem(cron) is { } problem)
+                {
+                    _diagnostics.Report(cronNode.Start, $"schedule: '{cron}' is not a cron expression: {problem}");
+                }
+                else
+                {
+                    schedule.Cron = cron;
+                }
+            }
+        }
+        else if (hasEvery)
         {
             reader.Int("every_ms", v => schedule.EveryMs = v, ScheduleConfig.MinEveryMs, ScheduleConfig.MaxEveryMs);
+        }
+        else
+        {
+            _diagnostics.Report(reader.Start, "missing required key 'every_ms' or 'schedule' in schedule (a period in ms, or a cron expression)");
         }
 
         reader.Int("timeout_ms", v => schedule.TimeoutMs = v);

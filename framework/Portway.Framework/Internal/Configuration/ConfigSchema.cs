@@ -36,7 +36,7 @@ internal static class ConfigSchema
     public static readonly string[] Stage = ["name", "node", "after", "group", "with"];
     public static readonly string[] WebSocketOperation = ["pipeline", "auth", "scopes", "tenant", "rate_limit"];
     public static readonly string[] GraphQLField = ["pipeline", "args", "returns", "auth", "scopes", "tenant", "rate_limit"];
-    public static readonly string[] Schedule = ["name", "pipeline", "every_ms", "timeout_ms"];
+    public static readonly string[] Schedule = ["name", "pipeline", "every_ms", "schedule", "timeout_ms"];
 
     private static readonly string[] InterfaceCommon = ["kind", "binds", "auth", "cors"];
     private static readonly string[] InterfaceHttp = [.. InterfaceCommon, "endpoints"];

@@ -11,6 +11,14 @@ internal sealed partial class ConfigValidator
     /// <summary>The node that sends to a WebSocket egress (<c>with: { egress }</c>).</summary>
     internal const string WebSocketSendNode = "sys.ws_send";
 
+    /// <summary>Nodes whose stage may name an egress in <c>with.egress</c> (optional), and the kind it must be.</summary>
+    private static readonly Dictionary<string, string> OptionalEgressKinds = new(StringComparer.Ordinal)
+    {
+        ["directory.register"] = "websocket",
+        ["directory.deregister"] = "websocket",
+        ["directory.sweep"] = "websocket",
+    };
+
     /// <summary>Headers the runtime sets itself: an egress may not set them.</summary>
     private static readonly string[] ReservedEgressHeaders =
         ["host", "content-length", "content-type", "transfer-encoding", "connection", "upgrade", "traceparent", "tracestate",
@@ -74,14 +82,16 @@ internal sealed partial class ConfigValidator
     private void ValidateStageEgress(PipelineConfig pipeline, StageConfig stage, Dictionary<string, string> kinds)
     {
         var where = $"stage '{stage.Name}' of pipeline '{pipeline.Name}'";
-        var needs = stage.Node switch { HttpCallNode => "http", WebSocketSendNode => "websocket", _ => _catalog.GetValueOrDefault(stage.Node)?.Egress };
+        var required = stage.Node switch { HttpCallNode => "http", WebSocketSendNode => "websocket", _ => null };
+
+        // Optional: a node that declares a kind (PortwayNodeAttribute.Egress, from the catalog) or one of the table.
+        var needs = required ?? _catalog.GetValueOrDefault(stage.Node)?.Egress ?? OptionalEgressKinds.GetValueOrDefault(stage.Node);
         var value = stage.With?["egress"];
         if (value is null)
         {
-            // The egress nodes need one; a node that declares a kind (PortwayNodeAttribute.Egress) may go without.
-            if (needs is not null && stage.Node is HttpCallNode or WebSocketSendNode)
+            if (required is not null)
             {
-                _diagnostics.Report(_map.At(stage, _map.Has(stage, "with") ? "with" : "node"), $"{where}: {stage.Node} needs with: {{ egress: NAME }} naming {Article(needs)} egress of runtime.egress.{needs}");
+                _diagnostics.Report(_map.At(stage, _map.Has(stage, "with") ? "with" : "node"), $"{where}: {stage.Node} needs with: {{ egress: NAME }} naming {Article(required)} egress of runtime.egress.{required}");
             }
 
             return;

@@ -86,5 +86,8 @@ public sealed class TcpLinkFlowTests
         Assert.Equal(0, worker.InFlight);
         Assert.Equal(0, harness.Pool.ReadyCount("cpu"));
         Assert.Contains(harness.Logs.Messages, l => l.Contains("the peer stopped reading", StringComparison.Ordinal));
+
+        // Counted for /stats (tcp_local.stalled_peers) and the portway.tcp_local.peers_stalled counter.
+        Assert.Equal(1, harness.Refusals.StalledPeers);
     }
 }

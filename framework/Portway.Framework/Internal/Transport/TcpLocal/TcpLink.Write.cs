@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.Sockets;
 
 namespace Portway.Internal.Transport.TcpLocal;
@@ -9,10 +10,11 @@ internal sealed partial class TcpLink
     private const int SendBufferSize = 64 * 1024;
 
     /// <summary>
-    /// The send loop: takes every frame queued when it wakes and writes them in as few blocking calls as fit, so a
-    /// burst goes out in few writes. It is the link's only writer; senders only queue (they never block), and so
-    /// does the reading thread. A write blocks the loop's pool thread only while the peer's window is full, and
-    /// only until <see cref="WriteStallTimeout"/>: then the peer is taken as stuck and the link is declared dead.
+    /// The send loop: takes every frame queued when it wakes and writes them in as few calls as fit, so a burst goes
+    /// out in few writes. It is the link's only writer; senders only queue (they never block), and so does the
+    /// reading thread. A write never blocks the loop's pool thread: what the socket's send buffer does not take
+    /// waits for room asynchronously (<see cref="WriteReadiness"/>), and a write that makes no progress for
+    /// <see cref="WriteStallTimeout"/> declares the peer stuck and the link dead.
     /// </summary>
     private async Task SendLoopAsync()
     {
@@ -30,13 +32,13 @@ internal sealed partial class TcpLink
                     {
                         if (filled > 0 && filled + frame.Length > buffer.Length)
                         {
-                            SendAll(buffer, filled);
+                            await WriteAsync(buffer, filled).ConfigureAwait(false);
                             filled = 0;
                         }
 
                         if (frame.Length > buffer.Length)
                         {
-                            SendAll(frame.Buffer, frame.Length);
+                            await WriteAsync(frame.Buffer, frame.Length).ConfigureAwait(false);
                         }
                         else
                         {
@@ -52,13 +54,14 @@ internal sealed partial class TcpLink
 
                 if (filled > 0)
                 {
-                    SendAll(buffer, filled);
+                    await WriteAsync(buffer, filled).ConfigureAwait(false);
                 }
             }
         }
-        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock && Volatile.Read(ref _shutdown) == 0)
+        catch (Exception ex) when (IsStall(ex) && Volatile.Read(ref _shutdown) == 0)
         {
             reason = new TimeoutException($"the peer stopped reading: a write made no progress for {WriteStallTimeout.TotalSeconds:0.###} s");
+            Refusals?.PeerStalled();
             if (LogLimit is null || LogLimit.TryAcquire(out _))
             {
                 TransportLog.PeerStalled(_logger, Name, WriteStallTimeout.TotalSeconds);
@@ -71,19 +74,69 @@ internal sealed partial class TcpLink
         finally
         {
             Shutdown(reason);
+
+            // No wait for room is in progress: the loop awaited the last one.
+            _writeReadiness?.Dispose();
         }
     }
 
+    private static bool IsStall(Exception ex) =>
+        ex is WriteStalledException || ex is SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock };
+
     /// <summary>
-    /// A blocking write of the whole span (the socket stays in blocking mode; see the type's remarks). Each call
-    /// returns within <see cref="WriteStallTimeout"/> (<c>SO_SNDTIMEO</c>): a write that moved no byte for that
-    /// long throws <see cref="SocketException"/> (timed out / would block).
+    /// Writes the whole span: at once while the socket's send buffer takes it (the common case, no allocation), else
+    /// on <see cref="WriteSlowAsync"/>. Where a per-call non-blocking send is not available, a blocking write bounded
+    /// by <see cref="WriteStallTimeout"/> (<c>SO_SNDTIMEO</c>).
     /// </summary>
-    private void SendAll(byte[] bytes, int length)
+    private ValueTask WriteAsync(byte[] bytes, int length)
     {
+        if (!NonBlockingSend.IsSupported)
+        {
+            for (var offset = 0; offset < length;)
+            {
+                offset += _socket.Send(bytes, offset, length - offset, SocketFlags.None);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
         for (var offset = 0; offset < length;)
         {
-            offset += _socket.Send(bytes, offset, length - offset, SocketFlags.None);
+            var sent = NonBlockingSend.Send(_handle, bytes.AsSpan(offset, length - offset));
+            if (sent == 0)
+            {
+                return WriteSlowAsync(bytes, offset, length);
+            }
+
+            offset += sent;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// The rest of a write the send buffer had no room for: waits for room (off the pool, see
+    /// <see cref="WriteReadiness"/>) and writes again, until all is written or no byte moved for
+    /// <see cref="WriteStallTimeout"/> (then throws <see cref="WriteStalledException"/>).
+    /// </summary>
+    private async ValueTask WriteSlowAsync(byte[] bytes, int offset, int length)
+    {
+        var readiness = _writeReadiness ??= new WriteReadiness(_socket, Name);
+        var progressAt = Stopwatch.GetTimestamp();
+        while (offset < length)
+        {
+            var left = WriteStallTimeout - Stopwatch.GetElapsedTime(progressAt);
+            if (left <= TimeSpan.Zero || !await readiness.WaitAsync(left).ConfigureAwait(false))
+            {
+                throw new WriteStalledException();
+            }
+
+            var sent = NonBlockingSend.Send(_handle, bytes.AsSpan(offset, length - offset));
+            if (sent > 0)
+            {
+                offset += sent;
+                progressAt = Stopwatch.GetTimestamp();
+            }
         }
     }
 }

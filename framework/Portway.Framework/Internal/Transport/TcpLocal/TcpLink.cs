@@ -17,16 +17,18 @@ namespace Portway.Internal.Transport.TcpLocal;
 /// <see cref="WriteStallTimeout"/>) is declared dead.
 /// </summary>
 /// <remarks>
-/// The socket is only ever used with blocking calls (no async operation puts it in non-blocking mode), so a frame
-/// that arrives wakes the reading thread straight from the kernel: no hand-off from the socket event loop to
-/// the thread pool per read. The handler must not block that thread (the worker hands each hop to a bounded
-/// scheduler, the host only completes waiters). Senders never block either: they sign into a pooled buffer and
-/// queue it (a bounded queue: a full one makes an asynchronous sender wait, <see cref="TrySend"/> refuses). The
-/// writes stay on the pool: a send loop that wakes now and then takes a batch, where a thread woken per frame
-/// would not (a writing thread of its own per link measured ~25 % more CPU per tcp_local request, issue 11). Its
-/// blocking write holds its pool thread only while the peer's window is full, and never past
-/// <see cref="WriteStallTimeout"/> (<c>SO_SNDTIMEO</c>). A link carries a worker's whole traffic, so a thread per
-/// link is few; pre-hello connections are capped by the listener.
+/// The socket stays in blocking mode for the reading thread's sake: a frame that arrives wakes the reading thread
+/// straight from the kernel, no hand-off from the socket event loop to the thread pool per read (any asynchronous
+/// operation on a .NET socket would switch its descriptor to non-blocking for good; see <see cref="NonBlockingSend"/>).
+/// The handler must not block that thread (the worker hands each hop to a bounded scheduler, the host only completes
+/// waiters). Senders never block either: they sign into a pooled buffer and queue it (a bounded queue: a full one
+/// makes an asynchronous sender wait, <see cref="TrySend"/> refuses). The writes stay on the pool: a send loop that
+/// wakes now and then takes a batch, where a thread woken per frame would not (a writing thread of its own per link
+/// measured ~25 % more CPU per tcp_local request, issue 11). Its writes never block a pool thread: each is a
+/// non-blocking <c>send</c> on the blocking socket (<c>MSG_DONTWAIT</c>); what the peer's window does not take waits
+/// for room on a thread of the link's own, started at its first stall (<see cref="WriteReadiness"/>), and a write
+/// that moves no byte for <see cref="WriteStallTimeout"/> declares the link dead. A link carries a worker's whole
+/// traffic, so a thread per link is few; pre-hello connections are capped by the listener.
 /// </remarks>
 internal sealed partial class TcpLink : IAsyncDisposable
 {
@@ -36,6 +38,7 @@ internal sealed partial class TcpLink : IAsyncDisposable
     private const int SendQueueCapacity = 4096;
 
     private readonly Socket _socket;
+    private readonly SafeSocketHandle _handle;
     private readonly EnvelopeSigner _signer;
     private readonly FrameVerifier _verifier;
     private readonly int _maxBodyLength;
@@ -48,6 +51,7 @@ internal sealed partial class TcpLink : IAsyncDisposable
     private readonly TaskCompletionSource _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Func<TcpLink, Envelope, ValueTask>? _onEnvelope;
     private Task _sending = Task.CompletedTask;
+    private WriteReadiness? _writeReadiness;
     private int _consecutiveRejects;
     private long _rejected;
     private int _shutdown;
@@ -57,6 +61,7 @@ internal sealed partial class TcpLink : IAsyncDisposable
     public TcpLink(Socket socket, EnvelopeSigner signer, int maxPayloadBytes, IReadOnlySet<EnvelopeKind> allowedKinds, ILogger logger, string name)
     {
         _socket = socket;
+        _handle = socket.SafeHandle;
         _socket.NoDelay = true;
         _signer = signer;
         _verifier = new FrameVerifier(signer, maxPayloadBytes, allowedKinds);
@@ -101,7 +106,11 @@ internal sealed partial class TcpLink : IAsyncDisposable
         }
 
         _onEnvelope = onEnvelope;
-        _socket.SendTimeout = (int)Math.Clamp(WriteStallTimeout.TotalMilliseconds, 1, int.MaxValue);
+        if (!NonBlockingSend.IsSupported)
+        {
+            // Blocking writes (see WriteAsync) are bounded by the kernel's send timeout instead.
+            _socket.SendTimeout = (int)Math.Clamp(WriteStallTimeout.TotalMilliseconds, 1, int.MaxValue);
+        }
 
         // No execution context flows into the thread: nothing of the starter's (activity, scope) leaks into every hop.
         var reading = new Thread(() =>
@@ -198,7 +207,7 @@ internal sealed partial class TcpLink : IAsyncDisposable
 
         try
         {
-            // Ends the blocking calls: the reading thread's read returns 0, a write in the send loop fails.
+            // Ends the blocking calls: the reading thread's read returns 0, a wait for room to write returns.
             _socket.Shutdown(SocketShutdown.Both);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)

@@ -119,6 +119,7 @@ internal sealed partial class TcpLocalListener(
             () => _refusals.RejectedFramesByReason().Select(r => new System.Diagnostics.Metrics.Measurement<long>(r.Value, new KeyValuePair<string, object?>("reason", r.Key))),
             description: "Frames refused by the tcp_local listener, by reason (bad_signature, ts_expired, replayed, malformed, ...)");
         telemetry?.Meter.CreateObservableCounter("portway.tcp_local.connections_refused", () => RefusedConnections, description: "Connections refused by the tcp_local listener");
+        telemetry?.Meter.CreateObservableCounter("portway.tcp_local.peers_stalled", () => _refusals.StalledPeers, description: "Worker links declared dead because the worker stopped reading (write stall deadline)");
         _gate = new AdmissionGate(Admission, time, MaxWaitingForAdmission, AdmissionTimeout, Accept, why => Refused(why));
         _accepting = Task.Run(AcceptLoopAsync, CancellationToken.None);
         var tick = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(500).Ticks, HeartbeatTimeout.Ticks / 4));

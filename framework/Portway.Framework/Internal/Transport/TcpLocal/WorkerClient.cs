@@ -34,6 +34,9 @@ internal sealed partial class WorkerClient(
     /// <summary>Hops that may wait for a free slot; one more is answered <c>unavailable</c>. Defaults to 4096.</summary>
     public int MaxQueuedHops { get; init; } = 4096;
 
+    /// <summary>How long a write to the host may make no progress before the host is taken as stuck (it stopped reading) and the link closed. Defaults to 5 s.</summary>
+    public TimeSpan WriteStallTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
     private readonly HashSet<string> _serves = new(stages, StringComparer.Ordinal);
     private readonly LogRateLimiter _busyLog = new(time);
@@ -71,7 +74,7 @@ internal sealed partial class WorkerClient(
         // Declared first, disposed last: the link's reading thread (which links each hop's token to it) ends before.
         using var hops = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var stoppingHops = hops.Token;
-        await using var link = new TcpLink(socket, signer, maxPayloadBytes, TcpLocalProtocol.WorkerAccepts, logger, "host");
+        await using var link = new TcpLink(socket, signer, maxPayloadBytes, TcpLocalProtocol.WorkerAccepts, logger, "host") { WriteStallTimeout = WriteStallTimeout };
         var scheduler = new HopScheduler<Envelope>(MaxConcurrentHops, MaxQueuedHops, hop => ServeAsync(link, hop));
         link.Start((l, envelope) =>
         {
