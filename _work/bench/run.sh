@@ -52,6 +52,7 @@ START=$(date +%s)
 #   waits_for  : what must land before it can run; it runs as soon as its probe answers 200 over its protocol
 SCENARIOS=(
   "sys.echo/h1        wrk    pw    /v1/echo               /v1/echo               echo.json     baseline     -"
+  "batch.submit/h1    wrk    pw    /v1/batches            -                      batch.json    sys.echo/h1  issue-16(batches)"
   "sys.echo/tcp_local wrk    pwtcp /v1/echo               -                      echo.json     sys.echo/h1  issue-4(tcp_local)"
   "sys.echo/redis     wrk    pwredis /v1/echo             -                      echo.json     sys.echo/h1  issue-14(redis)"
   "sys.echo/h1-signed wrk    pwsigned /v1/echo          /v1/echo               echo.json     baseline     -"

@@ -13,15 +13,14 @@ internal static class ConfigSource
 
     public static ConfigLoadResult Load(string? path)
     {
-        var known = KnownNodes.Names;
         ConfigLoadResult result;
         if (path is not null || File.Exists(DefaultPath))
         {
-            result = PortwayConfigLoader.LoadFile(path ?? DefaultPath, known, KnownNodes.StreamNames, KnownNodes.KvStreamNames);
+            result = PortwayConfigLoader.LoadFile(path ?? DefaultPath, KnownNodes.All);
         }
         else
         {
-            result = PortwayConfigLoader.Load(ReadEmbedded(), EmbeddedName, known, KnownNodes.StreamNames, KnownNodes.KvStreamNames);
+            result = PortwayConfigLoader.Load(ReadEmbedded(), EmbeddedName, KnownNodes.All);
         }
 
         if (result.Config is { } config && Environment.GetEnvironmentVariable("PORTWAY_DATA_DIR") is { Length: > 0 } dataDir)

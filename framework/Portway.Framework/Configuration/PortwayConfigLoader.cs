@@ -36,8 +36,38 @@ public static class PortwayConfigLoader
         return LoadCore(yamlText, sourceName, knownNodes, streamNodes, kvStreamNodes);
     }
 
+    /// <summary>
+    /// Loads config from <paramref name="yamlText"/> against a node catalog: the node names stages may use, which are
+    /// stream and kv stream nodes, and what each node's stage settings must name (<see cref="Nodes.PortwayNodeAttribute.Egress"/>,
+    /// <see cref="Nodes.PortwayNodeAttribute.WithPipelines"/>).
+    /// </summary>
+    /// <param name="yamlText">The YAML text.</param>
+    /// <param name="sourceName">The name problems are reported under (a path or <c>embedded:runtime.yaml</c>).</param>
+    /// <param name="catalog">The nodes (built-in and discovered).</param>
+    public static ConfigLoadResult Load(string yamlText, string sourceName, IReadOnlyCollection<Nodes.NodeRegistration> catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return LoadCore(yamlText, sourceName, catalog.Select(r => r.Name).ToArray(),
+            catalog.Where(r => typeof(Nodes.IStreamNode).IsAssignableFrom(r.NodeType)).Select(r => r.Name).ToArray(),
+            catalog.Where(r => typeof(Kv.IKvStreamNode).IsAssignableFrom(r.NodeType)).Select(r => r.Name).ToArray(),
+            catalog);
+    }
+
+    /// <summary>Loads config from the file at <paramref name="path"/> against a node catalog (see <see cref="Load(string, string, IReadOnlyCollection{Nodes.NodeRegistration})"/>).</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">Not a regular file, larger than 1 MiB, or unreadable.</exception>
+    public static ConfigLoadResult LoadFile(string path, IReadOnlyCollection<Nodes.NodeRegistration> catalog)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var bytes = ConfigFileReader.ReadBytes(path);
+        var diagnostics = new ConfigDiagnostics(path);
+        return ConfigFileReader.Decode(bytes, diagnostics) is { } text
+            ? Load(text, path, catalog)
+            : new ConfigLoadResult(null, diagnostics.Sorted());
+    }
+
     /// <summary>Loads without checking node names (null <paramref name="knownNodes"/>): the shape, before the node catalog is complete.</summary>
-    internal static ConfigLoadResult LoadCore(string yamlText, string sourceName, IReadOnlyCollection<string>? knownNodes, IReadOnlyCollection<string> streamNodes, IReadOnlyCollection<string> kvStreamNodes)
+    internal static ConfigLoadResult LoadCore(string yamlText, string sourceName, IReadOnlyCollection<string>? knownNodes, IReadOnlyCollection<string> streamNodes, IReadOnlyCollection<string> kvStreamNodes, IReadOnlyCollection<Nodes.NodeRegistration>? catalog = null)
     {
         ArgumentNullException.ThrowIfNull(yamlText);
         ArgumentNullException.ThrowIfNull(sourceName);
@@ -54,7 +84,7 @@ public static class PortwayConfigLoader
         var config = new ConfigBinder(diagnostics, sourceMap).Bind(root);
         config.Source = sourceName;
         config.Text = yamlText;
-        new ConfigValidator(diagnostics, sourceMap, knownNodes, streamNodes, kvStreamNodes).Validate(config);
+        new ConfigValidator(diagnostics, sourceMap, knownNodes, streamNodes, kvStreamNodes, catalog).Validate(config);
         if (diagnostics.HasProblems)
         {
             return new ConfigLoadResult(null, diagnostics.Sorted());

@@ -8,4 +8,11 @@ namespace Portway.Nodes;
 /// per invocation in a DI scope of its own, disposed when the invocation ends (a stream: when it ends), so a node may
 /// depend on scoped services such as a <c>DbContext</c>.
 /// </summary>
-public sealed record NodeRegistration(string Name, Type NodeType, ServiceLifetime Lifetime = ServiceLifetime.Scoped);
+public sealed record NodeRegistration(string Name, Type NodeType, ServiceLifetime Lifetime = ServiceLifetime.Scoped)
+{
+    /// <summary>The kind of egress the stage's <c>with.egress</c> must name, or null (<see cref="PortwayNodeAttribute.Egress"/>).</summary>
+    public string? Egress { get; init; }
+
+    /// <summary>The <c>with</c> keys that name another pipeline (<see cref="PortwayNodeAttribute.WithPipelines"/>).</summary>
+    public IReadOnlyList<string> WithPipelines { get; init; } = [];
+}

@@ -14,4 +14,16 @@ public sealed class PortwayNodeAttribute(string name) : Attribute
     /// otherwise (the default, <see cref="ServiceLifetime.Scoped"/>) one instance per invocation, in its own DI scope.
     /// </summary>
     public ServiceLifetime Lifetime { get; init; } = ServiceLifetime.Scoped;
+
+    /// <summary>
+    /// The kind of egress (<c>http</c> or <c>websocket</c>) the stage's <c>with: { egress: NAME }</c> must name when it
+    /// sets one; the config loader reports another kind at its line and column. Defaults to null (no rule).
+    /// </summary>
+    public string? Egress { get; init; }
+
+    /// <summary>
+    /// The keys of the stage's <c>with</c> that, when set, must name another pipeline of the config (which the node
+    /// invokes); the config loader reports an unknown name at its line and column. Defaults to none.
+    /// </summary>
+    public string[]? WithPipelines { get; init; }
 }

@@ -63,7 +63,7 @@ internal static class CheckCommand
         ConfigLoadResult result;
         try
         {
-            result = PortwayConfigLoader.LoadFile(file, KnownNodes.Names, KnownNodes.StreamNames, KnownNodes.KvStreamNames);
+            result = PortwayConfigLoader.LoadFile(file, KnownNodes.All);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {

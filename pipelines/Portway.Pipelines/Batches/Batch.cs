@@ -9,6 +9,9 @@ internal sealed class Batch(string id, int priority)
 
     public int Priority { get; } = priority;
 
+    /// <summary>The submission order (kept across restarts: resumed items queue in it).</summary>
+    public long Seq { get; init; }
+
     public BatchItem[] Items { get; set; } = [];
 
     /// <summary>The submitting request's <c>traceparent</c> (carried by the delivery of the finished batch).</summary>

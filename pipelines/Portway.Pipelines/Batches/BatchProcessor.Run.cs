@@ -9,7 +9,7 @@ internal sealed partial class BatchProcessor
     private List<BatchItem> PumpLocked()
     {
         var start = new List<BatchItem>();
-        while (_running < Concurrency && DequeueLocked() is { } item)
+        while (!_stopped && _running < Concurrency && DequeueLocked() is { } item)
         {
             if (_cache.TryGet(item.Hash, out var cached))
             {
@@ -71,7 +71,7 @@ internal sealed partial class BatchProcessor
         var cancelled = false;
         try
         {
-            result = await _processor.ProcessAsync(item.Content, token).ConfigureAwait(false);
+            result = await ProcessAsync(item, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -95,7 +95,21 @@ internal sealed partial class BatchProcessor
             item.Running!.Dispose();
             item.Running = null;
             _inFlight.Remove(item.Hash, out var followers);
-            if (cancelled)
+            if (_stopped && _running == 0)
+            {
+                _idle?.TrySetResult();
+            }
+
+            if (_stopped && (cancelled || error is not null) && !item.Batch.Cancelled)
+            {
+                // Interrupted by the host stopping (not by its batch's cancel): it, and whoever waited for it, run again after a restart.
+                foreach (var waiting in followers!.Prepend(item))
+                {
+                    waiting.Status = BatchItemStatus.Pending;
+                    Persistence?.Changed(waiting.Batch.Id);
+                }
+            }
+            else if (cancelled)
             {
                 FinishLocked(item, BatchItemStatus.Cancelled, null, null, cached: false);
                 foreach (var follower in followers!)
@@ -131,6 +145,29 @@ internal sealed partial class BatchProcessor
         Start(start);
     }
 
+    /// <summary>
+    /// Runs the item; an <c>unavailable</c> answer (no ready worker for its stage yet, after a start or a restart; a
+    /// breaker open) is tried again after <see cref="UnavailableBackoff"/>, up to <see cref="MaxUnavailableRetries"/>
+    /// times, holding the item's place in the pool; then the item fails with it.
+    /// </summary>
+    private async Task<JsonElement> ProcessAsync(BatchItem item, CancellationToken token)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await _processor.ProcessAsync(item.Content, token).ConfigureAwait(false);
+            }
+            catch (PortwayException ex) when (ex.Error.Code == ErrorCode.Unavailable && attempt < MaxUnavailableRetries && !token.IsCancellationRequested)
+            {
+                await Task.Delay(UnavailableBackoff(attempt), _time, token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The wait before retry <paramref name="attempt"/> (0-based) of an unavailable item: 250 ms, doubling, at most 5 s.</summary>
+    public static TimeSpan UnavailableBackoff(int attempt) => TimeSpan.FromMilliseconds(Math.Min(250 * Math.Pow(2, attempt), 5_000));
+
     /// <summary>Puts <paramref name="item"/> in its final status and tells the batch's subscribers.</summary>
     private void FinishLocked(BatchItem item, string status, JsonElement? result, PortwayError? error, bool cached)
     {
@@ -140,6 +177,7 @@ internal sealed partial class BatchProcessor
         item.Cached = cached;
         var batch = item.Batch;
         batch.FinalCount++;
+        Persistence?.Changed(batch.Id);
         if (status != BatchItemStatus.Cancelled)
         {
             _finishedAt.Enqueue(_time.GetUtcNow().UtcTicks);
@@ -177,7 +215,9 @@ internal sealed partial class BatchProcessor
     {
         while (_batchOrder.Count > MaxBatches && _batchOrder.Peek().Finished)
         {
-            _batches.Remove(_batchOrder.Dequeue().Id);
+            var forgotten = _batchOrder.Dequeue().Id;
+            _batches.Remove(forgotten);
+            Persistence?.Changed(forgotten);
         }
     }
 

@@ -18,6 +18,9 @@ internal sealed partial class BatchProcessor : IDisposable
     public const int DefaultPriority = 5;
     public const int MaxItems = 1000;
 
+    /// <summary>How many times an item answered <c>unavailable</c> is tried again (about 43 s of waiting in all).</summary>
+    public const int MaxUnavailableRetries = 12;
+
     /// <summary>How many batches are kept (the oldest finished ones are forgotten past it).</summary>
     public const int MaxBatches = 1000;
 
@@ -38,6 +41,9 @@ internal sealed partial class BatchProcessor : IDisposable
     private long _hits;
     private long _computed;
     private int _running;
+    private long _seq;
+    private bool _stopped;
+    private TaskCompletionSource? _idle;
 
     public BatchProcessor(IBatchItemProcessor processor, int concurrency, TimeProvider time, int cacheCapacity = 10_000, BatchDelivery? delivery = null)
     {
@@ -52,6 +58,9 @@ internal sealed partial class BatchProcessor : IDisposable
 
     /// <summary>Where finished batches go, or null.</summary>
     public BatchDelivery? Delivery { get; }
+
+    /// <summary>Where batches are kept across restarts (the kv port, a snapshot on the memory backend), or null.</summary>
+    public BatchPersistence? Persistence { get; init; }
 
     /// <summary>The most items computing at once.</summary>
     public int Concurrency { get; }
@@ -73,13 +82,14 @@ internal sealed partial class BatchProcessor : IDisposable
             throw new PortwayException(ErrorCode.ValidationFailed, $"priority must be an integer from {MinPriority} to {MaxPriority}");
         }
 
-        var batch = new Batch(Guid.NewGuid().ToString("N"), level) { TraceParent = traceParent };
+        var batch = new Batch(Guid.NewGuid().ToString("N"), level) { TraceParent = traceParent, Seq = Interlocked.Increment(ref _seq) };
         batch.Items = items.Select((item, i) => new BatchItem(batch, i, item.Clone(), ContentHash.Of(item))).ToArray();
         List<BatchItem> start;
         BatchView view;
         lock (_lock)
         {
             _batches.Add(batch.Id, batch);
+            Persistence?.Changed(batch.Id);
             _batchOrder.Enqueue(batch);
             ForgetOldBatchesLocked();
             foreach (var item in batch.Items)
@@ -121,6 +131,7 @@ internal sealed partial class BatchProcessor : IDisposable
         {
             var batch = Find(id);
             batch.Cancelled = true;
+            Persistence?.Changed(batch.Id);
             foreach (var item in batch.Items)
             {
                 if (item.Status == BatchItemStatus.Pending)

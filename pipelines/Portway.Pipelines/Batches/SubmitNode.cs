@@ -6,9 +6,11 @@ namespace Portway.Pipelines.Batches;
 /// <summary>
 /// <c>batch.submit</c>: <c>{"items":[...],"priority":0..9}</c> (1 to 1000 items, priority defaults to 5, 9 is the
 /// most urgent) queues the batch and answers <c>{"id","priority","status","counts"}</c> at once; the items run in
-/// the background (<see cref="BatchProcessor"/>). The pool's size is the stage's <c>with: { concurrency: N }</c>.
+/// the background (<see cref="BatchProcessor"/>). The pool's size is the stage's <c>with: { concurrency: N }</c>; each
+/// item runs through the pipeline of its <c>with: { item_pipeline: NAME }</c>; a finished batch goes to the http egress
+/// of its <c>with: { egress: NAME }</c> (the config loader checks that both names resolve, at their line and column).
 /// </summary>
-[PortwayNode(Name)]
+[PortwayNode(Name, Egress = "http", WithPipelines = new[] { "item_pipeline" })]
 internal sealed class SubmitNode : Node<SubmitNode.Input, SubmitNode.Output>
 {
     public const string Name = "batch.submit";

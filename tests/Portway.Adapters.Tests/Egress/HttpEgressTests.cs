@@ -175,6 +175,9 @@ public sealed class HttpEgressTests : IAsyncLifetime
             """);
         var call = hub.CallAsync("up", EgressTestClient.Post("/")).AsTask();
 
+        // The clock moves only once the first attempt reached the peer (on a loaded machine the fake total timeout
+        // could otherwise end the call before any request went out).
+        await Eventually.TrueAsync(() => _server.Hits >= 1 || call.IsCompleted, TimeSpan.FromSeconds(30), "the first attempt reaches the peer");
         await EgressTestClient.AdvanceUntilAsync(_time, () => call.IsCompleted, Step, "the call to time out");
 
         Assert.Equal(ErrorCode.Timeout, (await Assert.ThrowsAsync<PortwayException>(() => call)).Error.Code);

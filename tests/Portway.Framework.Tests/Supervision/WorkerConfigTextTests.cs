@@ -46,4 +46,22 @@ public sealed class WorkerConfigTextTests
 
         Assert.Equal(("voice", "http://127.0.0.1:4318", "http/protobuf", 0.5), (reduced.ServiceName, reduced.OtlpEndpoint, reduced.OtlpProtocol, reduced.SamplingRatio));
     }
+
+    [Fact]
+    public void For_Egress_IsKeptSoAStageInAWorkerCanCallOut()
+    {
+        var config = TestConfig.Load("""
+            runtime:
+              platform: { execution_ipc: { transport: tcp_local }, process_groups: [ { name: cpu, stages: [call.call] } ] }
+              egress:
+                http:
+                  - { name: scorer, base_url: "http://127.0.0.1:9/", timeout_ms: 500 }
+            pipelines:
+              call: { stages: [ { name: call, node: sys.http_call, with: { egress: scorer, path: /score } } ] }
+            """);
+
+        var reduced = TestConfig.Load(WorkerConfigText.For(config.Text)).Runtime.Egress.Http.Single();
+
+        Assert.Equal(("scorer", 500), (reduced.Name, reduced.TimeoutMs));
+    }
 }

@@ -83,7 +83,9 @@ internal sealed partial class ConfigValidator
     {
         var where = $"stage '{stage.Name}' of pipeline '{pipeline.Name}'";
         var required = stage.Node switch { HttpCallNode => "http", WebSocketSendNode => "websocket", _ => null };
-        var needs = required ?? OptionalEgressKinds.GetValueOrDefault(stage.Node);
+
+        // Optional: a node that declares a kind (PortwayNodeAttribute.Egress, from the catalog) or one of the table.
+        var needs = required ?? _catalog.GetValueOrDefault(stage.Node)?.Egress ?? OptionalEgressKinds.GetValueOrDefault(stage.Node);
         var value = stage.With?["egress"];
         if (value is null)
         {

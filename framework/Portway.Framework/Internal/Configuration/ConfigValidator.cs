@@ -15,10 +15,13 @@ internal sealed partial class ConfigValidator
     private readonly IReadOnlyCollection<string>? _knownNodes;
     private readonly HashSet<string> _streamNodes;
     private readonly HashSet<string> _kvStreamNodes;
+    private readonly Dictionary<string, Nodes.NodeRegistration> _catalog;
 
     /// <param name="knownNodes">The node names stages may use; null skips the check (the node catalog is not complete yet).</param>
-    public ConfigValidator(ConfigDiagnostics diagnostics, SourceMap map, IReadOnlyCollection<string>? knownNodes, IReadOnlyCollection<string>? streamNodes = null, IReadOnlyCollection<string>? kvStreamNodes = null)
+    /// <param name="catalog">The nodes' stage rules (<see cref="Nodes.NodeRegistration.Egress"/>, <see cref="Nodes.NodeRegistration.WithPipelines"/>); null checks none.</param>
+    public ConfigValidator(ConfigDiagnostics diagnostics, SourceMap map, IReadOnlyCollection<string>? knownNodes, IReadOnlyCollection<string>? streamNodes = null, IReadOnlyCollection<string>? kvStreamNodes = null, IReadOnlyCollection<Nodes.NodeRegistration>? catalog = null)
     {
+        _catalog = (catalog ?? []).Where(r => r.Egress is not null || r.WithPipelines.Count > 0).DistinctBy(r => r.Name, StringComparer.Ordinal).ToDictionary(r => r.Name, StringComparer.Ordinal);
         _diagnostics = diagnostics;
         _map = map;
         _knownNodes = knownNodes;
@@ -40,6 +43,7 @@ internal sealed partial class ConfigValidator
         ValidateWeb(config);
         ValidatePolicies(config);
         ValidateEgress(config);
+        ValidateWithPipelines(config);
     }
 
     /// <summary>A stream node may only be a pipeline's sink, and it runs in the web group.</summary>

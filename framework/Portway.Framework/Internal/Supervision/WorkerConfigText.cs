@@ -3,8 +3,9 @@ using YamlDotNet.RepresentationModel;
 namespace Portway.Internal.Supervision;
 
 /// <summary>
-/// The part of the config a worker runs: <c>pipelines</c>, <c>runtime.platform</c> (groups, transport, data dir) and
-/// <c>runtime.observability</c> (a worker exports its spans where the host does).
+/// The part of the config a worker runs: <c>pipelines</c>, <c>runtime.platform</c> (groups, transport, data dir),
+/// <c>runtime.observability</c> (a worker exports its spans where the host does) and <c>runtime.egress</c> (a stage
+/// placed in a worker, <c>sys.http_call</c> say, calls out from there; header secrets stay references the worker resolves).
 /// <c>runtime.web</c> (listen address, TLS key path and password, interfaces, and whatever web-only settings come
 /// later) stays in the host: a worker never serves the web, so it is never handed the web's secrets.
 /// </summary>
@@ -31,7 +32,7 @@ internal static class WorkerConfigText
                     var kept = new YamlMappingNode();
                     foreach (var (runtimeKey, runtimeValue) in runtime.Children)
                     {
-                        if (runtimeKey is YamlScalarNode { Value: "platform" or "observability" }) kept.Add(runtimeKey, runtimeValue);
+                        if (runtimeKey is YamlScalarNode { Value: "platform" or "observability" or "egress" }) kept.Add(runtimeKey, runtimeValue);
                     }
 
                     reduced.Add(key, kept);

@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+using Portway.Configuration;
+
+namespace Portway.Internal.Configuration;
+
+internal sealed partial class ConfigValidator
+{
+    /// <summary>A stage's <c>with</c> keys that its node declares as naming a pipeline (<see cref="Nodes.PortwayNodeAttribute.WithPipelines"/>) name another pipeline of the config.</summary>
+    private void ValidateWithPipelines(PortwayConfig config)
+    {
+        foreach (var pipeline in config.Pipelines.Values)
+        {
+            foreach (var stage in pipeline.Stages)
+            {
+                if (stage.With is null || !_catalog.TryGetValue(stage.Node, out var node))
+                {
+                    continue;
+                }
+
+                foreach (var key in node.WithPipelines)
+                {
+                    if (stage.With[key] is not { } value)
+                    {
+                        continue;
+                    }
+
+                    var at = _map.At(stage, _map.Has(stage, "with." + key) ? "with." + key : "with");
+                    var where = $"stage '{stage.Name}' of pipeline '{pipeline.Name}'";
+                    if (value is not JsonValue v || !v.TryGetValue<string>(out var name) || !config.Pipelines.ContainsKey(name))
+                    {
+                        var text = value is JsonValue t && t.TryGetValue<string>(out var s) ? s : value.ToJsonString();
+                        _diagnostics.Report(at, $"{where}: with.{key} names unknown pipeline '{text}'{DidYouMean.Suffix(text, config.Pipelines.Keys.ToArray())}");
+                    }
+                    else if (name == pipeline.Name)
+                    {
+                        _diagnostics.Report(at, $"{where}: with.{key} names its own pipeline '{name}' (it would call itself)");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,208 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Portway.Kv;
+using Portway.Nodes;
+
+namespace Portway.Pipelines.Batches;
+
+/// <summary>
+/// Keeps the batches on the kv port: one key per batch, <c>batches/ID</c>, JSON (<see cref="BatchRecord"/>). The
+/// processor answers every read from memory; each change marks its batch, and a writer writes marked batches behind,
+/// as they are then (a batch changed many times before its write is written once). On the memory kv backend, which a
+/// restart empties, every batch is also snapshotted to <c>DATA_DIR/batches/batches.snapshot.json</c> every
+/// <c>snapshotInterval</c> when something changed, and once more when the host stops (<see cref="FlushAsync"/>);
+/// loading reads the snapshot back into the kv. On a kv that persists (Redis), loading reads the kv. Loading hands
+/// the batches to the processor, whose waiting items (and those that were running) run again.
+/// </summary>
+internal sealed partial class BatchPersistence : IAsyncDisposable
+{
+    public const string KeyPrefix = "batches/";
+    public const string FolderName = "batches";
+    public const string SnapshotFileName = "batches.snapshot.json";
+
+    private readonly IKvStore _kv;
+    private readonly string? _snapshotPath;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _snapshotInterval;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, byte> _dirty = new(StringComparer.Ordinal);
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly SemaphoreSlim _snapshotGate = new(1, 1);
+    private BatchProcessor? _processor;
+    private Task _writer = Task.CompletedTask;
+    private ITimer? _timer;
+    private int _changedSinceSnapshot;
+
+    public BatchPersistence(IKvStore kv, string? snapshotPath, TimeProvider time, TimeSpan snapshotInterval, ILogger logger)
+    {
+        _kv = kv ?? throw new ArgumentNullException(nameof(kv));
+        _snapshotPath = snapshotPath;
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _snapshotInterval = snapshotInterval;
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+    }
+
+    /// <summary>Records that batch <paramref name="id"/> changed (written, or deleted when the processor forgot it). Never blocks.</summary>
+    public void Changed(string id)
+    {
+        _dirty[id] = 0;
+        Volatile.Write(ref _changedSinceSnapshot, 1);
+        _signal.Writer.TryWrite(true);
+    }
+
+    /// <summary>Reads the batches (from the snapshot when there is one, else from the kv), hands them to <paramref name="processor"/>, then starts writing changes.</summary>
+    public async Task LoadAsync(BatchProcessor processor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(processor);
+        _processor = processor;
+        var records = new List<BatchRecord>();
+        if (_snapshotPath is not null && File.Exists(_snapshotPath))
+        {
+            records.AddRange(JsonSerializer.Deserialize<BatchRecord[]>(await File.ReadAllBytesAsync(_snapshotPath, cancellationToken).ConfigureAwait(false), NodeJson.Options) ?? []);
+            foreach (var record in records)
+            {
+                await _kv.SetAsync(KeyPrefix + record.Id, Serialize(record), cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            foreach (var key in await _kv.ListKeysAsync(KeyPrefix, cancellationToken).ConfigureAwait(false))
+            {
+                if (await _kv.GetAsync(key, cancellationToken).ConfigureAwait(false) is { } stored
+                    && JsonSerializer.Deserialize<BatchRecord>(stored.Value.Span, NodeJson.Options) is { } record)
+                {
+                    records.Add(record);
+                }
+            }
+        }
+
+        var resumed = processor.Restore(records);
+        Log.Loaded(_logger, records.Count, resumed, _snapshotPath is null ? "kv" : "snapshot");
+        _writer = Task.Run(WriteChangesAsync, CancellationToken.None);
+        if (_snapshotPath is not null && _snapshotInterval > TimeSpan.Zero)
+        {
+            _timer = _time.CreateTimer(_ => _ = SnapshotAsync(force: false), null, _snapshotInterval, _snapshotInterval);
+        }
+    }
+
+    /// <summary>Writes every change still marked, then the snapshot. Called once, when the host stops (after the processor stopped).</summary>
+    public async Task FlushAsync()
+    {
+        _signal.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+        await WriteMarkedAsync().ConfigureAwait(false);
+        await SnapshotAsync(force: true).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the snapshot when something changed since the last one (or always, with <paramref name="force"/>).</summary>
+    public async Task SnapshotAsync(bool force)
+    {
+        if (_snapshotPath is null || _processor is null)
+        {
+            return;
+        }
+
+        await _snapshotGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (Interlocked.Exchange(ref _changedSinceSnapshot, 0) == 0 && !force)
+            {
+                return;
+            }
+
+            var folder = Path.GetDirectoryName(_snapshotPath)!;
+            Directory.CreateDirectory(folder);
+            var temp = Path.Combine(folder, $".{SnapshotFileName}.{Guid.NewGuid():N}.tmp");
+            try
+            {
+                var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 65536, useAsync: true);
+                await using (stream.ConfigureAwait(false))
+                {
+                    await JsonSerializer.SerializeAsync(stream, _processor.Records(), NodeJson.Options).ConfigureAwait(false);
+                    stream.Flush(flushToDisk: true);
+                }
+
+                File.Move(temp, _snapshotPath, overwrite: true);
+            }
+            finally
+            {
+                if (File.Exists(temp))
+                {
+                    File.Delete(temp);
+                }
+            }
+        }
+#pragma warning disable CA1031 // A failed snapshot is logged and retried at the next tick; it never stops the processor.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Volatile.Write(ref _changedSinceSnapshot, 1);
+            Log.SnapshotFailed(_logger, _snapshotPath, ex);
+        }
+        finally
+        {
+            _snapshotGate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_timer is not null)
+        {
+            await _timer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _signal.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+        _snapshotGate.Dispose();
+    }
+
+    private async Task WriteChangesAsync()
+    {
+        await foreach (var _ in _signal.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            await WriteMarkedAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task WriteMarkedAsync()
+    {
+        foreach (var id in _dirty.Keys)
+        {
+            _dirty.TryRemove(id, out _);
+            try
+            {
+                if (_processor?.Record(id) is { } record)
+                {
+                    await _kv.SetAsync(KeyPrefix + id, Serialize(record)).ConfigureAwait(false);
+                }
+                else
+                {
+                    await _kv.DeleteAsync(KeyPrefix + id).ConfigureAwait(false);
+                }
+            }
+#pragma warning disable CA1031 // One failed write is logged; the batch's next change writes it again.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.WriteFailed(_logger, id, ex);
+            }
+        }
+    }
+
+    private static byte[] Serialize(BatchRecord record) => JsonSerializer.SerializeToUtf8Bytes(record, NodeJson.Options);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1711, Level = LogLevel.Information, Message = "batches: {Count} batches loaded from the {Source}, {Resumed} items to run again")]
+        public static partial void Loaded(ILogger logger, int count, int resumed, string source);
+
+        [LoggerMessage(EventId = 1712, Level = LogLevel.Warning, Message = "batches: writing batch {Id} to the kv failed")]
+        public static partial void WriteFailed(ILogger logger, string id, Exception exception);
+
+        [LoggerMessage(EventId = 1713, Level = LogLevel.Warning, Message = "batches: snapshot to {Path} failed")]
+        public static partial void SnapshotFailed(ILogger logger, string? path, Exception exception);
+    }
+}
