@@ -112,27 +112,7 @@ internal sealed partial class BatchPersistence : IAsyncDisposable
                 return;
             }
 
-            var folder = Path.GetDirectoryName(_snapshotPath)!;
-            Directory.CreateDirectory(folder);
-            var temp = Path.Combine(folder, $".{SnapshotFileName}.{Guid.NewGuid():N}.tmp");
-            try
-            {
-                var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 65536, useAsync: true);
-                await using (stream.ConfigureAwait(false))
-                {
-                    await JsonSerializer.SerializeAsync(stream, _processor.Records(), NodeJson.Options).ConfigureAwait(false);
-                    stream.Flush(flushToDisk: true);
-                }
-
-                File.Move(temp, _snapshotPath, overwrite: true);
-            }
-            finally
-            {
-                if (File.Exists(temp))
-                {
-                    File.Delete(temp);
-                }
-            }
+            await SnapshotFile.WriteAsync(_snapshotPath, _processor.Records(), NodeJson.Options).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A failed snapshot is logged and retried at the next tick; it never stops the processor.
         catch (Exception ex)
