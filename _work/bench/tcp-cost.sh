@@ -11,37 +11,8 @@
 # p50/p99 (wrk, 32 connections) and CPU µs per request of the host and of its worker (utime+stime from /proc).
 # Needs wrk, python3, curl.
 set -euo pipefail
-ROUNDS=3 DURATION=8 CONNECTIONS=32
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --rounds) ROUNDS=$2; shift 2 ;;
-    --duration) DURATION=$2; shift 2 ;;
-    --connections) CONNECTIONS=$2; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
-    *=*) break ;;
-    *) echo "tcp-cost.sh: unknown argument '$1'" >&2; exit 2 ;;
-  esac
-done
-[[ $# -ge 1 ]] || { echo "tcp-cost.sh: name at least one LABEL=DIR" >&2; exit 2; }
-BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-WORK=$(mktemp -d /tmp/portway-tcp-cost.XXXXXX)
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]:-}"; do [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]:-}"; do [[ -n "$pid" ]] && wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-ticks() { local t=0 p; for p in "$@"; do [[ -r /proc/$p/stat ]] && t=$(( t + $(awk '{print $14 + $15}' "/proc/$p/stat") )); done; echo "$t"; }
-HZ=$(getconf CLK_TCK)
-export DOTNET_gcServer=0 PORTWAY_DATA_DIR="$WORK/data"
-# bench.yaml's JWT endpoint reads its secret from the environment (not used by the echo rows measured here).
-export PORTWAY_BENCH_JWT_SECRET
-PORTWAY_BENCH_JWT_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
-mkdir -p "$PORTWAY_DATA_DIR"
+COST_NAME=tcp-cost.sh COST_HELP=2,11p
+source "$(dirname "${BASH_SOURCE[0]}")/cost-lib.sh"
 
 declare -A URL HOSTPID
 LABELS=()
