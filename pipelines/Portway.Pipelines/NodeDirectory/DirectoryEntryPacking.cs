@@ -1,0 +1,106 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Portway.Pipelines.NodeDirectory;
+
+/// <summary>
+/// A <see cref="DirectoryEntry"/>'s id, key and endpoints as one byte array: <c>u8 id length · id (UTF-8) · u16 key
+/// length · key · u8 endpoint count · (u16 length · endpoint (UTF-8))*</c>. One object per node instead of one per
+/// string and array (each .NET object costs 24 bytes or more before its content). The input limits
+/// (<see cref="DirectoryInput"/>: ids up to 128 ASCII characters, keys up to 4096, 16 endpoints of 512) fit the
+/// length fields.
+/// </summary>
+internal static class DirectoryEntryPacking
+{
+    public static byte[] Pack(string id, byte[] key, string[] endpoints)
+    {
+        // A record read back from JSON may lack a field (a stored entry of another format): pack it empty, and the
+        // loader refuses the entry (DirectoryPersistence.Refused) by its empty id or key.
+        id ??= "";
+        key ??= [];
+        endpoints ??= [];
+        var idBytes = Encoding.UTF8.GetByteCount(id);
+        var size = 1 + idBytes + 2 + key.Length + 1;
+        foreach (var endpoint in endpoints)
+        {
+            size += 2 + Encoding.UTF8.GetByteCount(endpoint);
+        }
+
+        if (idBytes > byte.MaxValue || key.Length > ushort.MaxValue || endpoints.Length > byte.MaxValue)
+        {
+            throw new ArgumentException("a directory entry's id, key or endpoints are over the packed form's limits");
+        }
+
+        var packed = new byte[size];
+        var span = packed.AsSpan();
+        span[0] = (byte)idBytes;
+        var at = 1 + Encoding.UTF8.GetBytes(id, span[1..]);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[at..], (ushort)key.Length);
+        key.CopyTo(span[(at + 2)..]);
+        at += 2 + key.Length;
+        span[at++] = (byte)endpoints.Length;
+        foreach (var endpoint in endpoints)
+        {
+            var written = Encoding.UTF8.GetBytes(endpoint, span[(at + 2)..]);
+            if (written > ushort.MaxValue)
+            {
+                throw new ArgumentException("a directory entry's endpoint is over the packed form's limit");
+            }
+
+            BinaryPrimitives.WriteUInt16LittleEndian(span[at..], (ushort)written);
+            at += 2 + written;
+        }
+
+        return packed;
+    }
+
+    public static ReadOnlySpan<byte> Id(byte[] packed) => packed.AsSpan(1, packed[0]);
+
+    public static ReadOnlySpan<byte> Key(byte[] packed)
+    {
+        var at = 1 + packed[0];
+        return packed.AsSpan(at + 2, BinaryPrimitives.ReadUInt16LittleEndian(packed.AsSpan(at)));
+    }
+
+    public static string[] Endpoints(byte[] packed)
+    {
+        var at = 1 + packed[0];
+        at += 2 + BinaryPrimitives.ReadUInt16LittleEndian(packed.AsSpan(at));
+        var endpoints = new string[packed[at++]];
+        for (var i = 0; i < endpoints.Length; i++)
+        {
+            var length = BinaryPrimitives.ReadUInt16LittleEndian(packed.AsSpan(at));
+            endpoints[i] = Encoding.UTF8.GetString(packed, at + 2, length);
+            at += 2 + length;
+        }
+
+        return endpoints;
+    }
+
+    /// <summary>True when the UTF-8 <paramref name="utf8"/> spells <paramref name="id"/>.</summary>
+    public static bool SameId(ReadOnlySpan<byte> utf8, string id)
+    {
+        if (id.Length > DirectoryInput.MaxIdLength * 3)
+        {
+            return false;
+        }
+
+        Span<byte> buffer = stackalloc byte[Encoding.UTF8.GetMaxByteCount(id.Length)];
+        return buffer[..Encoding.UTF8.GetBytes(id, buffer)].SequenceEqual(utf8);
+    }
+
+    /// <summary>The hash of an id's UTF-8 bytes (the same for <see cref="SameId"/>-equal ids).</summary>
+    public static int Hash(ReadOnlySpan<byte> utf8)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(utf8);
+        return hash.ToHashCode();
+    }
+
+    /// <summary>The hash of <paramref name="id"/>'s UTF-8 bytes (as <see cref="Hash(ReadOnlySpan{byte})"/>).</summary>
+    public static int Hash(string id)
+    {
+        Span<byte> buffer = stackalloc byte[Encoding.UTF8.GetMaxByteCount(Math.Min(id.Length, DirectoryInput.MaxIdLength * 3))];
+        return id.Length > DirectoryInput.MaxIdLength * 3 ? id.Length : Hash(buffer[..Encoding.UTF8.GetBytes(id, buffer)]);
+    }
+}
