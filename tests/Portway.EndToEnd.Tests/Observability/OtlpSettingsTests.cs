@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using Portway.Testing;
@@ -22,7 +23,7 @@ public sealed class OtlpSettingsTests
         response.Headers.GetValues("traceparent").Single().Split('-')[1];
 
     [Fact]
-    public async Task RequestWithoutTraceparent_IsExportedAsTheRootOfANewTrace_WithTheTraceIdTheResponseCarries()
+    public async Task RequestsWithoutTraceparent_OverHttpWebSocketAndGraphQL_AreExportedAsRootsOfNewTraces()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
         var server = await PortwayTestServer.StartAsync($$"""
@@ -34,16 +35,40 @@ public sealed class OtlpSettingsTests
                   - kind: http
                     endpoints:
                       - { route: "POST /v1/echo", pipeline: echo }
+                  - kind: websocket
+                    endpoints:
+                      - { route: /v1/ws, operations: { echo: echo } }
+                  - kind: graphql
+                    path: /graphql
+                    types: { Echo: { x: Int } }
+                    query: { echo: { pipeline: echo, args: { x: Int }, returns: Echo } }
             pipelines:
               echo: { stages: [ { name: echo, node: sys.echo } ] }
             """);
-        string traceId, spanId;
+        string traceId, spanId, graphqlTrace;
         try
         {
-            using var echo = await server.Client.PostAsync("/v1/echo", Json("{\"a\":1}"));
-            Assert.Equal(HttpStatusCode.OK, echo.StatusCode);
-            traceId = TraceIdOf(echo);
-            spanId = echo.Headers.GetValues("traceparent").Single().Split('-')[2];
+            using (var echo = await server.Client.PostAsync("/v1/echo", Json("{\"a\":1}")))
+            {
+                Assert.Equal(HttpStatusCode.OK, echo.StatusCode);
+                traceId = TraceIdOf(echo);
+                spanId = echo.Headers.GetValues("traceparent").Single().Split('-')[2];
+            }
+
+            using (var graphql = await server.Client.PostAsync("/graphql", Json("{\"query\":\"{ echo(x: 1) { x } }\"}")))
+            {
+                Assert.Equal(HttpStatusCode.OK, graphql.StatusCode);
+                graphqlTrace = TraceIdOf(graphql);
+            }
+
+            using var socket = new ClientWebSocket();
+            using var cts = new CancellationTokenSource(Deadline);
+            await socket.ConnectAsync(new Uri($"ws://{server.BaseAddress.Authority}/v1/ws"), cts.Token);
+            await socket.SendAsync("{\"id\":1,\"op\":\"echo\",\"payload\":{\"a\":1}}"u8.ToArray(), WebSocketMessageType.Text, true, cts.Token);
+            var buffer = new byte[4096];
+            var answer = await socket.ReceiveAsync(buffer, cts.Token);
+            Assert.Contains("\"id\":1", Encoding.UTF8.GetString(buffer, 0, answer.Count), StringComparison.Ordinal);
+            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", cts.Token);
         }
         finally
         {
@@ -55,6 +80,13 @@ public sealed class OtlpSettingsTests
         Assert.Equal(spanId, root.SpanId);
         Assert.True(root.Span.ParentSpanId.IsEmpty, "the request span is the trace's root, not the child of ASP.NET Core's own activity");
         Assert.Equal(root.SpanId, Assert.Single(receiver.Trace(traceId), s => s.Span.Name == "portway.stage echo/echo").ParentSpanId);
+
+        await Eventually.TrueAsync(() => receiver.Trace(graphqlTrace).Count >= 2, Deadline, "the GraphQL request's spans arrive");
+        Assert.True(Assert.Single(receiver.Trace(graphqlTrace), s => s.Span.Name.StartsWith("portway.request ", StringComparison.Ordinal)).Span.ParentSpanId.IsEmpty);
+        await Eventually.TrueAsync(() => receiver.All.Any(s => s.Span.Name == "portway.request /v1/ws echo"), Deadline, "the WebSocket message's request span arrives");
+        var message = Assert.Single(receiver.All, s => s.Span.Name == "portway.request /v1/ws echo");
+        Assert.True(message.Span.ParentSpanId.IsEmpty, "a message on a socket opened without traceparent is a new trace");
+        await Eventually.TrueAsync(() => receiver.Trace(message.TraceId).Count >= 2, Deadline, "the message's stage span arrives in its trace");
     }
 
     [Fact]
