@@ -14,6 +14,14 @@ internal sealed partial class ConfigValidator
     {
         var web = config.Runtime.Web;
         if (web.Auth.Jwt is { } jwt) ValidateJwt(web.Auth, jwt);
+
+        // cache_clear written (and enabled) where nothing would serve it: no token to check, or nothing cached.
+        if (_map.Has(web, "cache_clear") && web.CacheClear.Enabled && !PolicySummary.CacheClearServed(web))
+        {
+            _diagnostics.Report(_map.At(web, "cache_clear"), web.Auth.Jwt is null
+                ? "cache_clear: the clear needs a bearer token, but runtime.web.auth.jwt is not set (set it, or cache_clear: { enabled: false })"
+                : "cache_clear: no endpoint has cache, so there is nothing to clear (add cache to an endpoint, or remove cache_clear)");
+        }
         foreach (var iface in web.Interfaces)
         {
             if (iface.Auth == "required" && web.Auth.Jwt is null)
