@@ -167,6 +167,38 @@ public sealed class RedisTransportTests : IClassFixture<RedisServerFixture>
     }
 
     [Fact]
+    public async Task ALargeRead_IsAnsweredAsItRuns_InCallsOfAtMostFlushEvery()
+    {
+        const int Hops = (2 * RedisStageWorker.FlushEvery) + 8;
+        await using var harness = new RedisTransportHarness(_redis, Prefix());
+        var db = harness.Connection.DatabaseIfConnected ?? await harness.Connection.DatabaseAsync();
+        // A worker announced but not reading yet: the hops queue in the stream, and the real worker's first read takes them all.
+        await db.SortedSetAddAsync(RedisStreamNames.Workers(harness.Connection.KeyPrefix, "far"), "announced-only", Now + 60_000);
+        await harness.WaitLiveAsync();
+        var hopStream = RedisStreamNames.Hops(harness.Connection.KeyPrefix, "far");
+        var sends = Enumerable.Range(0, Hops)
+            .Select(i => harness.Transport.SendAsync(harness.Hop("echo/echo", $"{{\"n\":{i}}}", Now + 30_000), CancellationToken.None).AsTask())
+            .ToArray();
+        await Eventually.TrueAsync(() => db.StreamLength(hopStream) == Hops, TimeSpan.FromSeconds(10), "the hops wait in the hop stream");
+
+        var worker = await harness.StartWorkerAsync("w1");
+        var answers = await Task.WhenAll(sends).WaitAsync(TimeSpan.FromSeconds(30));
+
+        for (var i = 0; i < Hops; i++)
+        {
+            Assert.Equal(EnvelopeKind.Reply, answers[i].Kind);
+            Assert.Equal($"{{\"n\":{i}}}", Encoding.UTF8.GetString(answers[i].Payload.Span));
+        }
+
+        // One read of all the hops, answered as it ran: three calls (16, 16, 8) — not one at the end of the read, nor one per
+        // hop (a hop that went asynchronous on a loaded machine answers in a call of its own: hence a range).
+        Assert.InRange(worker.AnswerCalls, 3, Hops / 2);
+        Assert.Equal(0, (await db.StreamPendingAsync(hopStream, RedisStreamNames.ConsumerGroup)).PendingMessageCount);
+        Assert.Equal(0, harness.Hub.InFlight);
+        Assert.Equal(0, harness.Hub.DuplicateAnswers);
+    }
+
+    [Fact]
     public async Task Streams_StayUnderTheirBound_AfterManyHops()
     {
         const int Hops = 100_000;
