@@ -158,7 +158,7 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    [GeneratedRegex(@"Now listening on: (https?://\S+)")]
     private static partial Regex ListeningLine();
 
     [DllImport("libc", SetLastError = true)]

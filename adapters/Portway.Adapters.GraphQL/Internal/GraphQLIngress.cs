@@ -36,7 +36,7 @@ internal sealed class GraphQLIngress(
         var request = context.Request;
         var correlation = RequestCorrelation.From(request);
         var route = request.Method + " " + endpoint.Path;
-        using var activity = PortwayTracing.StartActivity("portway.request", route, ActivityKind.Server, correlation.ParentContext);
+        using var activity = PortwayTracing.StartRequestActivity("portway.request", route, correlation.ParentContext);
         correlation = correlation.WithActivity(activity);
         correlation.Apply(context.Response);
         activity?.SetTag("portway.request_id", correlation.RequestId);

@@ -61,7 +61,7 @@ internal sealed partial class HttpIngress(
         var endpoint = route.Config;
         var request = context.Request;
         var correlation = RequestCorrelation.From(request);
-        using var activity = PortwayTracing.StartActivity("portway.request", endpoint.Route, ActivityKind.Server, correlation.ParentContext);
+        using var activity = PortwayTracing.StartRequestActivity("portway.request", endpoint.Route, correlation.ParentContext);
         correlation = correlation.WithActivity(activity);
         correlation.Apply(context.Response);
         activity?.SetTag("portway.request_id", correlation.RequestId);

@@ -18,7 +18,7 @@ public static class NodeDiscovery
             .Where(t => t is { IsClass: true, IsAbstract: false } && (typeof(INode).IsAssignableFrom(t) || typeof(IStreamNode).IsAssignableFrom(t)))
             .Select(t => (Type: t, Attribute: t.GetCustomAttribute<PortwayNodeAttribute>()))
             .Where(x => x.Attribute is not null)
-            .Select(x => new NodeRegistration(x.Attribute!.Name, x.Type, x.Attribute.Lifetime) { Egress = x.Attribute.Egress, WithPipelines = x.Attribute.WithPipelines ?? [] })
+            .Select(x => new NodeRegistration(x.Attribute!.Name, x.Type, x.Attribute.Lifetime) { Egress = x.Attribute.Egress, WithPipelines = x.Attribute.WithPipelines ?? [], Settings = x.Type.GetCustomAttributes<PortwayNodeSettingAttribute>().ToArray() })
             .OrderBy(r => r.Name, StringComparer.Ordinal)
             .ToArray();
     }

@@ -15,4 +15,7 @@ public sealed record NodeRegistration(string Name, Type NodeType, ServiceLifetim
 
     /// <summary>The <c>with</c> keys that name another pipeline (<see cref="PortwayNodeAttribute.WithPipelines"/>).</summary>
     public IReadOnlyList<string> WithPipelines { get; init; } = [];
+
+    /// <summary>The <c>with</c> keys read as integer or boolean settings (<see cref="PortwayNodeSettingAttribute"/>).</summary>
+    public IReadOnlyList<PortwayNodeSettingAttribute> Settings { get; init; } = [];
 }

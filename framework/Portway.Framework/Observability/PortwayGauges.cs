@@ -22,7 +22,11 @@ public sealed class PortwayGauges
     /// </summary>
     public const string WebSocketReadsPaused = "websocket_reads_paused";
 
-    private readonly ConcurrentDictionary<string, StrongBox<long>> _values = new(StringComparer.Ordinal);
+    // The built-in gauges exist from the start, so a scrape shows them at 0 before their first connection or operation
+    // (a series that appears only once used reads "no data" in Prometheus, not 0).
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _values = new(
+        [new(WebSocketConnections, new StrongBox<long>()), new(GraphQLOperations, new StrongBox<long>()), new(WebSocketReadsPaused, new StrongBox<long>())],
+        StringComparer.Ordinal);
 
     /// <summary>Adds <paramref name="delta"/> to the gauge <paramref name="name"/>.</summary>
     public void Add(string name, long delta) =>
@@ -31,7 +35,7 @@ public sealed class PortwayGauges
     /// <summary>The gauge's value now (0 for a gauge never touched).</summary>
     public long Get(string name) => _values.TryGetValue(name, out var box) ? Volatile.Read(ref box.Value) : 0;
 
-    /// <summary>Every gauge touched so far, sorted by name.</summary>
+    /// <summary>The built-in gauges and every other gauge touched so far, sorted by name.</summary>
     public SortedDictionary<string, long> Snapshot()
     {
         var snapshot = new SortedDictionary<string, long>(StringComparer.Ordinal);

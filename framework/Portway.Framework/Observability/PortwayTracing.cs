@@ -17,4 +17,33 @@ public static class PortwayTracing
     /// </summary>
     public static Activity? StartActivity(string operation, string target, ActivityKind kind, ActivityContext parent) =>
         Source.HasListeners() ? Source.StartActivity(operation + " " + target, kind, parent) : null;
+
+    /// <summary>
+    /// Starts an ingress's request span (<see cref="ActivityKind.Server"/>): the child of <paramref name="caller"/> when
+    /// the caller sent a trace context, else the root of a new trace. Never the child of <see cref="Activity.Current"/>:
+    /// that is ASP.NET Core's own request activity, not sampled, under which a parent-based sampler (the
+    /// <c>runtime.observability.sampling_ratio</c> one) would drop every request that came without a <c>traceparent</c>.
+    /// </summary>
+    public static Activity? StartRequestActivity(string operation, string target, ActivityContext caller)
+    {
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var name = operation + " " + target;
+        if (caller != default || Activity.Current is not { } current)
+        {
+            return Source.StartActivity(name, ActivityKind.Server, caller);
+        }
+
+        Activity.Current = null;
+        var activity = Source.StartActivity(name, ActivityKind.Server);
+        if (activity is null)
+        {
+            Activity.Current = current;
+        }
+
+        return activity;
+    }
 }

@@ -57,27 +57,8 @@ internal sealed partial class BatchPersistence : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(processor);
         _processor = processor;
-        var records = new List<BatchRecord>();
-        if (_snapshotPath is not null && File.Exists(_snapshotPath))
-        {
-            records.AddRange(JsonSerializer.Deserialize<BatchRecord[]>(await File.ReadAllBytesAsync(_snapshotPath, cancellationToken).ConfigureAwait(false), NodeJson.Options) ?? []);
-            foreach (var record in records)
-            {
-                await _kv.SetAsync(KeyPrefix + record.Id, Serialize(record), cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-        }
-        else
-        {
-            foreach (var key in await _kv.ListKeysAsync(KeyPrefix, cancellationToken).ConfigureAwait(false))
-            {
-                if (await _kv.GetAsync(key, cancellationToken).ConfigureAwait(false) is { } stored
-                    && JsonSerializer.Deserialize<BatchRecord>(stored.Value.Span, NodeJson.Options) is { } record)
-                {
-                    records.Add(record);
-                }
-            }
-        }
-
+        var records = await SnapshotFile.LoadAsync<BatchRecord>(
+            _snapshotPath, _kv, KeyPrefix, r => r.Id, NodeJson.Options, Refused, (where, reason) => Log.Skipped(_logger, where, reason), cancellationToken).ConfigureAwait(false);
         var resumed = processor.Restore(records);
         Log.Loaded(_logger, records.Count, resumed, _snapshotPath is null ? "kv" : "snapshot");
         _writer = Task.Run(WriteChangesAsync, CancellationToken.None);
@@ -172,6 +153,10 @@ internal sealed partial class BatchPersistence : IAsyncDisposable
         }
     }
 
+    /// <summary>Why a stored batch cannot be served (a field missing), or null.</summary>
+    private static string? Refused(BatchRecord record) =>
+        string.IsNullOrEmpty(record.Id) || record.Items is null || record.Items.Any(i => i is null) ? "it lacks id or items" : null;
+
     private static byte[] Serialize(BatchRecord record) => JsonSerializer.SerializeToUtf8Bytes(record, NodeJson.Options);
 
     private static partial class Log
@@ -184,5 +169,8 @@ internal sealed partial class BatchPersistence : IAsyncDisposable
 
         [LoggerMessage(EventId = 1713, Level = LogLevel.Warning, Message = "batches: snapshot to {Path} failed")]
         public static partial void SnapshotFailed(ILogger logger, string? path, Exception exception);
+
+        [LoggerMessage(EventId = 1714, Level = LogLevel.Warning, Message = "batches: stored batch at {Where} skipped (not loaded): {Reason}")]
+        public static partial void Skipped(ILogger logger, string where, string reason);
     }
 }

@@ -11,6 +11,8 @@ namespace Portway.Pipelines.Batches;
 /// of its <c>with: { egress: NAME }</c> (the config loader checks that both names resolve, at their line and column).
 /// </summary>
 [PortwayNode(Name, Egress = "http", WithPipelines = new[] { "item_pipeline" })]
+[PortwayNodeSetting("concurrency", Min = 1, Max = BatchOptions.MaxConcurrency)]
+[PortwayNodeSetting("item_timeout_ms", Min = 1, Max = BatchOptions.MaxItemTimeoutMs)]
 internal sealed class SubmitNode : Node<SubmitNode.Input, SubmitNode.Output>
 {
     public const string Name = "batch.submit";

@@ -5,7 +5,7 @@ namespace Portway.Pipelines.NodeDirectory;
 /// <summary>
 /// <c>directory.deregister</c>: <c>{"id"}</c> removes the node and answers <c>{"id","deregistered":true}</c>; an unknown node is <c>not_found</c>.
 /// </summary>
-[PortwayNode("directory.deregister")]
+[PortwayNode("directory.deregister", Egress = "websocket")]
 internal sealed class DeregisterNode : Node<DeregisterNode.Input, DeregisterNode.Output>
 {
     private readonly NodeDirectoryService _directory;

@@ -47,31 +47,14 @@ internal sealed partial class DirectoryPersistence : IAsyncDisposable
     /// <summary>Fills the index (from the snapshot when there is one, else from the kv), then starts writing changes.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var loaded = 0;
-        if (_snapshotPath is not null && File.Exists(_snapshotPath))
+        var entries = await SnapshotFile.LoadAsync<DirectoryEntry>(
+            _snapshotPath, _kv, KeyPrefix, e => e.Id, NodeJson.Options, Refused, (where, reason) => Log.Skipped(_logger, where, reason), cancellationToken).ConfigureAwait(false);
+        foreach (var entry in entries)
         {
-            var entries = JsonSerializer.Deserialize<DirectoryEntry[]>(await File.ReadAllBytesAsync(_snapshotPath, cancellationToken).ConfigureAwait(false), NodeJson.Options) ?? [];
-            foreach (var entry in entries)
-            {
-                _index.Put(entry);
-                await _kv.SetAsync(KeyPrefix + entry.Id, Serialize(entry), cancellationToken: cancellationToken).ConfigureAwait(false);
-                loaded++;
-            }
-        }
-        else
-        {
-            foreach (var key in await _kv.ListKeysAsync(KeyPrefix, cancellationToken).ConfigureAwait(false))
-            {
-                if (await _kv.GetAsync(key, cancellationToken).ConfigureAwait(false) is { } stored
-                    && JsonSerializer.Deserialize<DirectoryEntry>(stored.Value.Span, NodeJson.Options) is { } entry)
-                {
-                    _index.Put(entry);
-                    loaded++;
-                }
-            }
+            _index.Put(entry);
         }
 
-        Log.Loaded(_logger, loaded, _snapshotPath is null ? "kv" : "snapshot");
+        Log.Loaded(_logger, entries.Count, _snapshotPath is null ? "kv" : "snapshot");
         _writer = Task.Run(WriteChangesAsync, CancellationToken.None);
         if (_snapshotPath is not null && _snapshotInterval > TimeSpan.Zero)
         {
@@ -161,6 +144,12 @@ internal sealed partial class DirectoryPersistence : IAsyncDisposable
         }
     }
 
+    /// <summary>Why a stored entry cannot be served (a field missing), or null.</summary>
+    private static string? Refused(DirectoryEntry entry) =>
+        entry.IdUtf8.IsEmpty || entry.HasNoKey || entry.Capabilities is null
+            ? "it lacks id, public_key, endpoints or capabilities"
+            : null;
+
     private static byte[] Serialize(DirectoryEntry entry) => JsonSerializer.SerializeToUtf8Bytes(entry, NodeJson.Options);
 
     private static partial class Log
@@ -173,5 +162,8 @@ internal sealed partial class DirectoryPersistence : IAsyncDisposable
 
         [LoggerMessage(EventId = 1603, Level = LogLevel.Warning, Message = "node directory: snapshot to {Path} failed")]
         public static partial void SnapshotFailed(ILogger logger, string? path, Exception exception);
+
+        [LoggerMessage(EventId = 1607, Level = LogLevel.Warning, Message = "node directory: stored node at {Where} skipped (not loaded): {Reason}")]
+        public static partial void Skipped(ILogger logger, string where, string reason);
     }
 }

@@ -11,6 +11,10 @@ namespace Portway.Pipelines.NodeDirectory;
 /// </summary>
 internal sealed record DirectoryRetryOptions(bool Enabled, TimeSpan Timeout, int Concurrency)
 {
+    public const int MinTimeoutMs = 100;
+    public const int MaxTimeoutMs = 60_000;
+    public const int MaxConcurrency = 256;
+
     public static readonly DirectoryRetryOptions Default = new(true, TimeSpan.FromSeconds(5), 16);
 
     /// <summary>The settings the config asks for; throws naming the stage and key when one is out of range.</summary>
@@ -30,8 +34,8 @@ internal sealed record DirectoryRetryOptions(bool Enabled, TimeSpan Timeout, int
                 };
                 return new DirectoryRetryOptions(
                     enabled,
-                    TimeSpan.FromMilliseconds(Number(stage.With, "retry_timeout_ms", 100, 60_000, (int)Default.Timeout.TotalMilliseconds, where)),
-                    Number(stage.With, "retry_concurrency", 1, 256, Default.Concurrency, where));
+                    TimeSpan.FromMilliseconds(Number(stage.With, "retry_timeout_ms", MinTimeoutMs, MaxTimeoutMs, (int)Default.Timeout.TotalMilliseconds, where)),
+                    Number(stage.With, "retry_concurrency", 1, MaxConcurrency, Default.Concurrency, where));
             }
         }
 

@@ -5,7 +5,7 @@ namespace Portway.Pipelines.NodeDirectory;
 /// <summary>
 /// <c>directory.register</c>: <c>{"id","public_key","endpoints":[...],"capabilities":[...]}</c> registers the node (or, with the same public key, replaces its endpoints and capabilities) and answers the node with <c>"created"</c>; another public key for a registered id is <c>conflict</c>.
 /// </summary>
-[PortwayNode("directory.register")]
+[PortwayNode("directory.register", Egress = "websocket")]
 internal sealed class RegisterNode : Node<RegisterNode.Input, DirectoryNodeView>
 {
     private readonly NodeDirectoryService _directory;

@@ -5,7 +5,10 @@ namespace Portway.Pipelines.NodeDirectory;
 /// <summary>
 /// <c>directory.sweep</c>: removes dead nodes and answers <c>{"at","removed","states":{STATE: COUNT}}</c>. What a schedule runs to advance the timeline.
 /// </summary>
-[PortwayNode("directory.sweep")]
+[PortwayNode("directory.sweep", Egress = "websocket")]
+[PortwayNodeSetting("retries", Boolean = true)]
+[PortwayNodeSetting("retry_timeout_ms", Min = DirectoryRetryOptions.MinTimeoutMs, Max = DirectoryRetryOptions.MaxTimeoutMs)]
+[PortwayNodeSetting("retry_concurrency", Min = 1, Max = DirectoryRetryOptions.MaxConcurrency)]
 internal sealed class SweepNode : Node<SweepNode.Input, DirectorySweep>
 {
     private readonly NodeDirectoryService _directory;

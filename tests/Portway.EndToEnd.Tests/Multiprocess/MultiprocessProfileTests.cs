@@ -60,7 +60,7 @@ public sealed class MultiprocessProfileTests : IDisposable
     public async Task Feedback_MultiprocessProfile_ExtractRunsInTwoWorkersAndAnswers()
     {
         await using var host = await StartAsync(RepoPaths.Config("multiprocess.yaml"));
-        var workers = await WorkerProcesses.WaitReadyAsync(host, 2);
+        var workers = (await WorkerProcesses.WaitReadyAsync(host, 3)).Where(w => w.Key.StartsWith("cpu_sync-", StringComparison.Ordinal)).ToDictionary();
         _pids.AddRange(workers.Values);
         using var client = new HttpClient { BaseAddress = host.BaseAddress };
         await DemoTokens.AuthorizeAsync(client);
@@ -81,6 +81,46 @@ public sealed class MultiprocessProfileTests : IDisposable
         Assert.All(workers.Values, pid => Assert.EndsWith("Portway.Host\0worker\0--group\0cpu_sync\0", File.ReadAllText($"/proc/{pid}/cmdline"), StringComparison.Ordinal));
         Assert.Equal(0, await PendingAsync(client));
         Assert.DoesNotContain("\"secret\"", host.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Batch_MultiprocessProfile_ItemsRunInTheBatchWorker_CancelReachesThem()
+    {
+        await using var host = await StartAsync(RepoPaths.Config("multiprocess.yaml"));
+        var workers = await WorkerProcesses.WaitReadyAsync(host, 3);
+        _pids.AddRange(workers.Values);
+        var worker = workers["batch_workers-1"];
+        Assert.EndsWith("Portway.Host\0worker\0--group\0batch_workers\0", File.ReadAllText($"/proc/{worker}/cmdline"), StringComparison.Ordinal);
+        using var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = WorkerProcesses.Deadline };
+
+        // Two items that wait a minute (work_ms) and one quick item; the slow ones are held where their stage runs.
+        using var submitted = await client.PostAsync("/v1/batches", Json("""
+            {"priority":5,"items":["Hello there! How are you today?",{"text":"Slow one, are you there?","work_ms":60000},{"text":"Slow two, are you there?","work_ms":60000}]}
+            """));
+        var submitBody = await submitted.Content.ReadAsStringAsync();
+        Assert.True(submitted.StatusCode == HttpStatusCode.OK, submitBody);
+        var id = JsonDocument.Parse(submitBody).RootElement.GetProperty("id").GetString()!;
+        await WorkerProcesses.UntilAsync(async () => await BatchWorkerHopsAsync(client) == 2, "the two slow items are in flight in the batch worker");
+        var running = await Pipelines.BatchWorkerEndToEndTests.GetAsync(client, id);
+        Assert.Equal((1, 2), (running.GetProperty("counts").GetProperty("done").GetInt32(), running.GetProperty("counts").GetProperty("running").GetInt32()));
+        Assert.Equal(8, running.GetProperty("items")[0].GetProperty("result").GetProperty("hrv").GetArrayLength());
+
+        // Cancelling the batch cancels the calls into the worker: its hops end, the quick item's result stays.
+        _ = await Pipelines.BatchWorkerEndToEndTests.GetAsync(client, id, HttpMethod.Delete);
+        await WorkerProcesses.UntilAsync(async () => await BatchWorkerHopsAsync(client) == 0, "the batch worker has no item in flight after the cancel");
+        var finished = await Pipelines.BatchWorkerEndToEndTests.FinishedAsync(client, id);
+        Assert.Equal("cancelled", finished.GetProperty("status").GetString());
+        Assert.Equal((1, 2), (finished.GetProperty("counts").GetProperty("done").GetInt32(), finished.GetProperty("counts").GetProperty("cancelled").GetInt32()));
+        Assert.Equal(0, await PendingAsync(client));
+        Assert.DoesNotContain("Restarting worker", host.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The calls in flight into the batch_workers group's worker, from /stats.</summary>
+    private static async Task<int> BatchWorkerHopsAsync(HttpClient client)
+    {
+        using var stats = JsonDocument.Parse(await client.GetStringAsync("/stats"));
+        var group = stats.RootElement.GetProperty("process_groups").EnumerateArray().Single(g => g.GetProperty("name").GetString() == "batch_workers");
+        return group.GetProperty("workers").EnumerateArray().Sum(w => w.GetProperty("hops_in_flight").GetInt32());
     }
 
     [Fact]

@@ -41,6 +41,9 @@ internal sealed class OtlpReceiver : IAsyncDisposable
     /// <summary>Bodies that were not a valid export request (with why).</summary>
     public IReadOnlyList<string> Refused => [.. _refused];
 
+    /// <summary>Every span received so far.</summary>
+    public IReadOnlyList<ReceivedSpan> All => [.. _spans];
+
     /// <summary>Every span received so far of trace <paramref name="traceId"/> (hex).</summary>
     public IReadOnlyList<ReceivedSpan> Trace(string traceId) => _spans.Where(s => s.TraceId == traceId).ToArray();
 

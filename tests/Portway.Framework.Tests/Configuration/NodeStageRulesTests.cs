@@ -15,6 +15,38 @@ public sealed class NodeStageRulesTests
 
         Assert.Equal("http", node.Egress);
         Assert.Equal(["item_pipeline"], node.WithPipelines);
+        Assert.Equal([("size", 1, 8, false), ("strict", int.MinValue, int.MaxValue, true)], node.Settings.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => (s.Key, s.Min, s.Max, s.Boolean)));
+    }
+
+    [Fact]
+    public void Load_SettingOutOfRangeOrOfTheWrongType_IsALocatedProblem_AtTheBoundsValid()
+    {
+        var result = PortwayConfigLoader.Load("""
+            pipelines:
+              low:
+                stages:
+                  - { name: s, node: test.submit_like, with: { size: 0, strict: "no" } }
+              high:
+                stages:
+                  - name: s
+                    node: test.submit_like
+                    with:
+                      size: 9
+              fine:
+                stages:
+                  - { name: s, node: test.submit_like, with: { size: 1, strict: true } }
+              top:
+                stages:
+                  - { name: s, node: test.submit_like, with: { size: 8, strict: false } }
+            """, "test.yaml", Catalog());
+
+        Assert.Equal(
+            [
+                "test.yaml:4:58: stage 's' of pipeline 'low': with.size must be an integer from 1 to 8, not 0",
+                "test.yaml:4:69: stage 's' of pipeline 'low': with.strict must be true or false, not \"no\"",
+                "test.yaml:10:17: stage 's' of pipeline 'high': with.size must be an integer from 1 to 8, not 9",
+            ],
+            result.Problems.Select(p => p.ToString()));
     }
 
     [Fact]
@@ -71,6 +103,8 @@ public sealed class NodeStageRulesTests
     }
 
     [PortwayNode("test.submit_like", Egress = "http", WithPipelines = new[] { "item_pipeline" })]
+    [PortwayNodeSetting("size", Min = 1, Max = 8)]
+    [PortwayNodeSetting("strict", Boolean = true)]
     internal sealed class SubmitLike : INode
     {
         public ValueTask<NodeResult> InvokeAsync(NodeContext context, CancellationToken cancellationToken) => ValueTask.FromResult(NodeResult.Success("{}"u8.ToArray()));

@@ -95,6 +95,29 @@ public sealed class EnvelopeCodecTests
         Assert.True(At("stage") < At("traceparent"));
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(40)]
+    public void Write_ManyHeaders_SortedByKeyOrdinal(int count)
+    {
+        var keys = Enumerable.Range(0, count).Select(i => (i % 3 == 0 ? "K" : "k") + ((i * 7919) % 1000).ToString("D3", System.Globalization.CultureInfo.InvariantCulture)).Distinct().ToArray();
+        var envelope = new Envelope { Id = "e", Route = "p/s", Kind = EnvelopeKind.Request };
+        foreach (var key in keys)
+        {
+            envelope.Headers[key] = key;
+        }
+
+        var bytes = new byte[EnvelopeCodec.GetLength(envelope)];
+        EnvelopeCodec.Write(envelope, bytes);
+
+        int At(string key) => bytes.AsSpan().IndexOf((byte[])[0, (byte)key.Length, .. Encoding.UTF8.GetBytes(key)]);
+        var onWire = keys.OrderBy(At).ToArray();
+        Assert.Equal(keys.Order(StringComparer.Ordinal), onWire);
+        Assert.Equal(keys.Length, EnvelopeCodec.Read(bytes, 1024).Headers.Count);
+    }
+
     [Fact]
     public void Read_PayloadOverLimit_IsPayloadTooLarge()
     {

@@ -66,6 +66,70 @@ public sealed class ReplayCacheTests
         Assert.Equal(nonces.Length, cache.Count);
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(7, 2)]
+    [InlineData(64, 3)]
+    [InlineData(1000, 4)]
+    public void TryAdd_RandomMixOfNewAndRepeatedNonces_SameVerdictsAsAPlainSetAndRing(int capacity, int seed)
+    {
+        // Low-entropy nonces (few distinct bytes, the all-zero one among them) so probe sequences collide and removals shift.
+        var random = new Random(seed);
+        var pool = Enumerable.Range(0, capacity * 3).Select(_ =>
+        {
+            var nonce = new byte[16];
+            nonce[random.Next(16)] = (byte)random.Next(4);
+            nonce[random.Next(16)] = (byte)random.Next(4);
+            return nonce;
+        }).ToArray();
+        var cache = new ReplayCache(capacity);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var ring = new Queue<(string Nonce, long Ts)>();
+        var watermark = long.MinValue;
+        for (long ts = 1; ts <= capacity * 20; ts++)
+        {
+            var nonce = pool[random.Next(pool.Length)];
+            var key = Convert.ToHexString(nonce);
+            var stamped = ts - random.Next(3);
+            ReplayVerdict expected;
+            if (stamped <= watermark) expected = ReplayVerdict.BeyondMemory;
+            else if (!seen.Add(key)) expected = ReplayVerdict.Replayed;
+            else
+            {
+                ring.Enqueue((key, stamped));
+                if (ring.Count > capacity)
+                {
+                    var (oldest, oldestTs) = ring.Dequeue();
+                    seen.Remove(oldest);
+                    watermark = Math.Max(watermark, oldestTs);
+                }
+
+                expected = ReplayVerdict.Fresh;
+            }
+
+            Assert.Equal(expected, cache.TryAdd(nonce, stamped));
+        }
+
+        Assert.Equal(ring.Count, cache.Count);
+        Assert.Equal(watermark, cache.Watermark);
+    }
+
+    [Fact]
+    public void TryAdd_AllZeroNonce_RememberedAndForgottenLikeAnyOther()
+    {
+        var cache = new ReplayCache(2);
+        var zero = new byte[16];
+
+        Assert.Equal(ReplayVerdict.Fresh, cache.TryAdd(zero, 1));
+        Assert.Equal(ReplayVerdict.Replayed, cache.TryAdd(zero, 2));
+        Assert.Equal(ReplayVerdict.Fresh, cache.TryAdd(RandomNumberGenerator.GetBytes(16), 3));
+        Assert.Equal(ReplayVerdict.Fresh, cache.TryAdd(RandomNumberGenerator.GetBytes(16), 4));
+
+        // Forgotten (the oldest), so refused by its ts now, and fresh again when stamped after the watermark.
+        Assert.Equal(1, cache.Watermark);
+        Assert.Equal(ReplayVerdict.Fresh, cache.TryAdd(zero, 5));
+    }
+
     [Fact]
     public void TryAdd_NotSixteenBytes_IsRefused()
     {

@@ -40,9 +40,9 @@ public sealed class BatchPersistenceTests : IDisposable
         return provider.GetRequiredService<IKvStore>();
     }
 
-    private async Task<(BatchProcessor Processor, BatchPersistence Persistence)> OpenAsync(GatedProcessor gate, IKvStore kv, string? snapshot)
+    private async Task<(BatchProcessor Processor, BatchPersistence Persistence)> OpenAsync(GatedProcessor gate, IKvStore kv, string? snapshot, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
-        var persistence = new BatchPersistence(kv, snapshot, _clock, TimeSpan.FromSeconds(30), NullLogger.Instance);
+        var persistence = new BatchPersistence(kv, snapshot, _clock, TimeSpan.FromSeconds(30), logger ?? NullLogger.Instance);
         var processor = new BatchProcessor(gate, 1, _clock) { Persistence = persistence };
         _processors.Add(processor);
         await persistence.LoadAsync(processor, CancellationToken.None);
@@ -155,5 +155,30 @@ public sealed class BatchPersistenceTests : IDisposable
         Assert.Equal("cancelled", batch.Status);
         Assert.Equal(2, batch.Counts.Cancelled);
         Assert.Equal(0, gate.Calls);
+    }
+
+    [Fact]
+    public async Task Restart_FromASnapshotWithAnUnreadableBatch_SkipsItWithTheReasonLogged_AndLoadsTheOthers()
+    {
+        var kv = NewKv();
+        var firstGate = new GatedProcessor(gated: false);
+        var (first, firstPersistence) = await OpenAsync(firstGate, kv, SnapshotPath);
+        var id = first.Submit(Items("d1"), 5).Id;
+        await FinishedAsync(first, id);
+        await StopAsync(first, firstPersistence);
+        var records = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllBytesAsync(SnapshotPath))!.AsArray();
+        var broken = records[0]!.DeepClone();
+        broken["id"] = "broken";
+        broken["priority"] = "high";
+        records.Insert(0, broken);
+        await File.WriteAllTextAsync(SnapshotPath, records.ToJsonString());
+
+        var logger = new RecordingLogger();
+        var (second, _) = await OpenAsync(new GatedProcessor(gated: false), NewKv(), SnapshotPath, logger);
+
+        Assert.Equal("completed", second.Get(id).Status);
+        var skipped = Assert.Single(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning).Message;
+        Assert.StartsWith($"batches: stored batch at {SnapshotPath} [0] (id broken) skipped (not loaded): ", skipped, StringComparison.Ordinal);
+        Assert.Contains("priority", skipped, StringComparison.Ordinal);
     }
 }

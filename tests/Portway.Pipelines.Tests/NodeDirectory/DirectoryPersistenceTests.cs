@@ -45,10 +45,10 @@ public sealed class DirectoryPersistenceTests : IDisposable
         return provider.GetRequiredService<IKvStore>();
     }
 
-    private async Task<(NodeDirectoryService Directory, DirectoryPersistence Persistence)> OpenAsync(IKvStore kv, string? snapshot)
+    private async Task<(NodeDirectoryService Directory, DirectoryPersistence Persistence)> OpenAsync(IKvStore kv, string? snapshot, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         var index = new MemoryDirectoryStore();
-        var persistence = new DirectoryPersistence(kv, index, snapshot, _clock, Interval, NullLogger.Instance);
+        var persistence = new DirectoryPersistence(kv, index, snapshot, _clock, Interval, logger ?? NullLogger.Instance);
         await persistence.LoadAsync(CancellationToken.None);
         return (new NodeDirectoryService(new PersistentDirectoryStore(index, persistence), _key, _clock) { Persistence = persistence }, persistence);
     }
@@ -134,5 +134,75 @@ public sealed class DirectoryPersistenceTests : IDisposable
         await persistence.DisposeAsync();
         var saved = JsonSerializer.Deserialize<DirectoryEntry[]>(await File.ReadAllBytesAsync(SnapshotPath), NodeJson.Options)!;
         Assert.Equal("a", Assert.Single(saved).Id);
+    }
+
+    [Fact]
+    public async Task Restart_FromASnapshotWithUnreadableEntries_SkipsThemWithTheReasonLogged_AndLoadsTheOthers()
+    {
+        var (before, persistence) = await OpenAsync(NewKv(), SnapshotPath);
+        await before.RegisterAsync("good", DirectoryFixture.Key, ["https://good.example"], ["relay"]);
+        var expected = Json(await before.GetAsync("good"));
+        await persistence.FlushAsync();
+
+        // An entry of an older format with its key as PEM text (not the base64 DER bytes read now), one without its
+        // key, and one that is not an object; then the good one.
+        var entries = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllBytesAsync(SnapshotPath))!.AsArray();
+        var pem = entries[0]!.DeepClone();
+        pem["id"] = "old-pem";
+        pem["public_key"] = "-----BEGIN PUBLIC KEY-----\n" + DirectoryFixture.Key + "\n-----END PUBLIC KEY-----";
+        var keyless = entries[0]!.DeepClone();
+        keyless["id"] = "keyless";
+        keyless.AsObject().Remove("public_key");
+        entries.Insert(0, pem);
+        entries.Insert(1, keyless);
+        entries.Insert(2, 42);
+        await File.WriteAllTextAsync(SnapshotPath, entries.ToJsonString());
+
+        var logger = new RecordingLogger();
+        var freshKv = NewKv();
+        var (after, _) = await OpenAsync(freshKv, SnapshotPath, logger);
+
+        Assert.Equal(1, after.Count);
+        Assert.Equal(expected, Json(await after.GetAsync("good")));
+        Assert.Equal([DirectoryPersistence.KeyPrefix + "good"], await freshKv.ListKeysAsync(DirectoryPersistence.KeyPrefix));
+        var skipped = logger.Entries.Where(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning).Select(e => e.Message).ToArray();
+        Assert.Equal(3, skipped.Length);
+        Assert.StartsWith($"node directory: stored node at {SnapshotPath} [0] (id old-pem) skipped (not loaded): ", skipped[0], StringComparison.Ordinal);
+        Assert.Contains("public_key", skipped[0], StringComparison.Ordinal);
+        Assert.Equal($"node directory: stored node at {SnapshotPath} [1] (id keyless) skipped (not loaded): it lacks id, public_key, endpoints or capabilities", skipped[1]);
+        Assert.StartsWith($"node directory: stored node at {SnapshotPath} [2] skipped (not loaded): ", skipped[2], StringComparison.Ordinal);
+        Assert.Contains(logger.Entries, e => e.Message == "node directory: 1 nodes loaded from the snapshot");
+    }
+
+    [Fact]
+    public async Task Restart_FromTheKv_SkipsAnUnreadableEntryWithTheReasonLogged()
+    {
+        var kv = NewKv();
+        var (before, persistence) = await OpenAsync(kv, snapshot: null);
+        await before.RegisterAsync("good", DirectoryFixture.Key, [], ["relay"]);
+        await persistence.FlushAsync();
+        await kv.SetAsync(DirectoryPersistence.KeyPrefix + "old", System.Text.Encoding.UTF8.GetBytes("{\"id\":\"old\",\"public_key\":\"-----BEGIN PUBLIC KEY-----\"}"));
+        await kv.SetAsync(DirectoryPersistence.KeyPrefix + "junk", "not json"u8.ToArray());
+
+        var logger = new RecordingLogger();
+        var (after, _) = await OpenAsync(kv, snapshot: null, logger);
+
+        Assert.Equal(1, after.Count);
+        Assert.Equal("good", (await after.GetAsync("good")).Id);
+        var skipped = logger.Entries.Where(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning).Select(e => e.Message).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(2, skipped.Length);
+        Assert.StartsWith($"node directory: stored node at kv key {DirectoryPersistence.KeyPrefix}junk skipped (not loaded): not JSON: ", skipped[0], StringComparison.Ordinal);
+        Assert.StartsWith($"node directory: stored node at kv key {DirectoryPersistence.KeyPrefix}old skipped (not loaded): ", skipped[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Restart_FromASnapshotThatIsNotAnArray_StopsNamingTheFile()
+    {
+        Directory.CreateDirectory(_folder);
+        await File.WriteAllTextAsync(SnapshotPath, "{\"not\":\"an array\"}");
+
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => OpenAsync(NewKv(), SnapshotPath));
+
+        Assert.Equal($"snapshot {SnapshotPath} is not a JSON array of records; move it away to start without it", ex.Message);
     }
 }

@@ -11,14 +11,6 @@ internal sealed partial class ConfigValidator
     /// <summary>The node that sends to a WebSocket egress (<c>with: { egress }</c>).</summary>
     internal const string WebSocketSendNode = "sys.ws_send";
 
-    /// <summary>Nodes whose stage may name an egress in <c>with.egress</c> (optional), and the kind it must be.</summary>
-    private static readonly Dictionary<string, string> OptionalEgressKinds = new(StringComparer.Ordinal)
-    {
-        ["directory.register"] = "websocket",
-        ["directory.deregister"] = "websocket",
-        ["directory.sweep"] = "websocket",
-    };
-
     /// <summary>Headers the runtime sets itself: an egress may not set them.</summary>
     private static readonly string[] ReservedEgressHeaders =
         ["host", "content-length", "content-type", "transfer-encoding", "connection", "upgrade", "traceparent", "tracestate",
@@ -84,8 +76,8 @@ internal sealed partial class ConfigValidator
         var where = $"stage '{stage.Name}' of pipeline '{pipeline.Name}'";
         var required = stage.Node switch { HttpCallNode => "http", WebSocketSendNode => "websocket", _ => null };
 
-        // Optional: a node that declares a kind (PortwayNodeAttribute.Egress, from the catalog) or one of the table.
-        var needs = required ?? _catalog.GetValueOrDefault(stage.Node)?.Egress ?? OptionalEgressKinds.GetValueOrDefault(stage.Node);
+        // Optional: a node that declares a kind (PortwayNodeAttribute.Egress, from the catalog).
+        var needs = required ?? _catalog.GetValueOrDefault(stage.Node)?.Egress;
         var value = stage.With?["egress"];
         if (value is null)
         {

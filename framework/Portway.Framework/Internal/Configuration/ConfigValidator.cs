@@ -18,10 +18,10 @@ internal sealed partial class ConfigValidator
     private readonly Dictionary<string, Nodes.NodeRegistration> _catalog;
 
     /// <param name="knownNodes">The node names stages may use; null skips the check (the node catalog is not complete yet).</param>
-    /// <param name="catalog">The nodes' stage rules (<see cref="Nodes.NodeRegistration.Egress"/>, <see cref="Nodes.NodeRegistration.WithPipelines"/>); null checks none.</param>
+    /// <param name="catalog">The nodes' stage rules (<see cref="Nodes.NodeRegistration.Egress"/>, <see cref="Nodes.NodeRegistration.WithPipelines"/>, <see cref="Nodes.NodeRegistration.Settings"/>); null checks none.</param>
     public ConfigValidator(ConfigDiagnostics diagnostics, SourceMap map, IReadOnlyCollection<string>? knownNodes, IReadOnlyCollection<string>? streamNodes = null, IReadOnlyCollection<string>? kvStreamNodes = null, IReadOnlyCollection<Nodes.NodeRegistration>? catalog = null)
     {
-        _catalog = (catalog ?? []).Where(r => r.Egress is not null || r.WithPipelines.Count > 0).DistinctBy(r => r.Name, StringComparer.Ordinal).ToDictionary(r => r.Name, StringComparer.Ordinal);
+        _catalog = (catalog ?? []).Where(r => r.Egress is not null || r.WithPipelines.Count > 0 || r.Settings.Count > 0).DistinctBy(r => r.Name, StringComparer.Ordinal).ToDictionary(r => r.Name, StringComparer.Ordinal);
         _diagnostics = diagnostics;
         _map = map;
         _knownNodes = knownNodes;
@@ -44,6 +44,7 @@ internal sealed partial class ConfigValidator
         ValidatePolicies(config);
         ValidateEgress(config);
         ValidateWithPipelines(config);
+        ValidateWithSettings(config);
     }
 
     /// <summary>A stream node may only be a pipeline's sink, and it runs in the web group.</summary>

@@ -81,7 +81,13 @@ internal static class EnvelopeCodec
     /// Reads canonical bytes. Every length is checked against what is left before anything is allocated,
     /// so a hostile length never allocates its claimed size. Throws <see cref="EnvelopeFormatException"/>.
     /// </summary>
-    public static Envelope Read(ReadOnlySpan<byte> source, int maxPayloadBytes)
+    public static Envelope Read(ReadOnlySpan<byte> source, int maxPayloadBytes) => Read(source, maxPayloadBytes, null);
+
+    /// <summary>
+    /// <see cref="Read(ReadOnlySpan{byte}, int)"/>, taking the fields that repeat from frame to frame (route, tenant, the
+    /// known headers' values but <c>hop</c> and <c>traceparent</c>) from <paramref name="strings"/> when their bytes match.
+    /// </summary>
+    public static Envelope Read(ReadOnlySpan<byte> source, int maxPayloadBytes, DecodedStrings? strings)
     {
         if (source.Length < FixedLength + (6 * 2))
         {
@@ -107,16 +113,23 @@ internal static class EnvelopeCodec
         };
         var offset = 10 + NonceLength;
         envelope.Id = ReadString(source, ref offset);
-        envelope.Route = ReadString(source, ref offset);
+        envelope.Route = ReadString(source, ref offset, strings, DecodedStrings.Route);
         envelope.TraceId = ReadString(source, ref offset);
         envelope.RequestId = ReadString(source, ref offset);
         envelope.ReplyTo = ReadString(source, ref offset);
-        envelope.Tenant = ReadString(source, ref offset);
+        envelope.Tenant = ReadString(source, ref offset, strings, DecodedStrings.Tenant);
         var headerCount = ReadUInt16(source, ref offset);
-        for (var i = 0; i < headerCount; i++)
+        if (headerCount > 0)
         {
-            var key = ReadHeaderKey(source, ref offset);
-            envelope.Headers[key] = ReadString(source, ref offset);
+            // Sized once for the headers the bytes left can hold (4 bytes each at least), so a hostile count allocates nothing large.
+            var headers = new Dictionary<string, string>(Math.Min(headerCount, (source.Length - offset) / 4), StringComparer.Ordinal);
+            for (var i = 0; i < headerCount; i++)
+            {
+                var key = ReadHeaderKey(source, ref offset, out var known);
+                headers[key] = ReadString(source, ref offset, RepeatingHeader(known) ? strings : null, DecodedStrings.HeaderValues + known);
+            }
+
+            envelope.Headers = headers;
         }
 
         Require(source, offset, 4);
@@ -150,7 +163,26 @@ internal static class EnvelopeCodec
             }
 
             var span = sorted.AsSpan(0, count);
-            span.Sort(HeaderOrder);
+            if (count <= 16)
+            {
+                // A hop's few headers: an insertion sort, no comparison delegate.
+                for (var j = 1; j < count; j++)
+                {
+                    var item = span[j];
+                    var k = j - 1;
+                    while (k >= 0 && string.CompareOrdinal(span[k].Key, item.Key) > 0)
+                    {
+                        span[k + 1] = span[k];
+                        k--;
+                    }
+
+                    span[k + 1] = item;
+                }
+            }
+            else
+            {
+                span.Sort(HeaderOrder);
+            }
             var offset = 0;
             foreach (var (key, value) in span)
             {
@@ -187,31 +219,40 @@ internal static class EnvelopeCodec
         return value;
     }
 
-    private static string ReadString(ReadOnlySpan<byte> source, ref int offset)
+    private static string ReadString(ReadOnlySpan<byte> source, ref int offset, DecodedStrings? strings = null, int slot = 0)
     {
         var length = ReadUInt16(source, ref offset);
         Require(source, offset, length);
-        var value = length == 0 ? "" : Encoding.UTF8.GetString(source.Slice(offset, length));
+        var bytes = source.Slice(offset, length);
+        var value = length == 0 ? "" : strings is null ? Encoding.UTF8.GetString(bytes) : strings.Get(slot, bytes);
         offset += length;
         return value;
     }
 
-    private static string ReadHeaderKey(ReadOnlySpan<byte> source, ref int offset)
+    /// <summary>A known header whose value repeats from hop to hop (<c>node</c>, <c>pipeline</c>, <c>stage</c>; not <c>hop</c> nor <c>traceparent</c>).</summary>
+    private static bool RepeatingHeader(int known) => known is 1 or 2 or 3;
+
+    private static string ReadHeaderKey(ReadOnlySpan<byte> source, ref int offset, out int known)
     {
         var length = ReadUInt16(source, ref offset);
         Require(source, offset, length);
         var bytes = source.Slice(offset, length);
         offset += length;
-        foreach (var known in KnownHeaderKeys)
+        for (known = 0; known < KnownHeaderKeys.Length; known++)
         {
-            if (known.Length == length && Ascii.Equals(bytes, known))
+            var key = KnownHeaderKeys[known];
+            if (key.Length == length && Ascii.Equals(bytes, key))
             {
-                return known;
+                return key;
             }
         }
 
+        known = -1;
         return length == 0 ? "" : Encoding.UTF8.GetString(bytes);
     }
+
+    /// <summary>Slots a <see cref="DecodedStrings"/> for <see cref="Read(ReadOnlySpan{byte}, int, DecodedStrings)"/> needs.</summary>
+    public static int DecodedStringSlots => DecodedStrings.HeaderValues + KnownHeaderKeys.Length;
 
     private static void Require(ReadOnlySpan<byte> source, int offset, int count)
     {

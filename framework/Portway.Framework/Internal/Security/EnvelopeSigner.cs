@@ -145,7 +145,17 @@ internal sealed class EnvelopeSigner
     public PortwayError? VerifyComputed(Envelope envelope, ReadOnlySpan<byte> expectedSignature)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        if (!CryptographicOperations.FixedTimeEquals(expectedSignature, envelope.Sig.Span))
+        return VerifyComputed(envelope, expectedSignature, envelope.Sig.Span);
+    }
+
+    /// <summary>
+    /// Verifies an envelope whose expected signature was already computed from its canonical bytes, against the
+    /// <paramref name="signature"/> it came with (a frame's bytes; not copied onto the envelope).
+    /// </summary>
+    public PortwayError? VerifyComputed(Envelope envelope, ReadOnlySpan<byte> expectedSignature, ReadOnlySpan<byte> signature)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (signature.Length != EnvelopeCodec.SignatureLength || !CryptographicOperations.FixedTimeEquals(expectedSignature, signature))
         {
             return new PortwayError(ErrorCode.Unauthorized, "bad envelope signature");
         }

@@ -8,8 +8,15 @@ namespace Portway.Internal.Transport.TcpLocal;
 /// <c>max_payload_bytes</c> (every length checked before anything is allocated), HMAC-SHA256 over the
 /// canonical bytes (constant-time compare), <c>ts</c> within the TTL, fresh nonce, and a kind this side accepts.
 /// </summary>
+/// <remarks>
+/// One per link, used by its reading thread only (<see cref="DecodedStrings"/> is not thread-safe). The received
+/// envelope's <see cref="Envelope.Sig"/> is left empty: the signature is checked on the frame's bytes and nothing after
+/// the check reads it.
+/// </remarks>
 internal sealed class FrameVerifier(EnvelopeSigner signer, int maxPayloadBytes, IReadOnlySet<EnvelopeKind> allowedKinds)
 {
+    private readonly DecodedStrings _strings = new(EnvelopeCodec.DecodedStringSlots);
+
     /// <summary>
     /// The verified envelope, or null with <paramref name="error"/>; <paramref name="refused"/> is the envelope
     /// when it parsed but was refused (so a request can be answered), else null.
@@ -43,7 +50,7 @@ internal sealed class FrameVerifier(EnvelopeSigner signer, int maxPayloadBytes, 
             Envelope envelope;
             try
             {
-                envelope = EnvelopeCodec.Read(canonical, maxPayloadBytes);
+                envelope = EnvelopeCodec.Read(canonical, maxPayloadBytes, _strings);
             }
             catch (EnvelopeFormatException ex)
             {
@@ -51,10 +58,9 @@ internal sealed class FrameVerifier(EnvelopeSigner signer, int maxPayloadBytes, 
                 return null;
             }
 
-            envelope.Sig = span[^EnvelopeCodec.SignatureLength..].ToArray();
             Span<byte> expected = stackalloc byte[EnvelopeCodec.SignatureLength];
             signer.ComputeSignature(canonical, expected);
-            error = signer.VerifyComputed(envelope, expected);
+            error = signer.VerifyComputed(envelope, expected, span[^EnvelopeCodec.SignatureLength..]);
             if (error is null && !allowedKinds.Contains(envelope.Kind))
             {
                 error = new PortwayError(ErrorCode.ValidationFailed, $"envelope kind {envelope.Kind} is not accepted on this link");

@@ -116,6 +116,7 @@ internal sealed partial class WorkerClient(
         }
 
         await hops.CancelAsync().ConfigureAwait(false);
+        CancelRunningHops();
         return stopping.IsCancellationRequested ? null : reason ?? new IOException("the host closed the link");
     }
 
@@ -127,12 +128,19 @@ internal sealed partial class WorkerClient(
             return;
         }
 
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        // A source of its own, not linked to the stopping token (no registration on a token every hop shares): the stop
+        // cancels every hop in _running after it fired (RunAsync); one added after that sweep sees the token fired here.
+        var cts = new CancellationTokenSource();
         if (!_running.TryAdd(id, cts))
         {
             // A hop id already running (a replay would have been refused; the host never reuses one): ignored.
             cts.Dispose();
             return;
+        }
+
+        if (stopping.IsCancellationRequested)
+        {
+            cts.Cancel();
         }
 
         if (scheduler.TrySchedule(hop))
@@ -153,6 +161,22 @@ internal sealed partial class WorkerClient(
         _ = link.TrySend(busy);
     }
 
+    /// <summary>Cancels every hop registered now (the link closed or the worker stops); callbacks run on the pool.</summary>
+    private void CancelRunningHops()
+    {
+        foreach (var (_, running) in _running)
+        {
+            try
+            {
+                _ = running.CancelAsync();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The hop ended just now.
+            }
+        }
+    }
+
     private async Task ServeAsync(TcpLink link, Envelope hop)
     {
         var id = hop.Headers[TcpLocalProtocol.HopHeader];
@@ -167,15 +191,18 @@ internal sealed partial class WorkerClient(
             // Cancelled while it waited for a slot: nobody waits for its answer.
             cts.Token.ThrowIfCancellationRequested();
 
-            var stage = hop.Headers.GetValueOrDefault(StageExecutor.PipelineHeader) + "." + hop.Headers.GetValueOrDefault(StageExecutor.StageHeader);
-            if (!_serves.Contains(stage))
+            if (!Serves(hop, out var stage))
             {
                 answer = hop.CreateAnswer(EnvelopeKind.Error, new PortwayError(ErrorCode.Forbidden, $"stage '{stage}' does not run in process group '{bootstrap.Group}'").ToPayload());
             }
             else
             {
-                hop.Headers.TryGetValue(PipelineRouter.TraceParentHeader, out var traceparent);
-                ActivityContext.TryParse(traceparent, null, isRemote: true, out var parent);
+                var parent = default(ActivityContext);
+                if (PortwayTelemetry.Source.HasListeners() && hop.Headers.TryGetValue(PipelineRouter.TraceParentHeader, out var traceparent))
+                {
+                    ActivityContext.TryParse(traceparent, null, isRemote: true, out parent);
+                }
+
                 using var activity = PortwayTelemetry.StartActivity("portway.worker", hop.Route, ActivityKind.Server, parent);
                 activity?.SetTag("portway.group", bootstrap.Group);
                 activity?.SetTag("portway.worker", bootstrap.WorkerId);
@@ -204,6 +231,29 @@ internal sealed partial class WorkerClient(
             error.Headers[TcpLocalProtocol.HopHeader] = id;
             await link.SendAsync(error, CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Whether this worker serves the hop's <c>PIPELINE.STAGE</c> (named in <paramref name="stage"/>), without building the name when it does.</summary>
+    private bool Serves(Envelope hop, out string stage)
+    {
+        var pipeline = hop.Headers.GetValueOrDefault(StageExecutor.PipelineHeader) ?? "";
+        var name = hop.Headers.GetValueOrDefault(StageExecutor.StageHeader) ?? "";
+        var length = pipeline.Length + 1 + name.Length;
+        if (length <= 256)
+        {
+            Span<char> buffer = stackalloc char[length];
+            pipeline.CopyTo(buffer);
+            buffer[pipeline.Length] = '.';
+            name.CopyTo(buffer[(pipeline.Length + 1)..]);
+            if (_serves.GetAlternateLookup<ReadOnlySpan<char>>().Contains(buffer))
+            {
+                stage = "";
+                return true;
+            }
+        }
+
+        stage = pipeline + "." + name;
+        return _serves.Contains(stage);
     }
 
     private static Envelope Control(string route) => new()
