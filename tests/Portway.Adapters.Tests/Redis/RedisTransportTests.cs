@@ -36,6 +36,26 @@ public sealed class RedisTransportTests : IClassFixture<RedisServerFixture>
     }
 
     [Fact]
+    public async Task Hop_CallerIdentity_CrossesRedisSigned_IntoTheWorkersNodeContext()
+    {
+        await using var harness = new RedisTransportHarness(_redis, Prefix());
+        await harness.StartWorkerAsync("w1");
+        await harness.WaitLiveAsync();
+        var hop = harness.Hop("who/who", "{}", Now + 10_000);
+        // What the router writes on a hop that leaves the process: the identity as signed headers (never client input).
+        Portway.Internal.Security.IdentityHeaders.Apply(hop, new CallerIdentity { Subject = "alice", Tenant = "acme", Scopes = ["profiles"] });
+
+        var answer = await harness.Transport.SendAsync(hop, CancellationToken.None);
+        var anonymous = await harness.Transport.SendAsync(harness.Hop("who/who", "{}", Now + 10_000), CancellationToken.None);
+
+        Assert.Equal(EnvelopeKind.Reply, answer.Kind);
+        var seen = System.Text.Json.JsonDocument.Parse(answer.Payload).RootElement;
+        Assert.Equal(("alice", "acme"), (seen.GetProperty("subject").GetString(), seen.GetProperty("identity_tenant").GetString()));
+        Assert.Equal(["profiles"], seen.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal("", System.Text.Json.JsonDocument.Parse(anonymous.Payload).RootElement.GetProperty("subject").GetString());
+    }
+
+    [Fact]
     public async Task Hop_NoLiveWorker_IsUnavailableAtOnce()
     {
         await using var harness = new RedisTransportHarness(_redis, Prefix());
