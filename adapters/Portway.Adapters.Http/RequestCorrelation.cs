@@ -16,10 +16,14 @@ public readonly record struct RequestCorrelation(string RequestId, string TraceI
     public const string TraceParentHeader = Envelope.TraceParentHeader;
     private const int MaxRequestIdLength = 128;
 
+    /// <summary>The caller's <c>traceparent</c> sampled flag (true when the caller sent none): a parent-based sampler follows it.</summary>
+    public bool ParentSampled { get; init; } = true;
+
     /// <summary>The parent context for the request's span, when the caller sent one.</summary>
     public ActivityContext ParentContext => ParentSpanId.Length == 0
         ? default
-        : new ActivityContext(ActivityTraceId.CreateFromString(TraceId), ActivitySpanId.CreateFromString(ParentSpanId), ActivityTraceFlags.Recorded, isRemote: true);
+        : new ActivityContext(ActivityTraceId.CreateFromString(TraceId), ActivitySpanId.CreateFromString(ParentSpanId),
+            ParentSampled ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None, isRemote: true);
 
     /// <summary>The ids <paramref name="request"/> sent (when well formed), else new ones; a new span id for this hop.</summary>
     public static RequestCorrelation From(HttpRequest request)
@@ -33,10 +37,13 @@ public readonly record struct RequestCorrelation(string RequestId, string TraceI
 
         var traceId = "";
         var parentSpanId = "";
-        if (TryParseTraceParent(request.Headers[TraceParentHeader].ToString(), out var t, out var p))
+        var sampled = true;
+        var header = request.Headers[TraceParentHeader].ToString();
+        if (TryParseTraceParent(header, out var t, out var p))
         {
             traceId = t;
             parentSpanId = p;
+            sampled = (Convert.ToByte(header.Substring(53, 2), 16) & 1) == 1; // trace-flags: bit 0 is "sampled"
         }
         else
         {
@@ -44,7 +51,7 @@ public readonly record struct RequestCorrelation(string RequestId, string TraceI
         }
 
         var spanId = EnvelopeIds.NewSpanId();
-        return new RequestCorrelation(requestId, traceId, parentSpanId, spanId, FormatTraceParent(traceId, spanId));
+        return new RequestCorrelation(requestId, traceId, parentSpanId, spanId, FormatTraceParent(traceId, spanId, sampled)) { ParentSampled = sampled };
     }
 
     /// <summary>
@@ -60,10 +67,10 @@ public readonly record struct RequestCorrelation(string RequestId, string TraceI
 
         var traceId = activity.TraceId.ToHexString();
         var spanId = activity.SpanId.ToHexString();
-        return this with { TraceId = traceId, SpanId = spanId, TraceParent = FormatTraceParent(traceId, spanId) };
+        return this with { TraceId = traceId, SpanId = spanId, TraceParent = FormatTraceParent(traceId, spanId, activity.Recorded) };
     }
 
-    private static string FormatTraceParent(string traceId, string spanId) => "00-" + traceId + "-" + spanId + "-01";
+    private static string FormatTraceParent(string traceId, string spanId, bool sampled) => "00-" + traceId + "-" + spanId + (sampled ? "-01" : "-00");
 
     /// <summary>Writes <c>x-request-id</c> and <c>traceparent</c> on the response.</summary>
     public void Apply(HttpResponse response)

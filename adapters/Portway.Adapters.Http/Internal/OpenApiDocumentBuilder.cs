@@ -12,6 +12,9 @@ namespace Portway.Adapters.Http.Internal;
 /// <see cref="Node{TIn,TOut}"/> / <see cref="StreamNode{TIn,TItem}"/>, exported with <see cref="JsonSchemaExporter"/>
 /// under <see cref="NodeJson.Options"/>), route parameters, NDJSON / SSE for stream pipelines, and the taxonomy's
 /// error statuses with the error body. Each operation carries an example request made from its schema.
+/// Not Microsoft.AspNetCore.OpenApi: its generator describes what ApiExplorer sees, and ApiExplorer describes only
+/// route-handler delegates, not the config's <c>RequestDelegate</c> endpoints; every path would be added by a document
+/// transformer by hand, with the same <see cref="JsonSchemaExporter"/> schemas used here directly.
 /// </summary>
 internal static partial class OpenApiDocumentBuilder
 {

@@ -73,7 +73,7 @@ internal sealed partial class WebSocketConnection
             Pipeline = pipeline,
             Input = payload,
             Timeout = TimeSpan.FromMilliseconds(_endpoint.TimeoutMs),
-            Correlation = new PortwayCorrelation(traceId, request.RequestId, "00-" + traceId + "-" + spanId + "-01"),
+            Correlation = new PortwayCorrelation(traceId, request.RequestId, "00-" + traceId + "-" + spanId + ((activity?.Recorded ?? _correlation.ParentSampled) ? "-01" : "-00")),
             Tenant = tenant,
             Identity = _policy.Identity,
             Interface = WebSocketIngress.InterfaceName,

@@ -24,9 +24,9 @@ public sealed class OtlpTracingTests : IDisposable
         foreach (var pid in _pids) WorkerProcesses.Kill(pid);
     }
 
-    private static string Yaml(Uri receiver) => $$"""
+    private static string Yaml(Uri receiver, double samplingRatio = 1) => $$"""
         runtime:
-          observability: { service_name: portway-otlp-test, otlp_endpoint: "{{receiver.GetLeftPart(UriPartial.Authority)}}", otlp_protocol: http/protobuf }
+          observability: { service_name: portway-otlp-test, otlp_endpoint: "{{receiver.GetLeftPart(UriPartial.Authority)}}", otlp_protocol: http/protobuf, sampling_ratio: {{samplingRatio.ToString(System.Globalization.CultureInfo.InvariantCulture)}} }
           platform:
             execution_ipc: { transport: tcp_local }
             process_groups:
@@ -99,5 +99,49 @@ public sealed class OtlpTracingTests : IDisposable
         Assert.All(spans, s => Assert.Equal("portway-otlp-test", s.Resource["service.name"]));
         Assert.NotEqual(root.Resource["service.instance.id"], worker.Resource["service.instance.id"]);
         Assert.All(spans.Where(s => s != worker), s => Assert.Equal(root.Resource["service.instance.id"], s.Resource["service.instance.id"]));
+    }
+
+    /// <summary>
+    /// A trace the host does not sample (the caller's <c>traceparent</c> says not sampled, or <c>sampling_ratio: 0</c> for
+    /// a request without one) is not exported by the worker either: the hop's <c>traceparent</c> carries the decision.
+    /// A caller's sampled trace, sent after it, arrives whole (the same flush would carry the other's spans).
+    /// </summary>
+    [Theory]
+    [InlineData(1.0, true)]
+    [InlineData(0.0, false)]
+    public async Task UnsampledTrace_NeitherHostNorWorkerExportsIt_ACallersSampledOneArrives(double samplingRatio, bool callerSaysNotSampled)
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        var server = await PortwayTestServer.StartAsync(Yaml(receiver.BaseAddress, samplingRatio), s => s.AddSingleton(new WorkerExecutable(Path.Combine(AppContext.BaseDirectory, "Portway.Host"), [])));
+        var sampled = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        string unsampled;
+        try
+        {
+            await WorkerProcesses.UntilAsync(async () => (await server.Client.GetAsync("/ready")).StatusCode == HttpStatusCode.OK, "the cpu worker is ready");
+            _pids.Add(server.Services.GetRequiredService<WorkerSupervisor>().Pids["cpu-1"]);
+
+            using (var first = new HttpRequestMessage(HttpMethod.Post, "/v1/shape") { Content = new StringContent("{\"a\":1}", Encoding.UTF8, "application/json") })
+            {
+                if (callerSaysNotSampled) first.Headers.Add("traceparent", $"00-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}-00");
+                using var response = await server.Client.SendAsync(first);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                var traceparent = response.Headers.GetValues("traceparent").Single();
+                Assert.EndsWith("-00", traceparent, StringComparison.Ordinal); // the response says: not sampled
+                unsampled = traceparent.Split('-')[1];
+            }
+
+            using var second = new HttpRequestMessage(HttpMethod.Post, "/v1/shape") { Content = new StringContent("{\"a\":2}", Encoding.UTF8, "application/json") };
+            second.Headers.Add("traceparent", $"00-{sampled}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}-01");
+            using var answer = await server.Client.SendAsync(second);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        }
+        finally
+        {
+            await server.DisposeAsync(); // the worker flushes its spans as it stops, the host its own
+        }
+
+        await Eventually.TrueAsync(() => receiver.Trace(sampled).Count >= 5, WorkerProcesses.Deadline, "the sampled trace's 5 spans (host and worker) arrive");
+        Assert.Contains(receiver.Trace(sampled), s => s.Span.Name == "portway.worker shape/score");
+        Assert.Empty(receiver.Trace(unsampled));
     }
 }

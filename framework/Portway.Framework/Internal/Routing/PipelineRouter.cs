@@ -211,7 +211,7 @@ internal sealed partial class PipelineRouter(RoutingTable table, StageTransports
             activity.SetTag("portway.node", stage.Node);
             activity.SetTag("portway.group", stage.Group);
             activity.SetTag("portway.request_id", request.RequestId);
-            traceParent = "00-" + activity.TraceId.ToHexString() + "-" + activity.SpanId.ToHexString() + "-01";
+            traceParent = "00-" + activity.TraceId.ToHexString() + "-" + activity.SpanId.ToHexString() + (activity.Recorded ? "-01" : "-00");
         }
 
         if (traceParent is not null)

@@ -102,7 +102,11 @@ internal sealed class WorkerConnection
         }
         finally
         {
-            _inFlight.TryRemove(hop.Id, out _);
+            // An answered hop was taken out by Complete or FailAll already (one dictionary operation per hop fewer).
+            if (!answer.Task.IsCompletedSuccessfully)
+            {
+                _inFlight.TryRemove(hop.Id, out _);
+            }
         }
     }
 
