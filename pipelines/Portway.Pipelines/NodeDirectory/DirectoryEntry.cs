@@ -34,6 +34,10 @@ internal sealed record DirectoryEntry(
     [JsonIgnore]
     public ReadOnlySpan<byte> IdUtf8 => DirectoryEntryPacking.Id(_packed);
 
+    /// <summary>The node's key as base64 DER (what views and JSON show).</summary>
+    [JsonIgnore]
+    public string PublicKeyBase64 => DirectoryEntryPacking.KeyBase64(_packed);
+
     /// <summary>True when the entry holds no key (a stored entry read without one).</summary>
     [JsonIgnore]
     public bool HasNoKey => DirectoryEntryPacking.NoKey(_packed);

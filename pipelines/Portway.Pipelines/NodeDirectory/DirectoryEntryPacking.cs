@@ -85,6 +85,22 @@ internal static class DirectoryEntryPacking
         return der;
     }
 
+    /// <summary>The key's DER SubjectPublicKeyInfo as base64 (no array made for it on the way).</summary>
+    public static string KeyBase64(byte[] packed)
+    {
+        var at = 1 + packed[0];
+        var length = BinaryPrimitives.ReadUInt16LittleEndian(packed.AsSpan(at));
+        if (length != P256Marker)
+        {
+            return Convert.ToBase64String(packed.AsSpan(at + 2, length));
+        }
+
+        Span<byte> der = stackalloc byte[P256Prefix.Length + 64];
+        P256Prefix.CopyTo(der);
+        packed.AsSpan(at + 2, 64).CopyTo(der[P256Prefix.Length..]);
+        return Convert.ToBase64String(der);
+    }
+
     /// <summary>True when the kept key is <paramref name="der"/> (DER SubjectPublicKeyInfo); false for no key.</summary>
     public static bool SameKey(byte[] packed, ReadOnlySpan<byte> der)
     {

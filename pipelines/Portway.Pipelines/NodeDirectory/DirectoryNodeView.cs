@@ -13,5 +13,5 @@ internal sealed record DirectoryNodeView(
 {
     /// <summary>The view of <paramref name="entry"/> in <paramref name="state"/>.</summary>
     public static DirectoryNodeView Of(DirectoryEntry entry, DirectoryNodeState state, bool? created = null) =>
-        new(entry.Id, Convert.ToBase64String(entry.PublicKey), entry.Endpoints, entry.Capabilities, DirectoryStates.Name(state), entry.RegisteredAt, entry.LastSeen, created);
+        new(entry.Id, entry.PublicKeyBase64, entry.Endpoints, entry.Capabilities, DirectoryStates.Name(state), entry.RegisteredAt, entry.LastSeen, created);
 }

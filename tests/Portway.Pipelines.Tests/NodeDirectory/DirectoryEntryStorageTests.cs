@@ -37,6 +37,7 @@ public sealed class DirectoryEntryStorageTests
         Assert.Equal(rsaKey, other.PublicKey);
         Assert.Empty(other.Endpoints);
         Assert.True(ec.HasKey(p256) && !ec.HasKey(rsaKey) && other.HasKey(rsaKey) && !other.HasKey(p256));
+        Assert.Equal((Convert.ToBase64String(p256), Convert.ToBase64String(rsaKey)), (ec.PublicKeyBase64, other.PublicKeyBase64));
         Assert.True(ec.HasId("node-ä.1") && !ec.HasId("node-ä.2") && !ec.HasId(""));
 
         var json = JsonSerializer.Serialize(ec, NodeJson.Options);
