@@ -88,7 +88,11 @@ public sealed class BatchWorkerEndToEndTests : IAsyncLifetime
     internal static async Task<JsonElement> FinishedAsync(HttpClient client, string id)
     {
         JsonElement batch = default;
-        await WorkerProcesses.UntilAsync(async () => (batch = await GetAsync(client, id)).GetProperty("status").GetString() is "completed" or "cancelled", $"batch {id} is finished");
+        // A cancelled batch says "cancelled" at once; its running items count as cancelled only when their calls have ended.
+        await WorkerProcesses.UntilAsync(
+            async () => (batch = await GetAsync(client, id)).GetProperty("status").GetString() is "completed" or "cancelled"
+                && batch.GetProperty("counts").GetProperty("running").GetInt32() == 0,
+            $"batch {id} is finished, no item running");
         return batch;
     }
 
