@@ -40,7 +40,9 @@ START=$(date +%s)
 # The scenarios. One row each; adding a scenario is one row (plus a config endpoint / baseline route).
 #   name       : table name
 #   client     : wrk (HTTP/1.1) | h2load (HTTP/2 prior knowledge, h2c) | ws (WebSocket round trips, LoadWs/:
-#                {"id","op":"echo","payload":BODY} answered by {"id","type":"reply",...}, one at a time per connection)
+#                {"id","op":"echo","payload":BODY} answered by {"id","type":"reply",...}, one at a time per connection) |
+#                wrksigned (HTTP/1.1, node heartbeats signed just before each run by heartbeats.py, each sent once by
+#                heartbeat.lua: path and body come from that file, the row's path and body are labels)
 #   instance   : which Portway host serves it: pw (bench.yaml) | pwtcp (bench-tcp.yaml, echo in a child) |
 #                pwsigned (bench.yaml with auth.sign_in_process: true: what signing every in-process hop costs) |
 #                pwredis (bench-redis.yaml, echo on a worker over Redis Streams; run.sh starts its own redis-server)
@@ -64,6 +66,8 @@ SCENARIOS=(
   # the node directory on the real host (run.sh registers DIRECTORY_NODES nodes first); no baseline: against sys.echo/h1
   "directory.register/h1 wrk pw /v1/directory/nodes     -                      directory-register.json sys.echo/h1 -"
   "directory.discover/h1 wrk pw /v1/directory/discover  -                      directory-discover.json sys.echo/h1 -"
+  # HEARTBEAT_NODES nodes (2000) with their own ECDSA P-256 keys, each heartbeat freshly signed for its (node, ts): no replays
+  "directory.heartbeat/h1 wrksigned pw /v1/directory/nodes/{id}/heartbeat - heartbeats sys.echo/h1 -"
 )
 # ---------------------------------------------------------------------------------------------------
 
@@ -116,6 +120,13 @@ if [[ ${#need[@]} -gt 0 ]]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 command -v python3 >/dev/null || { echo "run.sh: python3 is required" >&2; exit 2; }
+selected() { [[ -z "$ONLY" ]] || [[ ",$ONLY," == *",$1,"* ]]; }
+if selected directory.heartbeat/h1 && ! python3 -c 'import cryptography' 2>/dev/null; then
+  log "installing python3-cryptography (heartbeats.py signs the heartbeats)"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-cryptography >/dev/null
+fi
 
 # Thousands of held connections need file descriptors (the servers inherit this limit).
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -152,7 +163,6 @@ wait_health() { # name url
   done
 }
 uses_instance() { local s; for s in "${SCENARIOS[@]}"; do [[ $(awk '{print $3}' <<<"$s") == "$1" ]] && selected "$(awk '{print $1}' <<<"$s")" && return 0; done; return 1; }
-selected() { [[ -z "$ONLY" ]] || [[ ",$ONLY," == *",$1,"* ]]; }
 
 BP=$(free_port); BH2=$(free_port)
 URL[base]="http://127.0.0.1:$BP"; H2URL[base]="http://127.0.0.1:$BH2"
@@ -211,6 +221,14 @@ for i in range(count):
 PY
   log "directory: ${DIRECTORY_NODES:-10000} nodes registered"
 fi
+# The heartbeat row: HEARTBEAT_NODES nodes of their own keys (kept in $WORK/heartbeats.json to sign with).
+HB_STATE="$WORK/heartbeats.json"
+if selected directory.heartbeat/h1; then
+  python3 "$BENCH/heartbeats.py" register "${URL[pw]}" "$HB_STATE" "${HEARTBEAT_NODES:-2000}"
+  log "directory: ${HEARTBEAT_NODES:-2000} heartbeat nodes registered"
+fi
+# How many heartbeats to sign per second of a run: HEARTBEAT_RATE to begin with, then twice the rate the last run reached.
+hb_rate() { cat "$WORK/hb-rate" 2>/dev/null || echo "${HEARTBEAT_RATE:-4000}"; }
 
 # --- probes: a scenario runs when one request answers 200 over its protocol ----------------------------
 probe() { # client url body [authorization] -> 0 when it answers 200 (over HTTP/2 for h2load)
@@ -218,6 +236,9 @@ probe() { # client url body [authorization] -> 0 when it answers 200 (over HTTP/
   case "$client" in
     wrk) out=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -X POST "$url" -H 'content-type: application/json' ${auth:+-H "authorization: $auth"} --data-binary "@$body" || true); [[ $out == 200 ]] ;;
     h2load) out=$(curl -s -o /dev/null -w '%{http_code} %{http_version}' --max-time 10 --http2-prior-knowledge -X POST "$url" -H 'content-type: application/json' --data-binary "@$body" || true); [[ $out == "200 2" ]] ;;
+    wrksigned) python3 "$BENCH/heartbeats.py" sign "$HB_STATE" "$WORK/hb-probe.txt" 1 || return 1
+        IFS=$'\t' read -r hpath hbody <"$WORK/hb-probe.txt"
+        out=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -X POST "${url%%/v1/*}$hpath" -H 'content-type: application/json' --data "$hbody" || true); [[ $out == 200 ]] ;;
     ws) out=$(timeout 30 dotnet "$LOADWS_DLL" "${url/http:/ws:}" 1 1 "$body" echo 2>/dev/null | grep '^BENCH_RESULT' || true)
         [[ $out =~ requests=([0-9]+).*non2xx=0\ sockerr=0 ]] && [[ ${BASH_REMATCH[1]} -gt 0 ]] ;;
     *) return 1 ;;
@@ -291,6 +312,20 @@ run_load() { # client url body seconds [authorization] -> "rps p50_us p99_us err
 import sys
 kv = dict(p.split("=") for p in sys.argv[1].split()[1:])
 rps = int(kv["requests"]) / (int(kv["duration_us"]) / 1e6)
+print(f'{rps:.0f} {kv["p50_us"]} {kv["p99_us"]} {int(kv["non2xx"]) + int(kv["sockerr"])}')
+PY
+      ;;
+    wrksigned)
+      local lines="$WORK/heartbeats.txt" rate
+      rate=$(hb_rate)
+      python3 "$BENCH/heartbeats.py" sign "$HB_STATE" "$lines" $(( secs * rate )) >&2 || { echo "0 0 0 -1"; return; }
+      out=$(BENCH_LINES_FILE="$lines" BENCH_THREADS=2 wrk -t2 -c"$CONNECTIONS" -d"${secs}s" --timeout 10s -s "$BENCH/heartbeat.lua" "${url%%/v1/*}" 2>&1 | grep '^BENCH_RESULT' || true)
+      [[ -n $out ]] || { echo "0 0 0 -1"; return; }
+      python3 - "$out" "$WORK/hb-rate" <<'PY'
+import sys
+kv = dict(p.split("=") for p in sys.argv[1].split()[1:])
+rps = int(kv["requests"]) / (int(kv["duration_us"]) / 1e6)
+open(sys.argv[2], "w").write(str(max(1000, int(rps * 2))))
 print(f'{rps:.0f} {kv["p50_us"]} {kv["p99_us"]} {int(kv["non2xx"]) + int(kv["sockerr"])}')
 PY
       ;;

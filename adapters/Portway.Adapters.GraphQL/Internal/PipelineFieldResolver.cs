@@ -28,7 +28,7 @@ internal sealed class PipelineFieldResolver(
         var admission = await call.Access.AdmitAsync(policy, tenant).ConfigureAwait(false);
         if (admission.Error is { } refused)
         {
-            throw new PortwayFieldError(refused);
+            throw new PortwayFieldError(refused, admission.RetryAfterSeconds);
         }
 
         using var lease = admission.Lease;

@@ -22,7 +22,7 @@ internal sealed class PipelineStreamResolver(string pipeline, TimeSpan itemTimeo
         var admission = call.Access.Admit(policy, tenant);
         if (admission.Error is { } refused)
         {
-            throw new PortwayFieldError(refused);
+            throw new PortwayFieldError(refused, admission.RetryAfterSeconds);
         }
 
         var lease = new SubscriptionLease(admission.Lease, context.CancellationToken);

@@ -4,7 +4,7 @@ using GraphQL.Execution;
 namespace Portway.Adapters.GraphQL.Internal;
 
 /// <summary>
-/// Writes each error of <c>errors[]</c> as <c>{message, locations, path, extensions: {code, request_id[, graphql_code]}}</c>:
+/// Writes each error of <c>errors[]</c> as <c>{message, locations, path, extensions: {code, request_id[, graphql_code][, retry_after_s]}}</c>:
 /// <c>code</c> is always a taxonomy code (set by <see cref="Classify"/>), <c>graphql_code</c> graphql-dotnet's own
 /// code for parse and validation errors. Exception details are never written.
 /// </summary>
@@ -30,6 +30,11 @@ internal sealed class PortwayErrorInfoProvider : IErrorInfoProvider
             if (error is not PortwayFieldError && error.Code is { Length: > 0 } graphQLCode)
             {
                 extensions["graphql_code"] = graphQLCode;
+            }
+
+            if (error is PortwayFieldError { RetryAfterSeconds: > 0 } limited)
+            {
+                extensions["retry_after_s"] = limited.RetryAfterSeconds;
             }
 
             error.Extensions = extensions;

@@ -72,10 +72,13 @@ internal sealed class RedisAnswerBatch
         Flush();
     }
 
-    /// <summary>The calls in flight (a stopping worker waits for them).</summary>
+    /// <summary>The calls in flight, as tasks that end with them and never fault (a stopping worker waits for them).</summary>
     public Task[] Sending()
     {
-        lock (_sending) return [.. _sending];
+        lock (_sending)
+        {
+            return [.. _sending.Select(static t => t.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default))];
+        }
     }
 
     private void Add(Item item)
@@ -93,18 +96,19 @@ internal sealed class RedisAnswerBatch
             var items = new List<Item>(Math.Min(_queue.Count, MaxPerCall));
             while (items.Count < MaxPerCall && _queue.TryDequeue(out var item)) items.Add(item);
             if (items.Count == 0) return;
-            var task = SendAsync(items);
-            if (task.IsCompleted) continue;
-            lock (_sending) _sending.Add(task);
-            _ = task.ContinueWith(static (t, state) =>
+            var sent = Send(items);
+            if (sent.IsCompleted) continue;
+            lock (_sending)
             {
-                var sending = (HashSet<Task>)state!;
-                lock (sending) sending.Remove(t);
-            }, _sending, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                // Pruned here rather than by a continuation per call (which would cost a thread-pool work item each).
+                _sending.RemoveWhere(static t => t.IsCompleted);
+                _sending.Add(sent);
+            }
         }
     }
 
-    private async Task SendAsync(List<Item> items)
+    /// <summary>Sends the call for <paramref name="items"/>; the task ends with its reply (a failure is logged, never thrown).</summary>
+    private Task Send(List<Item> items)
     {
         var answers = 0;
         foreach (var item in items)
@@ -132,18 +136,40 @@ internal sealed class RedisAnswerBatch
             values[3 + answers + i] = item.EntryId;
         }
 
+        Interlocked.Increment(ref _calls);
         try
         {
-            Interlocked.Increment(ref _calls);
-            var db = _connection.DatabaseIfConnected ?? await _connection.DatabaseAsync().ConfigureAwait(false);
+            if (_connection.DatabaseIfConnected is not { } db) return SendWhenConnectedAsync(keys, values, items.Count);
+            // Nothing awaits the reply: the continuation runs only when the call failed (a call that succeeds queues no
+            // thread-pool work item to resume a method that has nothing left to do).
+            return db.ScriptEvaluateAsync(Script, keys, values).ContinueWith(static (t, state) =>
+            {
+                var (batch, count) = ((RedisAnswerBatch, int))state!;
+                batch.Failed(count, t.Exception?.InnerException?.Message ?? "cancelled");
+            }, (this, items.Count), CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            Failed(items.Count, ex.Message);
+            return Task.CompletedTask;
+        }
+    }
+
+    private async Task SendWhenConnectedAsync(RedisKey[] keys, RedisValue[] values, int count)
+    {
+        try
+        {
+            var db = await _connection.DatabaseAsync().ConfigureAwait(false);
             await db.ScriptEvaluateAsync(Script, keys, values).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            // Not acknowledged: the hops stay pending and are claimed again after claim_idle_ms.
-            RedisLog.TransportError(_logger, $"answering {items.Count} hop(s) of '{_group}'", ex.Message);
+            Failed(count, ex.Message);
         }
     }
+
+    // Not acknowledged: the hops stay pending and are claimed again after claim_idle_ms.
+    private void Failed(int count, string why) => RedisLog.TransportError(_logger, $"answering {count} hop(s) of '{_group}'", why);
 
     private readonly record struct Item(string? ReplyStream, byte[]? Answer, string EntryId);
 }

@@ -20,6 +20,13 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
     private static readonly TimeSpan AnnounceEvery = TimeSpan.FromMilliseconds(500);
     private const int AnnounceTtlMs = 2000;
 
+    /// <summary>
+    /// The most hops of one read whose answers wait for each other (one call): a read of many hops (a burst) answers
+    /// in calls of this many as it goes, so the host completes the first callers while the worker runs the rest,
+    /// instead of every answer waiting for the whole read to have run.
+    /// </summary>
+    internal const int FlushEvery = 16;
+
     private readonly RedisConnection _connection;
     private readonly IStageRunner _runner;
     private readonly EnvelopeWire _wire;
@@ -159,12 +166,21 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
                     if (!groupReady) groupReady = await EnsureGroupAsync(db).ConfigureAwait(false);
                     var result = await db.ExecuteAsync("XREADGROUP", "GROUP", RedisStreamNames.ConsumerGroup, WorkerId, "COUNT", 1 + _slots.CurrentCount,
                         "BLOCK", (int)Block.TotalMilliseconds, "STREAMS", stream, ">").ConfigureAwait(false);
-                    // The hops of this read that answer at once share one call for their answers and acknowledgements.
+                    // The hops of this read that answer at once share one call for their answers and acknowledgements,
+                    // FlushEvery of them at most: the first answers of a large read leave while the rest still run.
                     _answers.Hold();
                     try
                     {
+                        var started = 0;
                         foreach (var (id, bytes) in RedisStreamEntries.Parse(result))
                         {
+                            if (started > 0 && started % FlushEvery == 0)
+                            {
+                                _answers.Release();
+                                _answers.Hold();
+                            }
+
+                            started++;
                             if (held > 0) held--;
                             else if (!_slots.Wait(0))
                             {
@@ -234,6 +250,13 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
     private void Run(string entryId, byte[] bytes)
     {
         var task = HandleAsync(entryId, bytes);
+        if (task.IsCompleted)
+        {
+            // Ran to its end already (a stage that answers at once): nothing to track.
+            _slots.Release();
+            return;
+        }
+
         lock (_running) _running.Add(task);
         _ = task.ContinueWith(t =>
         {

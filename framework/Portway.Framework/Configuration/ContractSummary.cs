@@ -71,7 +71,7 @@ public static partial class ContractSummary
         Line(w, 1, $"docs             {Builtin(web.Docs)}");
         Line(w, 1, $"dashboard        {Builtin(web.Dashboard)}");
         Line(w, 1, $"tls              {Tls(web.Tls)}");
-        Line(w, 1, $"cache_clear      {(web.CacheClear.Enabled ? $"POST {web.CacheClear.Path}" : $"disabled (path {web.CacheClear.Path})")}");
+        Line(w, 1, $"cache_clear      {PolicySummary.CacheClear(web)}");
         Line(w, 1, $"auth             {PolicySummary.Jwt(web.Auth.Jwt)}");
         Line(w, 1, $"policy_store     {web.PolicyStore}{(web.PolicyStore == "redis" ? " (rate limits but concurrency, and the response cache, shared by every host)" : " (per host)")}");
         foreach (var iface in web.Interfaces)
@@ -233,7 +233,7 @@ public static partial class ContractSummary
                         ["key_path"] = tls.KeyPath,
                         ["password"] = tls.Password is null ? null : "(set)",
                     },
-                    ["cache_clear"] = new JsonObject { ["enabled"] = web.CacheClear.Enabled, ["path"] = web.CacheClear.Path },
+                    ["cache_clear"] = new JsonObject { ["enabled"] = web.CacheClear.Enabled, ["path"] = web.CacheClear.Path, ["served"] = PolicySummary.CacheClearServed(web) },
                     ["auth"] = new JsonObject { ["jwt"] = PolicySummary.JwtJson(web.Auth.Jwt) },
                     ["policy_store"] = web.PolicyStore,
                     ["interfaces"] = new JsonArray([.. web.Interfaces.Select(InterfaceJson)]),

@@ -146,7 +146,7 @@ internal sealed partial class DirectoryPersistence : IAsyncDisposable
 
     /// <summary>Why a stored entry cannot be served (a field missing), or null.</summary>
     private static string? Refused(DirectoryEntry entry) =>
-        string.IsNullOrEmpty(entry.Id) || entry.PublicKey is not { Length: > 0 } || entry.Endpoints is null || entry.Capabilities is null
+        entry.IdUtf8.IsEmpty || entry.HasNoKey || entry.Capabilities is null
             ? "it lacks id, public_key, endpoints or capabilities"
             : null;
 

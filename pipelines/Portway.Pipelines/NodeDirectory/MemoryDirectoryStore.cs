@@ -1,15 +1,23 @@
 namespace Portway.Pipelines.NodeDirectory;
 
 /// <summary>
-/// The directory's entries in memory: a dictionary by id, the ids in ordinal order (for cursor paging) and one
-/// ordered id set per capability (so a capability filter reads only the nodes that offer it). One lock.
+/// The directory's entries in memory: a set of entries keyed by their id (looked up by a string id without an id
+/// string per node: <see cref="DirectoryEntryIdComparer"/>), the entries in ordinal order of ids (for cursor paging)
+/// and one such ordered list per capability (so a capability filter reads only the nodes that offer it). One lock.
 /// </summary>
 internal sealed class MemoryDirectoryStore : IDirectoryStore
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, DirectoryEntry> _entries = new(StringComparer.Ordinal);
-    private readonly SortedSet<string> _ids = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SortedSet<string>> _byCapability = new(StringComparer.Ordinal);
+    private readonly HashSet<DirectoryEntry> _entries;
+    private readonly HashSet<DirectoryEntry>.AlternateLookup<string> _byId;
+    private readonly SortedEntryList _ids = new();
+    private readonly Dictionary<string, SortedEntryList> _byCapability = new(StringComparer.Ordinal);
+
+    public MemoryDirectoryStore()
+    {
+        _entries = new HashSet<DirectoryEntry>(DirectoryEntryIdComparer.Instance);
+        _byId = _entries.GetAlternateLookup<string>();
+    }
 
     /// <inheritdoc />
     public int Count
@@ -32,7 +40,7 @@ internal sealed class MemoryDirectoryStore : IDirectoryStore
         ArgumentNullException.ThrowIfNull(next);
         lock (_lock)
         {
-            if (!ReferenceEquals(_entries.GetValueOrDefault(next.Id), current))
+            if (!ReferenceEquals(Held(next), current))
             {
                 return ValueTask.FromResult(false);
             }
@@ -48,7 +56,7 @@ internal sealed class MemoryDirectoryStore : IDirectoryStore
         ArgumentNullException.ThrowIfNull(current);
         lock (_lock)
         {
-            return ValueTask.FromResult(ReferenceEquals(_entries.GetValueOrDefault(current.Id), current) && Remove(current.Id));
+            return ValueTask.FromResult(ReferenceEquals(Held(current), current) && Remove(current));
         }
     }
 
@@ -58,7 +66,7 @@ internal sealed class MemoryDirectoryStore : IDirectoryStore
         ArgumentNullException.ThrowIfNull(entry);
         lock (_lock)
         {
-            if (_entries.TryGetValue(entry.Id, out var held) && held.Version >= entry.Version)
+            if (Held(entry) is { } held && held.Version >= entry.Version)
             {
                 return false;
             }
@@ -73,7 +81,7 @@ internal sealed class MemoryDirectoryStore : IDirectoryStore
     {
         lock (_lock)
         {
-            return _entries.TryGetValue(id, out var held) && held.Version <= version && Remove(id);
+            return _byId.TryGetValue(id, out var held) && held.Version <= version && Remove(held);
         }
     }
 
@@ -82,7 +90,7 @@ internal sealed class MemoryDirectoryStore : IDirectoryStore
     {
         lock (_lock)
         {
-            return _entries.GetValueOrDefault(id);
+            return _byId.TryGetValue(id, out var entry) ? entry : null;
         }
     }
 
@@ -92,28 +100,28 @@ internal sealed class MemoryDirectoryStore : IDirectoryStore
         ArgumentNullException.ThrowIfNull(entry);
         lock (_lock)
         {
-            if (_entries.TryGetValue(entry.Id, out var old))
+            // The lists hold the entries themselves: each one the entry is in is pointed at the new one.
+            var old = Held(entry);
+            if (old is not null && !ReferenceEquals(old.Capabilities, entry.Capabilities) && !old.Capabilities.AsSpan().SequenceEqual(entry.Capabilities))
             {
-                if (ReferenceEquals(old.Capabilities, entry.Capabilities) || old.Capabilities.AsSpan().SequenceEqual(entry.Capabilities))
-                {
-                    _entries[entry.Id] = entry;
-                    return;
-                }
-
-                Unindex(old);
+                Remove(old);
+            }
+            else if (old is not null)
+            {
+                _entries.Remove(old);
             }
 
-            _entries[entry.Id] = entry;
-            _ids.Add(entry.Id);
+            _entries.Add(entry);
+            _ids.Set(entry);
             foreach (var capability in entry.Capabilities)
             {
-                if (!_byCapability.TryGetValue(capability, out var ids))
+                if (!_byCapability.TryGetValue(capability, out var list))
                 {
-                    ids = new SortedSet<string>(StringComparer.Ordinal);
-                    _byCapability.Add(capability, ids);
+                    list = new SortedEntryList();
+                    _byCapability.Add(capability, list);
                 }
 
-                ids.Add(entry.Id);
+                list.Set(entry);
             }
         }
     }
@@ -123,13 +131,7 @@ internal sealed class MemoryDirectoryStore : IDirectoryStore
     {
         lock (_lock)
         {
-            if (!_entries.Remove(id, out var old))
-            {
-                return false;
-            }
-
-            Unindex(old);
-            return true;
+            return _byId.TryGetValue(id, out var old) && Remove(old);
         }
     }
 
@@ -141,26 +143,14 @@ internal sealed class MemoryDirectoryStore : IDirectoryStore
         more = false;
         lock (_lock)
         {
-            SortedSet<string>? ids = capability is null ? _ids : _byCapability.GetValueOrDefault(capability);
-            if (ids is null || ids.Count == 0)
+            var entries = capability is null ? _ids : _byCapability.GetValueOrDefault(capability);
+            if (entries is null || entries.Count == 0)
             {
                 return page;
             }
 
-            IEnumerable<string> from = ids;
-            if (afterId is not null)
+            foreach (var entry in entries.After(afterId))
             {
-                if (StringComparer.Ordinal.Compare(afterId, ids.Max) >= 0)
-                {
-                    return page;
-                }
-
-                from = ids.GetViewBetween(afterId, ids.Max!).Where(id => !string.Equals(id, afterId, StringComparison.Ordinal));
-            }
-
-            foreach (var id in from)
-            {
-                var entry = _entries[id];
                 if (!filter(entry))
                 {
                     continue;
@@ -184,19 +174,26 @@ internal sealed class MemoryDirectoryStore : IDirectoryStore
     {
         lock (_lock)
         {
-            return [.. _entries.Values];
+            return [.. _entries];
         }
     }
 
-    private void Unindex(DirectoryEntry old)
+    /// <summary>The entry held with <paramref name="entry"/>'s id, or null. Under the lock.</summary>
+    private DirectoryEntry? Held(DirectoryEntry entry) => _entries.TryGetValue(entry, out var held) ? held : null;
+
+    /// <summary>Removes <paramref name="old"/> (the entry held) from the set and every list. Under the lock.</summary>
+    private bool Remove(DirectoryEntry old)
     {
-        _ids.Remove(old.Id);
+        _entries.Remove(old);
+        _ids.Remove(old.IdUtf8);
         foreach (var capability in old.Capabilities)
         {
-            if (_byCapability.TryGetValue(capability, out var ids) && ids.Remove(old.Id) && ids.Count == 0)
+            if (_byCapability.TryGetValue(capability, out var list) && list.Remove(old.IdUtf8) && list.Count == 0)
             {
                 _byCapability.Remove(capability);
             }
         }
+
+        return true;
     }
 }

@@ -84,7 +84,7 @@ internal sealed partial class NodeDirectoryService : IDisposable
             var stored = await _store.GetAsync(nodeId, cancellationToken).ConfigureAwait(false);
             var now = _time.GetUtcNow();
             var existing = Live(stored, now);
-            if (existing is not null && !existing.PublicKey.AsSpan().SequenceEqual(key))
+            if (existing is not null && !existing.HasKey(key))
             {
                 throw new PortwayException(ErrorCode.Conflict, $"node '{nodeId}' is registered with another public key");
             }

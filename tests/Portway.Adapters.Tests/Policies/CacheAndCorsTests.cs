@@ -12,6 +12,7 @@ public sealed class CacheAndCorsTests
         - { route: "POST /v1/who", pipeline: who, cache: { ttl_s: 300 } }
         - { route: "GET /v1/tenants/{tenant}/who", pipeline: who, tenant: from_token, cache: { ttl_s: 60, shared: true } }
         - { route: "POST /v1/fail", pipeline: fail, cache: { ttl_s: 300 } }
+        - { route: "GET /v1/mine", pipeline: who, cache: { ttl_s: 60, shared: true } }
         """;
 
     private static async Task<HttpResponseMessage> PostAsync(PolicyTestHost host, string path, string json, string? token = null)
@@ -88,6 +89,30 @@ public sealed class CacheAndCorsTests
         Assert.Equal(await alice.Content.ReadAsStringAsync(), await bob.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Forbidden, intruder.StatusCode);
         Assert.Equal(2, RunsOf(await globex.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
+    public async Task Cache_SharedEntryWithoutTenantBinding_IsStillPerTokenTenant()
+    {
+        await using var host = await PolicyTestHost.StartAsync(PolicyYaml.Http(CacheEndpoints));
+
+        async Task<JsonElement> GetAsync(string token)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/mine");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await host.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        }
+
+        var alice = await GetAsync(TestTokens.Hs256(subject: "alice", tenant: "acme"));
+        var bob = await GetAsync(TestTokens.Hs256(subject: "bob", tenant: "acme"));
+        var eve = await GetAsync(TestTokens.Hs256(subject: "eve", tenant: "globex"));
+
+        // bob (same tenant) shares alice's entry; eve of another tenant gets her own answer, never acme's.
+        Assert.Equal(alice.ToString(), bob.ToString());
+        Assert.Equal("globex", eve.GetProperty("identity_tenant").GetString());
+        Assert.Equal(2, RunsOf(eve.ToString()));
     }
 
     [Fact]
@@ -173,5 +198,48 @@ public sealed class CacheAndCorsTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("https://app.example.com", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+    }
+
+    [Fact]
+    public async Task CorsOnAGraphQLInterface_PreflightAnsweredWithoutTheIngress_AnswersCarryTheHeaders()
+    {
+        var yaml = $$"""
+            runtime:
+              web:
+            {{PolicyYaml.Indent(PolicyYaml.HsJwt, 4)}}
+                interfaces:
+                  - kind: graphql
+                    auth: none
+                    {{CorsInterface}}
+                    types: { Who: { subject: String } }
+                    query: { who: { pipeline: who, args: { x: Int }, returns: Who } }
+            {{PolicyYaml.Pipelines}}
+            """;
+        await using var host = await PolicyTestHost.StartAsync(yaml);
+
+        HttpRequestMessage GraphQLPreflight(string origin) => new(HttpMethod.Options, "/graphql")
+        {
+            Headers = { { "Origin", origin }, { "Access-Control-Request-Method", "POST" }, { "Access-Control-Request-Headers", "authorization, content-type" } },
+        };
+
+        using var allowedPreflight = GraphQLPreflight("https://app.example.com");
+        using var allowed = await host.Client.SendAsync(allowedPreflight);
+        using var evilPreflight = GraphQLPreflight("https://evil.example.com");
+        using var refused = await host.Client.SendAsync(evilPreflight);
+        using var query = new HttpRequestMessage(HttpMethod.Post, "/graphql")
+        {
+            Content = new StringContent("""{"query":"{ who(x: 1) { subject } }"}""", Encoding.UTF8, "application/json"),
+            Headers = { { "Origin", "https://app.example.com" } },
+        };
+        using var answer = await host.Client.SendAsync(query);
+
+        Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
+        Assert.Equal("https://app.example.com", allowed.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal("true", allowed.Headers.GetValues("Access-Control-Allow-Credentials").Single());
+        Assert.Equal("600", allowed.Headers.GetValues("Access-Control-Max-Age").Single());
+        Assert.False(refused.Headers.Contains("Access-Control-Allow-Origin"));
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("https://app.example.com", answer.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal(1, host.Runs.Count);
     }
 }

@@ -55,6 +55,20 @@ public sealed class JwtAuthTests
     }
 
     [Fact]
+    public async Task BuiltIns_NeedNoToken_OnAnInterfaceWhereAuthIsRequired()
+    {
+        await using var host = await PolicyTestHost.StartAsync(PolicyYaml.Http(Endpoints, interfaceExtra: "auth: required"));
+
+        using var health = await GetAsync(host.Client, "/health", null);
+        using var stats = await GetAsync(host.Client, "/stats", null);
+        using var who = await GetAsync(host.Client, "/v1/who", null);
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, stats.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, who.StatusCode);
+    }
+
+    [Fact]
     public async Task AuthNone_NeedsNoToken_AndNodeSeesAnonymous()
     {
         await using var host = await PolicyTestHost.StartAsync(PolicyYaml.Http(Endpoints));

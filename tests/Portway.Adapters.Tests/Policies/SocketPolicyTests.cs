@@ -29,6 +29,7 @@ public sealed class SocketPolicyTests
                 query:
                   who: { pipeline: who, args: { tenant: String! }, returns: Who, tenant: from_token }
                   open: { pipeline: who, args: { x: Int }, returns: Who, auth: none }
+                  limited: { pipeline: who, args: { x: Int }, returns: Who, auth: none, rate_limit: { permit: 1, window_s: 60 } }
                 subscription:
                   ticks: { pipeline: ticks, args: { tenant: String!, count: Int! }, returns: Tick, tenant: from_token }
         {{PolicyYaml.Pipelines}}
@@ -210,5 +211,74 @@ public sealed class SocketPolicyTests
         Assert.Contains("forbidden", refused.ToString(), StringComparison.Ordinal);
         Assert.Equal("next", next.GetProperty("type").GetString());
         Assert.Equal(1, next.GetProperty("payload").GetProperty("data").GetProperty("ticks").GetProperty("n").GetInt32());
+    }
+
+    [Fact]
+    public async Task MissingTenantClaim_IsForbidden_OverWebSocketGraphQLAndGraphQLWs_NoNodeRuns()
+    {
+        await using var host = await PolicyTestHost.StartAsync(Yaml());
+        var noClaim = TestTokens.Hs256(tenant: null, expires: DateTimeOffset.UtcNow.AddHours(1));
+        await using var ws = await ConnectAsync(host, bearer: noClaim);
+        await using var gqlWs = await GraphQLWsClient.ConnectAsync(host.Server.BaseAddress);
+        await gqlWs.SendAsync(JsonSerializer.Serialize(new { type = "connection_init", payload = new { access_token = noClaim } }));
+        Assert.Equal("connection_ack", (await gqlWs.ReceiveAsync()).GetProperty("type").GetString());
+
+        await ws.SendAsync("""{"id":1,"op":"who","payload":{"tenant":"acme"}}""");
+        var overWs = await ws.ReceiveJsonAsync();
+        var overGraphQL = await GraphQLAsync(host, """{ who(tenant: "acme") { subject } }""", noClaim);
+        await gqlWs.SubscribeAsync("1", """subscription { ticks(tenant: "acme", count: 1) { n } }""");
+        var overGraphQLWs = await gqlWs.ReceiveAsync();
+
+        Assert.Equal("forbidden", overWs.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("the token has no tenant claim", overWs.GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal("forbidden", overGraphQL.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Equal(("1", "error"), (overGraphQLWs.GetProperty("id").GetString(), overGraphQLWs.GetProperty("type").GetString()));
+        Assert.Equal("forbidden", overGraphQLWs.GetProperty("payload")[0].GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Equal(0, host.Runs.Count);
+        Assert.Equal(3, JsonDocument.Parse(await host.Client.GetStringAsync("/stats")).RootElement.GetProperty("rejections").GetProperty("tenant").GetInt32());
+    }
+
+    [Fact]
+    public async Task GraphQLWs_TokenExpiringWhileOpen_NewOperationsAreUnauthorized_ConnectionStaysOpen()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await PolicyTestHost.StartAsync(Yaml(), time);
+        await using var client = await GraphQLWsClient.ConnectAsync(host.Server.BaseAddress);
+        await client.SendAsync(JsonSerializer.Serialize(new { type = "connection_init", payload = new { access_token = TestTokens.Hs256(tenant: "acme", expires: DateTimeOffset.UtcNow.AddMinutes(1)) } }));
+        Assert.Equal("connection_ack", (await client.ReceiveAsync()).GetProperty("type").GetString());
+
+        await client.SubscribeAsync("1", """subscription { ticks(tenant: "acme", count: 1) { n } }""");
+        var before = await client.ReceiveAsync();
+        Assert.Equal("complete", (await client.ReceiveAsync()).GetProperty("type").GetString());
+        time.Advance(TimeSpan.FromSeconds(70));
+        await client.SubscribeAsync("2", """subscription { ticks(tenant: "acme", count: 1) { n } }""");
+        var after = await client.ReceiveAsync();
+
+        Assert.Equal(("1", "next"), (before.GetProperty("id").GetString(), before.GetProperty("type").GetString()));
+        Assert.Equal(("2", "error"), (after.GetProperty("id").GetString(), after.GetProperty("type").GetString()));
+        Assert.Equal("unauthorized", after.GetProperty("payload")[0].GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Null(client.CloseStatus);
+    }
+
+    [Fact]
+    public async Task GraphQLHttp_FieldRateLimit_OverItIsRateLimitedWithRetryAfter_OtherFieldsGoOn()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await PolicyTestHost.StartAsync(Yaml(), time);
+
+        var first = await GraphQLAsync(host, """{ limited(x: 1) { subject } }""", null);
+        time.Advance(TimeSpan.FromSeconds(15));
+        var second = await GraphQLAsync(host, """{ limited(x: 1) { subject } open(x: 2) { subject } }""", null);
+        time.Advance(TimeSpan.FromSeconds(45));
+        var third = await GraphQLAsync(host, """{ limited(x: 1) { subject } }""", null);
+
+        Assert.False(first.TryGetProperty("errors", out _));
+        var error = Assert.Single(second.GetProperty("errors").EnumerateArray());
+        Assert.Equal("rate_limited", error.GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Equal(45, error.GetProperty("extensions").GetProperty("retry_after_s").GetInt32());
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("data").GetProperty("limited").ValueKind);
+        Assert.Equal("", second.GetProperty("data").GetProperty("open").GetProperty("subject").GetString());
+        Assert.False(third.TryGetProperty("errors", out _));
+        Assert.Equal(3, host.Runs.Count);
     }
 }

@@ -130,6 +130,23 @@ public sealed class TenantAndRateLimitTests
     }
 
     [Fact]
+    public async Task ByTenant_SubjectsOfOneTenantShareABudget_AnotherTenantHasItsOwn()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await PolicyTestHost.StartAsync(PolicyYaml.Http(
+            """- { route: "GET /v1/who", pipeline: who, rate_limit: { permit: 1, window_s: 60, by: tenant } }"""), time);
+
+        using var alice = await SendAsync(host, "/v1/who", TestTokens.Hs256(subject: "alice", tenant: "acme"));
+        using var bob = await SendAsync(host, "/v1/who", TestTokens.Hs256(subject: "bob", tenant: "acme"));
+        using var eve = await SendAsync(host, "/v1/who", TestTokens.Hs256(subject: "eve", tenant: "globex"));
+
+        Assert.Equal(HttpStatusCode.OK, alice.StatusCode);
+        Assert.Equal((HttpStatusCode)429, bob.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(60), bob.Headers.RetryAfter!.Delta);
+        Assert.Equal(HttpStatusCode.OK, eve.StatusCode);
+    }
+
+    [Fact]
     public async Task Concurrency_OneInFlight_SecondIs429_ThenFreedWhenTheFirstEnds()
     {
         await using var host = await PolicyTestHost.StartAsync(PolicyYaml.Http(

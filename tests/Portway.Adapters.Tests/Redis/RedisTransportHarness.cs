@@ -12,7 +12,7 @@ using Portway.Transport;
 namespace Portway.Adapters.Tests.Redis;
 
 /// <summary>
-/// A host side (the redis transport of group <c>far</c>) and, optionally, in-process workers of it, each with its own
+/// A host side (the redis transport of group <c>far</c>: stages <c>echo.echo</c>, <c>delay.delay</c> and <c>who.who</c>, which answers the caller's identity it was given) and, optionally, in-process workers of it, each with its own
 /// DI container (as separate processes would have), sharing one real redis-server and one secret.
 /// </summary>
 internal sealed class RedisTransportHarness : IAsyncDisposable
@@ -29,10 +29,11 @@ internal sealed class RedisTransportHarness : IAsyncDisposable
               platform:
                 redis: { connection: "{{redis.ConnectionString}}", key_prefix: {{prefix}}, claim_idle_ms: {{claimIdleMs}}, stream_max_length: {{maxLength}} }
                 execution_ipc: { transport: redis }
-                process_groups: [{ name: far, stages: [echo.echo, delay.delay] }]
+                process_groups: [{ name: far, stages: [echo.echo, delay.delay, who.who] }]
             pipelines:
               echo: { stages: [{ name: echo, node: sys.echo }] }
               delay: { stages: [{ name: delay, node: sys.delay }] }
+              who: { stages: [{ name: who, node: test.identity }] }
             """;
         var host = Build(null);
         Host = host;
@@ -86,7 +87,7 @@ internal sealed class RedisTransportHarness : IAsyncDisposable
             RequestId = EnvelopeIds.NewId(),
             ReplyTo = Instance + "/1",
             Payload = Encoding.UTF8.GetBytes(payload),
-            Headers = { [StageHop.PipelineHeader] = pipeline, [StageHop.StageHeader] = stage, [StageHop.NodeHeader] = stage == "echo" ? "sys.echo" : "sys.delay" },
+            Headers = { [StageHop.PipelineHeader] = pipeline, [StageHop.StageHeader] = stage, [StageHop.NodeHeader] = stage switch { "echo" => "sys.echo", "who" => "test.identity", _ => "sys.delay" } },
         };
         if (deadlineUnixMs is { } deadline) hop.Headers[StageHop.DeadlineHeader] = deadline.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return hop;
@@ -96,7 +97,8 @@ internal sealed class RedisTransportHarness : IAsyncDisposable
     {
         var services = new ServiceCollection().AddLogging();
         services.AddSingleton(new IpcSecret(Secret));
-        var builder = services.AddPortway(TestConfig.Load(_yaml)).AddPortwayRedis();
+        services.AddSingleton(new Policies.NodeRuns());
+        var builder = services.AddPortway(TestConfig.Load(_yaml, "test.identity")).AddPortwayRedis().AddNode<Policies.IdentityNode>("test.identity");
         configure?.Invoke(builder);
         var provider = services.BuildServiceProvider();
         lock (_providers) _providers.Add(provider);

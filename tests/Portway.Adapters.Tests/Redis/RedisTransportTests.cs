@@ -36,6 +36,26 @@ public sealed class RedisTransportTests : IClassFixture<RedisServerFixture>
     }
 
     [Fact]
+    public async Task Hop_CallerIdentity_CrossesRedisSigned_IntoTheWorkersNodeContext()
+    {
+        await using var harness = new RedisTransportHarness(_redis, Prefix());
+        await harness.StartWorkerAsync("w1");
+        await harness.WaitLiveAsync();
+        var hop = harness.Hop("who/who", "{}", Now + 10_000);
+        // What the router writes on a hop that leaves the process: the identity as signed headers (never client input).
+        Portway.Internal.Security.IdentityHeaders.Apply(hop, new CallerIdentity { Subject = "alice", Tenant = "acme", Scopes = ["profiles"] });
+
+        var answer = await harness.Transport.SendAsync(hop, CancellationToken.None);
+        var anonymous = await harness.Transport.SendAsync(harness.Hop("who/who", "{}", Now + 10_000), CancellationToken.None);
+
+        Assert.Equal(EnvelopeKind.Reply, answer.Kind);
+        var seen = System.Text.Json.JsonDocument.Parse(answer.Payload).RootElement;
+        Assert.Equal(("alice", "acme"), (seen.GetProperty("subject").GetString(), seen.GetProperty("identity_tenant").GetString()));
+        Assert.Equal(["profiles"], seen.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal("", System.Text.Json.JsonDocument.Parse(anonymous.Payload).RootElement.GetProperty("subject").GetString());
+    }
+
+    [Fact]
     public async Task Hop_NoLiveWorker_IsUnavailableAtOnce()
     {
         await using var harness = new RedisTransportHarness(_redis, Prefix());
@@ -144,6 +164,38 @@ public sealed class RedisTransportTests : IClassFixture<RedisServerFixture>
 
         await Eventually.TrueAsync(() => harness.Hub.DuplicateAnswers == 1, TimeSpan.FromSeconds(10), "the second answer is dropped");
         Assert.Equal(0, harness.Hub.InFlight);
+    }
+
+    [Fact]
+    public async Task ALargeRead_IsAnsweredAsItRuns_InCallsOfAtMostFlushEvery()
+    {
+        const int Hops = (2 * RedisStageWorker.FlushEvery) + 8;
+        await using var harness = new RedisTransportHarness(_redis, Prefix());
+        var db = harness.Connection.DatabaseIfConnected ?? await harness.Connection.DatabaseAsync();
+        // A worker announced but not reading yet: the hops queue in the stream, and the real worker's first read takes them all.
+        await db.SortedSetAddAsync(RedisStreamNames.Workers(harness.Connection.KeyPrefix, "far"), "announced-only", Now + 60_000);
+        await harness.WaitLiveAsync();
+        var hopStream = RedisStreamNames.Hops(harness.Connection.KeyPrefix, "far");
+        var sends = Enumerable.Range(0, Hops)
+            .Select(i => harness.Transport.SendAsync(harness.Hop("echo/echo", $"{{\"n\":{i}}}", Now + 30_000), CancellationToken.None).AsTask())
+            .ToArray();
+        await Eventually.TrueAsync(() => db.StreamLength(hopStream) == Hops, TimeSpan.FromSeconds(10), "the hops wait in the hop stream");
+
+        var worker = await harness.StartWorkerAsync("w1");
+        var answers = await Task.WhenAll(sends).WaitAsync(TimeSpan.FromSeconds(30));
+
+        for (var i = 0; i < Hops; i++)
+        {
+            Assert.Equal(EnvelopeKind.Reply, answers[i].Kind);
+            Assert.Equal($"{{\"n\":{i}}}", Encoding.UTF8.GetString(answers[i].Payload.Span));
+        }
+
+        // One read of all the hops, answered as it ran: three calls (16, 16, 8) — not one at the end of the read, nor one per
+        // hop (a hop that went asynchronous on a loaded machine answers in a call of its own: hence a range).
+        Assert.InRange(worker.AnswerCalls, 3, Hops / 2);
+        Assert.Equal(0, (await db.StreamPendingAsync(hopStream, RedisStreamNames.ConsumerGroup)).PendingMessageCount);
+        Assert.Equal(0, harness.Hub.InFlight);
+        Assert.Equal(0, harness.Hub.DuplicateAnswers);
     }
 
     [Fact]

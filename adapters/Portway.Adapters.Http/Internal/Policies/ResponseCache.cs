@@ -12,8 +12,8 @@ namespace Portway.Adapters.Http.Internal.Policies;
 
 /// <summary>
 /// The response cache of http endpoints with <c>cache: { ttl_s }</c>, on ASP.NET Core's output cache store
-/// (<see cref="IOutputCacheStore"/>: in memory, or the shared store of <c>policy_store: redis</c>). The key covers the route, the tenant, the subject (unless
-/// <c>shared</c>) and the input with its JSON keys sorted (route values are part of it), so equal requests share an
+/// (<see cref="IOutputCacheStore"/>: in memory, or the shared store of <c>policy_store: redis</c>). The key covers the route, the tenant (the request's and the
+/// token's), the subject (unless <c>shared</c>) and the input with its JSON keys sorted (route values are part of it), so equal requests share an
 /// entry whatever their key order or spacing. Only successful answers are stored. Entries carry the time they were
 /// stored (from the <see cref="TimeProvider"/>), which gives <c>Age</c> and the expiry.
 /// </summary>
@@ -27,7 +27,9 @@ internal sealed class ResponseCache(IOutputCacheStore store, TimeProvider time, 
     {
         var subject = endpoint.Cache!.Shared ? "" : identity.Subject;
         var digest = SHA256.HashData(Normalize(input));
-        return string.Create(CultureInfo.InvariantCulture, $"portway|{endpoint.Route}|{tenant}|{subject}|{Convert.ToHexString(digest)}");
+        // The token's tenant as well as the request's: a shared entry of an endpoint without a tenant binding is still
+        // per tenant, so one tenant's answer (a node may read NodeContext.Identity.Tenant) never reaches another.
+        return string.Create(CultureInfo.InvariantCulture, $"portway|{endpoint.Route}|{tenant}|{identity.Tenant}|{subject}|{Convert.ToHexString(digest)}");
     }
 
     /// <summary>Serves a stored answer (with <c>Age</c> and <c>Cache-Control</c>) when there is a fresh one.</summary>

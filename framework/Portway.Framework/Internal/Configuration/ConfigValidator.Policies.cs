@@ -14,6 +14,14 @@ internal sealed partial class ConfigValidator
     {
         var web = config.Runtime.Web;
         if (web.Auth.Jwt is { } jwt) ValidateJwt(web.Auth, jwt);
+
+        // cache_clear written (and enabled) where nothing would serve it: no token to check, or nothing cached.
+        if (_map.Has(web, "cache_clear") && web.CacheClear.Enabled && !PolicySummary.CacheClearServed(web))
+        {
+            _diagnostics.Report(_map.At(web, "cache_clear"), web.Auth.Jwt is null
+                ? "cache_clear: the clear needs a bearer token, but runtime.web.auth.jwt is not set (set it, or cache_clear: { enabled: false })"
+                : "cache_clear: no endpoint has cache, so there is nothing to clear (add cache to an endpoint, or remove cache_clear)");
+        }
         foreach (var iface in web.Interfaces)
         {
             if (iface.Auth == "required" && web.Auth.Jwt is null)
@@ -121,7 +129,7 @@ internal sealed partial class ConfigValidator
 
         if (jwt.JwksFile is { } jwksFile && Readable(jwt, "jwks_file", jwksFile) is { } jwks && !IsJwks(jwks))
         {
-            _diagnostics.Report(_map.At(jwt, "jwks_file"), $"jwks_file: '{jwksFile}' is not a JSON Web Key Set (an object with a non-empty \"keys\" list)");
+            _diagnostics.Report(_map.At(jwt, "jwks_file"), $"jwks_file: '{jwksFile}' is not a JSON Web Key Set with an RS256 or ES256 key (an object whose \"keys\" list holds a key with kty RSA, n and e, or kty EC, crv, x and y)");
         }
 
         if (jwt.TenantClaim.Trim().Length == 0) _diagnostics.Report(_map.At(jwt, "tenant_claim"), "tenant_claim: must not be empty");
@@ -170,14 +178,28 @@ internal sealed partial class ConfigValidator
         try
         {
             using var doc = JsonDocument.Parse(text);
+            // Only RS256 / ES256 keys are accepted (JwtKeys), so a set without one would refuse every token.
             return doc.RootElement.ValueKind == JsonValueKind.Object
                 && doc.RootElement.TryGetProperty("keys", out var keys)
-                && keys.ValueKind == JsonValueKind.Array && keys.GetArrayLength() > 0;
+                && keys.ValueKind == JsonValueKind.Array
+                && keys.EnumerateArray().Any(IsPublicJwk);
         }
         catch (JsonException)
         {
             return false;
         }
+    }
+
+    private static bool IsPublicJwk(JsonElement key)
+    {
+        if (key.ValueKind != JsonValueKind.Object || !key.TryGetProperty("kty", out var kty)) return false;
+        bool Has(string name) => key.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString()!.Length > 0;
+        return kty.ValueKind == JsonValueKind.String && kty.GetString() switch
+        {
+            "RSA" => Has("n") && Has("e"),
+            "EC" => Has("crv") && Has("x") && Has("y"),
+            _ => false,
+        };
     }
 
     private void ValidateCors(CorsConfig cors)

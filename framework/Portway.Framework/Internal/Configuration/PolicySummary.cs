@@ -11,6 +11,18 @@ internal static class PolicySummary
         ? "none"
         : $"jwt issuer={jwt.Issuer}, audience={jwt.Audience}, key={jwt.KeySource}, clock_skew_seconds={Num(jwt.ClockSkewSeconds)}, tenant_claim={jwt.TenantClaim}, scope_claim={jwt.ScopeClaim}, token_lifetime_s={Num(jwt.TokenLifetimeS)}";
 
+    /// <summary>
+    /// Whether the cache clear endpoint is served: enabled, with <c>jwt</c> (the clear needs a token) and an endpoint
+    /// with <c>cache</c> (as the http adapter maps it).
+    /// </summary>
+    public static bool CacheClearServed(WebConfig web) =>
+        web.CacheClear.Enabled && web.Auth.Jwt is not null && web.Interfaces.Any(i => i.Endpoints.Any(e => e.Cache is not null));
+
+    public static string CacheClear(WebConfig web) =>
+        !web.CacheClear.Enabled ? $"disabled (path {web.CacheClear.Path})"
+        : CacheClearServed(web) ? $"POST {web.CacheClear.Path}"
+        : $"not served (path {web.CacheClear.Path}: {(web.Auth.Jwt is null ? "no runtime.web.auth.jwt to check its token" : "no endpoint has cache")})";
+
     public static string Cors(CorsConfig? cors) => cors is null
         ? "none"
         : $"origins=[{string.Join(", ", cors.Origins)}], methods=[{(cors.Methods.Count == 0 ? "any" : string.Join(", ", cors.Methods))}], headers=[{string.Join(", ", Headers(cors))}], credentials={(cors.Credentials ? "true" : "false")}, max_age_s={Num(cors.MaxAgeS)}";

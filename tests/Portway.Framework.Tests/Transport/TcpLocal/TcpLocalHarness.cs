@@ -193,11 +193,17 @@ internal sealed class TcpLocalHarness : IAsyncDisposable
         }
     }
 
-    /// <summary><c>test.headers</c>: answers the trace context a node sees (it sees no transport header).</summary>
+    /// <summary><c>test.headers</c>: answers the trace context and the caller's identity a node sees (it sees no transport header).</summary>
     internal sealed class HeadersNode : INode
     {
         public ValueTask<NodeResult> InvokeAsync(NodeContext context, CancellationToken cancellationToken) =>
             ValueTask.FromResult(NodeResult.Success(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
-                new Dictionary<string, string> { ["traceparent"] = context.TraceParent })));
+                new Dictionary<string, string>
+                {
+                    ["traceparent"] = context.TraceParent,
+                    ["subject"] = context.Identity.Subject,
+                    ["identity_tenant"] = context.Identity.Tenant,
+                    ["scopes"] = string.Join(' ', context.Identity.Scopes),
+                })));
     }
 }

@@ -60,6 +60,25 @@ public sealed class TcpLocalListenerTests
     }
 
     [Fact]
+    public async Task SendAsync_CallerIdentity_CrossesTheSignedHop_IntoTheWorkersNodeContext()
+    {
+        await using var harness = await TcpLocalHarness.StartAsync();
+        using var deadline = new CancellationTokenSource(Deadline);
+        var hop = TcpLocalHarness.Hop("headers", "test.headers");
+        // What the router writes on a hop that leaves the process: the identity as signed headers (never client input).
+        Portway.Internal.Security.IdentityHeaders.Apply(hop, new CallerIdentity { Subject = "alice", Tenant = "acme", Scopes = ["profiles", "admin"] });
+
+        var answer = await harness.Transport.SendAsync(hop, deadline.Token);
+        var anonymous = await harness.Transport.SendAsync(TcpLocalHarness.Hop("headers", "test.headers"), deadline.Token);
+
+        Assert.Equal(EnvelopeKind.Reply, answer.Kind);
+        var seen = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(answer.Payload.Span)!;
+        Assert.Equal(("alice", "acme", "profiles admin"), (seen["subject"], seen["identity_tenant"], seen["scopes"]));
+        var nobody = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(anonymous.Payload.Span)!;
+        Assert.Equal(("", "", ""), (nobody["subject"], nobody["identity_tenant"], nobody["scopes"]));
+    }
+
+    [Fact]
     public async Task SendAsync_PayloadOverLimit_AnswersPayloadTooLargeAndTheLinkStaysUp()
     {
         await using var harness = await TcpLocalHarness.StartAsync();
