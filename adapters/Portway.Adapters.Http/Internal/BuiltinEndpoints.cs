@@ -88,10 +88,14 @@ internal sealed class BuiltinEndpoints(IPortwayStatus status, PortwayStats stats
 
     private static readonly JsonSerializerOptions OpenApiJson = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    // application/json read by people with curl too: "process group 'cpu'", not "\u0027cpu\u0027" (quotes and
+    // backslashes are still escaped, as JSON requires).
+    private static readonly JsonWriterOptions ReadableJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, ReadableJson))
         {
             write(writer);
         }

@@ -62,6 +62,12 @@ public sealed class ReadinessTests : IDisposable
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal("not_ready", body.GetProperty("status").GetString());
         Assert.Contains(body.GetProperty("reasons").EnumerateArray(), r => r.GetString() == "no ready worker for process group 'cpu'");
+        using (var raw = await client.GetAsync("/ready"))
+        {
+            // As the README shows it to a user with curl: the quotes are not escaped as \u0027.
+            Assert.Contains("\"reasons\":[\"no ready worker for process group 'cpu'\"]", await raw.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
         Assert.Equal(HttpStatusCode.OK, (await GetJsonAsync(client, "/health")).Status);
         var (_, early) = await GetJsonAsync(client, "/stats");
         var cpu = early.GetProperty("process_groups").EnumerateArray().Single(g => g.GetProperty("name").GetString() == "cpu");
