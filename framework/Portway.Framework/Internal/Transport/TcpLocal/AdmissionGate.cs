@@ -195,8 +195,9 @@ internal sealed class AdmissionGate : IDisposable
             peer = "?";
         }
 
-        waiting.Socket.Dispose();
+        // Counted before the close: whoever sees the connection closed sees the refusal counted.
         _refused($"{peer}: {why}");
+        waiting.Socket.Dispose();
     }
 
     private sealed class Waiting(Socket socket, long since)
