@@ -89,7 +89,7 @@ internal sealed partial class ConfigValidator
             return;
         }
 
-        var at = _map.At(stage, _map.Has(stage, "with.egress") ? "with.egress" : "with");
+        var at = WithAt(stage, "egress");
         if (value is not JsonValue v || !v.TryGetValue<string>(out var name))
         {
             _diagnostics.Report(at, $"{where}: with.egress must be the name of an egress");
@@ -109,13 +109,13 @@ internal sealed partial class ConfigValidator
 
         if (stage.With!["path"] is { } path && (path is not JsonValue pv || !pv.TryGetValue<string>(out var p) || !p.StartsWith('/') || p.Contains('#', StringComparison.Ordinal)))
         {
-            _diagnostics.Report(_map.At(stage, _map.Has(stage, "with.path") ? "with.path" : "with"), $"{where}: with.path must be a path starting with '/'");
+            _diagnostics.Report(WithAt(stage, "path"), $"{where}: with.path must be a path starting with '/'");
         }
 
         if (stage.Node == HttpCallNode && stage.With["method"] is { } method
             && (method is not JsonValue mv || !mv.TryGetValue<string>(out var m) || !ConfigSchema.HttpMethods.Contains(m, StringComparer.Ordinal)))
         {
-            _diagnostics.Report(_map.At(stage, _map.Has(stage, "with.method") ? "with.method" : "with"), $"{where}: with.method must be one of {string.Join(", ", ConfigSchema.HttpMethods)}");
+            _diagnostics.Report(WithAt(stage, "method"), $"{where}: with.method must be one of {string.Join(", ", ConfigSchema.HttpMethods)}");
         }
     }
 

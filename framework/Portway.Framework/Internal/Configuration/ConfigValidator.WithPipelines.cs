@@ -8,33 +8,25 @@ internal sealed partial class ConfigValidator
     /// <summary>A stage's <c>with</c> keys that its node declares as naming a pipeline (<see cref="Nodes.PortwayNodeAttribute.WithPipelines"/>) name another pipeline of the config.</summary>
     private void ValidateWithPipelines(PortwayConfig config)
     {
-        foreach (var pipeline in config.Pipelines.Values)
+        foreach (var (pipeline, stage, with, node) in StagesWithCatalogNode(config))
         {
-            foreach (var stage in pipeline.Stages)
+            foreach (var key in node.WithPipelines)
             {
-                if (stage.With is null || !_catalog.TryGetValue(stage.Node, out var node))
+                if (with[key] is not { } value)
                 {
                     continue;
                 }
 
-                foreach (var key in node.WithPipelines)
+                var at = WithAt(stage, key);
+                var where = $"stage '{stage.Name}' of pipeline '{pipeline.Name}'";
+                if (value is not JsonValue v || !v.TryGetValue<string>(out var name) || !config.Pipelines.ContainsKey(name))
                 {
-                    if (stage.With[key] is not { } value)
-                    {
-                        continue;
-                    }
-
-                    var at = _map.At(stage, _map.Has(stage, "with." + key) ? "with." + key : "with");
-                    var where = $"stage '{stage.Name}' of pipeline '{pipeline.Name}'";
-                    if (value is not JsonValue v || !v.TryGetValue<string>(out var name) || !config.Pipelines.ContainsKey(name))
-                    {
-                        var text = value is JsonValue t && t.TryGetValue<string>(out var s) ? s : value.ToJsonString();
-                        _diagnostics.Report(at, $"{where}: with.{key} names unknown pipeline '{text}'{DidYouMean.Suffix(text, config.Pipelines.Keys.ToArray())}");
-                    }
-                    else if (name == pipeline.Name)
-                    {
-                        _diagnostics.Report(at, $"{where}: with.{key} names its own pipeline '{name}' (it would call itself)");
-                    }
+                    var text = value is JsonValue t && t.TryGetValue<string>(out var s) ? s : value.ToJsonString();
+                    _diagnostics.Report(at, $"{where}: with.{key} names unknown pipeline '{text}'{DidYouMean.Suffix(text, config.Pipelines.Keys.ToArray())}");
+                }
+                else if (name == pipeline.Name)
+                {
+                    _diagnostics.Report(at, $"{where}: with.{key} names its own pipeline '{name}' (it would call itself)");
                 }
             }
         }
