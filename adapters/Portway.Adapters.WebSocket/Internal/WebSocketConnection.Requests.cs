@@ -165,8 +165,8 @@ internal sealed partial class WebSocketConnection
         if (error is null)
         {
             Emit(BoundaryEventKind.EgressDelivered, request.RequestId, request.TraceId, request.Route);
+            request.Activity?.Dispose(); // before the reply can reach the client, as for an error below
             Enqueue(success!, finishing: true, reserved);
-            request.Activity?.Dispose();
             return;
         }
         else if (callerCancelled && !request.CancelledByClient)

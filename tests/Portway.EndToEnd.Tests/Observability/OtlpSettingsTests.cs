@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
+using Portway.EndToEnd.Tests.Multiprocess;
 using Portway.Testing;
 
 namespace Portway.EndToEnd.Tests.Observability;
@@ -13,6 +14,11 @@ namespace Portway.EndToEnd.Tests.Observability;
 /// <c>OTEL_*</c> variables win over every YAML key (endpoint, protocol, service name, sampling ratio) in the real
 /// executable.
 /// </summary>
+/// <remarks>
+/// In <see cref="WorkerProcesses.Collection"/> with <see cref="OtlpTracingTests"/>, never beside it: the ActivitySource
+/// is process-wide, so a host sampling every trace here would make the spans of that test's unsampled requests recorded.
+/// </remarks>
+[Collection(WorkerProcesses.Collection)]
 public sealed class OtlpSettingsTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
@@ -69,25 +75,27 @@ public sealed class OtlpSettingsTests
             var answer = await socket.ReceiveAsync(buffer, cts.Token);
             Assert.Contains("\"id\":1", Encoding.UTF8.GetString(buffer, 0, answer.Count), StringComparison.Ordinal);
             await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", cts.Token);
+
+            // Every span is awaited while the host runs: a request span that ends after the host's TracerProvider shut
+            // down (a socket's answer reaches the client a moment before its span ends) would never be exported.
+            await Eventually.TrueAsync(() => receiver.Trace(traceId).Count >= 2, Deadline, "the request's spans arrive (sampling_ratio 1: every new trace)");
+            var root = Assert.Single(receiver.Trace(traceId), s => s.Span.Name == "portway.request POST /v1/echo");
+            Assert.Equal(spanId, root.SpanId);
+            Assert.True(root.Span.ParentSpanId.IsEmpty, "the request span is the trace's root, not the child of ASP.NET Core's own activity");
+            Assert.Equal(root.SpanId, Assert.Single(receiver.Trace(traceId), s => s.Span.Name == "portway.stage echo/echo").ParentSpanId);
+
+            await Eventually.TrueAsync(() => receiver.Trace(graphqlTrace).Count >= 2, Deadline, "the GraphQL request's spans arrive");
+            Assert.True(Assert.Single(receiver.Trace(graphqlTrace), s => s.Span.Name.StartsWith("portway.request ", StringComparison.Ordinal)).Span.ParentSpanId.IsEmpty);
+            // The socket route is this test's own: the ActivitySource is process-wide, so other tests' hosts in this process export to this receiver too.
+            await Eventually.TrueAsync(() => receiver.All.Any(s => s.Span.Name == "portway.request /v1/ws-roots echo"), Deadline, "the WebSocket message's request span arrives");
+            var message = Assert.Single(receiver.All, s => s.Span.Name == "portway.request /v1/ws-roots echo");
+            Assert.True(message.Span.ParentSpanId.IsEmpty, "a message on a socket opened without traceparent is a new trace");
+            await Eventually.TrueAsync(() => receiver.Trace(message.TraceId).Count >= 2, Deadline, "the message's stage span arrives in its trace");
         }
         finally
         {
             await server.DisposeAsync();
         }
-
-        await Eventually.TrueAsync(() => receiver.Trace(traceId).Count >= 2, Deadline, "the request's spans arrive (sampling_ratio 1: every new trace)");
-        var root = Assert.Single(receiver.Trace(traceId), s => s.Span.Name == "portway.request POST /v1/echo");
-        Assert.Equal(spanId, root.SpanId);
-        Assert.True(root.Span.ParentSpanId.IsEmpty, "the request span is the trace's root, not the child of ASP.NET Core's own activity");
-        Assert.Equal(root.SpanId, Assert.Single(receiver.Trace(traceId), s => s.Span.Name == "portway.stage echo/echo").ParentSpanId);
-
-        await Eventually.TrueAsync(() => receiver.Trace(graphqlTrace).Count >= 2, Deadline, "the GraphQL request's spans arrive");
-        Assert.True(Assert.Single(receiver.Trace(graphqlTrace), s => s.Span.Name.StartsWith("portway.request ", StringComparison.Ordinal)).Span.ParentSpanId.IsEmpty);
-        // The socket route is this test's own: the ActivitySource is process-wide, so other tests' hosts in this process export to this receiver too.
-        await Eventually.TrueAsync(() => receiver.All.Any(s => s.Span.Name == "portway.request /v1/ws-roots echo"), Deadline, "the WebSocket message's request span arrives");
-        var message = Assert.Single(receiver.All, s => s.Span.Name == "portway.request /v1/ws-roots echo");
-        Assert.True(message.Span.ParentSpanId.IsEmpty, "a message on a socket opened without traceparent is a new trace");
-        await Eventually.TrueAsync(() => receiver.Trace(message.TraceId).Count >= 2, Deadline, "the message's stage span arrives in its trace");
     }
 
     [Fact]
