@@ -115,7 +115,7 @@ internal sealed partial class RedisStageWorker
             {
                 if (!_connection.IsConnected) continue;
                 var db = await _connection.DatabaseAsync(_stopping.Token).ConfigureAwait(false);
-                var claimed = await db.StreamAutoClaimAsync(_stream, RedisStreamNames.ConsumerGroup, WorkerId, _redis.ClaimIdleMs, "0-0", Math.Max(1, _slots.CurrentCount)).ConfigureAwait(false);
+                var claimed = await db.StreamAutoClaimAsync(_stream, RedisStreamNames.ConsumerGroup, WorkerId, _redis.ClaimIdleMs, "0-0", EntriesFor(_slots.CurrentCount)).ConfigureAwait(false);
                 if (claimed.IsNull || claimed.ClaimedEntries.Length == 0) continue;
                 RedisLog.HopsClaimed(_logger, WorkerId, claimed.ClaimedEntries.Length, _redis.ClaimIdleMs);
                 foreach (var claimedEntry in claimed.ClaimedEntries)

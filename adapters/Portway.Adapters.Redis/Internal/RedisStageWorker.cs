@@ -165,7 +165,7 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
 
                     var db = dedicated.GetDatabase();
                     if (!groupReady) groupReady = await EnsureGroupAsync(db).ConfigureAwait(false);
-                    var result = await db.ExecuteAsync("XREADGROUP", "GROUP", RedisStreamNames.ConsumerGroup, WorkerId, "COUNT", 1 + _slots.CurrentCount,
+                    var result = await db.ExecuteAsync("XREADGROUP", "GROUP", RedisStreamNames.ConsumerGroup, WorkerId, "COUNT", EntriesFor(1 + _slots.CurrentCount),
                         "BLOCK", (int)Block.TotalMilliseconds, "STREAMS", stream, ">").ConfigureAwait(false);
                     // The hops of this read that answer at once share one call for their answers and acknowledgements;
                     // a read of many hops answers as it goes, in calls of about FlushEvery hops, cut between entries
@@ -231,6 +231,13 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
             if (dedicated is not null) await dedicated.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// How many entries to read for <paramref name="slots"/> free slots: an entry carries up to
+    /// <see cref="RedisHopSender.MaxPerEntry"/> hops, so a read takes about as many hops as it has slots for (at least one
+    /// entry), not that many entries — which would take hops the group's other workers could run meanwhile.
+    /// </summary>
+    internal static int EntriesFor(int slots) => Math.Max(1, slots / RedisHopSender.MaxPerEntry);
 
     /// <summary>Creates the consumer group (and the stream) unless it exists.</summary>
     private async Task<bool> EnsureGroupAsync(IDatabase db)
