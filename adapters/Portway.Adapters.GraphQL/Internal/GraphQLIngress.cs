@@ -217,10 +217,28 @@ internal sealed class GraphQLIngress(
         }
     }
 
+    /// <summary>
+    /// Accepts the upgrade and serves the socket, counted in <c>websocket_connections</c> (as the WebSocket adapter counts
+    /// its sockets) from the accept until it ends, however it ends.
+    /// </summary>
     private async Task RunWebSocketAsync(HttpContext context, GraphQLEndpoint endpoint, Reply reply)
     {
         var offered = context.WebSockets.WebSocketRequestedProtocols.Contains(GraphQLWebSocketSession.SubProtocol, StringComparer.Ordinal);
         using var socket = await context.WebSockets.AcceptWebSocketAsync(offered ? GraphQLWebSocketSession.SubProtocol : null).ConfigureAwait(false);
+        gauges.Add(PortwayGauges.WebSocketConnections, 1);
+        try
+        {
+            await ServeWebSocketAsync(context, endpoint, reply, socket, offered).ConfigureAwait(false);
+        }
+        finally
+        {
+            gauges.Add(PortwayGauges.WebSocketConnections, -1);
+        }
+    }
+
+    /// <summary>A client that did not offer <c>graphql-transport-ws</c> gets 4406; the others their session.</summary>
+    private async Task ServeWebSocketAsync(HttpContext context, GraphQLEndpoint endpoint, Reply reply, System.Net.WebSockets.WebSocket socket, bool offered)
+    {
         if (!offered)
         {
             try

@@ -5,38 +5,24 @@ using StackExchange.Redis;
 namespace Portway.Adapters.Redis.Internal;
 
 /// <summary>
-/// A worker's answers and acknowledgements, sent together: each queued item is an answer (added to the reply stream
-/// its hop names) and/or the hop's entry id (acknowledged), and <see cref="Flush"/> sends everything queued in ONE
-/// script call — the answers' <c>XADD ... NOMKSTREAM</c> and one <c>XACK</c> of all the ids — instead of an
-/// <c>XADD</c> and an <c>XACK</c> per hop, each awaited. The read loop holds the flush while it starts a batch of hops
-/// (<see cref="Hold"/>) so the hops that complete at once share one call; a hop completing later flushes by itself.
-/// A hop is acknowledged in the same atomic script as its answer is added, so an answer is never lost while its hop
-/// is acknowledged, and a failed call leaves every hop of it pending (claimed again after <c>claim_idle_ms</c>).
+/// A worker's answers and acknowledgements, sent together: each queued item is a finished hop of a
+/// <see cref="RedisHopEntry"/> — its answer (to the reply stream the hop names) or none (a hop skipped) — and
+/// <see cref="Flush"/> sends everything queued in one call: per reply stream ONE <c>XADD ... NOMKSTREAM</c> whose entry
+/// carries all the answers going there, then one <c>XACK</c> of the hop entries the call finishes. Plain commands,
+/// pipelined in that order on one connection (no script: Redis copies no envelope through Lua). The read loop holds the
+/// flush while it starts a read's hops (<see cref="Hold"/>) so the hops that complete at once share one call; a hop
+/// completing later flushes by itself. An entry is acknowledged only after all its answers (<see cref="RedisHopEntry"/>):
+/// a failed call leaves its entries pending (claimed and run again after <c>claim_idle_ms</c>), never acknowledged
+/// without an answer that was lost.
 /// </summary>
 internal sealed class RedisAnswerBatch
 {
-    /// <summary>
-    /// KEYS[1] the hop stream, KEYS[2..n+1] the reply stream of each answer; ARGV[1] the consumer group, ARGV[2] the
-    /// reply streams' MAXLEN, ARGV[3] n, ARGV[4..n+3] the answers, ARGV[n+4..] the entry ids to acknowledge.
-    /// A reply stream that is gone (its host stopped) takes nothing (NOMKSTREAM); the hop is acknowledged all the same.
-    /// </summary>
-    internal const string Script = """
-        local n = tonumber(ARGV[3])
-        for i = 1, n do
-          redis.pcall('XADD', KEYS[i + 1], 'NOMKSTREAM', 'MAXLEN', '~', ARGV[2], '*', 'e', ARGV[3 + i])
-        end
-        if #ARGV > n + 3 then
-          return redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, n + 4))
-        end
-        return 0
-        """;
-
-    /// <summary>The most items one call carries (Lua's unpack and the argument count stay small).</summary>
-    private const int MaxPerCall = 256;
+    /// <summary>The most items one call carries (so the most answers one reply-stream entry holds).</summary>
+    internal const int MaxPerCall = 64;
 
     private readonly RedisConnection _connection;
     private readonly RedisKey _hopStream;
-    private readonly RedisValue _maxLength;
+    private readonly StreamAddOptions _replyAdd;
     private readonly string _group;
     private readonly ILogger _logger;
     private readonly ConcurrentQueue<Item> _queue = new();
@@ -48,19 +34,20 @@ internal sealed class RedisAnswerBatch
     {
         _connection = connection;
         _hopStream = hopStream;
-        _maxLength = maxLength;
+        // NOMKSTREAM: a reply stream that is gone (its host stopped) takes nothing; the hop is acknowledged all the same.
+        _replyAdd = new StreamAddOptions { CreateStream = false, MaxLength = maxLength, Approximate = true };
         _group = group;
         _logger = logger;
     }
 
-    /// <summary>Script calls sent (for tests and the bench: hops per call).</summary>
+    /// <summary>Calls sent (for tests and the bench: hops per call).</summary>
     public long Calls => Interlocked.Read(ref _calls);
 
-    /// <summary>Queues an answer to <paramref name="replyStream"/> and the acknowledgement of <paramref name="entryId"/>; sends at once unless held.</summary>
-    public void Answer(string replyStream, byte[] answer, string entryId) => Add(new Item(replyStream, answer, entryId));
+    /// <summary>Queues the answer of a hop of <paramref name="entry"/> to <paramref name="replyStream"/>; sends at once unless held.</summary>
+    public void Answer(string replyStream, byte[] answer, RedisHopEntry entry) => Add(new Item(replyStream, answer, entry));
 
-    /// <summary>Queues the acknowledgement of <paramref name="entryId"/> alone (a hop not answered); sends at once unless held.</summary>
-    public void Acknowledge(string entryId) => Add(new Item(null, null, entryId));
+    /// <summary>Queues a hop of <paramref name="entry"/> finished without an answer (skipped); sends at once unless held.</summary>
+    public void Acknowledge(RedisHopEntry entry) => Add(new Item(null, null, entry));
 
     /// <summary>Holds the sending while the read loop starts a batch of hops; <see cref="Release"/> sends what they queued.</summary>
     public void Hold() => Interlocked.Exchange(ref _held, 1);
@@ -96,80 +83,115 @@ internal sealed class RedisAnswerBatch
             var items = new List<Item>(Math.Min(_queue.Count, MaxPerCall));
             while (items.Count < MaxPerCall && _queue.TryDequeue(out var item)) items.Add(item);
             if (items.Count == 0) return;
-            var sent = Send(items);
-            if (sent.IsCompleted) continue;
-            lock (_sending)
-            {
-                // Pruned here rather than by a continuation per call (which would cost a thread-pool work item each).
-                _sending.RemoveWhere(static t => t.IsCompleted);
-                _sending.Add(sent);
-            }
+            Track(Send(RedisAnswerCall.Compose(items)));
         }
     }
 
-    /// <summary>Sends the call for <paramref name="items"/>; the task ends with its reply (a failure is logged, never thrown).</summary>
-    private Task Send(List<Item> items)
+    private void Track(Task sent)
     {
-        var answers = 0;
-        foreach (var item in items)
+        if (sent.IsCompleted) return;
+        lock (_sending)
         {
-            if (item.Answer is not null) answers++;
+            // Pruned here rather than by a continuation per call (which would cost a thread-pool work item each).
+            _sending.RemoveWhere(static t => t.IsCompleted);
+            _sending.Add(sent);
         }
+    }
 
-        var keys = new RedisKey[answers + 1];
-        var values = new RedisValue[3 + answers + items.Count];
-        keys[0] = _hopStream;
-        values[0] = RedisStreamNames.ConsumerGroup;
-        values[1] = _maxLength;
-        values[2] = answers;
-        var a = 0;
-        for (var i = 0; i < items.Count; i++)
-        {
-            var item = items[i];
-            if (item.Answer is not null)
-            {
-                keys[1 + a] = item.ReplyStream;
-                values[3 + a] = item.Answer;
-                a++;
-            }
-
-            values[3 + answers + i] = item.EntryId;
-        }
-
+    /// <summary>Sends <paramref name="call"/>; the task ends with its last command (a failure is logged, never thrown).</summary>
+    private Task Send(RedisAnswerCall call)
+    {
         Interlocked.Increment(ref _calls);
         try
         {
-            if (_connection.DatabaseIfConnected is not { } db) return SendWhenConnectedAsync(keys, values, items.Count);
-            // Nothing awaits the reply: the continuation runs only when the call failed (a call that succeeds queues no
-            // thread-pool work item to resume a method that has nothing left to do).
-            return db.ScriptEvaluateAsync(Script, keys, values).ContinueWith(static (t, state) =>
-            {
-                var (batch, count) = ((RedisAnswerBatch, int))state!;
-                batch.Failed(count, t.Exception?.InnerException?.Message ?? "cancelled");
-            }, (this, items.Count), CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return _connection.DatabaseIfConnected is { } db ? Issue(db, call) : SendWhenConnectedAsync(call);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            Failed(items.Count, ex.Message);
+            Failed(call.Hops, ex.Message);
             return Task.CompletedTask;
         }
     }
 
-    private async Task SendWhenConnectedAsync(RedisKey[] keys, RedisValue[] values, int count)
+    private async Task SendWhenConnectedAsync(RedisAnswerCall call)
     {
         try
         {
             var db = await _connection.DatabaseAsync().ConfigureAwait(false);
-            await db.ScriptEvaluateAsync(Script, keys, values).ConfigureAwait(false);
+            await Issue(db, call).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            Failed(count, ex.Message);
+            Failed(call.Hops, ex.Message);
         }
     }
 
-    // Not acknowledged: the hops stay pending and are claimed again after claim_idle_ms.
+    /// <summary>
+    /// Writes the call's commands in order — the answers' <c>XADD</c>s, then the <c>XACK</c> — without waiting between
+    /// them. Nothing awaits a command that succeeds unless entries wait for the answers' confirmation: a continuation
+    /// runs only for a failure (logged) or a confirmation (no thread-pool work item per call otherwise).
+    /// </summary>
+    private Task Issue(IDatabase db, RedisAnswerCall call)
+    {
+        Task? answers = null;
+        foreach (var (stream, pairs) in call.Replies)
+        {
+            var added = db.StreamAddAsync(stream, [.. pairs], _replyAdd);
+            answers = answers is null ? added : Task.WhenAll(answers, added);
+        }
+
+        Task? acked = call.Acknowledge.Count > 0 ? db.StreamAcknowledgeAsync(_hopStream, RedisStreamNames.ConsumerGroup, [.. call.Acknowledge]) : null;
+        if (answers is not null)
+        {
+            if (call.Confirm.Count > 0)
+            {
+                answers = answers.ContinueWith(static (t, state) =>
+                {
+                    var (batch, call) = ((RedisAnswerBatch, RedisAnswerCall))state!;
+                    if (t.IsCompletedSuccessfully) batch.Confirmed(call.Confirm);
+                    else batch.Failed(call.Hops, t.Exception?.InnerException?.Message ?? "cancelled");
+                }, (this, call), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+            else
+            {
+                answers = OnFailure(answers, call.Hops);
+            }
+        }
+
+        if (acked is not null) acked = OnFailure(acked, call.Hops);
+        return acked is null ? answers ?? Task.CompletedTask : answers is null ? acked : Task.WhenAll(answers, acked);
+    }
+
+    /// <summary>Entries whose earlier answers are now all accepted: acknowledged by an <c>XACK</c> of their own.</summary>
+    private void Confirmed(List<RedisHopEntry> entries)
+    {
+        List<RedisValue>? ids = null;
+        foreach (var entry in entries)
+        {
+            if (entry.Confirm()) (ids ??= []).Add(entry.Id);
+        }
+
+        if (ids is null) return;
+        try
+        {
+            if (_connection.DatabaseIfConnected is { } db) Track(OnFailure(db.StreamAcknowledgeAsync(_hopStream, RedisStreamNames.ConsumerGroup, [.. ids]), ids.Count));
+            else Failed(ids.Count, $"redis is unreachable ({_connection.Description})");
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            Failed(ids.Count, ex.Message);
+        }
+    }
+
+    private Task OnFailure(Task command, int hops) => command.ContinueWith(static (t, state) =>
+    {
+        var (batch, count) = ((RedisAnswerBatch, int))state!;
+        batch.Failed(count, t.Exception?.InnerException?.Message ?? "cancelled");
+    }, (this, hops), CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    // Not acknowledged: the entries stay pending and are claimed again after claim_idle_ms.
     private void Failed(int count, string why) => RedisLog.TransportError(_logger, $"answering {count} hop(s) of '{_group}'", why);
 
-    private readonly record struct Item(string? ReplyStream, byte[]? Answer, string EntryId);
+    /// <summary>A finished hop: its answer and where it goes (none for a hop skipped), and the entry it came in.</summary>
+    internal readonly record struct Item(string? ReplyStream, byte[]? Answer, RedisHopEntry Entry);
 }

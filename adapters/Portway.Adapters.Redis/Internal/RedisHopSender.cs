@@ -5,22 +5,23 @@ namespace Portway.Adapters.Redis.Internal;
 
 /// <summary>
 /// Adds a group's hops to its hop stream with at most one call in flight: a hop sent while the stream is idle goes out
-/// at once (one <c>XADD</c>); the hops sent while a call is in flight queue and leave together when it returns, in one
-/// script of several <c>XADD</c>s. Under load a call carries many hops (one round trip, one reply to read and complete
-/// instead of one per hop), idle it costs nothing more than the plain <c>XADD</c>. A call that fails answers each of
-/// its hops <c>unavailable</c> through <see cref="RedisReplyHub"/> (their waiters end at once, not at their deadline).
+/// at once (one <c>XADD</c>); the hops sent while a call is in flight queue and leave together when it returns, as ONE
+/// stream entry carrying them all (one <c>XADD</c> with an <c>e</c> field per hop, up to <see cref="MaxPerEntry"/>).
+/// Under load a call carries many hops in one entry — one entry for Redis to add, hand to a worker, track as pending
+/// and acknowledge, instead of one per hop; idle it costs nothing more than the plain <c>XADD</c>. A call that fails
+/// answers each of its hops <c>unavailable</c> through <see cref="RedisReplyHub"/> (their waiters end at once, not at
+/// their deadline).
 /// </summary>
 internal sealed class RedisHopSender
 {
-    /// <summary>KEYS[1] the hop stream; ARGV[1] its MAXLEN, ARGV[2..] the encoded hops. Returns how many were added.</summary>
-    internal const string Script = """
-        for i = 2, #ARGV do
-          redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[i])
-        end
-        return #ARGV - 1
-        """;
+    /// <summary>
+    /// The most hops one stream entry carries (a stream of <c>stream_max_length</c> entries holds at most this many times
+    /// as many hops): as many as a worker answers in one call (<see cref="RedisStageWorker.FlushEvery"/>), so an entry's
+    /// answers and its acknowledgement mostly go in one call.
+    /// </summary>
+    internal const int MaxPerEntry = RedisStageWorker.FlushEvery;
 
-    /// <summary>The most hops one call carries.</summary>
+    /// <summary>The most hops one call carries (in entries of <see cref="MaxPerEntry"/>).</summary>
     private const int MaxPerCall = 256;
 
     private readonly RedisConnection _connection;
@@ -103,35 +104,51 @@ internal sealed class RedisHopSender
     private async Task SendAsync(List<Hop> batch)
     {
         Interlocked.Increment(ref _calls);
-        try
+        if (_connection.DatabaseIfConnected is not { } db)
         {
-            if (_connection.DatabaseIfConnected is not { } db)
-            {
-                Fail(batch, $"redis is unreachable ({_connection.Description})");
-                return;
-            }
-
-            if (batch.Count == 1)
-            {
-                await db.StreamAddAsync(_stream, RedisStreamNames.EnvelopeField, batch[0].Bytes, maxLength: _maxLength, useApproximateMaxLength: true).ConfigureAwait(false);
-                return;
-            }
-
-            var values = new RedisValue[batch.Count + 1];
-            values[0] = _maxLength;
-            for (var i = 0; i < batch.Count; i++) values[i + 1] = batch[i].Bytes;
-            await db.ScriptEvaluateAsync(Script, [_stream], values).ConfigureAwait(false);
+            Fail(batch, 0, batch.Count, $"redis is unreachable ({_connection.Description})");
+            return;
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+
+        // Every entry's XADD is written before any is awaited: the call is one round trip.
+        var entries = (batch.Count + MaxPerEntry - 1) / MaxPerEntry;
+        var adds = new Task[entries];
+        for (var e = 0; e < entries; e++) adds[e] = Add(db, batch, e * MaxPerEntry, Math.Min(MaxPerEntry, batch.Count - (e * MaxPerEntry)));
+        for (var e = 0; e < entries; e++)
         {
-            Fail(batch, ex.Message);
+            try
+            {
+                await adds[e].ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+            {
+                Fail(batch, e * MaxPerEntry, Math.Min(MaxPerEntry, batch.Count - (e * MaxPerEntry)), ex.Message);
+            }
         }
     }
 
-    private void Fail(List<Hop> batch, string why)
+    /// <summary>Adds <paramref name="count"/> hops of <paramref name="batch"/> from <paramref name="start"/> as one entry (a failure to send is the task's).</summary>
+    private Task Add(IDatabase db, List<Hop> batch, int start, int count)
+    {
+        try
+        {
+            if (count == 1) return db.StreamAddAsync(_stream, RedisStreamNames.EnvelopeField, batch[start].Bytes, maxLength: _maxLength, useApproximateMaxLength: true);
+            var pairs = new NameValueEntry[count];
+            for (var i = 0; i < count; i++) pairs[i] = new NameValueEntry(RedisStreamNames.EnvelopeField, batch[start + i].Bytes);
+            return db.StreamAddAsync(_stream, pairs, maxLength: _maxLength, useApproximateMaxLength: true);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            return Task.FromException(ex);
+        }
+    }
+
+    private void Fail(List<Hop> batch, string why) => Fail(batch, 0, batch.Count, why);
+
+    private void Fail(List<Hop> batch, int start, int count, string why)
     {
         var error = new PortwayError(ErrorCode.Unavailable, $"redis refused the hop for process group '{_group}': {why}");
-        foreach (var hop in batch) _hub.Fail(hop.Id, error);
+        for (var i = start; i < start + count; i++) _hub.Fail(batch[i].Id, error);
     }
 
     private readonly record struct Hop(string Id, byte[] Bytes);

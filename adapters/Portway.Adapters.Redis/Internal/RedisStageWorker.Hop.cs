@@ -6,7 +6,7 @@ namespace Portway.Adapters.Redis.Internal;
 
 internal sealed partial class RedisStageWorker
 {
-    private async Task HandleAsync(string entryId, byte[] bytes)
+    private async Task HandleAsync(RedisHopEntry entry, byte[] bytes)
     {
         try
         {
@@ -18,8 +18,8 @@ internal sealed partial class RedisStageWorker
                 // secret, that host could not verify the answer anyway. Acknowledged so it is not retried; logged with
                 // the reason, counted in Rejected. Its caller, if any, ends at its deadline.
                 Interlocked.Increment(ref _rejected);
-                RedisLog.HopRejected(_logger, WorkerId, entryId, error.Message);
-                _answers.Acknowledge(entryId);
+                RedisLog.HopRejected(_logger, WorkerId, entry.Id, error.Message);
+                _answers.Acknowledge(entry);
                 return;
             }
 
@@ -29,7 +29,7 @@ internal sealed partial class RedisStageWorker
             {
                 Interlocked.Increment(ref _expired);
                 RedisLog.HopExpired(_logger, WorkerId, hop.RequestId);
-                _answers.Acknowledge(entryId);
+                _answers.Acknowledge(entry);
                 return;
             }
 
@@ -42,12 +42,12 @@ internal sealed partial class RedisStageWorker
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
-                return; // Not acknowledged: a live worker claims it after claim_idle_ms.
+                return; // Not answered, so its entry is not acknowledged: a live worker claims it after claim_idle_ms.
             }
             catch (OperationCanceledException)
             {
                 Interlocked.Increment(ref _expired);
-                _answers.Acknowledge(entryId);
+                _answers.Acknowledge(entry);
                 return;
             }
 
@@ -66,12 +66,12 @@ internal sealed partial class RedisStageWorker
 
             // The answer and the acknowledgement go out together, in one call shared with the hops finishing now.
             Interlocked.Increment(ref _ran);
-            _answers.Answer(RedisStreamNames.Replies(_connection.KeyPrefix, instance), encoded, entryId);
+            _answers.Answer(RedisStreamNames.Replies(_connection.KeyPrefix, instance), encoded, entry);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException or ObjectDisposedException)
         {
-            // Not acknowledged: it stays pending and is claimed again after claim_idle_ms.
-            RedisLog.TransportError(_logger, $"answering hop {entryId} of '{Group}'", ex.Message);
+            // Not answered, so its entry is not acknowledged: it stays pending and is claimed again after claim_idle_ms.
+            RedisLog.TransportError(_logger, $"answering a hop of entry {entry.Id} of '{Group}'", ex.Message);
         }
     }
 
@@ -115,13 +115,19 @@ internal sealed partial class RedisStageWorker
             {
                 if (!_connection.IsConnected) continue;
                 var db = await _connection.DatabaseAsync(_stopping.Token).ConfigureAwait(false);
-                var claimed = await db.StreamAutoClaimAsync(_stream, RedisStreamNames.ConsumerGroup, WorkerId, _redis.ClaimIdleMs, "0-0", Math.Max(1, _slots.CurrentCount)).ConfigureAwait(false);
+                var claimed = await db.StreamAutoClaimAsync(_stream, RedisStreamNames.ConsumerGroup, WorkerId, _redis.ClaimIdleMs, "0-0", EntriesFor(_slots.CurrentCount)).ConfigureAwait(false);
                 if (claimed.IsNull || claimed.ClaimedEntries.Length == 0) continue;
                 RedisLog.HopsClaimed(_logger, WorkerId, claimed.ClaimedEntries.Length, _redis.ClaimIdleMs);
-                foreach (var entry in claimed.ClaimedEntries)
+                foreach (var claimedEntry in claimed.ClaimedEntries)
                 {
-                    await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
-                    Run(entry.Id!, RedisStreamEntries.EnvelopeOf(entry));
+                    // Run again as a whole: hops of it answered before its worker died answer twice; the host drops the second.
+                    var envelopes = RedisStreamEntries.EnvelopesOf(claimedEntry);
+                    var entry = new RedisHopEntry(claimedEntry.Id!, envelopes.Count);
+                    foreach (var bytes in envelopes)
+                    {
+                        await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                        Run(entry, bytes);
+                    }
                 }
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)

@@ -8,9 +8,10 @@ namespace Portway.Adapters.Redis.Internal;
 
 /// <summary>
 /// A worker of one process group over Redis: reads the group's hop stream in the consumer group <c>workers</c>
-/// (a blocking <c>XREADGROUP</c> on a dedicated connection), verifies each hop, skips (acknowledges, does not run) one
+/// (a blocking <c>XREADGROUP</c> on a dedicated connection; an entry carries one or more hops), verifies each hop, skips (acknowledges, does not run) one
 /// past its caller's deadline, runs the stage, adds the signed answer to the reply stream of the instance its
-/// <c>reply_to</c> names (<c>NOMKSTREAM</c>: a host that is gone gets nothing), then <c>XACK</c>s. It announces
+/// <c>reply_to</c> names (<c>NOMKSTREAM</c>: a host that is gone gets nothing), and <c>XACK</c>s each entry once all its hops are answered
+/// (<see cref="RedisHopEntry"/>). It announces
 /// itself with a key that expires, and claims hops a dead worker left pending longer than <c>claim_idle_ms</c>
 /// (<c>XAUTOCLAIM</c>). Runs up to <see cref="Concurrency"/> hops at a time.
 /// </summary>
@@ -21,9 +22,9 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
     private const int AnnounceTtlMs = 2000;
 
     /// <summary>
-    /// The most hops of one read whose answers wait for each other (one call): a read of many hops (a burst) answers
-    /// in calls of this many as it goes, so the host completes the first callers while the worker runs the rest,
-    /// instead of every answer waiting for the whole read to have run.
+    /// About the most hops of one read whose answers wait for each other (one call): a read of many hops (a burst)
+    /// answers as it goes, cutting a call after the entry that reaches this many, so the host completes the first
+    /// callers while the worker runs the rest, instead of every answer waiting for the whole read to have run.
     /// </summary>
     internal const int FlushEvery = 16;
 
@@ -164,32 +165,42 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
 
                     var db = dedicated.GetDatabase();
                     if (!groupReady) groupReady = await EnsureGroupAsync(db).ConfigureAwait(false);
-                    var result = await db.ExecuteAsync("XREADGROUP", "GROUP", RedisStreamNames.ConsumerGroup, WorkerId, "COUNT", 1 + _slots.CurrentCount,
+                    var result = await db.ExecuteAsync("XREADGROUP", "GROUP", RedisStreamNames.ConsumerGroup, WorkerId, "COUNT", EntriesFor(1 + _slots.CurrentCount),
                         "BLOCK", (int)Block.TotalMilliseconds, "STREAMS", stream, ">").ConfigureAwait(false);
-                    // The hops of this read that answer at once share one call for their answers and acknowledgements,
-                    // FlushEvery of them at most: the first answers of a large read leave while the rest still run.
+                    // The hops of this read that answer at once share one call for their answers and acknowledgements;
+                    // a read of many hops answers as it goes, in calls of about FlushEvery hops, cut between entries
+                    // (an entry's hops answered in one call acknowledge it in that call).
                     _answers.Hold();
                     try
                     {
-                        var started = 0;
-                        foreach (var (id, bytes) in RedisStreamEntries.Parse(result))
+                        var hops = RedisStreamEntries.Parse(result);
+                        var sinceFlush = 0;
+                        for (var i = 0; i < hops.Count;)
                         {
-                            if (started > 0 && started % FlushEvery == 0)
+                            var count = 1;
+                            while (i + count < hops.Count && hops[i + count].Id == hops[i].Id) count++;
+                            if (sinceFlush >= FlushEvery)
                             {
                                 _answers.Release();
                                 _answers.Hold();
+                                sinceFlush = 0;
                             }
 
-                            started++;
-                            if (held > 0) held--;
-                            else if (!_slots.Wait(0))
+                            var entry = new RedisHopEntry(hops[i].Id, count);
+                            for (var end = i + count; i < end; i++)
                             {
-                                _answers.Release();
-                                await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-                                _answers.Hold();
+                                if (held > 0) held--;
+                                else if (!_slots.Wait(0))
+                                {
+                                    _answers.Release();
+                                    await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                                    _answers.Hold();
+                                }
+
+                                Run(entry, hops[i].Envelope);
                             }
 
-                            Run(id, bytes);
+                            sinceFlush += count;
                         }
                     }
                     finally
@@ -221,6 +232,13 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
         }
     }
 
+    /// <summary>
+    /// How many entries to read for <paramref name="slots"/> free slots: an entry carries up to
+    /// <see cref="RedisHopSender.MaxPerEntry"/> hops, so a read takes about as many hops as it has slots for (at least one
+    /// entry), not that many entries — which would take hops the group's other workers could run meanwhile.
+    /// </summary>
+    internal static int EntriesFor(int slots) => Math.Max(1, slots / RedisHopSender.MaxPerEntry);
+
     /// <summary>Creates the consumer group (and the stream) unless it exists.</summary>
     private async Task<bool> EnsureGroupAsync(IDatabase db)
     {
@@ -246,10 +264,10 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
         }
     }
 
-    /// <summary>Starts one hop (its slot already taken; released when it ends).</summary>
-    private void Run(string entryId, byte[] bytes)
+    /// <summary>Starts one hop of <paramref name="entry"/> (its slot already taken; released when it ends).</summary>
+    private void Run(RedisHopEntry entry, byte[] bytes)
     {
-        var task = HandleAsync(entryId, bytes);
+        var task = HandleAsync(entry, bytes);
         if (task.IsCompleted)
         {
             // Ran to its end already (a stage that answers at once): nothing to track.

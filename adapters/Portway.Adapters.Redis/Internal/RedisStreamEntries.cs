@@ -5,11 +5,15 @@ namespace Portway.Adapters.Redis.Internal;
 /// <summary>
 /// Reads the RESP2 reply of <c>XREAD</c>/<c>XREADGROUP</c> run through <c>ExecuteAsync</c> (StackExchange.Redis has
 /// no blocking stream read, so the transport sends the command itself on a dedicated connection):
-/// <c>[[stream, [[id, [field, value, ...]], ...]], ...]</c>, or null when the block timed out.
+/// <c>[[stream, [[id, [field, value, ...]], ...]], ...]</c>, or null when the block timed out. An entry carries one
+/// or more envelopes (every <c>e</c> field is one: hops or answers sent together share an entry).
 /// </summary>
 internal static class RedisStreamEntries
 {
-    /// <summary>The (id, envelope bytes) entries of a single-stream read; entries without the envelope field get empty bytes.</summary>
+    /// <summary>
+    /// The (entry id, envelope bytes) pairs of a single-stream read, one per envelope, in order: the envelopes of one
+    /// entry are adjacent and share its id. An entry without an envelope field gives one pair with empty bytes.
+    /// </summary>
     public static List<(string Id, byte[] Envelope)> Parse(RedisResult result)
     {
         var entries = new List<(string, byte[])>();
@@ -28,28 +32,29 @@ internal static class RedisStreamEntries
                 if (parts is not { Length: 2 }) continue;
                 var id = (string?)parts[0] ?? "";
                 var fields = (RedisResult[]?)parts[1];
-                entries.Add((id, EnvelopeOf(fields)));
+                var before = entries.Count;
+                for (var i = 0; fields is not null && i + 1 < fields.Length; i += 2)
+                {
+                    if ((string?)fields[i] == RedisStreamNames.EnvelopeField) entries.Add((id, (byte[]?)fields[i + 1] ?? []));
+                }
+
+                if (entries.Count == before) entries.Add((id, []));
             }
         }
 
         return entries;
     }
 
-    /// <summary>The envelope bytes of a claimed entry.</summary>
-    public static byte[] EnvelopeOf(StreamEntry entry)
+    /// <summary>The envelopes of a claimed entry (one with empty bytes when it has none).</summary>
+    public static List<byte[]> EnvelopesOf(StreamEntry entry)
     {
-        var value = entry[RedisStreamNames.EnvelopeField];
-        return value.IsNull ? [] : (byte[])value!;
-    }
-
-    private static byte[] EnvelopeOf(RedisResult[]? fields)
-    {
-        if (fields is null) return [];
-        for (var i = 0; i + 1 < fields.Length; i += 2)
+        var envelopes = new List<byte[]>(entry.Values.Length);
+        foreach (var field in entry.Values)
         {
-            if ((string?)fields[i] == RedisStreamNames.EnvelopeField) return (byte[]?)fields[i + 1] ?? [];
+            if (field.Name == RedisStreamNames.EnvelopeField) envelopes.Add(field.Value.IsNull ? [] : (byte[])field.Value!);
         }
 
-        return [];
+        if (envelopes.Count == 0) envelopes.Add([]);
+        return envelopes;
     }
 }

@@ -10,7 +10,7 @@ namespace Portway.Observability;
 /// </summary>
 public sealed class PortwayGauges
 {
-    /// <summary>Open WebSocket connections (the WebSocket adapter).</summary>
+    /// <summary>Open WebSocket connections (the WebSocket adapter's and the GraphQL adapter's <c>graphql-transport-ws</c> ones).</summary>
     public const string WebSocketConnections = "websocket_connections";
 
     /// <summary>GraphQL operations running (the GraphQL adapter: HTTP requests and subscriptions).</summary>

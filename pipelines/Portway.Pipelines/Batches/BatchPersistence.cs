@@ -29,11 +29,9 @@ internal sealed partial class BatchPersistence : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, byte> _dirty = new(StringComparer.Ordinal);
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-    private readonly SemaphoreSlim _snapshotGate = new(1, 1);
     private BatchProcessor? _processor;
     private Task _writer = Task.CompletedTask;
-    private ITimer? _timer;
-    private int _changedSinceSnapshot;
+    private SnapshotSchedule<IReadOnlyList<BatchRecord>>? _snapshot;
 
     public BatchPersistence(IKvStore kv, string? snapshotPath, TimeProvider time, TimeSpan snapshotInterval, ILogger logger)
     {
@@ -48,7 +46,7 @@ internal sealed partial class BatchPersistence : IAsyncDisposable
     public void Changed(string id)
     {
         _dirty[id] = 0;
-        Volatile.Write(ref _changedSinceSnapshot, 1);
+        _snapshot?.MarkChanged();
         _signal.Writer.TryWrite(true);
     }
 
@@ -59,66 +57,32 @@ internal sealed partial class BatchPersistence : IAsyncDisposable
         _processor = processor;
         var records = await SnapshotFile.LoadAsync<BatchRecord>(
             _snapshotPath, _kv, KeyPrefix, r => r.Id, NodeJson.Options, Refused, (where, reason) => Log.Skipped(_logger, where, reason), cancellationToken).ConfigureAwait(false);
+        if (_snapshotPath is { } path)
+        {
+            _snapshot = new(path, processor.Records, NodeJson.Options, _time, _snapshotInterval, ex => Log.SnapshotFailed(_logger, path, ex));
+        }
+
         var resumed = processor.Restore(records);
         Log.Loaded(_logger, records.Count, resumed, _snapshotPath is null ? "kv" : "snapshot");
         _writer = Task.Run(WriteChangesAsync, CancellationToken.None);
-        if (_snapshotPath is not null && _snapshotInterval > TimeSpan.Zero)
-        {
-            _timer = _time.CreateTimer(_ => _ = SnapshotAsync(force: false), null, _snapshotInterval, _snapshotInterval);
-        }
     }
 
-    /// <summary>Writes every change still marked, then the snapshot. Called once, when the host stops (after the processor stopped).</summary>
+    /// <summary>
+    /// Writes every change still marked, then the snapshot (once: the snapshot timer stops). Called when the host stops
+    /// (after the processor stopped); a later call (or <see cref="DisposeAsync"/>) writes only changes marked since, to the kv.
+    /// </summary>
     public async Task FlushAsync()
     {
         _signal.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
         await WriteMarkedAsync().ConfigureAwait(false);
-        await SnapshotAsync(force: true).ConfigureAwait(false);
-    }
-
-    /// <summary>Writes the snapshot when something changed since the last one (or always, with <paramref name="force"/>).</summary>
-    public async Task SnapshotAsync(bool force)
-    {
-        if (_snapshotPath is null || _processor is null)
+        if (_snapshot is not null)
         {
-            return;
-        }
-
-        await _snapshotGate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (Interlocked.Exchange(ref _changedSinceSnapshot, 0) == 0 && !force)
-            {
-                return;
-            }
-
-            await SnapshotFile.WriteAsync(_snapshotPath, _processor.Records(), NodeJson.Options).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // A failed snapshot is logged and retried at the next tick; it never stops the processor.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            Volatile.Write(ref _changedSinceSnapshot, 1);
-            Log.SnapshotFailed(_logger, _snapshotPath, ex);
-        }
-        finally
-        {
-            _snapshotGate.Release();
+            await _snapshot.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_timer is not null)
-        {
-            await _timer.DisposeAsync().ConfigureAwait(false);
-        }
-
-        _signal.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
-        _snapshotGate.Dispose();
-    }
+    public ValueTask DisposeAsync() => new(FlushAsync());
 
     private async Task WriteChangesAsync()
     {

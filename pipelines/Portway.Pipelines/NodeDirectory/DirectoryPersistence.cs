@@ -29,10 +29,8 @@ internal sealed partial class DirectoryPersistence : IAsyncDisposable
     private readonly TimeSpan _snapshotInterval;
     private readonly ILogger _logger;
     private readonly Channel<string> _changes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly SemaphoreSlim _snapshotGate = new(1, 1);
     private Task _writer = Task.CompletedTask;
-    private ITimer? _timer;
-    private int _dirty;
+    private SnapshotSchedule<IReadOnlyList<DirectoryEntry>>? _snapshot;
 
     public DirectoryPersistence(IKvStore kv, MemoryDirectoryStore index, string? snapshotPath, TimeProvider time, TimeSpan snapshotInterval, ILogger logger)
     {
@@ -49,6 +47,11 @@ internal sealed partial class DirectoryPersistence : IAsyncDisposable
     {
         var entries = await SnapshotFile.LoadAsync<DirectoryEntry>(
             _snapshotPath, _kv, KeyPrefix, e => e.Id, NodeJson.Options, Refused, (where, reason) => Log.Skipped(_logger, where, reason), cancellationToken).ConfigureAwait(false);
+        if (_snapshotPath is { } path)
+        {
+            _snapshot = new(path, _index.All, NodeJson.Options, _time, _snapshotInterval, ex => Log.SnapshotFailed(_logger, path, ex));
+        }
+
         foreach (var entry in entries)
         {
             _index.Put(entry);
@@ -56,69 +59,30 @@ internal sealed partial class DirectoryPersistence : IAsyncDisposable
 
         Log.Loaded(_logger, entries.Count, _snapshotPath is null ? "kv" : "snapshot");
         _writer = Task.Run(WriteChangesAsync, CancellationToken.None);
-        if (_snapshotPath is not null && _snapshotInterval > TimeSpan.Zero)
-        {
-            _timer = _time.CreateTimer(_ => _ = SnapshotAsync(force: false), null, _snapshotInterval, _snapshotInterval);
-        }
     }
 
     /// <summary>Records that node <paramref name="id"/> changed (written, or deleted when it is gone).</summary>
     public void Changed(string id)
     {
-        Volatile.Write(ref _dirty, 1);
+        _snapshot?.MarkChanged();
         _changes.Writer.TryWrite(id);
     }
 
-    /// <summary>Writes every change still queued, then the snapshot. Called once, when the host stops.</summary>
+    /// <summary>
+    /// Writes every change still queued, then the snapshot (once: the snapshot timer stops). Called when the host
+    /// stops; a later call (or <see cref="DisposeAsync"/>) writes nothing more.
+    /// </summary>
     public async Task FlushAsync()
     {
         _changes.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
-        await SnapshotAsync(force: true).ConfigureAwait(false);
-    }
-
-    /// <summary>Writes the snapshot when something changed since the last one (or always, with <paramref name="force"/>).</summary>
-    public async Task SnapshotAsync(bool force)
-    {
-        if (_snapshotPath is null)
+        if (_snapshot is not null)
         {
-            return;
-        }
-
-        await _snapshotGate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (Interlocked.Exchange(ref _dirty, 0) == 0 && !force)
-            {
-                return;
-            }
-
-            await SnapshotFile.WriteAsync(_snapshotPath, _index.All(), NodeJson.Options).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // A failed snapshot is logged and retried at the next tick; it never stops the directory.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            Volatile.Write(ref _dirty, 1);
-            Log.SnapshotFailed(_logger, _snapshotPath, ex);
-        }
-        finally
-        {
-            _snapshotGate.Release();
+            await _snapshot.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_timer is not null)
-        {
-            await _timer.DisposeAsync().ConfigureAwait(false);
-        }
-
-        _changes.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
-        _snapshotGate.Dispose();
-    }
+    public ValueTask DisposeAsync() => new(FlushAsync());
 
     private async Task WriteChangesAsync()
     {

@@ -9,8 +9,9 @@ namespace Portway.EndToEnd.Tests.Observability;
 
 /// <summary>
 /// The live counts of <c>/stats</c> (<c>live</c>) and <c>/metrics</c> (<c>portway_live{name}</c>) on the real host: open
-/// WebSocket connections and running GraphQL operations (a held subscription, a held query over HTTP) are counted while
-/// they last and return to 0; a fresh host scrapes both at 0 (a series that only appears once used reads "no data").
+/// WebSocket connections (plain and graphql-transport-ws) and running GraphQL operations (a held subscription, a held
+/// query over HTTP) are counted while they last and return to 0; a fresh host scrapes both at 0 (a series that only
+/// appears once used reads "no data").
 /// </summary>
 public sealed class LiveCountsTests
 {
@@ -71,14 +72,15 @@ public sealed class LiveCountsTests
         using var leave = new CancellationTokenSource();
         var held = server.Client.PostAsync("/graphql", new StringContent("{\"query\":\"{ wait(ms: 600000) { ms } }\"}", Encoding.UTF8, "application/json"), leave.Token);
 
-        await Eventually.TrueAsync(async () => await StatsAsync(server) == (1, 2), Deadline, "/stats live: 1 WebSocket connection, 2 GraphQL operations");
-        Assert.Equal((1, 2), await ScrapeAsync(server));
+        await Eventually.TrueAsync(async () => await StatsAsync(server) == (2, 2), Deadline, "/stats live: 2 WebSocket connections (plain and graphql-transport-ws), 2 GraphQL operations");
+        Assert.Equal((2, 2), await ScrapeAsync(server));
 
         await graphql.SendAsync("""{"id":"s1","type":"complete"}""");
         await leave.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => held);
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
-        await Eventually.TrueAsync(async () => await StatsAsync(server) == (0, 0), Deadline, "/stats live returns to 0 once the socket closes and the operations end");
+        await graphql.DisposeAsync();
+        await Eventually.TrueAsync(async () => await StatsAsync(server) == (0, 0), Deadline, "/stats live returns to 0 once the sockets close and the operations end");
         Assert.Equal((0, 0), await ScrapeAsync(server));
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/ready")).StatusCode);
     }

@@ -37,7 +37,7 @@ public sealed class RedisScaleOutTests : IClassFixture<RedisServerFixture>
         var db = redis.GetDatabase();
         var replyStreams = redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: deployment.ReplyPattern).Select(k => (string)k!).ToList();
         Assert.Equal(2, replyStreams.Count);
-        var before = await Task.WhenAll(replyStreams.Select(s => db.StreamLengthAsync(s)));
+        var before = await Task.WhenAll(replyStreams.Select(s => RedisStreamProbe.EnvelopesAsync(db, s)));
 
         var clients = hosts.Select(RedisDeployment.Client).ToArray();
         var results = await Task.WhenAll(Enumerable.Range(0, 1000).Select(async i =>
@@ -53,8 +53,8 @@ public sealed class RedisScaleOutTests : IClassFixture<RedisServerFixture>
             Assert.Equal(r.i, json.RootElement.GetProperty("n").GetInt32());
             Assert.Equal(r.i % 2, json.RootElement.GetProperty("via").GetInt32());
         });
-        // Each host's answers came on its own reply stream only: 500 new entries on each.
-        var after = await Task.WhenAll(replyStreams.Select(s => db.StreamLengthAsync(s)));
+        // Each host's answers came on its own reply stream only: 500 new answers on each (answers sent together share an entry).
+        var after = await Task.WhenAll(replyStreams.Select(s => RedisStreamProbe.EnvelopesAsync(db, s)));
         Assert.Equal([500L, 500L], after.Zip(before, (a, b) => a - b).ToArray());
         foreach (var host in hosts) await RedisDeployment.Until(async () => await RedisDeployment.PendingAsync(host) == 0, "pending_waiters returns to 0");
         var pending = await db.StreamPendingAsync(deployment.HopStream, "workers");
@@ -72,16 +72,16 @@ public sealed class RedisScaleOutTests : IClassFixture<RedisServerFixture>
         await using var redis = await deployment.ConnectAsync();
         var db = redis.GetDatabase();
         var replies = redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: deployment.ReplyPattern).Select(k => (string)k!).Single();
-        var before = await db.StreamLengthAsync(replies);
+        var before = await RedisStreamProbe.EnvelopesAsync(db, replies);
         using var client = RedisDeployment.Client(host);
 
         var sends = Enumerable.Range(0, 20).Select(i => PostAsync(client, "/v1/remote/delay", new { ms = 2000, n = i })).ToList();
         long held = 0;
         await RedisDeployment.Until(async () =>
         {
-            var info = await db.StreamPendingAsync(deployment.HopStream, "workers");
-            held = info.Consumers.Where(c => c.Name == "victim").Sum(c => (long)c.PendingMessageCount);
-            return held > 0 && info.PendingMessageCount == 20;
+            // Hops sent together share an entry: count the hops of the pending entries, not the entries.
+            held = await RedisStreamProbe.PendingEnvelopesAsync(db, deployment.HopStream, "workers", "victim");
+            return held > 0 && await RedisStreamProbe.PendingEnvelopesAsync(db, deployment.HopStream, "workers") == 20;
         }, "the victim holds hops");
         await victim.DisposeAsync(); // SIGKILL
 
@@ -89,7 +89,7 @@ public sealed class RedisScaleOutTests : IClassFixture<RedisServerFixture>
 
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
         Assert.Equal(Enumerable.Range(0, 20), answers.Select(a => JsonDocument.Parse(a.Body).RootElement.GetProperty("n").GetInt32()).Order());
-        Assert.Equal(20, await db.StreamLengthAsync(replies) - before); // one answer per hop, none twice
+        Assert.Equal(20, await RedisStreamProbe.EnvelopesAsync(db, replies) - before); // one answer per hop, none twice
         Assert.Contains("claimed", host.Output, StringComparison.Ordinal);
         var pending = await db.StreamPendingAsync(deployment.HopStream, "workers");
         Assert.Equal(0, pending.PendingMessageCount);

@@ -158,6 +158,24 @@ public sealed class BatchPersistenceTests : IDisposable
     }
 
     [Fact]
+    public async Task Snapshot_ThatFails_IsLogged_AndWrittenAtTheNextTick()
+    {
+        var snapshot = await BlockedSnapshot.CreateAsync(_folder, BatchPersistence.SnapshotFileName);
+        var logger = new RecordingLogger();
+        var (processor, persistence) = await OpenAsync(new GatedProcessor(gated: false), NewKv(), snapshot.Path, logger);
+        var id = processor.Submit(Items("s1"), 5).Id;
+        await FinishedAsync(processor, id);
+
+        var failed = $"batches: snapshot to {snapshot.Path} failed";
+        await snapshot.FailThenWriteAsync(_clock, TimeSpan.FromSeconds(30), logger, failed);
+        await StopAsync(processor, persistence);
+
+        var saved = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllBytesAsync(snapshot.Path))!.AsArray();
+        Assert.Equal(id, saved.Single()!["id"]!.GetValue<string>());
+        Assert.Single(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message == failed);
+    }
+
+    [Fact]
     public async Task Restart_FromASnapshotWithAnUnreadableBatch_SkipsItWithTheReasonLogged_AndLoadsTheOthers()
     {
         var kv = NewKv();

@@ -137,6 +137,22 @@ public sealed class DirectoryPersistenceTests : IDisposable
     }
 
     [Fact]
+    public async Task Snapshot_ThatFails_IsLogged_AndWrittenAtTheNextTick()
+    {
+        var snapshot = await BlockedSnapshot.CreateAsync(_folder, DirectoryPersistence.SnapshotFileName);
+        var logger = new RecordingLogger();
+        var (directory, persistence) = await OpenAsync(NewKv(), snapshot.Path, logger);
+        await directory.RegisterAsync("a", DirectoryFixture.Key, [], []);
+
+        var failed = $"node directory: snapshot to {snapshot.Path} failed";
+        await snapshot.FailThenWriteAsync(_clock, Interval, logger, failed);
+        await persistence.DisposeAsync();
+
+        Assert.Equal("a", Assert.Single(JsonSerializer.Deserialize<DirectoryEntry[]>(await File.ReadAllBytesAsync(snapshot.Path), NodeJson.Options)!).Id);
+        Assert.Single(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message == failed);
+    }
+
+    [Fact]
     public async Task Restart_FromASnapshotWithUnreadableEntries_SkipsThemWithTheReasonLogged_AndLoadsTheOthers()
     {
         var (before, persistence) = await OpenAsync(NewKv(), SnapshotPath);
