@@ -178,7 +178,7 @@ internal sealed partial class HttpIngress(
         Emit(BoundaryEventKind.EgressDelivered, correlation, endpoint.Route, accepted: accepted);
         if (cacheKey is not null)
         {
-            await cache.StoreAsync(context, endpoint, cacheKey, output).ConfigureAwait(false);
+            await cache.StoreAsync(context, endpoint, cacheKey, admission.Identity.Tenant, output).ConfigureAwait(false);
         }
 
         context.Response.StatusCode = StatusCodes.Status200OK;

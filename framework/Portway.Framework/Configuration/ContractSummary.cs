@@ -233,7 +233,7 @@ public static partial class ContractSummary
                         ["key_path"] = tls.KeyPath,
                         ["password"] = tls.Password is null ? null : "(set)",
                     },
-                    ["cache_clear"] = new JsonObject { ["enabled"] = web.CacheClear.Enabled, ["path"] = web.CacheClear.Path, ["served"] = PolicySummary.CacheClearServed(web) },
+                    ["cache_clear"] = new JsonObject { ["enabled"] = web.CacheClear.Enabled, ["path"] = web.CacheClear.Path, ["scope"] = web.CacheClear.Scope, ["served"] = PolicySummary.CacheClearServed(web) },
                     ["auth"] = new JsonObject { ["jwt"] = PolicySummary.JwtJson(web.Auth.Jwt) },
                     ["policy_store"] = web.PolicyStore,
                     ["interfaces"] = new JsonArray([.. web.Interfaces.Select(InterfaceJson)]),

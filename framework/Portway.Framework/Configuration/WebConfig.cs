@@ -39,8 +39,8 @@ public sealed class WebConfig
     /// <summary><c>interfaces</c>: one entry per ingress kind.</summary>
     public List<InterfaceConfig> Interfaces { get; set; } = [];
 
-    /// <summary><c>cache_clear</c>: the built-in <c>POST /v1/cache/clear</c> (a bearer token required), served when an endpoint has <c>cache</c> and <c>auth.jwt</c> is set.</summary>
-    public BuiltinEndpointConfig CacheClear { get; set; } = new() { Path = "/v1/cache/clear" };
+    /// <summary><c>cache_clear</c>: the built-in <c>POST /v1/cache/clear</c> (a bearer token required; a token clears its tenant's entries, every tenant's needs <c>scope</c>), served when an endpoint has <c>cache</c> and <c>auth.jwt</c> is set.</summary>
+    public CacheClearConfig CacheClear { get; set; } = new();
 
     /// <summary>
     /// <c>policy_store</c>: where rate limits (fixed, sliding, token_bucket) and the response cache are kept:

@@ -116,7 +116,7 @@ public sealed class CacheAndCorsTests
     }
 
     [Fact]
-    public async Task CacheClear_NeedsAToken_ClearsAllOrOnePipeline()
+    public async Task CacheClear_NeedsAToken_ClearsItsTenantsEntriesOfAllOrOnePipeline()
     {
         await using var host = await PolicyTestHost.StartAsync(PolicyYaml.Http(CacheEndpoints));
 
@@ -137,9 +137,9 @@ public sealed class CacheAndCorsTests
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.OK, otherPipeline.StatusCode);
         Assert.Equal(1, RunsOf(await stillCached.Content.ReadAsStringAsync()));
-        Assert.Equal("{\"cleared\":\"who\"}", await byPipeline.Content.ReadAsStringAsync());
+        Assert.Equal("{\"cleared\":\"who\",\"tenant\":\"acme\"}", await byPipeline.Content.ReadAsStringAsync());
         Assert.Equal(2, RunsOf(await afterPipelineClear.Content.ReadAsStringAsync()));
-        Assert.Equal("{\"cleared\":\"all\"}", await all.Content.ReadAsStringAsync());
+        Assert.Equal("{\"cleared\":\"all\",\"tenant\":\"acme\"}", await all.Content.ReadAsStringAsync());
         Assert.Equal(3, RunsOf(await afterClearAll.Content.ReadAsStringAsync()));
     }
 

@@ -152,8 +152,9 @@ public sealed class SharedPolicyTests : IClassFixture<RedisServerFixture>, IAsyn
         using var miss = await _one.Client.GetAsync("/v1/cached");
         _time.Advance(TimeSpan.FromSeconds(7));
         using var hitOnTwo = await _two.Client.GetAsync("/v1/cached");
-        using var clear = new HttpRequestMessage(HttpMethod.Post, "/v1/cache/clear") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
-        clear.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Hs256(expires: DateTimeOffset.UtcNow.AddHours(1)));
+        // The entry is an anonymous caller's (auth: none): only a clear of every tenant (with the scope) drops it.
+        using var clear = new HttpRequestMessage(HttpMethod.Post, "/v1/cache/clear") { Content = new StringContent("""{"all_tenants":true}""", Encoding.UTF8, "application/json") };
+        clear.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Hs256(scope: "cache.admin", expires: DateTimeOffset.UtcNow.AddHours(1)));
         using var cleared = await _two.Client.SendAsync(clear);
         using var missAgain = await _one.Client.GetAsync("/v1/cached");
 

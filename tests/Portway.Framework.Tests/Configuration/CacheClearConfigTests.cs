@@ -34,10 +34,13 @@ public sealed class CacheClearConfigTests
             return ContractSummary.Render(result.Config!).Split('\n').Single(l => l.StartsWith("  cache_clear", StringComparison.Ordinal));
         }
 
-        Assert.Equal("  cache_clear      POST /v1/cache/clear", ClearLine(Load(Jwt, Cached)));
+        Assert.Equal("  cache_clear      POST /v1/cache/clear (a token clears its tenant's entries; every tenant's needs scope cache.admin)", ClearLine(Load(Jwt, Cached)));
+        Assert.Equal("  cache_clear      POST /v1/cache/clear (a token clears its tenant's entries; every tenant's needs scope ops.flush)",
+            ClearLine(Load(Jwt + "\n    cache_clear: { scope: ops.flush }", Cached)));
         Assert.Equal("  cache_clear      not served (path /v1/cache/clear: no endpoint has cache)", ClearLine(Load(Jwt, Uncached)));
         Assert.Equal("  cache_clear      not served (path /v1/cache/clear: no runtime.web.auth.jwt to check its token)", ClearLine(Load("", Cached)));
         Assert.Contains("\"served\": true", ContractSummary.RenderJson(Load(Jwt, Cached).Config!), StringComparison.Ordinal);
+        Assert.Contains("\"scope\": \"cache.admin\"", ContractSummary.RenderJson(Load(Jwt, Cached).Config!), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -52,5 +55,28 @@ public sealed class CacheClearConfigTests
         Assert.Equal((4, 18), (noCache.Line, noCache.Column));
         Assert.StartsWith("cache_clear: no endpoint has cache", noCache.Message, StringComparison.Ordinal);
         Assert.True(disabled.IsValid, string.Join("\n", disabled.Problems));
+    }
+
+    [Theory]
+    [InlineData("scope: \"cache admin\"", 42, "scope: 'cache admin' is not a scope a token can carry")]
+    [InlineData("scope: \"\"", 42, "scope: '' is not a scope a token can carry")]
+    [InlineData("scope: [a, b]", 42, "scope: expected a string")]
+    [InlineData("scopes: [a]", 35, "unknown key 'scopes'")]
+    public void CacheClearScope_BadValueOrUnknownKey_IsErrorAtItsPosition(string written, int column, string message)
+    {
+        var problem = Assert.Single(Load(Jwt + "\n    cache_clear: { enabled: true, " + written + " }", Cached).Problems);
+
+        Assert.Equal(("clear.yaml", 4, column), (problem.File, problem.Line, problem.Column));
+        Assert.Contains(message, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CacheClearScope_DefaultsToCacheAdmin_AndBindsWhatIsWritten()
+    {
+        var defaulted = Load(Jwt, Cached);
+        var written = Load(Jwt + "\n    cache_clear: { scope: ops.flush }", Cached);
+
+        Assert.Equal("cache.admin", defaulted.Config!.Runtime.Web.CacheClear.Scope);
+        Assert.Equal("ops.flush", written.Config!.Runtime.Web.CacheClear.Scope);
     }
 }

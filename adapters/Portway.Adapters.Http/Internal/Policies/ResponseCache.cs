@@ -15,13 +15,26 @@ namespace Portway.Adapters.Http.Internal.Policies;
 /// (<see cref="IOutputCacheStore"/>: in memory, or the shared store of <c>policy_store: redis</c>). The key covers the route, the tenant (the request's and the
 /// token's), the subject (unless <c>shared</c>) and the input with its JSON keys sorted (route values are part of it), so equal requests share an
 /// entry whatever their key order or spacing. Only successful answers are stored. Entries carry the time they were
-/// stored (from the <see cref="TimeProvider"/>), which gives <c>Age</c> and the expiry.
+/// stored (from the <see cref="TimeProvider"/>), which gives <c>Age</c> and the expiry. Every entry is tagged
+/// <c>portway</c> and <c>pipeline:NAME</c>, and, when the caller's token has a tenant (the entry's owner),
+/// <c>tenant:T</c> and <c>pipeline:NAME|tenant:T</c>: a tenant's clear drops only its own entries, in either store
+/// (pipeline names have no <c>|</c>, so the tags never collide). Entries of callers without a tenant (anonymous
+/// endpoints, tokens without a tenant claim) belong to no tenant: only a clear of every tenant drops them.
 /// </summary>
 internal sealed class ResponseCache(IOutputCacheStore store, TimeProvider time, PolicyStats stats)
 {
     public const string AllTag = "portway";
 
     public static string PipelineTag(string pipeline) => "pipeline:" + pipeline;
+
+    public static string TenantTag(string tenant) => "tenant:" + tenant;
+
+    public static string PipelineTenantTag(string pipeline, string tenant) => string.Concat("pipeline:", pipeline, "|tenant:", tenant);
+
+    /// <summary>The tag a clear drops: every tenant's (<paramref name="tenant"/> null) or one tenant's entries, of every pipeline or of one.</summary>
+    public static string ClearTag(string? pipeline, string? tenant) =>
+        tenant is null ? (pipeline is null ? AllTag : PipelineTag(pipeline))
+        : pipeline is null ? TenantTag(tenant) : PipelineTenantTag(pipeline, tenant);
 
     public static string Key(EndpointConfig endpoint, CallerIdentity identity, string tenant, ReadOnlyMemory<byte> input)
     {
@@ -62,20 +75,23 @@ internal sealed class ResponseCache(IOutputCacheStore store, TimeProvider time, 
         return true;
     }
 
-    /// <summary>Stores a successful answer and sets its <c>Cache-Control</c> (and <c>Age: 0</c>).</summary>
-    public ValueTask StoreAsync(HttpContext context, EndpointConfig endpoint, string key, ReadOnlyMemory<byte> answer)
+    /// <summary>Stores a successful answer (owned by <paramref name="owner"/>, the token's tenant, empty for none) and sets its <c>Cache-Control</c> (and <c>Age: 0</c>).</summary>
+    public ValueTask StoreAsync(HttpContext context, EndpointConfig endpoint, string key, string owner, ReadOnlyMemory<byte> answer)
     {
         var entry = new byte[answer.Length + 8];
         BinaryPrimitives.WriteInt64LittleEndian(entry, time.GetUtcNow().UtcTicks);
         answer.Span.CopyTo(entry.AsSpan(8));
         context.Response.Headers.CacheControl = CacheControl(endpoint);
         context.Response.Headers.Age = "0";
-        return store.SetAsync(key, entry, [AllTag, PipelineTag(endpoint.Pipeline)], TimeSpan.FromSeconds(endpoint.Cache!.TtlS), CancellationToken.None);
+        string[] tags = owner.Length == 0
+            ? [AllTag, PipelineTag(endpoint.Pipeline)]
+            : [AllTag, PipelineTag(endpoint.Pipeline), TenantTag(owner), PipelineTenantTag(endpoint.Pipeline, owner)];
+        return store.SetAsync(key, entry, tags, TimeSpan.FromSeconds(endpoint.Cache!.TtlS), CancellationToken.None);
     }
 
-    /// <summary>Drops every entry, or those of one pipeline.</summary>
-    public ValueTask ClearAsync(string? pipeline, CancellationToken cancellationToken) =>
-        store.EvictByTagAsync(pipeline is null ? AllTag : PipelineTag(pipeline), cancellationToken);
+    /// <summary>Drops the entries of one tenant (<paramref name="tenant"/>) or of every tenant (null), of every pipeline or of one.</summary>
+    public ValueTask ClearAsync(string? pipeline, string? tenant, CancellationToken cancellationToken) =>
+        store.EvictByTagAsync(ClearTag(pipeline, tenant), cancellationToken);
 
     private static string CacheControl(EndpointConfig endpoint) =>
         $"{(endpoint.Cache!.Shared ? "public" : "private")}, max-age={endpoint.Cache.TtlS.ToString(CultureInfo.InvariantCulture)}";

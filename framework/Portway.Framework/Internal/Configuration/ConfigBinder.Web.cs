@@ -30,7 +30,7 @@ internal sealed partial class ConfigBinder
         if (reader.TryGet("dashboard", out var dashboard)) BindBuiltin(dashboard, "dashboard", web.Dashboard);
         if (reader.TryGet("tls", out var tls)) web.Tls = BindTls(tls);
         if (reader.TryGet("auth", out var auth)) BindAuth(auth, web.Auth);
-        if (reader.TryGet("cache_clear", out var clear)) BindBuiltin(clear, "cache_clear", web.CacheClear);
+        if (reader.TryGet("cache_clear", out var clear)) BindCacheClear(clear, web.CacheClear);
         reader.Enum("policy_store", ConfigSchema.PolicyStores, v => web.PolicyStore = v);
         if (reader.Sequence("interfaces") is { } interfaces)
         {
@@ -43,6 +43,23 @@ internal sealed partial class ConfigBinder
         var reader = Reader(AsMapping(node, name), node.Start, $"runtime.web.{name}", ConfigSchema.BuiltinEndpoint, builtin);
         reader.Bool("enabled", v => builtin.Enabled = v);
         Path(reader, "path", v => builtin.Path = v);
+    }
+
+    private void BindCacheClear(YamlNode node, CacheClearConfig clear)
+    {
+        var reader = Reader(AsMapping(node, "cache_clear"), node.Start, "runtime.web.cache_clear", ConfigSchema.CacheClear, clear);
+        reader.Bool("enabled", v => clear.Enabled = v);
+        Path(reader, "path", v => clear.Path = v);
+        if (reader.String("scope") is not { } scope) return;
+        // A token's scope claim is a space-separated list, so an empty scope or one with a space could never be granted.
+        if (scope.Length > 0 && !scope.Any(char.IsWhiteSpace))
+        {
+            clear.Scope = scope;
+            return;
+        }
+
+        reader.TryGet("scope", out var at);
+        _diagnostics.Report(at.Start, $"scope: '{scope}' is not a scope a token can carry (one non-empty word without spaces, e.g. cache.admin)");
     }
 
     private TlsConfig BindTls(YamlNode node)

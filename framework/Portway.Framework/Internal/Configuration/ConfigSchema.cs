@@ -32,6 +32,7 @@ internal static class ConfigSchema
     public static readonly string[] Cors = ["origins", "methods", "headers", "credentials", "max_age_s"];
     public static readonly string[] Tls = ["cert_path", "key_path", "password"];
     public static readonly string[] BuiltinEndpoint = ["enabled", "path"];
+    public static readonly string[] CacheClear = ["enabled", "path", "scope"];
     public static readonly string[] Pipeline = ["stages"];
     public static readonly string[] Stage = ["name", "node", "after", "group", "with"];
     public static readonly string[] WebSocketOperation = ["pipeline", "auth", "scopes", "tenant", "rate_limit"];

@@ -20,7 +20,7 @@ internal static class PolicySummary
 
     public static string CacheClear(WebConfig web) =>
         !web.CacheClear.Enabled ? $"disabled (path {web.CacheClear.Path})"
-        : CacheClearServed(web) ? $"POST {web.CacheClear.Path}"
+        : CacheClearServed(web) ? $"POST {web.CacheClear.Path} (a token clears its tenant's entries; every tenant's needs scope {web.CacheClear.Scope})"
         : $"not served (path {web.CacheClear.Path}: {(web.Auth.Jwt is null ? "no runtime.web.auth.jwt to check its token" : "no endpoint has cache")})";
 
     public static string Cors(CorsConfig? cors) => cors is null
