@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
+using Portway.Nodes;
 using Portway.Observability;
 using Portway.Testing;
 
@@ -19,7 +20,7 @@ public sealed class PerHostTracingTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    private static string Yaml(OtlpReceiver receiver, string service, double samplingRatio) => $$"""
+    private static string Yaml(OtlpReceiver receiver, string service, double samplingRatio, string node = "sys.echo") => $$"""
         runtime:
           observability: { service_name: {{service}}, otlp_endpoint: "{{receiver.BaseAddress.GetLeftPart(UriPartial.Authority)}}", otlp_protocol: http/protobuf, sampling_ratio: {{samplingRatio.ToString(CultureInfo.InvariantCulture)}} }
           web:
@@ -29,7 +30,7 @@ public sealed class PerHostTracingTests
                 endpoints:
                   - { route: "POST /v1/echo", pipeline: echo }
         pipelines:
-          echo: { stages: [ { name: echo, node: sys.echo } ] }
+          echo: { stages: [ { name: echo, node: {{node}} } ] }
         """;
 
     private static string TraceIdOf(HttpResponseMessage response) => response.Headers.GetValues("traceparent").Single().Split('-')[1];
@@ -135,6 +136,60 @@ public sealed class PerHostTracingTests
         {
             await a.DisposeAsync();
             await b.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// A span a node starts itself on the <c>Portway</c> source (no <c>portway.instance</c> of its own) belongs to the
+    /// host whose stage it runs under: that host exports it, the other host (sampling everything) neither samples nor
+    /// exports it.
+    /// </summary>
+    [Fact]
+    public async Task ANodesOwnSpan_BelongsToTheHostOfItsStage()
+    {
+        await using var receiverA = await OtlpReceiver.StartAsync();
+        await using var receiverB = await OtlpReceiver.StartAsync();
+        var a = await PortwayTestServer.StartAsync(Yaml(receiverA, "host-a", 1, SpanNode.Name), services =>
+            services.AddSingleton(new NodeRegistration(SpanNode.Name, typeof(SpanNode))), SpanNode.Name);
+        var b = await PortwayTestServer.StartAsync(Yaml(receiverB, "host-b", 1));
+        try
+        {
+            string traceA, traceB;
+            using (var response = await EchoAsync(a)) traceA = TraceIdOf(response);
+            using (var response = await EchoAsync(b)) traceB = TraceIdOf(response);
+
+            await Eventually.TrueAsync(() => receiverA.Trace(traceA).Any(s => s.Span.Name == SpanNode.SpanName), Deadline, "the node's own span reaches A's receiver");
+            await Eventually.TrueAsync(() => receiverB.Trace(traceB).Count >= 2, Deadline, "host B's spans reach B's receiver");
+            Flush(a);
+            Flush(b);
+
+            var stage = Assert.Single(receiverA.Trace(traceA), s => s.Span.Name == "portway.stage echo/echo");
+            var own = Assert.Single(receiverA.Trace(traceA), s => s.Span.Name == SpanNode.SpanName);
+            Assert.Equal(stage.SpanId, own.ParentSpanId);
+            Assert.Null(own.Attribute(PortwayTracer.InstanceTag));
+            Assert.DoesNotContain(receiverB.All, s => s.Span.Name == SpanNode.SpanName);
+            Assert.Empty(receiverB.Trace(traceA));
+        }
+        finally
+        {
+            await a.DisposeAsync();
+            await b.DisposeAsync();
+        }
+    }
+
+    /// <summary>Starts a span of its own on the <c>Portway</c> source (untagged, child of the current stage span), then answers <c>{}</c>.</summary>
+    internal sealed class SpanNode : INode
+    {
+        public const string Name = "test.own_span";
+        public const string SpanName = "node.own_work";
+
+        public ValueTask<NodeResult> InvokeAsync(NodeContext context, CancellationToken cancellationToken)
+        {
+            using (PortwayTracing.Source.StartActivity(SpanName))
+            {
+            }
+
+            return ValueTask.FromResult(NodeResult.Success("{}"u8.ToArray()));
         }
     }
 }
