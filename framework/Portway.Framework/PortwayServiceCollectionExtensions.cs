@@ -65,6 +65,7 @@ public static partial class PortwayServiceCollectionExtensions
         }
 
         services.TryAddSingleton(sp => new WaiterRegistry(sp.GetRequiredService<TimeProvider>(), "i" + EnvelopeIds.NewId()[..12]));
+        services.TryAddSingleton(sp => new PortwayTracer(sp.GetRequiredService<WaiterRegistry>().InstanceId));
         services.TryAddSingleton(sp => new NodeCatalog(sp, sp.GetServices<NodeRegistration>()));
         services.TryAddSingleton<StageExecutor>();
         services.TryAddSingleton<IStageRunner>(sp => sp.GetRequiredService<StageExecutor>());

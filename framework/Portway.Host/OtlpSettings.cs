@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
+using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using Portway.Configuration;
 
@@ -39,6 +41,22 @@ internal sealed record OtlpSettings(string ServiceName, string? Endpoint, string
             options.Endpoint = new Uri(options.Protocol == OtlpExportProtocol.HttpProtobuf ? string.Join('/', Endpoint.TrimEnd('/'), "v1", signal) : Endpoint);
         }
     };
+
+    /// <summary>
+    /// The OTLP trace exporter and its processor, built as <c>AddOtlpExporter</c> builds them (the options read the
+    /// <c>OTEL_EXPORTER_OTLP_*</c> and <c>OTEL_BSP_*</c> variables themselves, then <see cref="Configure"/> applies the
+    /// YAML), so that <see cref="HostSpanExport"/> can hand it this host's spans only.
+    /// </summary>
+    public BaseProcessor<Activity> TraceExportProcessor()
+    {
+        var options = new OtlpExporterOptions();
+        Configure("traces")(options);
+        var exporter = new OtlpTraceExporter(options);
+        var batch = options.BatchExportProcessorOptions;
+        return options.ExportProcessorType == ExportProcessorType.Simple
+            ? new SimpleActivityExportProcessor(exporter)
+            : new BatchActivityExportProcessor(exporter, batch.MaxQueueSize, batch.ScheduledDelayMilliseconds, batch.ExporterTimeoutMilliseconds, batch.MaxExportBatchSize);
+    }
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -15,6 +15,7 @@ using Portway.Adapters.Timer;
 using Portway.Adapters.WebSocket;
 using Portway.Configuration;
 using Portway.Internal.Observability;
+using Portway.Observability;
 using Portway.Pipelines;
 using Scalar.AspNetCore;
 
@@ -107,9 +108,11 @@ internal static class PortwayApp
         var otel = services.AddOpenTelemetry().ConfigureResource(r => r.AddService(settings.ServiceName));
         if (settings.Export)
         {
+            // The source is process-wide: with two hosts in one process (embedding, tests) each provider would take part in
+            // the other's sampling and export its spans. Each host samples and exports the spans it started only.
             otel.WithTracing(t => t.AddSource(PortwayTelemetry.Name)
-                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(settings.SamplingRatio)))
-                .AddOtlpExporter(settings.Configure("traces")));
+                .SetSampler(sp => new HostSampler(InstanceOf(sp), new ParentBasedSampler(new TraceIdRatioBasedSampler(settings.SamplingRatio))))
+                .AddProcessor(sp => new HostSpanExport(InstanceOf(sp), settings.TraceExportProcessor())));
         }
 
         otel.WithMetrics(m =>
@@ -128,4 +131,6 @@ internal static class PortwayApp
             if (settings.Export) m.AddOtlpExporter(settings.Configure("metrics"));
         });
     }
+
+    private static string InstanceOf(IServiceProvider services) => services.GetRequiredService<PortwayTracer>().InstanceId;
 }

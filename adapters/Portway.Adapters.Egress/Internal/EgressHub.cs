@@ -18,13 +18,13 @@ internal sealed class EgressHub : IPortwayEgress, IPortwayStatsSection, IHostedS
     private readonly Dictionary<string, HttpEgressClient> _http = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WebSocketEgressClient> _webSockets = new(StringComparer.Ordinal);
 
-    public EgressHub(PortwayConfig config, TimeProvider time, ILoggerFactory? loggers = null)
+    public EgressHub(PortwayConfig config, TimeProvider time, ILoggerFactory? loggers = null, PortwayTracer? tracer = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger("Portway.Egress");
         foreach (var http in config.Runtime.Egress.Http)
         {
-            _http.Add(http.Name, new HttpEgressClient(http, time, logger, EgressHeaders.Resolve(http.Name, http.Headers)));
+            _http.Add(http.Name, new HttpEgressClient(http, time, logger, EgressHeaders.Resolve(http.Name, http.Headers)) { Tracer = tracer });
         }
 
         foreach (var ws in config.Runtime.Egress.WebSocket)

@@ -22,6 +22,7 @@ internal sealed class GraphQLIngress(
     TimeProvider time,
     IPortwayBoundaryPolicies policies,
     PortwayGauges gauges,
+    PortwayTracer tracer,
     ILogger<GraphQLIngress> logger)
 {
     public const string InterfaceName = PipelineFieldResolver.InterfaceName;
@@ -36,7 +37,7 @@ internal sealed class GraphQLIngress(
         var request = context.Request;
         var correlation = RequestCorrelation.From(request);
         var route = request.Method + " " + endpoint.Path;
-        using var activity = PortwayTracing.StartRequestActivity("portway.request", route, correlation.ParentContext);
+        using var activity = tracer.StartRequestActivity("portway.request", route, correlation.ParentContext);
         correlation = correlation.WithActivity(activity);
         correlation.Apply(context.Response);
         activity?.SetTag("portway.request_id", correlation.RequestId);
@@ -252,7 +253,7 @@ internal sealed class GraphQLIngress(
             return;
         }
 
-        var session = new GraphQLWebSocketSession(socket, endpoint, executer, serializer, telemetry, drain, logger, time, reply.Correlation)
+        var session = new GraphQLWebSocketSession(socket, endpoint, executer, serializer, telemetry, drain, logger, time, reply.Correlation, tracer)
         {
             Policies = policies.AuthEnabled ? policies : null,
             Client = policies.ClientKey(context),

@@ -85,8 +85,10 @@ internal sealed partial class GraphQLWebSocketSession
     private Operation StartOperation(string id)
     {
         var previous = Activity.Current;
-        var parent = new ActivityContext(ActivityTraceId.CreateFromString(_correlation.TraceId), ActivitySpanId.CreateFromString(_correlation.SpanId), ActivityTraceFlags.Recorded);
-        var activity = PortwayTracing.StartActivity("portway.subscribe", _endpoint.Path, ActivityKind.Server, parent);
+        // The connection's sampling decision (its traceparent's flags) carries on: a parent-based sampler follows it.
+        var sampled = _correlation.TraceParent.EndsWith("-01", StringComparison.Ordinal) ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None;
+        var parent = new ActivityContext(ActivityTraceId.CreateFromString(_correlation.TraceId), ActivitySpanId.CreateFromString(_correlation.SpanId), sampled);
+        var activity = _tracer.StartActivity("portway.subscribe", _endpoint.Path, ActivityKind.Server, parent);
         Activity.Current = previous;
         var correlation = (_correlation with { RequestId = EnvelopeIds.NewId(), SpanId = EnvelopeIds.NewSpanId() }).WithActivity(activity);
         activity?.SetTag("portway.request_id", correlation.RequestId);

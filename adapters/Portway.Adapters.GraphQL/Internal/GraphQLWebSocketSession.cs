@@ -30,6 +30,7 @@ internal sealed partial class GraphQLWebSocketSession
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly RequestCorrelation _correlation;
+    private readonly PortwayTracer _tracer;
     private readonly Channel<byte[]> _outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
 
     private readonly ConcurrentDictionary<string, Operation> _operations = new(StringComparer.Ordinal);
@@ -60,7 +61,8 @@ internal sealed partial class GraphQLWebSocketSession
         IPortwayStatus drain,
         ILogger logger,
         TimeProvider time,
-        RequestCorrelation correlation)
+        RequestCorrelation correlation,
+        PortwayTracer tracer)
     {
         _socket = socket;
         _endpoint = endpoint;
@@ -71,6 +73,7 @@ internal sealed partial class GraphQLWebSocketSession
         _logger = logger;
         _time = time;
         _correlation = correlation;
+        _tracer = tracer;
     }
 
     /// <summary>Runs the connection until it closes; every operation is cancelled on the way out.</summary>

@@ -17,7 +17,8 @@ internal sealed partial class HttpIngress(
     IPortwayStatus status,
     BoundaryPolicies policies,
     ResponseCache cache,
-    TimeProvider time)
+    TimeProvider time,
+    PortwayTracer tracer)
 {
     public const string InterfaceName = "http";
 
@@ -61,7 +62,7 @@ internal sealed partial class HttpIngress(
         var endpoint = route.Config;
         var request = context.Request;
         var correlation = RequestCorrelation.From(request);
-        using var activity = PortwayTracing.StartRequestActivity("portway.request", endpoint.Route, correlation.ParentContext);
+        using var activity = tracer.StartRequestActivity("portway.request", endpoint.Route, correlation.ParentContext);
         correlation = correlation.WithActivity(activity);
         correlation.Apply(context.Response);
         activity?.SetTag("portway.request_id", correlation.RequestId);

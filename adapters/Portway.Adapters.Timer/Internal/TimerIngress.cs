@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Portway.Configuration;
+using Portway.Observability;
 
 namespace Portway.Adapters.Timer.Internal;
 
@@ -10,8 +11,10 @@ namespace Portway.Adapters.Timer.Internal;
 /// the cron expression's next match) on the injected clock, then runs the pipeline through the public invoker with input <c>{}</c>, the schedule's deadline
 /// and fresh correlation ids, and logs how it ended. Runs of one schedule never overlap: a tick that falls while a run
 /// is still going is folded into the next. A failed run is logged and the schedule goes on. Stops with the host.
+/// Each run is the root of its own trace (span <c>portway.timer SCHEDULE</c>, its stages' spans under it), so the
+/// host's sampler decides whether a run is traced, as it does for a request that came without a <c>traceparent</c>.
 /// </summary>
-internal sealed class TimerIngress(PortwayConfig config, IPortwayInvoker invoker, TimeProvider time, ILogger<TimerIngress> logger) : BackgroundService
+internal sealed class TimerIngress(PortwayConfig config, IPortwayInvoker invoker, TimeProvider time, PortwayTracer tracer, ILogger<TimerIngress> logger) : BackgroundService
 {
     public const string InterfaceName = "timer";
 
@@ -71,7 +74,11 @@ internal sealed class TimerIngress(PortwayConfig config, IPortwayInvoker invoker
 
     private async Task RunOnceAsync(ScheduleConfig schedule, CancellationToken stoppingToken)
     {
-        var correlation = PortwayCorrelation.New();
+        using var activity = tracer.StartRootActivity("portway.timer", schedule.Name, ActivityKind.Internal);
+        var correlation = activity is null ? PortwayCorrelation.New() : new PortwayCorrelation(activity.TraceId.ToHexString(), EnvelopeIds.NewId(),
+            "00-" + activity.TraceId.ToHexString() + "-" + activity.SpanId.ToHexString() + (activity.Recorded ? "-01" : "-00"));
+        activity?.SetTag("portway.request_id", correlation.RequestId);
+        activity?.SetTag("portway.pipeline", schedule.Pipeline);
         var started = Stopwatch.GetTimestamp();
         var result = await invoker.InvokeAsync(new PortwayRequest
         {
@@ -89,6 +96,7 @@ internal sealed class TimerIngress(PortwayConfig config, IPortwayInvoker invoker
 
         if (result.Error is { } error)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, error.Code);
             TimerLog.RunFailed(logger, schedule.Name, schedule.Pipeline, error.Code, error.Message, correlation.RequestId);
         }
         else

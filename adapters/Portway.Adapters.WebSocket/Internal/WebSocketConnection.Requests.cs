@@ -54,7 +54,7 @@ internal sealed partial class WebSocketConnection
 
         var previous = Activity.Current;
         using var restore = new ActivityRestore(previous);
-        var activity = PortwayTracing.StartRequestActivity("portway.request", route, _correlation.ParentContext);
+        var activity = _ingress.Tracer.StartRequestActivity("portway.request", route, _correlation.ParentContext);
         var traceId = activity?.TraceId.ToHexString() ?? (_correlation.ParentSpanId.Length > 0 ? _correlation.TraceId : EnvelopeIds.NewTraceId());
         var spanId = activity?.SpanId.ToHexString() ?? EnvelopeIds.NewSpanId();
         var request = new InFlight(this, id, op, route, EnvelopeIds.NewId(), traceId, activity);

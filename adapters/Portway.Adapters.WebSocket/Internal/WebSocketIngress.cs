@@ -18,6 +18,7 @@ internal sealed class WebSocketIngress(
     TimeProvider time,
     WebSocketConnections connections,
     IPortwayBoundaryPolicies policies,
+    PortwayTracer tracer,
     ILogger<WebSocketIngress> logger)
 {
     public const string InterfaceName = "websocket";
@@ -29,6 +30,8 @@ internal sealed class WebSocketIngress(
     public IPortwayStatus Status => status;
 
     public TimeProvider Time => time;
+
+    public PortwayTracer Tracer => tracer;
 
     public ILogger Logger => logger;
 

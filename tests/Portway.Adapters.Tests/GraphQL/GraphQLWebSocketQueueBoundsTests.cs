@@ -57,7 +57,8 @@ public sealed class GraphQLWebSocketQueueBoundsTests
         using var client = System.Net.WebSockets.WebSocket.CreateFromStream(clientEnd, new WebSocketCreationOptions { IsServer = false, SubProtocol = "graphql-transport-ws" });
         var session = new GraphQLWebSocketSession(serverSocket, services.GetRequiredService<GraphQLEndpoints>().All.Single(), services.GetRequiredService<global::GraphQL.IDocumentExecuter>(),
             services.GetRequiredService<global::GraphQL.IGraphQLTextSerializer>(), services.GetRequiredService<IBoundaryEventPublisher>(), services.GetRequiredService<IPortwayStatus>(),
-            NullLogger.Instance, TimeProvider.System, new RequestCorrelation("req-bp", "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", "00f067aa0ba902b7", ""))
+            NullLogger.Instance, TimeProvider.System, new RequestCorrelation("req-bp", "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", "00f067aa0ba902b7", ""),
+            services.GetRequiredService<PortwayTracer>())
         {
             Gauges = gauges,
         };

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
-using Portway.EndToEnd.Tests.Multiprocess;
 using Portway.Testing;
 
 namespace Portway.EndToEnd.Tests.Observability;
@@ -15,10 +14,9 @@ namespace Portway.EndToEnd.Tests.Observability;
 /// executable.
 /// </summary>
 /// <remarks>
-/// In <see cref="WorkerProcesses.Collection"/> with <see cref="OtlpTracingTests"/>, never beside it: the ActivitySource
-/// is process-wide, so a host sampling every trace here would make the spans of that test's unsampled requests recorded.
+/// Runs beside the other tests' tracing hosts: each host samples and exports its own spans only (see
+/// <see cref="PerHostTracingTests"/>), so nothing another host does reaches this test's receivers.
 /// </remarks>
-[Collection(WorkerProcesses.Collection)]
 public sealed class OtlpSettingsTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
@@ -86,7 +84,7 @@ public sealed class OtlpSettingsTests
 
             await Eventually.TrueAsync(() => receiver.Trace(graphqlTrace).Count >= 2, Deadline, "the GraphQL request's spans arrive");
             Assert.True(Assert.Single(receiver.Trace(graphqlTrace), s => s.Span.Name.StartsWith("portway.request ", StringComparison.Ordinal)).Span.ParentSpanId.IsEmpty);
-            // The socket route is this test's own: the ActivitySource is process-wide, so other tests' hosts in this process export to this receiver too.
+            // Only this host exports to this receiver (other tests' hosts in this process export their own spans only).
             await Eventually.TrueAsync(() => receiver.All.Any(s => s.Span.Name == "portway.request /v1/ws-roots echo"), Deadline, "the WebSocket message's request span arrives");
             var message = Assert.Single(receiver.All, s => s.Span.Name == "portway.request /v1/ws-roots echo");
             Assert.True(message.Span.ParentSpanId.IsEmpty, "a message on a socket opened without traceparent is a new trace");

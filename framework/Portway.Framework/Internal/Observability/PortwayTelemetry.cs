@@ -10,7 +10,7 @@ namespace Portway.Internal.Observability;
 /// <summary>
 /// The one observability service: every boundary event goes out as a log event (with trace_id and
 /// request_id), a <see cref="Meter"/> counter, and to each <see cref="IBoundaryEventSink"/>; spans come
-/// from <see cref="Source"/> (one per request, one per stage).
+/// from <see cref="Source"/> (one per request, one per stage), each started by the host's <see cref="PortwayTracer"/>.
 /// </summary>
 internal sealed class PortwayTelemetry : IBoundaryEventPublisher, IDisposable
 {
@@ -34,10 +34,6 @@ internal sealed class PortwayTelemetry : IBoundaryEventPublisher, IDisposable
     }
 
     public static ActivitySource Source => PortwayTracing.Source;
-
-    /// <inheritdoc cref="PortwayTracing.StartActivity"/>
-    public static Activity? StartActivity(string operation, string target, ActivityKind kind, ActivityContext parent) =>
-        PortwayTracing.StartActivity(operation, target, kind, parent);
 
     public Meter Meter { get; }
 

@@ -15,7 +15,7 @@ namespace Portway.Internal.Routing;
 /// (fan-in). Stages whose predecessors are done run in parallel (fan-out). The sink's output is the
 /// reply. The first stage error ends the run with that error and cancels the stages still running.
 /// </summary>
-internal sealed partial class PipelineRouter(RoutingTable table, StageTransports transports, PortwayTelemetry telemetry)
+internal sealed partial class PipelineRouter(RoutingTable table, StageTransports transports, PortwayTelemetry telemetry, PortwayTracer tracer)
 {
     /// <summary>The W3C trace context header every hop carries.</summary>
     public const string TraceParentHeader = Envelope.TraceParentHeader;
@@ -187,7 +187,7 @@ internal sealed partial class PipelineRouter(RoutingTable table, StageTransports
     private static bool InProcess(IStageTransport transport) => transport is MemoryStageTransport { SignsHops: false };
 
     /// <summary>Opens the stage's span (child of the request's) and carries its context on <paramref name="hop"/>'s <c>traceparent</c>.</summary>
-    private static Activity? StartStageActivity(CompiledPipeline pipeline, int index, Envelope request, Envelope hop)
+    private Activity? StartStageActivity(CompiledPipeline pipeline, int index, Envelope request, Envelope hop)
     {
         var stage = pipeline.Graph.Stages[index];
         string? incoming = null;
@@ -203,7 +203,7 @@ internal sealed partial class PipelineRouter(RoutingTable table, StageTransports
             ActivityContext.TryParse(incoming, null, isRemote: false, out parent);
         }
 
-        var activity = PortwayTelemetry.StartActivity("portway.stage", hop.Route, ActivityKind.Internal, current ?? parent);
+        var activity = tracer.StartActivity("portway.stage", hop.Route, ActivityKind.Internal, current ?? parent);
         string? traceParent = incoming;
         if (activity is not null)
         {

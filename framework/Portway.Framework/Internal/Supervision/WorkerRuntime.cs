@@ -91,6 +91,7 @@ internal static partial class WorkerRuntime
         services.TryAddSingleton(sp => new NodeCatalog(sp, sp.GetServices<NodeRegistration>()));
         services.TryAddSingleton<StageExecutor>();
         services.TryAddSingleton<Portway.Egress.IPortwayEgress, Egress.NoEgress>();
+        services.TryAddSingleton(new Portway.Observability.PortwayTracer("w" + EnvelopeIds.NewId()[..12]));
         return new PortwayBuilder(services);
     }
 
@@ -126,6 +127,7 @@ internal static partial class WorkerRuntime
         var time = services.GetRequiredService<TimeProvider>();
         var signer = new EnvelopeSigner(services.GetRequiredService<IpcSecret>().Key, time, TimeSpan.FromSeconds(ipc.Auth.TtlSeconds), ipc.Auth.NonceCacheSize);
         var client = new WorkerClient(bootstrap, group.Stages, signer, services.GetRequiredService<StageExecutor>(), ipc.MaxPayloadBytes, time,
+            services.GetRequiredService<Portway.Observability.PortwayTracer>(),
             services.GetRequiredService<ILogger<WorkerClient>>());
         Exception? reason;
         try

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Portway.Internal.Observability;
 using Portway.Internal.Routing;
 using Portway.Internal.Security;
+using Portway.Observability;
 
 namespace Portway.Internal.Transport.TcpLocal;
 
@@ -24,6 +25,7 @@ internal sealed partial class WorkerClient(
     StageExecutor executor,
     int maxPayloadBytes,
     TimeProvider time,
+    PortwayTracer tracer,
     ILogger<WorkerClient> logger)
 {
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
@@ -203,7 +205,7 @@ internal sealed partial class WorkerClient(
                     ActivityContext.TryParse(traceparent, null, isRemote: true, out parent);
                 }
 
-                using var activity = PortwayTelemetry.StartActivity("portway.worker", hop.Route, ActivityKind.Server, parent);
+                using var activity = tracer.StartActivity("portway.worker", hop.Route, ActivityKind.Server, parent);
                 activity?.SetTag("portway.group", bootstrap.Group);
                 activity?.SetTag("portway.worker", bootstrap.WorkerId);
                 answer = await executor.ExecuteAsync(hop, cts.Token).ConfigureAwait(false);
