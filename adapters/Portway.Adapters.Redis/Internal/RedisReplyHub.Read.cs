@@ -44,10 +44,13 @@ internal sealed partial class RedisReplyHub
                     // The next read goes out before these answers complete their waiters: answers arriving meanwhile
                     // are read while this batch is handled, not after it.
                     next = Read(db, stream, lastId);
+                    List<(Pending, Envelope)>? answered = null;
                     foreach (var (_, bytes) in entries)
                     {
-                        if (bytes.Length > 0) Complete(bytes);
+                        if (bytes.Length > 0 && Take(bytes) is { } answer) (answered ??= new(entries.Count)).Add(answer);
                     }
+
+                    if (answered is not null) Complete(answered);
                 }
                 catch (Exception) when (_stopping.IsCancellationRequested)
                 {
@@ -79,18 +82,56 @@ internal sealed partial class RedisReplyHub
     private static Task<RedisResult> Read(IDatabase db, RedisKey stream, string lastId) =>
         db.ExecuteAsync("XREAD", "COUNT", 512, "BLOCK", (int)Block.TotalMilliseconds, "STREAMS", stream, lastId);
 
-    private void Complete(byte[] bytes)
+    /// <summary>Decodes an answer and takes its hop out of the hops in flight: null when it is bad, a duplicate or too late.</summary>
+    private (Pending, Envelope)? Take(byte[] bytes)
     {
         if (!Wire.TryDecode(bytes, out var answer, out var error))
         {
             RedisLog.AnswerRejected(_logger, ReplyStream, error.Message);
-            return;
+            return null;
         }
 
-        if (!answer.Headers.TryGetValue(RedisStreamNames.HopHeader, out var hop) || !_inFlight.TryRemove(hop, out var pending) || !pending.Answer.TrySetResult(answer))
+        if (!answer.Headers.TryGetValue(RedisStreamNames.HopHeader, out var hop) || !_inFlight.TryRemove(hop, out var pending))
         {
-            Interlocked.Increment(ref _duplicates);
-            RedisLog.AnswerDropped(_logger, answer.RequestId);
+            Dropped(answer);
+            return null;
         }
+
+        return (pending, answer);
+    }
+
+    /// <summary>
+    /// Completes the callers of one read in at most one thread-pool work item per processor, each running its share of
+    /// the callers' continuations one after another (each up to its next wait: its answer written out, typically):
+    /// a read of many answers wakes a few threads, not one per caller, and keeps every processor busy.
+    /// </summary>
+    private void Complete(List<(Pending Pending, Envelope Answer)> answered)
+    {
+        var shares = Math.Min(Environment.ProcessorCount, answered.Count);
+        var size = (answered.Count + shares - 1) / shares;
+        for (var start = 0; start < answered.Count; start += size)
+        {
+            var share = new Share(this, answered, start, Math.Min(start + size, answered.Count));
+            ThreadPool.UnsafeQueueUserWorkItem(share, preferLocal: start == 0);
+        }
+    }
+
+    /// <summary>A share of one read's callers, completed in one work item.</summary>
+    private sealed class Share(RedisReplyHub hub, List<(Pending Pending, Envelope Answer)> answered, int start, int end) : IThreadPoolWorkItem
+    {
+        public void Execute()
+        {
+            for (var i = start; i < end; i++)
+            {
+                var (pending, answer) = answered[i];
+                if (!pending.Answer.TrySetResult(answer)) hub.Dropped(answer);
+            }
+        }
+    }
+
+    private void Dropped(Envelope answer)
+    {
+        Interlocked.Increment(ref _duplicates);
+        RedisLog.AnswerDropped(_logger, answer.RequestId);
     }
 }

@@ -85,7 +85,7 @@ internal sealed partial class RedisReplyHub : IAsyncDisposable, IDisposable
     {
         if (_inFlight.TryRemove(hopId, out var pending))
         {
-            pending.Answer.TrySetResult(new Envelope { Kind = EnvelopeKind.Error, Payload = error.ToPayload() });
+            pending.CompleteLater(new Envelope { Kind = EnvelopeKind.Error, Payload = error.ToPayload() });
         }
     }
 
@@ -186,7 +186,7 @@ internal sealed partial class RedisReplyHub : IAsyncDisposable, IDisposable
         {
             if (pending.Group == group && _inFlight.TryRemove(hop, out _))
             {
-                pending.Answer.TrySetResult(new Envelope { Kind = EnvelopeKind.Error, Payload = new PortwayError(ErrorCode.Unavailable, why).ToPayload() });
+                pending.CompleteLater(new Envelope { Kind = EnvelopeKind.Error, Payload = new PortwayError(ErrorCode.Unavailable, why).ToPayload() });
             }
         }
     }
@@ -212,12 +212,25 @@ internal sealed partial class RedisReplyHub : IAsyncDisposable, IDisposable
         _stopping.Dispose();
     }
 
-    /// <summary>A hop waiting for its answer, and the group it went to.</summary>
+    /// <summary>
+    /// A hop waiting for its answer, and the group it went to. Its caller's continuation runs where the answer is set:
+    /// the reply reader sets a read's answers together in ONE thread-pool work item (one wake-up for the batch, not
+    /// one per caller); every other completion (a failure, a cancellation) is queued on its own with
+    /// <see cref="CompleteLater"/>, never run on the thread that noticed it.
+    /// </summary>
     internal sealed class Pending(string group)
     {
         public string Group { get; } = group;
 
-        public TaskCompletionSource<Envelope> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<Envelope> Answer { get; } = new();
+
+        /// <summary>Answers the caller from a thread-pool work item of its own.</summary>
+        public void CompleteLater(Envelope answer) =>
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Pending.Answer.TrySetResult(state.Answer), (Pending: this, Answer: answer), preferLocal: false);
+
+        /// <summary>Cancels the caller's wait from a thread-pool work item of its own (not on the cancelling thread).</summary>
+        public void CancelLater(CancellationToken token) =>
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Pending.Answer.TrySetCanceled(state.Token), (Pending: this, Token: token), preferLocal: false);
     }
 
     private sealed class GroupState

@@ -58,7 +58,7 @@ internal sealed class RedisStageTransport : IStageTransport
             _sender.Send(request.Id, bytes);
 
             // The token ends the wait on the completion source itself: no extra task per hop.
-            using (cancellationToken.UnsafeRegister(static (state, token) => ((TaskCompletionSource<Envelope>)state!).TrySetCanceled(token), pending.Answer))
+            using (cancellationToken.UnsafeRegister(static (state, token) => ((RedisReplyHub.Pending)state!).CancelLater(token), pending))
             {
                 var answer = await pending.Answer.Task.ConfigureAwait(false);
                 return answer.Id.Length == 0 ? request.CreateAnswer(EnvelopeKind.Error, answer.Payload) : answer;
