@@ -22,8 +22,8 @@ public sealed class KvStreamGraphQLTests : IAsyncLifetime
 
         Assert.Equal(("alice", "current", 0.1), Change(await client.ReceiveAsync(), "p"));
 
-        // The interface's timeout_ms is 300; a kv stream has no deadline between items.
-        await _server.LetTimePassAsync(TimeSpan.FromMilliseconds(700));
+        // The interface's timeout_ms is 1500; a kv stream has no deadline between items.
+        await _server.LetTimePassAsync(TimeSpan.FromMilliseconds(2000));
 
         await _server.PutProfileAsync("acme", "bob", 0.2);
         Assert.Equal(("bob", "set", 0.2), Change(await client.ReceiveAsync(), "p"));

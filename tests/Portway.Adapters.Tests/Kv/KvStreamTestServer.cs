@@ -38,7 +38,8 @@ internal static class KvStreamTestServer
               - kind: graphql
                 binds: [request, response, kv_stream]
                 path: /graphql
-                timeout_ms: 300
+                # also the time a client has for connection_init (real time): 300 ms failed under CI load (4408)
+                timeout_ms: 1500
                 types:
                   ProfileChange: { tenant: String!, profile: String!, kind: String!, version: Float!, vector: "[Float!]" }
                   Profile: { tenant: String!, profile: String!, vector: "[Float!]!" }
