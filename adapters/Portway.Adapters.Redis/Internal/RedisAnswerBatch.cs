@@ -10,8 +10,9 @@ namespace Portway.Adapters.Redis.Internal;
 /// <see cref="Flush"/> sends everything queued in one call: per reply stream ONE <c>XADD ... NOMKSTREAM</c> whose entry
 /// carries all the answers going there, then one <c>XACK</c> of the hop entries the call finishes. Plain commands,
 /// pipelined in that order on one connection (no script: Redis copies no envelope through Lua). The read loop holds the
-/// flush while it starts a read's hops (<see cref="Hold"/>) so the hops that complete at once share one call; a hop
-/// completing later flushes by itself. An entry is acknowledged only after all its answers (<see cref="RedisHopEntry"/>):
+/// flush while it starts a read's hops (<see cref="Hold"/>) so the hops that complete at once share one call, sent on
+/// the read's own connection just ahead of its next read (one write; under load one reply with its result); a hop
+/// completing later flushes by itself on the shared connection. An entry is acknowledged only after all its answers (<see cref="RedisHopEntry"/>):
 /// a failed call leaves its entries pending (claimed and run again after <c>claim_idle_ms</c>), never acknowledged
 /// without an answer that was lost.
 /// </summary>
@@ -52,11 +53,11 @@ internal sealed class RedisAnswerBatch
     /// <summary>Holds the sending while the read loop starts a batch of hops; <see cref="Release"/> sends what they queued.</summary>
     public void Hold() => Interlocked.Exchange(ref _held, 1);
 
-    /// <summary>Ends <see cref="Hold"/> and sends everything queued.</summary>
-    public void Release()
+    /// <summary>Ends <see cref="Hold"/> and sends everything queued (on <paramref name="via"/> when given: the read loop's connection).</summary>
+    public void Release(IDatabase? via = null)
     {
         Interlocked.Exchange(ref _held, 0);
-        Flush();
+        Flush(via);
     }
 
     /// <summary>The calls in flight, as tasks that end with them and never fault (a stopping worker waits for them).</summary>
@@ -76,14 +77,14 @@ internal sealed class RedisAnswerBatch
     }
 
     /// <summary>Sends everything queued now, in calls of at most <see cref="MaxPerCall"/> items (not awaited: tracked).</summary>
-    public void Flush()
+    public void Flush(IDatabase? via = null)
     {
         while (!_queue.IsEmpty)
         {
             var items = new List<Item>(Math.Min(_queue.Count, MaxPerCall));
             while (items.Count < MaxPerCall && _queue.TryDequeue(out var item)) items.Add(item);
             if (items.Count == 0) return;
-            Track(Send(RedisAnswerCall.Compose(items)));
+            Track(Send(RedisAnswerCall.Compose(items), via));
         }
     }
 
@@ -99,11 +100,12 @@ internal sealed class RedisAnswerBatch
     }
 
     /// <summary>Sends <paramref name="call"/>; the task ends with its last command (a failure is logged, never thrown).</summary>
-    private Task Send(RedisAnswerCall call)
+    private Task Send(RedisAnswerCall call, IDatabase? via)
     {
         Interlocked.Increment(ref _calls);
         try
         {
+            if (via is not null && via.Multiplexer.IsConnected) return Issue(via, call);
             return _connection.DatabaseIfConnected is { } db ? Issue(db, call) : SendWhenConnectedAsync(call);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
@@ -127,12 +129,23 @@ internal sealed class RedisAnswerBatch
     }
 
     /// <summary>
-    /// Writes the call's commands in order — the answers' <c>XADD</c>s, then the <c>XACK</c> — without waiting between
-    /// them. Nothing awaits a command that succeeds unless entries wait for the answers' confirmation: a continuation
-    /// runs only for a failure (logged) or a confirmation (no thread-pool work item per call otherwise).
+    /// Writes the call's commands in order — the answers' <c>XADD</c>s, then the <c>XACK</c> — on one connection, without
+    /// waiting between them. A call that no entry waits on (the common case: each entry it carries is acknowledged in
+    /// it, after its answers) is fire-and-forget: no reply to complete, no thread-pool work item. Should it be lost (the
+    /// connection drops; the connection logs that), its entries stay pending and are claimed and run again after
+    /// <c>claim_idle_ms</c>: an entry is never acknowledged ahead of its answers, as the <c>XACK</c> follows them on the
+    /// same connection. A call whose answers entries wait on (<see cref="RedisAckPlan.ConfirmFirst"/>) is awaited: its
+    /// confirmation acknowledges them, a failure is logged and leaves them pending.
     /// </summary>
     private Task Issue(IDatabase db, RedisAnswerCall call)
     {
+        if (call.Confirm.Count == 0)
+        {
+            foreach (var (stream, pairs) in call.Replies) db.StreamAdd(stream, [.. pairs], _replyAdd, CommandFlags.FireAndForget);
+            if (call.Acknowledge.Count > 0) db.StreamAcknowledge(_hopStream, RedisStreamNames.ConsumerGroup, [.. call.Acknowledge], CommandFlags.FireAndForget);
+            return Task.CompletedTask;
+        }
+
         Task? answers = null;
         foreach (var (stream, pairs) in call.Replies)
         {

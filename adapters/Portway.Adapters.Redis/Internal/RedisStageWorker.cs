@@ -118,6 +118,7 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
         {
             if (_connection.DatabaseIfConnected is { } db)
             {
+                // Awaited on the shared connection after the fire-and-forget answer calls: they are processed first.
                 await db.KeyDeleteAsync(RedisStreamNames.Worker(_connection.KeyPrefix, Group, WorkerId)).ConfigureAwait(false);
                 await db.SortedSetRemoveAsync(RedisStreamNames.Workers(_connection.KeyPrefix, Group), WorkerId).ConfigureAwait(false);
             }
@@ -205,7 +206,9 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
                     }
                     finally
                     {
-                        _answers.Release();
+                        // On the read's own connection: the answers and acknowledgements go out just ahead of the next
+                        // read, in one write, and under load their replies come back with its result (one wake-up).
+                        _answers.Release(db);
                     }
                 }
                 catch (Exception) when (_stopping.IsCancellationRequested)
