@@ -6,13 +6,19 @@ namespace Portway.Adapters.GraphQL.Internal;
 /// <summary>
 /// Who is calling a GraphQL request or connection (authenticated from the HTTP request's bearer token, or the
 /// <c>connection_init</c> payload), and the per-field check: the field's scopes, its tenant argument bound to the
-/// token's tenant, its rate limit, and the token still being valid (a connection outlives its token).
+/// token's tenant, its rate limit, and the token still being valid (a connection outlives its token). Once the token
+/// has expired, a field that needs one is <c>unauthorized</c> and a field that does not runs as an anonymous caller:
+/// no node sees an identity whose token is no longer valid.
 /// </summary>
 internal sealed class GraphQLAccess(IPortwayBoundaryPolicies? policies, CallerIdentity identity, DateTimeOffset expiresAt, string client)
 {
     public static GraphQLAccess Anonymous { get; } = new(null, CallerIdentity.Anonymous, default, "");
 
-    public CallerIdentity Identity => identity;
+    /// <summary>The caller as nodes see it: anonymous once the token has expired.</summary>
+    public CallerIdentity Identity => Expired ? CallerIdentity.Anonymous : identity;
+
+    /// <summary>Whether the caller's token has expired (a connection outlives it).</summary>
+    private bool Expired => identity.IsAuthenticated && policies is not null && policies.IsExpired(expiresAt);
 
     public Admission Admit(AccessPolicy policy, string tenant)
     {
@@ -23,19 +29,19 @@ internal sealed class GraphQLAccess(IPortwayBoundaryPolicies? policies, CallerId
                 : default;
         }
 
-        if (identity.IsAuthenticated && policies.IsExpired(expiresAt))
+        if (policy.AuthRequired && Expired)
         {
             policies.CountRejection("auth");
-            return Admission.Refused(new PortwayError(ErrorCode.Unauthorized, "the token has expired"));
+            return Admission.Refused(new PortwayError(ErrorCode.Unauthorized, "the token has expired; connect again with a new one"));
         }
 
-        return policies.Check(policy, identity, tenant, client);
+        return policies.Check(policy, Identity, tenant, client);
     }
 
     /// <summary>As <see cref="Admit"/>; a rate limit in a shared store (Redis) is asked without blocking.</summary>
     public ValueTask<Admission> AdmitAsync(AccessPolicy policy, string tenant) =>
-        policies is not null && !(identity.IsAuthenticated && policies.IsExpired(expiresAt))
-            ? policies.CheckAsync(policy, identity, tenant, client)
+        policies is not null && !(policy.AuthRequired && Expired)
+            ? policies.CheckAsync(policy, Identity, tenant, client)
             : ValueTask.FromResult(Admit(policy, tenant));
 
     /// <summary>True when every field of the interface needs a token: a request without one is refused whole (401).</summary>

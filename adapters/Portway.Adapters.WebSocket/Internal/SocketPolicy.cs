@@ -7,13 +7,15 @@ namespace Portway.Adapters.WebSocket.Internal;
 /// The boundary policies of one socket: the identity its upgrade authenticated (and when that token expires),
 /// checked again for each message against the policy of the message's operation (its auth, scopes, tenant binding
 /// and rate limit, counted per operation), and the socket's own message rate. A token that expires while the socket
-/// is open refuses the socket's new requests that need one with 401; every refusal is that message's alone.
+/// is open refuses the socket's new requests that need one with 401 (those that need none run as an anonymous caller:
+/// no node sees an identity whose token is no longer valid); every refusal is that message's alone.
 /// </summary>
 internal sealed class SocketPolicy(IPortwayBoundaryPolicies policies, EndpointAccess access, CallerIdentity identity, DateTimeOffset expiresAt, string client, RateLimiter? messageRate) : IDisposable
 {
     public static SocketPolicy Open { get; } = new(null!, null!, CallerIdentity.Anonymous, default, "", null);
 
-    public CallerIdentity Identity => identity;
+    /// <summary>The caller as nodes see it: anonymous once the socket's token has expired.</summary>
+    public CallerIdentity Identity => identity.IsAuthenticated && policies is not null && policies.IsExpired(expiresAt) ? CallerIdentity.Anonymous : identity;
 
     /// <summary>Admits one message of operation <paramref name="op"/> (empty: none) naming <paramref name="tenant"/> (empty when it names none).</summary>
     public Admission Admit(string op, string tenant)
@@ -44,7 +46,7 @@ internal sealed class SocketPolicy(IPortwayBoundaryPolicies policies, EndpointAc
             }
         }
 
-        return policies.Check(policy, identity, tenant, client);
+        return policies.Check(policy, Identity, tenant, client);
     }
 
     public void Dispose() => messageRate?.Dispose();

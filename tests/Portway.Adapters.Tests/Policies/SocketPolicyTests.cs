@@ -19,7 +19,7 @@ public sealed class SocketPolicyTests
               - kind: websocket
                 endpoints:
                   - route: /v1/ws
-                    operations: { who: who }
+                    operations: { who: who, open: { pipeline: who, auth: none } }
                     tenant: from_token
         {{PolicyYaml.Indent(wsExtra, 12)}}
               - kind: graphql
@@ -114,6 +114,26 @@ public sealed class SocketPolicyTests
         Assert.Equal("unauthorized", after.GetProperty("error").GetProperty("code").GetString());
         Assert.Equal(WebSocketState.Open, client.Socket.State);
         Assert.Equal(1, host.Runs.Count);
+    }
+
+    [Fact]
+    public async Task WebSocket_TokenExpiredWhileOpen_AnOperationNeedingNoToken_RunsAsAnonymous()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await PolicyTestHost.StartAsync(Yaml(), time);
+        await using var client = await ConnectAsync(host, bearer: TestTokens.Hs256(tenant: "acme", expires: DateTimeOffset.UtcNow.AddMinutes(1)));
+
+        await client.SendAsync("""{"id":1,"op":"open","payload":{}}""");
+        var before = await client.ReceiveJsonAsync();
+        time.Advance(TimeSpan.FromSeconds(70));
+        await client.SendAsync("""{"id":2,"op":"open","payload":{}}""");
+        var after = await client.ReceiveJsonAsync();
+
+        // Before: the token's caller; after it expired: still served, but no longer as that caller.
+        Assert.Equal(("reply", "acme"), (before.GetProperty("type").GetString(), before.GetProperty("payload").GetProperty("identity_tenant").GetString()));
+        Assert.Equal("reply", after.GetProperty("type").GetString());
+        Assert.Equal(("", ""), (after.GetProperty("payload").GetProperty("subject").GetString(), after.GetProperty("payload").GetProperty("identity_tenant").GetString()));
+        Assert.Equal(2, host.Runs.Count);
     }
 
     [Fact]
@@ -258,6 +278,12 @@ public sealed class SocketPolicyTests
         Assert.Equal(("2", "error"), (after.GetProperty("id").GetString(), after.GetProperty("type").GetString()));
         Assert.Equal("unauthorized", after.GetProperty("payload")[0].GetProperty("extensions").GetProperty("code").GetString());
         Assert.Null(client.CloseStatus);
+
+        // A field that needs no token still answers on the same connection, as an anonymous caller.
+        await client.SubscribeAsync("3", """{ open(x: 1) { subject tenant } }""");
+        var open = await client.ReceiveAsync();
+        Assert.Equal(("3", "next"), (open.GetProperty("id").GetString(), open.GetProperty("type").GetString()));
+        Assert.Equal("", open.GetProperty("payload").GetProperty("data").GetProperty("open").GetProperty("subject").GetString());
     }
 
     [Fact]
