@@ -25,9 +25,7 @@ public sealed class SharedCacheClearTests : IClassFixture<RedisServerFixture>, I
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private readonly RedisServerFixture _redis;
     private readonly NodeRuns _runs = new();
-    private readonly string _dir = Directory.CreateTempSubdirectory("portway-shared-clear-").FullName;
-    private PortwayTestServer _one = null!;
-    private PortwayTestServer _two = null!;
+    private SharedRedisHosts _hosts = null!;
 
     public SharedCacheClearTests(RedisServerFixture redis) => _redis = redis;
 
@@ -54,37 +52,15 @@ public sealed class SharedCacheClearTests : IClassFixture<RedisServerFixture>, I
 
     public async Task InitializeAsync()
     {
-        await File.WriteAllTextAsync(Path.Combine(_dir, "jwt.key"), TestTokens.Secret);
-        var yaml = Yaml("clear-" + Guid.NewGuid().ToString("N")[..8]).Replace("{DIR}", _dir, StringComparison.Ordinal);
-        _one = await StartAsync(yaml);
-        _two = await StartAsync(yaml);
-        foreach (var host in new[] { _one, _two })
-        {
-            var store = host.Services.GetRequiredService<IRateLimitStore>();
-            await Eventually.TrueAsync(() => store.IsAvailable, TimeSpan.FromSeconds(30), "the host's shared policy store is connected");
-        }
+        _hosts = await SharedRedisHosts.StartAsync(Yaml("clear-" + Guid.NewGuid().ToString("N")[..8]), _time, _runs);
 
         // Every entry stored through host one, then 5 s pass: a hit answers Age 5 on either host.
-        var ages = await AgesAsync(_one);
+        var ages = await AgesAsync(_hosts.One);
         Assert.Equal("0,0,0,0,0", ages);
         _time.Advance(TimeSpan.FromSeconds(5));
     }
 
-    private Task<PortwayTestServer> StartAsync(string yaml) => PortwayTestServer.StartAsync(yaml, services =>
-    {
-        services.AddSingleton(_runs);
-        services.AddSingleton(new Gate());
-        services.AddSingleton<TimeProvider>(_time);
-        services.AddSingleton(new Portway.Nodes.NodeRegistration("test.identity", typeof(IdentityNode)));
-        services.AddSingleton(new Portway.Nodes.NodeRegistration("test.gate", typeof(GateNode)));
-    }, "test.identity", "test.gate");
-
-    public async Task DisposeAsync()
-    {
-        await _one.DisposeAsync();
-        await _two.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public async Task DisposeAsync() => await _hosts.DisposeAsync();
 
     private static async Task<HttpResponseMessage> PostAsync(PortwayTestServer host, string path, string? token, string json)
     {
@@ -110,8 +86,8 @@ public sealed class SharedCacheClearTests : IClassFixture<RedisServerFixture>, I
     [Fact]
     public async Task TenantClearThroughOneHost_DropsItsEntriesForBothHosts_OthersStayCached()
     {
-        using var cleared = await PostAsync(_two, "/v1/cache/clear", Acme, "{}");
-        var onOne = await AgesAsync(_one);
+        using var cleared = await PostAsync(_hosts.Two, "/v1/cache/clear", Acme, "{}");
+        var onOne = await AgesAsync(_hosts.One);
 
         Assert.Equal("""{"cleared":"all","tenant":"acme"}""", await cleared.Content.ReadAsStringAsync());
         Assert.Equal("0,0,5,5,5", onOne);
@@ -121,8 +97,8 @@ public sealed class SharedCacheClearTests : IClassFixture<RedisServerFixture>, I
     [Fact]
     public async Task PipelineClearThroughOneHost_DropsThatPipelineOfThatTenantForBothHosts()
     {
-        using var cleared = await PostAsync(_one, "/v1/cache/clear", Globex, """{"pipeline":"who2"}""");
-        var onTwo = await AgesAsync(_two);
+        using var cleared = await PostAsync(_hosts.One, "/v1/cache/clear", Globex, """{"pipeline":"who2"}""");
+        var onTwo = await AgesAsync(_hosts.Two);
 
         Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
         Assert.Equal("5,5,5,0,5", onTwo);
@@ -131,12 +107,12 @@ public sealed class SharedCacheClearTests : IClassFixture<RedisServerFixture>, I
     [Fact]
     public async Task AllTenantsClear_NeedsTheScope_ThenDropsEveryEntryForBothHosts()
     {
-        using var refused = await PostAsync(_two, "/v1/cache/clear", Acme, """{"all_tenants":true}""");
-        var untouched = await AgesAsync(_one);
-        using var cleared = await PostAsync(_two, "/v1/cache/clear", TestTokens.Hs256(tenant: null, scope: "cache.admin"), """{"all_tenants":true}""");
-        var onOne = await AgesAsync(_one);
+        using var refused = await PostAsync(_hosts.Two, "/v1/cache/clear", Acme, """{"all_tenants":true}""");
+        var untouched = await AgesAsync(_hosts.One);
+        using var cleared = await PostAsync(_hosts.Two, "/v1/cache/clear", TestTokens.Hs256(tenant: null, scope: "cache.admin"), """{"all_tenants":true}""");
+        var onOne = await AgesAsync(_hosts.One);
         _time.Advance(TimeSpan.FromSeconds(5));
-        var onTwo = await AgesAsync(_two);
+        var onTwo = await AgesAsync(_hosts.Two);
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Equal("forbidden", JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString());

@@ -22,9 +22,7 @@ public sealed class SharedPolicyTests : IClassFixture<RedisServerFixture>, IAsyn
     private readonly FakeTimeProvider _time = new(MinuteStart(DateTimeOffset.UtcNow).AddSeconds(10));
     private readonly RedisServerFixture _redis;
     private readonly NodeRuns _runs = new();
-    private readonly string _dir = Directory.CreateTempSubdirectory("portway-shared-policy-").FullName;
-    private PortwayTestServer _one = null!;
-    private PortwayTestServer _two = null!;
+    private SharedRedisHosts _hosts = null!;
 
     public SharedPolicyTests(RedisServerFixture redis) => _redis = redis;
 
@@ -55,32 +53,10 @@ public sealed class SharedPolicyTests : IClassFixture<RedisServerFixture>, IAsyn
 
     public async Task InitializeAsync()
     {
-        await File.WriteAllTextAsync(Path.Combine(_dir, "jwt.key"), TestTokens.Secret);
-        var yaml = Yaml("shared-" + Guid.NewGuid().ToString("N")[..8]).Replace("{DIR}", _dir, StringComparison.Ordinal);
-        _one = await StartAsync(yaml);
-        _two = await StartAsync(yaml);
-        foreach (var host in new[] { _one, _two })
-        {
-            var store = host.Services.GetRequiredService<IRateLimitStore>();
-            await Eventually.TrueAsync(() => store.IsAvailable, TimeSpan.FromSeconds(30), "the host's shared rate-limit store is connected");
-        }
+        _hosts = await SharedRedisHosts.StartAsync(Yaml("shared-" + Guid.NewGuid().ToString("N")[..8]), _time, _runs);
     }
 
-    private Task<PortwayTestServer> StartAsync(string yaml) => PortwayTestServer.StartAsync(yaml, services =>
-    {
-        services.AddSingleton(_runs);
-        services.AddSingleton(new Gate());
-        services.AddSingleton<TimeProvider>(_time);
-        services.AddSingleton(new Portway.Nodes.NodeRegistration("test.identity", typeof(IdentityNode)));
-        services.AddSingleton(new Portway.Nodes.NodeRegistration("test.gate", typeof(GateNode)));
-    }, "test.identity", "test.gate");
-
-    public async Task DisposeAsync()
-    {
-        await _one.DisposeAsync();
-        await _two.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public async Task DisposeAsync() => await _hosts.DisposeAsync();
 
     private static Task<HttpResponseMessage> Post(PortwayTestServer host, string path) =>
         host.Client.PostAsync(path, new StringContent("{}", Encoding.UTF8, "application/json"));
@@ -89,16 +65,16 @@ public sealed class SharedPolicyTests : IClassFixture<RedisServerFixture>, IAsyn
     public async Task FixedWindow_NPerWindow_AcrossBothHosts_RetryAfterToTheWindowsEnd()
     {
         var statuses = new List<HttpStatusCode>();
-        foreach (var host in new[] { _one, _two, _one })
+        foreach (var host in new[] { _hosts.One, _hosts.Two, _hosts.One })
         {
             using var ok = await Post(host, "/v1/fixed");
             statuses.Add(ok.StatusCode);
         }
 
-        using var overOnTwo = await Post(_two, "/v1/fixed");
-        using var overOnOne = await Post(_one, "/v1/fixed");
+        using var overOnTwo = await Post(_hosts.Two, "/v1/fixed");
+        using var overOnOne = await Post(_hosts.One, "/v1/fixed");
         _time.Advance(TimeSpan.FromSeconds(50));
-        using var nextWindow = await Post(_two, "/v1/fixed");
+        using var nextWindow = await Post(_hosts.Two, "/v1/fixed");
 
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
         Assert.Equal((HttpStatusCode)429, overOnTwo.StatusCode);
@@ -111,15 +87,15 @@ public sealed class SharedPolicyTests : IClassFixture<RedisServerFixture>, IAsyn
     [Fact]
     public async Task SlidingWindowAndTokenBucket_CountedAcrossBothHosts()
     {
-        using var slidingOne = await Post(_one, "/v1/sliding");
-        using var slidingTwo = await Post(_two, "/v1/sliding");
-        using var slidingOver = await Post(_one, "/v1/sliding");
-        using var bucketOne = await Post(_one, "/v1/bucket");
-        using var bucketTwo = await Post(_two, "/v1/bucket");
-        using var bucketOver = await Post(_two, "/v1/bucket");
+        using var slidingOne = await Post(_hosts.One, "/v1/sliding");
+        using var slidingTwo = await Post(_hosts.Two, "/v1/sliding");
+        using var slidingOver = await Post(_hosts.One, "/v1/sliding");
+        using var bucketOne = await Post(_hosts.One, "/v1/bucket");
+        using var bucketTwo = await Post(_hosts.Two, "/v1/bucket");
+        using var bucketOver = await Post(_hosts.Two, "/v1/bucket");
         _time.Advance(TimeSpan.FromSeconds(10));
-        using var refilled = await Post(_one, "/v1/bucket");
-        using var emptyAgain = await Post(_two, "/v1/bucket");
+        using var refilled = await Post(_hosts.One, "/v1/bucket");
+        using var emptyAgain = await Post(_hosts.Two, "/v1/bucket");
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, (HttpStatusCode)429), (slidingOne.StatusCode, slidingTwo.StatusCode, slidingOver.StatusCode));
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, (HttpStatusCode)429), (bucketOne.StatusCode, bucketTwo.StatusCode, bucketOver.StatusCode));
@@ -130,8 +106,8 @@ public sealed class SharedPolicyTests : IClassFixture<RedisServerFixture>, IAsyn
     [Fact]
     public async Task WebSocketOperationLimit_CountedAcrossBothHosts()
     {
-        await using var one = await Portway.Adapters.Tests.WebSocket.WsClient.ConnectAsync(_one.BaseAddress, "/v1/ws");
-        await using var two = await Portway.Adapters.Tests.WebSocket.WsClient.ConnectAsync(_two.BaseAddress, "/v1/ws");
+        await using var one = await Portway.Adapters.Tests.WebSocket.WsClient.ConnectAsync(_hosts.One.BaseAddress, "/v1/ws");
+        await using var two = await Portway.Adapters.Tests.WebSocket.WsClient.ConnectAsync(_hosts.Two.BaseAddress, "/v1/ws");
 
         await one.SendAsync("""{"id":1,"op":"who"}""");
         var first = await one.ReceiveJsonAsync();
@@ -149,14 +125,14 @@ public sealed class SharedPolicyTests : IClassFixture<RedisServerFixture>, IAsyn
     [Fact]
     public async Task ResponseCache_OneCacheForBothHosts_ClearThroughOneClearsBoth()
     {
-        using var miss = await _one.Client.GetAsync("/v1/cached");
+        using var miss = await _hosts.One.Client.GetAsync("/v1/cached");
         _time.Advance(TimeSpan.FromSeconds(7));
-        using var hitOnTwo = await _two.Client.GetAsync("/v1/cached");
+        using var hitOnTwo = await _hosts.Two.Client.GetAsync("/v1/cached");
         // The entry is an anonymous caller's (auth: none): only a clear of every tenant (with the scope) drops it.
         using var clear = new HttpRequestMessage(HttpMethod.Post, "/v1/cache/clear") { Content = new StringContent("""{"all_tenants":true}""", Encoding.UTF8, "application/json") };
         clear.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Hs256(scope: "cache.admin", expires: DateTimeOffset.UtcNow.AddHours(1)));
-        using var cleared = await _two.Client.SendAsync(clear);
-        using var missAgain = await _one.Client.GetAsync("/v1/cached");
+        using var cleared = await _hosts.Two.Client.SendAsync(clear);
+        using var missAgain = await _hosts.One.Client.GetAsync("/v1/cached");
 
         Assert.Equal(HttpStatusCode.OK, miss.StatusCode);
         Assert.Equal(HttpStatusCode.OK, hitOnTwo.StatusCode);
