@@ -146,33 +146,16 @@ internal sealed class RedisAnswerBatch
             return Task.CompletedTask;
         }
 
-        Task? answers = null;
-        foreach (var (stream, pairs) in call.Replies)
+        // Entries wait on this call (ConfirmFirst is given only to entries it carries answers of): every command awaited.
+        var answers = Task.WhenAll(call.Replies.Select(reply => (Task)db.StreamAddAsync(reply.Stream, [.. reply.Answers], _replyAdd)));
+        var confirmed = answers.ContinueWith(static (t, state) =>
         {
-            var added = db.StreamAddAsync(stream, [.. pairs], _replyAdd);
-            answers = answers is null ? added : Task.WhenAll(answers, added);
-        }
-
-        Task? acked = call.Acknowledge.Count > 0 ? db.StreamAcknowledgeAsync(_hopStream, RedisStreamNames.ConsumerGroup, [.. call.Acknowledge]) : null;
-        if (answers is not null)
-        {
-            if (call.Confirm.Count > 0)
-            {
-                answers = answers.ContinueWith(static (t, state) =>
-                {
-                    var (batch, call) = ((RedisAnswerBatch, RedisAnswerCall))state!;
-                    if (t.IsCompletedSuccessfully) batch.Confirmed(call.Confirm);
-                    else batch.Failed(call.Hops, t.Exception?.InnerException?.Message ?? "cancelled");
-                }, (this, call), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
-            else
-            {
-                answers = OnFailure(answers, call.Hops);
-            }
-        }
-
-        if (acked is not null) acked = OnFailure(acked, call.Hops);
-        return acked is null ? answers ?? Task.CompletedTask : answers is null ? acked : Task.WhenAll(answers, acked);
+            var (batch, call) = ((RedisAnswerBatch, RedisAnswerCall))state!;
+            if (t.IsCompletedSuccessfully) batch.Confirmed(call.Confirm);
+            else batch.Failed(call.Hops, t.Exception?.InnerException?.Message ?? "cancelled");
+        }, (this, call), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (call.Acknowledge.Count == 0) return confirmed;
+        return Task.WhenAll(confirmed, OnFailure(db.StreamAcknowledgeAsync(_hopStream, RedisStreamNames.ConsumerGroup, [.. call.Acknowledge]), call.Hops));
     }
 
     /// <summary>Entries whose earlier answers are now all accepted: acknowledged by an <c>XACK</c> of their own.</summary>

@@ -9,9 +9,6 @@ namespace Portway.Adapters.Redis.Internal;
 /// </summary>
 internal sealed class RedisAnswerCall
 {
-    /// <summary>Marks an item already counted with its entry.</summary>
-    private static readonly RedisHopEntry Taken = new("", 0);
-
     private RedisAnswerCall(int hops) => Hops = hops;
 
     /// <summary>The finished hops the call carries.</summary>
@@ -29,27 +26,19 @@ internal sealed class RedisAnswerCall
     public static RedisAnswerCall Compose(List<RedisAnswerBatch.Item> items)
     {
         var call = new RedisAnswerCall(items.Count);
-        var i = 0;
-        while (i < items.Count)
+        // Per entry, how many of its hops this call carries and whether any adds an answer (a call holds a few entries).
+        var entries = new List<(RedisHopEntry Entry, int Items, bool Answers)>();
+        foreach (var item in items)
         {
-            // The hops of one entry mostly finish together: take the run of items of the same entry at once.
-            var entry = items[i].Entry;
-            var taken = 0;
-            var answers = false;
-            for (var j = i; j < items.Count; j++)
-            {
-                if (!ReferenceEquals(items[j].Entry, entry)) continue;
-                taken++;
-                if (items[j].Answer is { } answer)
-                {
-                    answers = true;
-                    call.AddAnswer(items[j].ReplyStream!, answer);
-                }
+            if (item.Answer is { } answer) call.AddAnswer(item.ReplyStream!, answer);
+            var at = 0;
+            while (at < entries.Count && !ReferenceEquals(entries[at].Entry, item.Entry)) at++;
+            if (at == entries.Count) entries.Add((item.Entry, 0, false));
+            entries[at] = (item.Entry, entries[at].Items + 1, entries[at].Answers || item.Answer is not null);
+        }
 
-                // Counted with its entry now: the outer loop skips it.
-                if (j != i) items[j] = items[j] with { Entry = Taken };
-            }
-
+        foreach (var (entry, taken, answers) in entries)
+        {
             switch (entry.Take(taken, answers))
             {
                 case RedisAckPlan.AcknowledgeInCall:
@@ -59,9 +48,6 @@ internal sealed class RedisAnswerCall
                     call.Confirm.Add(entry);
                     break;
             }
-
-            do i++;
-            while (i < items.Count && ReferenceEquals(items[i].Entry, Taken));
         }
 
         return call;

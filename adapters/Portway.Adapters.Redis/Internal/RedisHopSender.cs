@@ -106,15 +106,14 @@ internal sealed class RedisHopSender
         Interlocked.Increment(ref _calls);
         if (_connection.DatabaseIfConnected is not { } db)
         {
-            Fail(batch, 0, batch.Count, $"redis is unreachable ({_connection.Description})");
+            Fail(batch, $"redis is unreachable ({_connection.Description})");
             return;
         }
 
         // Every entry's XADD is written before any is awaited: the call is one round trip.
-        var entries = (batch.Count + MaxPerEntry - 1) / MaxPerEntry;
-        var adds = new Task[entries];
-        for (var e = 0; e < entries; e++) adds[e] = Add(db, batch, e * MaxPerEntry, Math.Min(MaxPerEntry, batch.Count - (e * MaxPerEntry)));
-        for (var e = 0; e < entries; e++)
+        var adds = new Task[(batch.Count + MaxPerEntry - 1) / MaxPerEntry];
+        for (var e = 0; e < adds.Length; e++) adds[e] = Add(db, batch, e * MaxPerEntry, EntrySize(batch, e));
+        for (var e = 0; e < adds.Length; e++)
         {
             try
             {
@@ -122,10 +121,13 @@ internal sealed class RedisHopSender
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
             {
-                Fail(batch, e * MaxPerEntry, Math.Min(MaxPerEntry, batch.Count - (e * MaxPerEntry)), ex.Message);
+                Fail(batch, e * MaxPerEntry, EntrySize(batch, e), ex.Message);
             }
         }
     }
+
+    /// <summary>How many hops of <paramref name="batch"/> its entry number <paramref name="entry"/> carries.</summary>
+    private static int EntrySize(List<Hop> batch, int entry) => Math.Min(MaxPerEntry, batch.Count - (entry * MaxPerEntry));
 
     /// <summary>Adds <paramref name="count"/> hops of <paramref name="batch"/> from <paramref name="start"/> as one entry (a failure to send is the task's).</summary>
     private Task Add(IDatabase db, List<Hop> batch, int start, int count)
