@@ -3,7 +3,7 @@ namespace Portway.Adapters.Redis.Internal;
 /// <summary>
 /// Key names that keep Redis Cluster working: a multi-key script runs only when all its keys hash to one slot, and a
 /// key's slot is taken from its hash tag (the part between the first <c>{</c> and the next <c>}</c>) when it has one.
-/// Each area of a deployment whose scripts span several keys (the transport, the kv store, the response cache) keeps
+/// Each area of a deployment whose scripts or pipelined calls span several keys (the transport, the kv store, the response cache) keeps
 /// all its keys under one tag, <c>{key_prefix:area}</c>; areas and deployments land on different slots. A single Redis
 /// ignores the braces.
 /// </summary>

@@ -3,8 +3,9 @@ namespace Portway.Adapters.Redis.Internal;
 /// <summary>
 /// The Redis keys of the transport, all under <c>{key_prefix:ipc}:</c> so deployments sharing one Redis never meet:
 /// a hop stream per group, a reply stream per host instance, and the live-worker index of each group. The braces are a
-/// Redis Cluster hash tag: every key of a deployment's transport hashes to one slot, because a worker's answers and
-/// acknowledgements are one script over the hop stream and the reply streams it answers to (a single Redis ignores it).
+/// Redis Cluster hash tag: every key of a deployment's transport hashes to one slot (one shard), so a worker's pipelined
+/// answers (<c>XADD</c> to reply streams) and acknowledgement (<c>XACK</c> of the hop stream) go to one node in order
+/// (a single Redis ignores the braces).
 /// </summary>
 internal static class RedisStreamNames
 {

@@ -28,8 +28,8 @@ public sealed class RedisClusterTests : IClassFixture<RedisClusterFixture>
         var worker = await harness.StartWorkerAsync("w1");
         await harness.WaitLiveAsync();
 
-        // 200 at once: the host's batched XADD script and the worker's answer script (reply stream + hop stream) both run.
-        // A script refused by the cluster leaves its callers unanswered: the wait ends (and fails) after a minute.
+        // 200 at once: the host's batched hop entries and the worker's answer calls (reply stream XADD + hop stream XACK).
+        // A command refused by the cluster leaves its callers unanswered: the wait ends (and fails) after a minute.
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var answers = await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
             harness.Transport.SendAsync(harness.Hop("echo/echo", $"{{\"n\":{i}}}", Now + 60_000), wait.Token).AsTask()));
