@@ -31,6 +31,7 @@ public static class RedisPortwayBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IReadinessCheck, RedisReadinessCheck>());
         services.TryAddSingleton<RedisReplyHub>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStageTransportFactory, RedisStageTransportFactory>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProcessGroupStatus, RedisProcessGroupStatus>());
         if (!services.Any(d => d.ServiceType == typeof(RedisWorkerSupervisor)))
         {
             services.AddSingleton<RedisWorkerSupervisor>();

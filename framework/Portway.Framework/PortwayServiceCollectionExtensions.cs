@@ -108,7 +108,8 @@ public static partial class PortwayServiceCollectionExtensions
         services.TryAddSingleton<IPortwayStatus, PortwayStatus>();
         services.TryAddSingleton<IBoundaryEventPublisher>(sp => sp.GetRequiredService<PortwayTelemetry>());
         services.TryAddSingleton(sp => new PortwayStats(config, sp.GetRequiredService<RuntimeStats>(), sp.GetRequiredService<DrainCoordinator>(),
-            sp.GetService<WorkerSupervisor>(), sp.GetService<WorkerPool>(), sp.GetServices<IPortwayStatsSection>(), sp.GetService<ConfigReloader>()));
+            sp.GetService<WorkerSupervisor>(), sp.GetService<WorkerPool>(), sp.GetServices<IPortwayStatsSection>(), sp.GetService<ConfigReloader>(),
+            sp.GetServices<IProcessGroupStatus>()));
         services.TryAddSingleton<Egress.IPortwayEgress, Internal.Egress.NoEgress>();
         services.TryAddSingleton(sp => new PortwayReadiness(sp.GetServices<IReadinessCheck>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IReadinessCheck, DrainReadinessCheck>());

@@ -71,6 +71,9 @@ internal sealed partial class RedisReplyHub : IAsyncDisposable, IDisposable
     /// <summary>Whether <paramref name="group"/> has a live worker, as last seen (at most a quarter second old).</summary>
     public bool IsLive(string group) => _groups.TryGetValue(group, out var state) && state.Live;
 
+    /// <summary>The ids of <paramref name="group"/>'s live workers on any machine, as last seen (empty when it is not watched).</summary>
+    public IReadOnlyList<string> LiveWorkers(string group) => _groups.TryGetValue(group, out var state) ? state.LiveIds : [];
+
     public Pending Register(string hopId, string group)
     {
         var pending = new Pending(group);
@@ -164,19 +167,16 @@ internal sealed partial class RedisReplyHub : IAsyncDisposable, IDisposable
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var (group, state) in _groups)
         {
-            var live = await db.SortedSetRangeByScoreAsync(RedisStreamNames.Workers(_connection.KeyPrefix, group), now, double.PositiveInfinity, take: 1).ConfigureAwait(false);
+            var live = await db.SortedSetRangeByScoreAsync(RedisStreamNames.Workers(_connection.KeyPrefix, group), now, double.PositiveInfinity).ConfigureAwait(false);
             var wasLive = state.Live;
-            state.Live = live.Length > 0;
+            state.LiveIds = [.. live.Select(static id => id.ToString())];
             if (wasLive && !state.Live) FailGroup(group, $"no live worker for process group '{group}' (the last one stopped announcing itself)");
         }
     }
 
     private void FailGroupsWithoutRedis()
     {
-        foreach (var (group, state) in _groups)
-        {
-            state.Live = false;
-        }
+        foreach (var state in _groups.Values) state.LiveIds = [];
     }
 
     /// <summary>Answers every hop in flight to <paramref name="group"/> with <c>unavailable</c>.</summary>
@@ -235,12 +235,15 @@ internal sealed partial class RedisReplyHub : IAsyncDisposable, IDisposable
 
     private sealed class GroupState
     {
-        private volatile bool _live;
+        private volatile string[] _liveIds = [];
 
-        public bool Live
+        /// <summary>The workers whose announcement had not expired at the last look.</summary>
+        public string[] LiveIds
         {
-            get => _live;
-            set => _live = value;
+            get => _liveIds;
+            set => _liveIds = value;
         }
+
+        public bool Live => _liveIds.Length > 0;
     }
 }

@@ -3,6 +3,7 @@ using System.Reflection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Portway.Configuration;
+using Portway.Transport;
 
 namespace Portway.Adapters.Redis.Internal;
 
@@ -20,6 +21,7 @@ internal sealed class RedisWorkerSupervisor(PortwayConfig config, ILogger<RedisW
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _slots = [];
     private readonly Dictionary<string, Process> _running = new(StringComparer.Ordinal);
+    private readonly List<Replica> _replicas = [];
 
     /// <summary>Pids of the replicas alive now, by worker id.</summary>
     public IReadOnlyDictionary<string, int> Pids
@@ -27,6 +29,49 @@ internal sealed class RedisWorkerSupervisor(PortwayConfig config, ILogger<RedisW
         get
         {
             lock (_running) return _running.Where(p => !p.Value.HasExited).ToDictionary(p => p.Key, p => p.Value.Id);
+        }
+    }
+
+    /// <summary>
+    /// The replicas of <paramref name="group"/> in slot order: id, pid (null between runs), restarts, and state —
+    /// <c>ready</c> once its id is among <paramref name="live"/> (it announces itself), <c>starting</c> before,
+    /// <c>restarting</c> between runs, <c>stopped</c> after shutdown.
+    /// </summary>
+    public IReadOnlyList<LocalWorkerStatus> Status(string group, IReadOnlyList<string> live)
+    {
+        lock (_running)
+        {
+            var list = new List<LocalWorkerStatus>();
+            foreach (var replica in _replicas)
+            {
+                if (replica.Group != group) continue;
+                int? pid = _running.TryGetValue(replica.Id, out var process) && !HasExited(process) ? process.Id : null;
+                var state = replica.Stopped ? LocalWorkerStatus.Stopped
+                    : pid is null ? LocalWorkerStatus.Restarting
+                    : live.Contains(replica.Id) ? LocalWorkerStatus.Ready : LocalWorkerStatus.Starting;
+                list.Add(new LocalWorkerStatus(replica.Id, pid, state, replica.Restarts));
+            }
+
+            return list;
+        }
+    }
+
+    /// <summary>
+    /// The worker id of replica <paramref name="slot"/> of <paramref name="group"/>: unique across the hosts sharing a
+    /// Redis (machine and host process in it), as each is a consumer of its own in the group and announces itself
+    /// under its id — two hosts' replicas under one id would count as one worker, and one stopping would unannounce both.
+    /// </summary>
+    internal static string ReplicaId(string group, int slot) => $"{group}-{Environment.MachineName}-{Environment.ProcessId}-{slot}";
+
+    private static bool HasExited(Process process)
+    {
+        try
+        {
+            return process.HasExited;
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
         }
     }
 
@@ -46,9 +91,9 @@ internal sealed class RedisWorkerSupervisor(PortwayConfig config, ILogger<RedisW
         {
             for (var i = 1; i <= group.Replicas; i++)
             {
-                var workerId = $"{group.Name}-{i}";
-                var name = group.Name;
-                _slots.Add(Task.Run(() => SuperviseAsync(name, workerId, file), CancellationToken.None));
+                var replica = new Replica(group.Name, ReplicaId(group.Name, i));
+                lock (_running) _replicas.Add(replica);
+                _slots.Add(Task.Run(() => SuperviseAsync(replica, file), CancellationToken.None));
             }
         }
 
@@ -57,6 +102,11 @@ internal sealed class RedisWorkerSupervisor(PortwayConfig config, ILogger<RedisW
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        lock (_running)
+        {
+            foreach (var replica in _replicas) replica.Stopped = true;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -91,12 +141,20 @@ internal sealed class RedisWorkerSupervisor(PortwayConfig config, ILogger<RedisW
         }
     }
 
-    private async Task SuperviseAsync(string group, string workerId, string file)
+    private async Task SuperviseAsync(Replica replica, string file)
     {
+        var (group, workerId) = (replica.Group, replica.Id);
         var backoff = TimeSpan.FromMilliseconds(500);
+        var first = true;
         while (!_stopping.IsCancellationRequested)
         {
             int exitCode;
+            if (!first)
+            {
+                lock (_running) replica.Restarts++;
+            }
+
+            first = false;
             try
             {
                 exitCode = await RunOnceAsync(group, workerId, file).ConfigureAwait(false);
@@ -172,5 +230,17 @@ internal sealed class RedisWorkerSupervisor(PortwayConfig config, ILogger<RedisW
         {
             lock (_running) _running.Remove(workerId);
         }
+    }
+
+    /// <summary>One replica slot: its group and id, the times it was started again, and whether the host is stopping.</summary>
+    private sealed class Replica(string group, string id)
+    {
+        public string Group { get; } = group;
+
+        public string Id { get; } = id;
+
+        public int Restarts { get; set; }
+
+        public bool Stopped { get; set; }
     }
 }

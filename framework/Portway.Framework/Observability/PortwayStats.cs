@@ -4,6 +4,7 @@ using Portway.Internal.Lifecycle;
 using Portway.Internal.Observability;
 using Portway.Internal.Supervision;
 using Portway.Internal.Transport.TcpLocal;
+using Portway.Transport;
 
 namespace Portway.Observability;
 
@@ -21,10 +22,12 @@ public sealed class PortwayStats
     private readonly WorkerSupervisor? _supervisor;
     private readonly WorkerPool? _pool;
     private readonly IPortwayStatsSection[] _sections;
+    private readonly IProcessGroupStatus[] _groupStatus;
 
     internal PortwayStats(PortwayConfig config, RuntimeStats stats, DrainCoordinator drain, WorkerSupervisor? supervisor, WorkerPool? pool,
-        IEnumerable<IPortwayStatsSection>? sections = null, Internal.Hosting.ConfigReloader? reloader = null)
+        IEnumerable<IPortwayStatsSection>? sections = null, Internal.Hosting.ConfigReloader? reloader = null, IEnumerable<IProcessGroupStatus>? groupStatus = null)
     {
+        _groupStatus = groupStatus?.ToArray() ?? [];
         _sections = sections?.ToArray() ?? [];
         _config = config;
         _reloader = reloader;
@@ -90,6 +93,9 @@ public sealed class PortwayStats
         writer.WriteStartArray("process_groups");
         // The groups, stages and replicas of the config serving now (a reload may have changed them), not the startup one's.
         var config = _reloader?.CurrentOrNull ?? _config;
+        var transport = config.Runtime.Platform.ExecutionIpc.Transport;
+        // A transport whose workers may run anywhere (redis) says what it sees; tcp_local's are this host's children.
+        var remote = Array.Find(_groupStatus, s => s.Transport == transport);
         foreach (var group in config.Runtime.Platform.ProcessGroups)
         {
             writer.WriteStartObject();
@@ -100,7 +106,15 @@ public sealed class PortwayStats
             writer.WriteEndArray();
             if (group.Name != ProcessGroupConfig.WebGroup)
             {
+                writer.WriteString("transport", transport);
                 writer.WriteNumber("replicas", group.Replicas);
+                if (remote is not null)
+                {
+                    WriteRemoteWorkers(writer, remote.Workers(group.Name));
+                    writer.WriteEndObject();
+                    continue;
+                }
+
                 writer.WriteNumber("ready", _pool?.ReadyCount(group.Name) ?? 0);
             }
 
@@ -118,6 +132,27 @@ public sealed class PortwayStats
             }
 
             writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    /// <summary><c>ready</c> (every worker the transport sees, on any machine) and <c>workers</c> (this host's replicas).</summary>
+    private static void WriteRemoteWorkers(Utf8JsonWriter writer, ProcessGroupWorkers workers)
+    {
+        writer.WriteNumber("ready", workers.Ready);
+        writer.WriteStartArray("workers");
+        foreach (var worker in workers.Local)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", worker.Id);
+            if (worker.Pid is { } pid) writer.WriteNumber("pid", pid);
+            else writer.WriteNull("pid");
+            writer.WriteString("state", worker.State);
+            writer.WriteNumber("restarts", worker.Restarts);
+            // The host does not know which worker holds which hop: the group's stream does.
+            writer.WriteNull("hops_in_flight");
             writer.WriteEndObject();
         }
 

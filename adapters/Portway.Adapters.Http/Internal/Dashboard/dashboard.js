@@ -171,7 +171,9 @@
   function renderGroups(groups) {
     byId('groups').replaceChildren(...groups.map((g) => {
       const card = el('div', { class: 'group', 'data-group': g.name });
-      const title = g.runs_in === 'host' ? `${g.name} (in the host process)` : `${g.name}: ${g.ready} of ${g.replicas} workers ready`;
+      const title = g.runs_in === 'host' ? `${g.name} (in the host process)`
+        : g.transport === 'redis' ? `${g.name}: ${g.ready} live worker${g.ready === 1 ? '' : 's'} over Redis (${g.replicas} local)`
+          : `${g.name}: ${g.ready} of ${g.replicas} workers ready`;
       card.append(el('h3', {}, title));
       if (g.stages.length > 0) card.append(el('div', { class: 'muted' }, 'stages: ' + g.stages.join(', ')));
       if (g.workers.length > 0) {
@@ -183,7 +185,7 @@
         for (const w of g.workers) {
           const tr = el('tr', { 'data-worker': w.id });
           tr.append(el('td', {}, w.id), el('td', { class: 'num pid' }, fmt(w.pid)), el('td', { class: 'worker-state' }, w.state),
-            el('td', { class: 'num restarts' }, w.restarts), el('td', { class: 'num hops' }, w.hops_in_flight));
+            el('td', { class: 'num restarts' }, w.restarts), el('td', { class: 'num hops' }, fmt(w.hops_in_flight)));
           body.append(tr);
         }
         table.append(body);
