@@ -54,6 +54,9 @@ internal sealed class RedisConnection : IAsyncDisposable, IDisposable
         // While Redis is unreachable a command fails at once (callers answer unavailable) instead of queueing.
         _options.BacklogPolicy = BacklogPolicy.FailFast;
         _options.ClientName ??= "portway";
+        // StackExchange.Redis refuses CLIENT commands without it (a client-side guard; the multiplexers are this adapter's
+        // own, no user code sends through them): a stopping worker releases its blocked read with CLIENT UNBLOCK.
+        _options.AllowAdmin = true;
         KeyPrefix = config.KeyPrefix;
         Description = RedisConfig.Redacted(connection);
     }

@@ -33,16 +33,16 @@ internal sealed partial class RedisStageWorker
                 return;
             }
 
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
             if (deadline is { } ms) timeout.CancelAfter(TimeSpan.FromMilliseconds(ms - now));
             Envelope answer;
             try
             {
                 answer = await _runner.RunAsync(hop, timeout.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
             {
-                return; // Not answered, so its entry is not acknowledged: a live worker claims it after claim_idle_ms.
+                return; // Cancelled by a stop that outlasted DrainTimeout. Not answered, so its entry is not acknowledged: a live worker claims it after claim_idle_ms.
             }
             catch (OperationCanceledException)
             {
@@ -75,17 +75,21 @@ internal sealed partial class RedisStageWorker
         }
     }
 
-    /// <summary>Announces this worker every half second with a key that expires after two (and its index entry).</summary>
+    /// <summary>
+    /// Announces this worker every half second with a key that expires after two (and its index entry), until it has
+    /// drained: a stopping worker still holds hops, and a host seeing no live worker would fail them.
+    /// </summary>
     private async Task AnnounceLoopAsync()
     {
         using var timer = new PeriodicTimer(AnnounceEvery, _time);
+        var token = _drained.Token;
         do
         {
             try
             {
                 if (_connection.IsConnected || !_connection.IsStarted)
                 {
-                    var db = await _connection.DatabaseAsync(_stopping.Token).ConfigureAwait(false);
+                    var db = await _connection.DatabaseAsync(token).ConfigureAwait(false);
                     var expires = _time.GetUtcNow().ToUnixTimeMilliseconds() + AnnounceTtlMs;
                     await db.StringSetAsync(RedisStreamNames.Worker(_connection.KeyPrefix, Group, WorkerId), Environment.ProcessId, TimeSpan.FromMilliseconds(AnnounceTtlMs)).ConfigureAwait(false);
                     var index = RedisStreamNames.Workers(_connection.KeyPrefix, Group);
@@ -102,7 +106,7 @@ internal sealed partial class RedisStageWorker
                 return;
             }
         }
-        while (await Tick(timer).ConfigureAwait(false));
+        while (await Tick(timer, token).ConfigureAwait(false));
     }
 
     /// <summary>Every half <c>claim_idle_ms</c>, takes over hops pending longer than <c>claim_idle_ms</c> (their worker died) and runs them.</summary>
@@ -141,11 +145,13 @@ internal sealed partial class RedisStageWorker
         }
     }
 
-    private async ValueTask<bool> Tick(PeriodicTimer timer)
+    private ValueTask<bool> Tick(PeriodicTimer timer) => Tick(timer, _stopping.Token);
+
+    private static async ValueTask<bool> Tick(PeriodicTimer timer, CancellationToken token)
     {
         try
         {
-            return await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false);
+            return await timer.WaitForNextTickAsync(token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

@@ -13,7 +13,9 @@ namespace Portway.Adapters.Redis.Internal;
 /// <c>reply_to</c> names (<c>NOMKSTREAM</c>: a host that is gone gets nothing), and <c>XACK</c>s each entry once all its hops are answered
 /// (<see cref="RedisHopEntry"/>). It announces
 /// itself with a key that expires, and claims hops a dead worker left pending longer than <c>claim_idle_ms</c>
-/// (<c>XAUTOCLAIM</c>). Runs up to <see cref="Concurrency"/> hops at a time.
+/// (<c>XAUTOCLAIM</c>). Runs up to <see cref="Concurrency"/> hops at a time. Stopping drains: it reads no more (its
+/// blocked read is released, and hops it already brought still run), lets the hops it holds answer for up to
+/// <see cref="DrainTimeout"/>, then cancels the rest (left pending for a live worker to claim) and unannounces itself.
 /// </summary>
 internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposable, IDisposable
 {
@@ -36,10 +38,18 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
     private readonly RedisConfig _redis;
     private readonly string _stream;
     private readonly SemaphoreSlim _slots;
+    /// <summary>How long a stopping worker lets the hops it holds run to their answer before it cancels them.</summary>
+    internal static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(4);
+
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _abort = new();
+    private readonly CancellationTokenSource _drained = new();
     private readonly HashSet<Task> _running = [];
     private readonly RedisAnswerBatch _answers;
     private Task? _loops;
+    private Task? _announcing;
+    private long _readClientId;
+    private int _disposed;
     private long _ran;
     private long _expired;
     private long _rejected;
@@ -84,8 +94,8 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
     {
         _loops = Task.WhenAll(
             Task.Run(ReadLoopAsync, CancellationToken.None),
-            Task.Run(AnnounceLoopAsync, CancellationToken.None),
             Task.Run(ClaimLoopAsync, CancellationToken.None));
+        _announcing = Task.Run(AnnounceLoopAsync, CancellationToken.None);
         RedisLog.WorkerStarted(_logger, WorkerId, Group, _stream);
         return Task.CompletedTask;
     }
@@ -93,13 +103,27 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_stopping.IsCancellationRequested) return;
+        // Stops reading (the blocked read is released and what it returns still runs) and claiming; it goes on
+        // announcing itself until it has drained.
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_loops is { } loops) await loops.WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        // Drains: the hops this worker holds run to their answer for up to DrainTimeout; then they are cancelled and,
+        // not answered, stay pending for a live worker to claim after claim_idle_ms.
         Task[] running;
         lock (_running) running = [.. _running];
         try
         {
-            await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(running).WaitAsync(DrainTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        await _abort.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -114,6 +138,8 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
         {
         }
 
+        await _drained.CancelAsync().ConfigureAwait(false);
+        if (_announcing is { } announcing) await announcing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_connection.DatabaseIfConnected is { } db)
@@ -135,8 +161,15 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
 
     public async ValueTask DisposeAsync()
     {
+        // The container may dispose it twice (as the worker and as its hosted service).
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        // A stop cut short (its token ended) leaves these to end here.
+        await _abort.CancelAsync().ConfigureAwait(false);
+        await _drained.CancelAsync().ConfigureAwait(false);
         _stopping.Dispose();
+        _abort.Dispose();
+        _drained.Dispose();
         _slots.Dispose();
     }
 
@@ -160,11 +193,16 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
                     if (dedicated is null)
                     {
                         dedicated = await _connection.OpenDedicatedAsync($"worker-{Group}", Block, _stopping.Token).ConfigureAwait(false);
-                        // Stopping closes the connection, which ends the blocked read (no extra task per read to watch the token).
-                        closeOnStop = _stopping.Token.Register(static state => ((ConnectionMultiplexer)state!).Dispose(), dedicated);
+                        // Stopping releases the blocked read (no extra task per read to watch the token).
+                        closeOnStop = _stopping.Token.Register(static state =>
+                        {
+                            var (worker, connection) = ((RedisStageWorker, ConnectionMultiplexer))state!;
+                            worker.ReleaseRead(connection);
+                        }, (this, dedicated));
                     }
 
                     var db = dedicated.GetDatabase();
+                    if (Interlocked.Read(ref _readClientId) == 0) Interlocked.Exchange(ref _readClientId, (long)await db.ExecuteAsync("CLIENT", "ID").ConfigureAwait(false));
                     if (!groupReady) groupReady = await EnsureGroupAsync(db).ConfigureAwait(false);
                     var result = await db.ExecuteAsync("XREADGROUP", "GROUP", RedisStreamNames.ConsumerGroup, WorkerId, "COUNT", EntriesFor(1 + _slots.CurrentCount),
                         "BLOCK", (int)Block.TotalMilliseconds, "STREAMS", stream, ">").ConfigureAwait(false);
@@ -213,12 +251,14 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
                 }
                 catch (Exception) when (_stopping.IsCancellationRequested)
                 {
-                    return;
+                    break;
                 }
                 catch (Exception ex) when (ex is RedisException or TimeoutException)
                 {
-                    // NOGROUP after Redis restarted empty: create the group again on the next read.
+                    // NOGROUP after Redis restarted empty: create the group again on the next read (and learn the
+                    // read connection's id anew: a reconnected connection has another).
                     groupReady = false;
+                    Interlocked.Exchange(ref _readClientId, 0);
                     RedisLog.TransportError(_logger, $"reading hops of '{Group}'", ex.Message);
                     await PauseAsync().ConfigureAwait(false);
                 }
@@ -231,8 +271,40 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
         finally
         {
             await closeOnStop.DisposeAsync().ConfigureAwait(false);
-            if (dedicated is not null) await dedicated.DisposeAsync().ConfigureAwait(false);
+            if (dedicated is not null)
+            {
+                // The last answers went fire-and-forget on this connection: a reply to a command after them means Redis has them.
+                try
+                {
+                    if (dedicated.IsConnected) await dedicated.GetDatabase().PingAsync().WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+                {
+                }
+
+                await dedicated.DisposeAsync().ConfigureAwait(false);
+            }
         }
+    }
+
+    /// <summary>
+    /// Ends the read blocked on <paramref name="connection"/> for a stop: <c>CLIENT UNBLOCK</c> from the shared connection
+    /// (the read returns, and whatever it brought still runs), else — no id yet, the shared connection down, the command
+    /// refused — the read ends by itself within its block time; a connection still blocked 2 s later is closed.
+    /// </summary>
+    private void ReleaseRead(ConnectionMultiplexer connection)
+    {
+        try
+        {
+            var id = Interlocked.Read(ref _readClientId);
+            if (id != 0 && _connection.DatabaseIfConnected is { } db) db.Execute("CLIENT", ["UNBLOCK", id], CommandFlags.FireAndForget);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+        }
+
+        _ = Task.Delay(TimeSpan.FromSeconds(2)).ContinueWith(static (_, state) => ((ConnectionMultiplexer)state!).Dispose(), connection, CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>

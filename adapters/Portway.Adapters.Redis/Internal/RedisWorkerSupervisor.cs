@@ -16,7 +16,8 @@ namespace Portway.Adapters.Redis.Internal;
 /// </summary>
 internal sealed class RedisWorkerSupervisor(PortwayConfig config, ILogger<RedisWorkerSupervisor> logger) : IHostedService, IDisposable
 {
-    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+    /// <summary>How long a replica told to stop may take (its drain, RedisStageWorker.DrainTimeout, and a margin) before it is killed.</summary>
+    private static readonly TimeSpan StopGrace = RedisStageWorker.DrainTimeout + TimeSpan.FromSeconds(4);
 
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _slots = [];
@@ -213,7 +214,7 @@ internal sealed class RedisWorkerSupervisor(PortwayConfig config, ILogger<RedisW
         }
         catch (OperationCanceledException)
         {
-            // Shutdown: closing stdin asks it to stop (it finishes its hops); killed if it lingers.
+            // Shutdown: closing stdin asks it to stop (it drains the hops it holds); killed if it lingers.
             process.StandardInput.Close();
             try
             {

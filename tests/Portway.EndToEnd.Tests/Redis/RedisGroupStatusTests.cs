@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Portway.EndToEnd.Tests.Multiprocess;
 using Portway.Testing;
@@ -6,7 +8,9 @@ namespace Portway.EndToEnd.Tests.Redis;
 
 /// <summary>
 /// config/redis.yaml with two hosts (each supervising one replica of <c>cpu_sync</c>): each replica is a worker of its
-/// own in the group, and <c>/stats</c> shows every live worker of the group on any machine and the host's own replicas.
+/// own in the group, <c>/stats</c> shows every live worker of the group on any machine and the host's own replicas,
+/// and one host stopping (its replica with it, draining the hops it holds) leaves the other serving without a single
+/// error.
 /// </summary>
 [Collection(WorkerProcesses.Collection)]
 public sealed class RedisGroupStatusTests : IClassFixture<RedisServerFixture>
@@ -76,6 +80,43 @@ public sealed class RedisGroupStatusTests : IClassFixture<RedisServerFixture>
         foreach (var host in hosts)
         {
             await RedisDeployment.Until(async () => (await GroupAsync(host)).GetProperty("ready").GetInt32() == 2, "each host sees the standalone worker gone");
+        }
+    }
+
+    [Fact]
+    public async Task OneHostStopping_LeavesTheOtherServingItsCallers_No503()
+    {
+        await using var deployment = new RedisDeployment(_redis);
+        var hosts = await Task.WhenAll(deployment.StartHostAsync(), deployment.StartHostAsync());
+        foreach (var host in hosts) await RedisDeployment.WaitServingAsync(host);
+        await RedisDeployment.Until(async () => (await GroupAsync(hosts[1])).GetProperty("ready").GetInt32() == 2, "host B sees both replicas");
+
+        // Host B serves a steady stream while host A stops (SIGTERM): A's replica stops with it and leaves the group.
+        using var client = RedisDeployment.Client(hosts[1]);
+        using var stop = new CancellationTokenSource();
+        var statuses = new List<(HttpStatusCode Status, string Body)>();
+        var callers = Enumerable.Range(0, 4).Select(c => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                using var response = await client.PostAsJsonAsync("/v1/remote/echo", new { c, i });
+                var body = await response.Content.ReadAsStringAsync();
+                lock (statuses) statuses.Add((response.StatusCode, body));
+            }
+        })).ToArray();
+
+        await RedisDeployment.Until(() => Task.FromResult(statuses.Count >= 20), "host B answers before host A stops");
+        hosts[0].Terminate();
+        Assert.Equal(0, await hosts[0].WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        await RedisDeployment.Until(async () => (await GroupAsync(hosts[1])).GetProperty("ready").GetInt32() == 1, "host B sees host A's replica gone");
+        var afterStop = statuses.Count;
+        await RedisDeployment.Until(() => Task.FromResult(statuses.Count >= afterStop + 20), "host B goes on answering");
+        await stop.CancelAsync();
+        await Task.WhenAll(callers);
+
+        lock (statuses)
+        {
+            Assert.All(statuses, s => Assert.True(s.Status == HttpStatusCode.OK, $"{(int)s.Status}: {s.Body}"));
         }
     }
 }
