@@ -121,14 +121,8 @@ public sealed class PortwayStats
             writer.WriteStartArray("workers");
             foreach (var worker in workers.Where(w => w.Group == group.Name))
             {
-                writer.WriteStartObject();
-                writer.WriteString("id", worker.WorkerId);
-                if (worker.Pid is { } pid) writer.WriteNumber("pid", pid);
-                else writer.WriteNull("pid");
-                writer.WriteString("state", worker.State);
-                writer.WriteNumber("restarts", worker.Restarts);
-                writer.WriteNumber("hops_in_flight", links.Where(l => l.WorkerId == worker.WorkerId && l.Pid == worker.Pid && !l.IsDead).Sum(l => l.InFlight));
-                writer.WriteEndObject();
+                WriteWorker(writer, new LocalWorkerStatus(worker.WorkerId, worker.Pid, worker.State, worker.Restarts),
+                    links.Where(l => l.WorkerId == worker.WorkerId && l.Pid == worker.Pid && !l.IsDead).Sum(l => l.InFlight));
             }
 
             writer.WriteEndArray();
@@ -143,20 +137,22 @@ public sealed class PortwayStats
     {
         writer.WriteNumber("ready", workers.Ready);
         writer.WriteStartArray("workers");
-        foreach (var worker in workers.Local)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("id", worker.Id);
-            if (worker.Pid is { } pid) writer.WriteNumber("pid", pid);
-            else writer.WriteNull("pid");
-            writer.WriteString("state", worker.State);
-            writer.WriteNumber("restarts", worker.Restarts);
-            // The host does not know which worker holds which hop: the group's stream does.
-            writer.WriteNull("hops_in_flight");
-            writer.WriteEndObject();
-        }
-
+        // The host does not know which worker holds which hop (the group's stream does): hops_in_flight is null.
+        foreach (var worker in workers.Local) WriteWorker(writer, worker, hopsInFlight: null);
         writer.WriteEndArray();
+    }
+
+    private static void WriteWorker(Utf8JsonWriter writer, LocalWorkerStatus worker, int? hopsInFlight)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", worker.Id);
+        if (worker.Pid is { } pid) writer.WriteNumber("pid", pid);
+        else writer.WriteNull("pid");
+        writer.WriteString("state", worker.State);
+        writer.WriteNumber("restarts", worker.Restarts);
+        if (hopsInFlight is { } hops) writer.WriteNumber("hops_in_flight", hops);
+        else writer.WriteNull("hops_in_flight");
+        writer.WriteEndObject();
     }
 
     private void WriteEndpoints(Utf8JsonWriter writer)
