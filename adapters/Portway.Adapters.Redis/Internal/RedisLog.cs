@@ -47,6 +47,9 @@ internal static partial class RedisLog
     [LoggerMessage(EventId = RedisEventIds.ReplicaOutput, Level = LogLevel.Information, Message = "[{WorkerId}] {Line}")]
     public static partial void ReplicaOutput(ILogger logger, string workerId, string line);
 
+    [LoggerMessage(EventId = RedisEventIds.ConsumersRemoved, Level = LogLevel.Information, Message = "redis worker {WorkerId}: removed {Count} consumer(s) of group '{Group}' gone for over {IdleMs} ms with nothing pending")]
+    public static partial void ConsumersRemoved(ILogger logger, string workerId, int count, string group, long idleMs);
+
     [LoggerMessage(EventId = RedisEventIds.ReplicaNotStarted, Level = LogLevel.Error, Message = "redis worker replicas of group '{Group}' not started: {Reason}")]
     public static partial void ReplicaNotStarted(ILogger logger, string group, string reason);
 }

@@ -109,16 +109,21 @@ internal sealed partial class RedisStageWorker
         while (await Tick(timer, token).ConfigureAwait(false));
     }
 
-    /// <summary>Every half <c>claim_idle_ms</c>, takes over hops pending longer than <c>claim_idle_ms</c> (their worker died) and runs them.</summary>
+    /// <summary>
+    /// Every half <c>claim_idle_ms</c>, takes over hops pending longer than <c>claim_idle_ms</c> (their worker died) and
+    /// runs them; every ten <c>claim_idle_ms</c>, deletes the consumers of workers gone with nothing pending.
+    /// </summary>
     private async Task ClaimLoopAsync()
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(50, _redis.ClaimIdleMs / 2)), _time);
+        var ticks = 0;
         while (await Tick(timer).ConfigureAwait(false))
         {
             try
             {
                 if (!_connection.IsConnected) continue;
                 var db = await _connection.DatabaseAsync(_stopping.Token).ConfigureAwait(false);
+                if (++ticks % SweepEveryTicks == 0) await SweepGoneConsumersAsync(db).ConfigureAwait(false);
                 var claimed = await db.StreamAutoClaimAsync(_stream, RedisStreamNames.ConsumerGroup, WorkerId, _redis.ClaimIdleMs, "0-0", EntriesFor(_slots.CurrentCount)).ConfigureAwait(false);
                 if (claimed.IsNull || claimed.ClaimedEntries.Length == 0) continue;
                 RedisLog.HopsClaimed(_logger, WorkerId, claimed.ClaimedEntries.Length, _redis.ClaimIdleMs);
