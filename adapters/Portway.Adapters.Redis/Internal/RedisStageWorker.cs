@@ -20,6 +20,10 @@ namespace Portway.Adapters.Redis.Internal;
 internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan Block = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a stopping worker lets the hops it holds run to their answer before it cancels them.</summary>
+    internal static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(4);
+
     private static readonly TimeSpan AnnounceEvery = TimeSpan.FromMilliseconds(500);
     private const int AnnounceTtlMs = 2000;
 
@@ -38,9 +42,6 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
     private readonly RedisConfig _redis;
     private readonly string _stream;
     private readonly SemaphoreSlim _slots;
-    /// <summary>How long a stopping worker lets the hops it holds run to their answer before it cancels them.</summary>
-    internal static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(4);
-
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenSource _drained = new();
