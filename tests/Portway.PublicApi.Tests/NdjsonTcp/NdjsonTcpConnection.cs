@@ -16,7 +16,7 @@ internal sealed class NdjsonTcpConnection(NdjsonTcpIngress ingress, Socket socke
 
     public async Task RunAsync(CancellationToken stopping)
     {
-        using var registration = stopping.Register(() => _closed.Cancel());
+        var registration = stopping.Register(() => _closed.Cancel());
         await using var stream = _stream = new NetworkStream(socket, ownsSocket: true);
         var reader = PipeReader.Create(stream);
         var requests = new List<Task>();
@@ -63,6 +63,9 @@ internal sealed class NdjsonTcpConnection(NdjsonTcpIngress ingress, Socket socke
             await _closed.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(requests).ConfigureAwait(false);
             await reader.CompleteAsync().ConfigureAwait(false);
+            // Unregistered (waiting for a callback running now) before the source goes: a host stopping at this moment
+            // would otherwise cancel a disposed source and fail its own stop.
+            await registration.DisposeAsync().ConfigureAwait(false);
             _closed.Dispose();
         }
     }
