@@ -11,12 +11,16 @@ namespace Portway.Adapters.Redis.Internal;
 /// instance's own reply stream (a blocking <c>XREAD</c> on a dedicated connection) that completes each exactly once —
 /// a second answer to the same hop finds nothing pending and is dropped — and the watch on each group's live workers
 /// (their announcements expire), so a hop to a group with none answers <c>unavailable</c> at once, and hops in flight
-/// to a group whose last worker vanished are failed instead of waiting for their deadline.
+/// to a group whose last worker vanished are failed instead of waiting for their deadline — once no worker has come
+/// back for <see cref="OrphanGrace"/> (a worker restarted or replaced in that time claims them and answers).
 /// </summary>
 internal sealed partial class RedisReplyHub : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan Block = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long hops in flight to a group whose last worker left wait for one to come back before they fail.</summary>
+    internal static readonly TimeSpan OrphanGrace = TimeSpan.FromSeconds(1);
     private const int ReplyStreamTtlMs = 60_000;
 
     private readonly RedisConnection _connection;
@@ -170,13 +174,31 @@ internal sealed partial class RedisReplyHub : IAsyncDisposable, IDisposable
             var live = await db.SortedSetRangeByScoreAsync(RedisStreamNames.Workers(_connection.KeyPrefix, group), now, double.PositiveInfinity).ConfigureAwait(false);
             var wasLive = state.Live;
             state.LiveIds = [.. live.Select(static id => id.ToString())];
-            if (wasLive && !state.Live) FailGroup(group, $"no live worker for process group '{group}' (the last one stopped announcing itself)");
+            if (state.Live)
+            {
+                state.LeftAt = null;
+            }
+            else if (wasLive)
+            {
+                state.LeftAt = now;
+            }
+            else if (state.LeftAt is { } left && now - left >= (long)OrphanGrace.TotalMilliseconds)
+            {
+                // Failed once: no hop is sent to a group without a live worker, so none can be in flight after this.
+                state.LeftAt = null;
+                FailGroup(group, $"no live worker for process group '{group}' (the last one stopped announcing itself and none came back within {OrphanGrace.TotalSeconds:0.#} s)");
+            }
         }
     }
 
+    /// <summary>Redis is unreachable: no group has a live worker for new hops; those in flight wait for their reply or deadline.</summary>
     private void FailGroupsWithoutRedis()
     {
-        foreach (var state in _groups.Values) state.LiveIds = [];
+        foreach (var state in _groups.Values)
+        {
+            state.LiveIds = [];
+            state.LeftAt = null;
+        }
     }
 
     /// <summary>Answers every hop in flight to <paramref name="group"/> with <c>unavailable</c>.</summary>
@@ -245,5 +267,8 @@ internal sealed partial class RedisReplyHub : IAsyncDisposable, IDisposable
         }
 
         public bool Live => _liveIds.Length > 0;
+
+        /// <summary>When (Unix ms) the watch saw the last live worker gone, while none has come back; read and written by the watch loop only.</summary>
+        public long? LeftAt { get; set; }
     }
 }

@@ -68,7 +68,9 @@ public sealed class RedisHopEntryTests : IClassFixture<RedisServerFixture>
         var quick = await waiting[0].WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal("{\"n\":1}", Encoding.UTF8.GetString(quick.Payload.Span));
 
-        // Stopping cancels the running hop: not answered, so the entry stays pending with the stopped worker.
+        // Stopping cancels the running hop after the drain: not answered, so the entry stays pending with the stopped
+        // worker. A worker started within RedisReplyHub.OrphanGrace of the last one leaving claims it; the host does not
+        // fail the hop meanwhile.
         await first.StopAsync(CancellationToken.None);
         var pending = await db.StreamPendingAsync(stream, RedisStreamNames.ConsumerGroup);
         Assert.Equal(1, pending.PendingMessageCount);

@@ -9,7 +9,9 @@ namespace Portway.Adapters.Tests.Redis;
 /// <summary>
 /// A worker stopping against a real redis-server drains: the hop it runs answers its caller (not left to a claim after
 /// <c>claim_idle_ms</c>), it stays announced meanwhile (the host does not fail the hop for want of a live worker), and
-/// a hop longer than <see cref="RedisStageWorker.DrainTimeout"/> is cancelled and left pending whole.
+/// a hop longer than <see cref="RedisStageWorker.DrainTimeout"/> is cancelled and left pending whole — answered by a
+/// worker that comes back within <see cref="RedisReplyHub.OrphanGrace"/> (RedisHopEntryTests), failed <c>unavailable</c>
+/// when none does.
 /// </summary>
 public sealed class RedisWorkerDrainTests : IClassFixture<RedisServerFixture>
 {
@@ -46,6 +48,33 @@ public sealed class RedisWorkerDrainTests : IClassFixture<RedisServerFixture>
         Assert.Equal(0, (await db.StreamPendingAsync(stream, RedisStreamNames.ConsumerGroup)).PendingMessageCount);
         Assert.Equal(0, harness.Hub.InFlight);
         Assert.Equal(0, harness.Hub.DuplicateAnswers);
+    }
+
+    [Fact]
+    public async Task TheLastWorkerStopping_WithAHopLongerThanItsDrain_AndNoneComingBack_FailsTheHopUnavailable_NotAtItsDeadline()
+    {
+        await using var harness = new RedisTransportHarness(_redis, "d" + EnvelopeIds.NewId()[..10], claimIdleMs: 60_000);
+        var worker = await harness.StartWorkerAsync("w1");
+        await harness.WaitLiveAsync();
+        var db = harness.Connection.DatabaseIfConnected ?? await harness.Connection.DatabaseAsync();
+        var stream = RedisStreamNames.Hops(harness.Connection.KeyPrefix, "far");
+
+        var answer = harness.Transport.SendAsync(harness.Hop("delay/delay", "{\"ms\":30000}", Now + 120_000), CancellationToken.None).AsTask();
+        await Eventually.TrueAsync(async () => (await db.StreamPendingAsync(stream, RedisStreamNames.ConsumerGroup)).PendingMessageCount == 1,
+            TimeSpan.FromSeconds(10), "the worker has taken the hop");
+
+        await worker.StopAsync(CancellationToken.None);
+        Assert.False(answer.IsCompleted, "the hop outlasted the drain: cancelled, not answered");
+        var gone = Stopwatch.StartNew();
+
+        // Waits out the grace for a worker to come back, then answers unavailable: seconds, not the two-minute deadline.
+        var failed = await answer.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.True(gone.Elapsed >= RedisReplyHub.OrphanGrace - TimeSpan.FromMilliseconds(300), $"failed after the grace ({gone.Elapsed})");
+        Assert.Equal(EnvelopeKind.Error, failed.Kind);
+        var error = PortwayError.FromPayload(failed.Payload.Span);
+        Assert.Equal(ErrorCode.Unavailable, error.Code);
+        Assert.StartsWith("no live worker for process group 'far'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, harness.Hub.InFlight);
     }
 
     [Fact]
