@@ -24,13 +24,24 @@ namespace Portway.Host;
 /// <summary>The composition root: one ASP.NET Core app serving a validated config. Wiring only, no logic.</summary>
 internal static class PortwayApp
 {
+    /// <summary>
+    /// How long <c>serve</c>'s stop may take: its requests drain for <c>drain_timeout_ms</c>; with <c>transport: redis</c>
+    /// its replicas then drain the hops they hold (other hosts' too) for as long again, plus the worker's 6 s to cancel
+    /// and send its last answers and the 2 s its supervisor waits before killing it.
+    /// </summary>
+    internal static TimeSpan ShutdownTimeout(PortwayConfig config)
+    {
+        var drain = config.Runtime.Web.DrainTimeoutMs;
+        return TimeSpan.FromMilliseconds(config.Runtime.Platform.ExecutionIpc.Transport == "redis" ? 2L * drain + 15_000 : drain + 5_000L);
+    }
+
     public static WebApplication Build(PortwayConfig config, PortwayAppOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         options ??= new PortwayAppOptions();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UsePortwayKestrel(config, options.Urls);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(config.Runtime.Web.DrainTimeoutMs + 5_000));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout(config));
 
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>

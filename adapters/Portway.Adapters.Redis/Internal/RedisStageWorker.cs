@@ -15,14 +15,11 @@ namespace Portway.Adapters.Redis.Internal;
 /// itself with a key that expires, and claims hops a dead worker left pending longer than <c>claim_idle_ms</c>
 /// (<c>XAUTOCLAIM</c>). Runs up to <see cref="Concurrency"/> hops at a time. Stopping drains: it reads no more (its
 /// blocked read is released, and hops it already brought still run), lets the hops it holds answer for up to
-/// <see cref="DrainTimeout"/>, then cancels the rest (left pending for a live worker to claim) and unannounces itself.
+/// <see cref="DrainTimeout"/> (<c>runtime.web.drain_timeout_ms</c>), then cancels the rest (left pending for a live worker to claim) and unannounces itself.
 /// </summary>
 internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan Block = TimeSpan.FromSeconds(1);
-
-    /// <summary>How long a stopping worker lets the hops it holds run to their answer before it cancels them.</summary>
-    internal static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(4);
 
     private static readonly TimeSpan AnnounceEvery = TimeSpan.FromMilliseconds(500);
     private const int AnnounceTtlMs = 2000;
@@ -67,6 +64,7 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
         _time = time;
         _logger = logger;
         _redis = config.Runtime.Platform.Redis;
+        DrainTimeout = TimeSpan.FromMilliseconds(config.Runtime.Web.DrainTimeoutMs);
         _stream = RedisStreamNames.Hops(connection.KeyPrefix, group);
         _slots = new SemaphoreSlim(concurrency, concurrency);
         _answers = new RedisAnswerBatch(connection, _stream, _redis.StreamMaxLength, group, logger);
@@ -78,6 +76,15 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
     public string WorkerId { get; }
 
     public int Concurrency { get; }
+
+    /// <summary>How long a stopping worker lets the hops it holds run to their answer before it cancels them (<c>runtime.web.drain_timeout_ms</c>).</summary>
+    public TimeSpan DrainTimeout { get; }
+
+    /// <summary>
+    /// The longest a stop takes: the drain, a second for cancelled hops to end, and up to five for the last answers to
+    /// reach Redis. A host allows a replica this and a margin; a standalone worker's host allows it too.
+    /// </summary>
+    internal static TimeSpan StopTimeout(PortwayConfig config) => TimeSpan.FromMilliseconds(config.Runtime.Web.DrainTimeoutMs) + TimeSpan.FromSeconds(6);
 
     /// <summary>Hops run to an answer.</summary>
     public long Ran => Interlocked.Read(ref _ran);

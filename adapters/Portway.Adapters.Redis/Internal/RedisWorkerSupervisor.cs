@@ -16,8 +16,8 @@ namespace Portway.Adapters.Redis.Internal;
 /// </summary>
 internal sealed class RedisWorkerSupervisor(PortwayConfig config, ILogger<RedisWorkerSupervisor> logger) : IHostedService, IDisposable
 {
-    /// <summary>How long a replica told to stop may take (its drain, RedisStageWorker.DrainTimeout, and a margin) before it is killed.</summary>
-    private static readonly TimeSpan StopGrace = RedisStageWorker.DrainTimeout + TimeSpan.FromSeconds(4);
+    /// <summary>How long a replica told to stop may take (its whole stop, drain included, and a margin) before it is killed.</summary>
+    private readonly TimeSpan _stopGrace = RedisStageWorker.StopTimeout(config) + TimeSpan.FromSeconds(2);
 
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _slots = [];
@@ -218,7 +218,7 @@ internal sealed class RedisWorkerSupervisor(PortwayConfig config, ILogger<RedisW
             process.StandardInput.Close();
             try
             {
-                await process.WaitForExitAsync().WaitAsync(StopGrace).ConfigureAwait(false);
+                await process.WaitForExitAsync().WaitAsync(_stopGrace).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {

@@ -63,6 +63,8 @@ internal static class RedisWorkerCommand
         }
 
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
+        // Its stop drains the hops it holds for drain_timeout_ms, then takes up to 6 s to cancel the rest and send its last answers.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(config.Runtime.Web.DrainTimeoutMs + 8_000L));
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);

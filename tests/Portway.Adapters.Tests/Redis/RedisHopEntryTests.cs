@@ -53,7 +53,7 @@ public sealed class RedisHopEntryTests : IClassFixture<RedisServerFixture>
     [Fact]
     public async Task AWorkerStoppingMidEntry_LeavesItWhole_AnotherRunsItAgain_EachCallerAnsweredOnce()
     {
-        await using var harness = new RedisTransportHarness(_redis, "e" + EnvelopeIds.NewId()[..10], claimIdleMs: 500);
+        await using var harness = new RedisTransportHarness(_redis, "e" + EnvelopeIds.NewId()[..10], claimIdleMs: 500, drainMs: 1000);
         var first = await harness.StartWorkerAsync("first");
         await harness.WaitLiveAsync();
         var db = harness.Connection.DatabaseIfConnected ?? await harness.Connection.DatabaseAsync();

@@ -22,10 +22,11 @@ internal sealed class RedisTransportHarness : IAsyncDisposable
     private readonly List<IHostedService> _started = [];
     private readonly string _yaml;
 
-    public RedisTransportHarness(RedisServerFixture redis, string prefix, int claimIdleMs = 5000, int maxLength = 10000)
+    public RedisTransportHarness(RedisServerFixture redis, string prefix, int claimIdleMs = 5000, int maxLength = 10000, int drainMs = 4000)
     {
         _yaml = $$"""
             runtime:
+              web: { drain_timeout_ms: {{drainMs}} }
               platform:
                 redis: { connection: "{{redis.ConnectionString}}", key_prefix: {{prefix}}, claim_idle_ms: {{claimIdleMs}}, stream_max_length: {{maxLength}} }
                 execution_ipc: { transport: redis }

@@ -9,7 +9,7 @@ namespace Portway.Adapters.Tests.Redis;
 /// <summary>
 /// A worker stopping against a real redis-server drains: the hop it runs answers its caller (not left to a claim after
 /// <c>claim_idle_ms</c>), it stays announced meanwhile (the host does not fail the hop for want of a live worker), and
-/// a hop longer than <see cref="RedisStageWorker.DrainTimeout"/> is cancelled and left pending whole — answered by a
+/// a hop longer than its drain (<c>runtime.web.drain_timeout_ms</c>) is cancelled and left pending whole — answered by a
 /// worker that comes back within <see cref="RedisReplyHub.OrphanGrace"/> (RedisHopEntryTests), failed <c>unavailable</c>
 /// when none does.
 /// </summary>
@@ -44,7 +44,7 @@ public sealed class RedisWorkerDrainTests : IClassFixture<RedisServerFixture>
         Assert.Equal(EnvelopeKind.Reply, reply.Kind);
         Assert.Equal("{\"ms\":1500}", Encoding.UTF8.GetString(reply.Payload.Span));
         Assert.Equal(1, worker.Ran);
-        Assert.True(stopping.Elapsed < RedisStageWorker.DrainTimeout, $"the drain ended with the hop ({stopping.Elapsed}), not at its limit");
+        Assert.True(stopping.Elapsed < worker.DrainTimeout, $"the drain ended with the hop ({stopping.Elapsed}), not at its limit");
         Assert.Equal(0, (await db.StreamPendingAsync(stream, RedisStreamNames.ConsumerGroup)).PendingMessageCount);
         Assert.Equal(0, harness.Hub.InFlight);
         Assert.Equal(0, harness.Hub.DuplicateAnswers);
@@ -53,8 +53,9 @@ public sealed class RedisWorkerDrainTests : IClassFixture<RedisServerFixture>
     [Fact]
     public async Task TheLastWorkerStopping_WithAHopLongerThanItsDrain_AndNoneComingBack_FailsTheHopUnavailable_NotAtItsDeadline()
     {
-        await using var harness = new RedisTransportHarness(_redis, "d" + EnvelopeIds.NewId()[..10], claimIdleMs: 60_000);
+        await using var harness = new RedisTransportHarness(_redis, "d" + EnvelopeIds.NewId()[..10], claimIdleMs: 60_000, drainMs: 1000);
         var worker = await harness.StartWorkerAsync("w1");
+        Assert.Equal(TimeSpan.FromSeconds(1), worker.DrainTimeout);
         await harness.WaitLiveAsync();
         var db = harness.Connection.DatabaseIfConnected ?? await harness.Connection.DatabaseAsync();
         var stream = RedisStreamNames.Hops(harness.Connection.KeyPrefix, "far");
@@ -63,7 +64,9 @@ public sealed class RedisWorkerDrainTests : IClassFixture<RedisServerFixture>
         await Eventually.TrueAsync(async () => (await db.StreamPendingAsync(stream, RedisStreamNames.ConsumerGroup)).PendingMessageCount == 1,
             TimeSpan.FromSeconds(10), "the worker has taken the hop");
 
+        var stopping = Stopwatch.StartNew();
         await worker.StopAsync(CancellationToken.None);
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(8), $"the stop ended after the configured 1 s drain ({stopping.Elapsed}), not with the 30 s hop");
         Assert.False(answer.IsCompleted, "the hop outlasted the drain: cancelled, not answered");
         var gone = Stopwatch.StartNew();
 
