@@ -22,7 +22,7 @@ public static class HttpErrorWriter
     public static byte[] ToBody(PortwayError error, string requestId, string traceId)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(128 + error.Message.Length);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, PortwayJson.WriterOptions))
         {
             writer.WriteStartObject();
             WriteError(writer, error, requestId, traceId);

@@ -9,7 +9,7 @@ public sealed record PortwayError(string Code, string Message)
     public byte[] ToPayload()
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 + Message.Length);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, PortwayJson.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("code", Code);

@@ -10,7 +10,7 @@ internal static class GraphQLErrorBody
     {
         ArgumentNullException.ThrowIfNull(error);
         var buffer = new ArrayBufferWriter<byte>(128 + error.Message.Length);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, PortwayJson.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteStartArray("errors");

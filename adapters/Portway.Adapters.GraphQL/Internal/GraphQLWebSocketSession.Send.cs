@@ -52,7 +52,7 @@ internal sealed partial class GraphQLWebSocketSession
     private static byte[] Message(string type, string? id, string? rawPayload = null)
     {
         var buffer = new ArrayBufferWriter<byte>(64 + (rawPayload?.Length ?? 0));
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, PortwayJson.WriterOptions))
         {
             writer.WriteStartObject();
             if (id is not null)

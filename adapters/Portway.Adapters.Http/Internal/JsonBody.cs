@@ -130,7 +130,7 @@ internal static class JsonBody
             }
 
             var buffer = new ArrayBufferWriter<byte>((body?.Length ?? 0) + 64);
-            using (var writer = new Utf8JsonWriter(buffer))
+            using (var writer = new Utf8JsonWriter(buffer, PortwayJson.WriterOptions))
             {
                 writer.WriteStartObject();
                 foreach (var (key, value) in routeValues)

@@ -77,7 +77,7 @@ internal sealed class StreamFormat
 
         var reader = new Utf8JsonReader(json);
         using var document = JsonDocument.ParseValue(ref reader);
-        using var compact = new Utf8JsonWriter(writer);
+        using var compact = new Utf8JsonWriter(writer, PortwayJson.WriterOptions);
         document.WriteTo(compact);
     }
 }

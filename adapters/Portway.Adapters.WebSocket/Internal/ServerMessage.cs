@@ -21,7 +21,7 @@ internal static class ServerMessage
     public static byte[] Error(string? id, PortwayError error, string requestId, string traceId, int retryAfterSeconds = 0)
     {
         var buffer = new ArrayBufferWriter<byte>(180 + error.Message.Length);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, PortwayJson.WriterOptions))
         {
             writer.WriteStartObject();
             WriteId(writer, id);
@@ -50,7 +50,7 @@ internal static class ServerMessage
     private static byte[] Write(string id, string type, ReadOnlyMemory<byte>? payload)
     {
         var buffer = new ArrayBufferWriter<byte>(48 + id.Length + (payload?.Length ?? 0));
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, PortwayJson.WriterOptions))
         {
             writer.WriteStartObject();
             WriteId(writer, id);

@@ -138,6 +138,18 @@ public sealed class HttpIngressTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ErrorBody_ReadsAsWritten_QuotesAngleBracketsAndAccents_WhileStayingOneLineOfJson()
+    {
+        using var response = await _server.Client.PostAsync("/v1/fail", Json("{\"code\":\"conflict\",\"message\":\"it's <b> & caf\u00e9\\nnext\"}"));
+        var raw = await response.Content.ReadAsStringAsync();
+
+        // As a user reads it with curl: not it\u0027s \u003Cb\u003E; the newline stays escaped (one NDJSON/SSE line).
+        Assert.Contains("\"message\":\"it's <b> & café\\nnext\"", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', raw);
+        Assert.Equal("it's <b> & café\nnext", JsonDocument.Parse(raw).RootElement.GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task MalformedJson_Is400ValidationFailed()
     {
         using var response = await _server.Client.PostAsync("/v1/echo", Json("{\"a\":"));

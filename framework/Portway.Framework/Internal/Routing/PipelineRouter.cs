@@ -251,7 +251,7 @@ internal sealed partial class PipelineRouter(RoutingTable table, StageTransports
             }
 
             var buffer = new ArrayBufferWriter<byte>(with.Length + input.Length);
-            using (var writer = new Utf8JsonWriter(buffer))
+            using (var writer = new Utf8JsonWriter(buffer, PortwayJson.WriterOptions))
             {
                 writer.WriteStartObject();
                 foreach (var property in withDoc.RootElement.EnumerateObject())
