@@ -42,6 +42,12 @@ internal static class RedisWorkerCommand
             return Usage.Print(Console.Error);
         }
 
+        if (workerId is not null && WorkerIdProblem(workerId) is { } badId)
+        {
+            Console.Error.WriteLine($"portway worker: --worker-id '{workerId}' {badId}");
+            return 2;
+        }
+
         if (!File.Exists(configPath))
         {
             Console.Error.WriteLine($"portway worker: config file '{configPath}' not found");
@@ -79,6 +85,12 @@ internal static class RedisWorkerCommand
         await host.RunAsync().ConfigureAwait(false);
         return 0;
     }
+
+    /// <summary>Null when <paramref name="id"/> can name a worker (its consumer name and announcement key), else why not.</summary>
+    internal static string? WorkerIdProblem(string id) =>
+        id.Length is 0 or > 128 ? "must be 1 to 128 characters"
+        : id.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) ? "must not contain spaces or control characters"
+        : null;
 
     /// <summary>Why this config cannot run a redis worker of <paramref name="group"/>, or null.</summary>
     internal static string? Refusal(PortwayConfig config, string group)

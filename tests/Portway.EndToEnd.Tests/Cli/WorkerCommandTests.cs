@@ -17,4 +17,15 @@ public sealed class WorkerCommandTests
         Assert.Contains("expected --group NAME", host.Output, StringComparison.Ordinal);
         Assert.Contains("portway worker --group NAME", host.Output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("", "must be 1 to 128 characters")]
+    [InlineData("two words", "must not contain spaces")]
+    public async Task Worker_BadWorkerId_ExitsTwoNamingIt(string workerId, string problem)
+    {
+        await using var host = await HostProcess.StartAsync(["worker", "--group", "cpu_sync", "--config", "config/redis.yaml", "--worker-id", workerId], waitForListening: false);
+
+        Assert.Equal(2, await host.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains($"--worker-id '{workerId}' {problem}", host.Output, StringComparison.Ordinal);
+    }
 }
