@@ -16,6 +16,7 @@ internal static class RedisEventIds
     public const int WorkerStopped = 823;
     public const int HopsClaimed = 824;
     public const int ConsumersRemoved = 825;
+    public const int WorkerIdShared = 826;
     public const int ReplicaExited = 830;
     public const int ReplicaOutput = 831;
     public const int ReplicaNotStarted = 832;

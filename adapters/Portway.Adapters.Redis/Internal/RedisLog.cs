@@ -41,6 +41,9 @@ internal static partial class RedisLog
     [LoggerMessage(EventId = RedisEventIds.HopsClaimed, Level = LogLevel.Information, Message = "redis worker {WorkerId}: claimed {Count} hop(s) idle over {IdleMs} ms (their worker died)")]
     public static partial void HopsClaimed(ILogger logger, string workerId, int count, int idleMs);
 
+    [LoggerMessage(EventId = RedisEventIds.WorkerIdShared, Level = LogLevel.Error, Message = "redis worker {WorkerId} of group '{Group}': another process announces itself under the same id ({Other}; this one is {Self}). Two workers must not share an id: they share one consumer and count as one live worker. Give each its own --worker-id, or leave it to the default (group-machine-pid)")]
+    public static partial void WorkerIdShared(ILogger logger, string workerId, string group, string self, string other);
+
     [LoggerMessage(EventId = RedisEventIds.ReplicaExited, Level = LogLevel.Warning, Message = "redis worker replica {WorkerId} exited ({ExitCode}); restarting in {DelayMs} ms")]
     public static partial void ReplicaExited(ILogger logger, string workerId, int exitCode, long delayMs);
 

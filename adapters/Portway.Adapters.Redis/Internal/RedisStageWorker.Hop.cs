@@ -76,40 +76,6 @@ internal sealed partial class RedisStageWorker
     }
 
     /// <summary>
-    /// Announces this worker every half second with a key that expires after two (and its index entry), until it has
-    /// drained: a stopping worker still holds hops, and a host seeing no live worker would fail them.
-    /// </summary>
-    private async Task AnnounceLoopAsync()
-    {
-        using var timer = new PeriodicTimer(AnnounceEvery, _time);
-        var token = _drained.Token;
-        do
-        {
-            try
-            {
-                if (_connection.IsConnected || !_connection.IsStarted)
-                {
-                    var db = await _connection.DatabaseAsync(token).ConfigureAwait(false);
-                    var expires = _time.GetUtcNow().ToUnixTimeMilliseconds() + AnnounceTtlMs;
-                    await db.StringSetAsync(RedisStreamNames.Worker(_connection.KeyPrefix, Group, WorkerId), Environment.ProcessId, TimeSpan.FromMilliseconds(AnnounceTtlMs)).ConfigureAwait(false);
-                    var index = RedisStreamNames.Workers(_connection.KeyPrefix, Group);
-                    await db.SortedSetAddAsync(index, WorkerId, expires).ConfigureAwait(false);
-                    await db.SortedSetRemoveRangeByScoreAsync(index, double.NegativeInfinity, expires - (10 * AnnounceTtlMs)).ConfigureAwait(false);
-                }
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                RedisLog.TransportError(_logger, $"announcing worker {WorkerId}", ex.Message);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-        while (await Tick(timer, token).ConfigureAwait(false));
-    }
-
-    /// <summary>
     /// Every half <c>claim_idle_ms</c>, takes over hops pending longer than <c>claim_idle_ms</c> (their worker died) and
     /// runs them; every ten <c>claim_idle_ms</c>, deletes the consumers of workers gone with nothing pending.
     /// </summary>

@@ -154,8 +154,7 @@ internal sealed partial class RedisStageWorker : IHostedService, IAsyncDisposabl
             {
                 // Awaited on the shared connection after the fire-and-forget answer calls: they are processed first.
                 await LeaveGroupAsync(db).ConfigureAwait(false);
-                await db.KeyDeleteAsync(RedisStreamNames.Worker(_connection.KeyPrefix, Group, WorkerId)).ConfigureAwait(false);
-                await db.SortedSetRemoveAsync(RedisStreamNames.Workers(_connection.KeyPrefix, Group), WorkerId).ConfigureAwait(false);
+                await UnannounceAsync(db).ConfigureAwait(false);
             }
         }
         catch (RedisException)
