@@ -4,7 +4,8 @@ namespace Portway.Adapters.Redis.Internal;
 
 /// <summary>
 /// <c>/stats</c>' view of a redis process group: every worker whose announcement has not expired, on any machine
-/// (as the host's worker watch last saw them, at most a quarter second ago), and this host's own replicas.
+/// (as the host's worker watch last saw them, at most a quarter second ago), this host's own replicas, and the hops this
+/// host awaits answers from the group for.
 /// </summary>
 internal sealed class RedisProcessGroupStatus(RedisReplyHub hub, RedisWorkerSupervisor supervisor) : IProcessGroupStatus
 {
@@ -13,6 +14,6 @@ internal sealed class RedisProcessGroupStatus(RedisReplyHub hub, RedisWorkerSupe
     public ProcessGroupWorkers Workers(string group)
     {
         var live = hub.LiveWorkers(group);
-        return new ProcessGroupWorkers(live.Count, supervisor.Status(group, live));
+        return new ProcessGroupWorkers(live.Count, supervisor.Status(group, live)) { HopsInFlight = hub.InFlightTo(group) };
     }
 }

@@ -53,6 +53,9 @@ internal sealed partial class RedisReplyHub : IAsyncDisposable, IDisposable
     /// <summary>Hops waiting for their answer now.</summary>
     public int InFlight => _inFlight.Count;
 
+    /// <summary>Hops to <paramref name="group"/> waiting for their answer now (counted on demand: for <c>/stats</c>, not a hot path).</summary>
+    public int InFlightTo(string group) => _inFlight.Values.Count(p => p.Group == group);
+
     /// <summary>Answers that arrived for a hop already answered (or given up): dropped.</summary>
     public long DuplicateAnswers => Interlocked.Read(ref _duplicates);
 

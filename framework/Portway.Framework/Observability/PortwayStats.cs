@@ -132,10 +132,14 @@ public sealed class PortwayStats
         writer.WriteEndArray();
     }
 
-    /// <summary><c>ready</c> (every worker the transport sees, on any machine) and <c>workers</c> (this host's replicas).</summary>
+    /// <summary>
+    /// <c>ready</c> (every worker the transport sees, on any machine), <c>hops_in_flight</c> (this host's hops awaiting
+    /// an answer from the group, when the transport knows) and <c>workers</c> (this host's replicas).
+    /// </summary>
     private static void WriteRemoteWorkers(Utf8JsonWriter writer, ProcessGroupWorkers workers)
     {
         writer.WriteNumber("ready", workers.Ready);
+        if (workers.HopsInFlight is { } hops) writer.WriteNumber("hops_in_flight", hops);
         writer.WriteStartArray("workers");
         // The host does not know which worker holds which hop (the group's stream does): hops_in_flight is null.
         foreach (var worker in workers.Local) WriteWorker(writer, worker, hopsInFlight: null);

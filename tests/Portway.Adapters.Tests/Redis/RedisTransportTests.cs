@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text;
 using Portway.Adapters.Redis.Internal;
 using Portway.Testing;
@@ -53,6 +54,25 @@ public sealed class RedisTransportTests : IClassFixture<RedisServerFixture>
         Assert.Equal(("alice", "acme"), (seen.GetProperty("subject").GetString(), seen.GetProperty("identity_tenant").GetString()));
         Assert.Equal(["profiles"], seen.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
         Assert.Equal("", System.Text.Json.JsonDocument.Parse(anonymous.Payload).RootElement.GetProperty("subject").GetString());
+    }
+
+    [Fact]
+    public async Task GroupStatus_CountsThisHostsHopsInFlight_UntilAnswered()
+    {
+        await using var harness = new RedisTransportHarness(_redis, Prefix());
+        await harness.StartWorkerAsync("w1");
+        await harness.WaitLiveAsync();
+        var status = harness.Host.GetServices<IProcessGroupStatus>().Single(s => s.Transport == "redis");
+        Assert.Equal(0, status.Workers("far").HopsInFlight);
+
+        var slow = harness.Transport.SendAsync(harness.Hop("delay/delay", "{\"ms\":1000}", Now + 30_000), CancellationToken.None).AsTask();
+        var other = harness.Transport.SendAsync(harness.Hop("delay/delay", "{\"ms\":1000}", Now + 30_000), CancellationToken.None).AsTask();
+        var workers = status.Workers("far");
+        Assert.Equal(2, workers.HopsInFlight);
+        Assert.Equal(1, workers.Ready);
+
+        await Task.WhenAll(slow, other).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, status.Workers("far").HopsInFlight);
     }
 
     [Fact]

@@ -46,6 +46,7 @@ public sealed class RedisGroupStatusTests : IClassFixture<RedisServerFixture>
             var group = await GroupAsync(host);
             Assert.Equal("redis", group.GetProperty("transport").GetString());
             Assert.Equal(1, group.GetProperty("replicas").GetInt32());
+            Assert.Equal(0, group.GetProperty("hops_in_flight").GetInt32());
             var replica = Assert.Single(group.GetProperty("workers").EnumerateArray().ToList());
             Assert.StartsWith("cpu_sync-", replica.GetProperty("id").GetString(), StringComparison.Ordinal);
             Assert.EndsWith("-1", replica.GetProperty("id").GetString(), StringComparison.Ordinal);
@@ -65,6 +66,8 @@ public sealed class RedisGroupStatusTests : IClassFixture<RedisServerFixture>
             var title = await chromium.UntilAsync("document.querySelector('#groups [data-group=\"cpu_sync\"] h3')?.textContent ?? ''",
                 v => v.GetString()!.Contains("live", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the dashboard draws the redis group");
             Assert.Equal("cpu_sync: 3 live workers over Redis (1 local)", title.GetString());
+            var hops = await chromium.EvaluateAsync("document.querySelector('#groups [data-group=\"cpu_sync\"] .group-hops').textContent");
+            Assert.Equal("hops in flight from this host: 0", hops.GetString());
             var row = await chromium.EvaluateAsync(
                 $"(() => {{ const tr = document.querySelector('#groups [data-worker=\"{ids[0]}\"]'); return tr.querySelector('.worker-state').textContent + ':' + tr.querySelector('.hops').textContent; }})()");
             Assert.Equal("ready:-", row.GetString());

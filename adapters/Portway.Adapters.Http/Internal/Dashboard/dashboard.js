@@ -176,6 +176,7 @@
           : `${g.name}: ${g.ready} of ${g.replicas} workers ready`;
       card.append(el('h3', {}, title));
       if (g.stages.length > 0) card.append(el('div', { class: 'muted' }, 'stages: ' + g.stages.join(', ')));
+      if (g.hops_in_flight != null) card.append(el('div', { class: 'muted group-hops' }, `hops in flight from this host: ${g.hops_in_flight}`));
       if (g.workers.length > 0) {
         const table = el('table');
         table.append(el('thead'));
