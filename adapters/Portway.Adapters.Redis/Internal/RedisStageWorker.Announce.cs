@@ -8,9 +8,9 @@ namespace Portway.Adapters.Redis.Internal;
 /// A worker's announcement: a key per worker (its value names this process: machine, pid and a random part) that
 /// expires, and the group's index of workers by expiry, which hosts read to know the live ones. Setting the key returns
 /// what it held, so a worker notices another process announcing under its id (two <c>--worker-id</c> alike; not its
-/// own previous process, whose key it finds at its first announcement): they
-/// would share one consumer in the group and one entry among the live workers. It logs that as an error every
-/// <see cref="ClashLogEvery"/> while it lasts and counts it in <see cref="IdClashes"/>.
+/// own previous process, whose key it finds at its first announcement): they would share one consumer in the group and
+/// one entry among the live workers. It logs that as an error every <see cref="ClashLogEvery"/> while it lasts and
+/// counts it in <see cref="IdClashes"/>.
 /// </summary>
 internal sealed partial class RedisStageWorker
 {
