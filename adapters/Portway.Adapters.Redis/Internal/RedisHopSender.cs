@@ -4,15 +4,18 @@ using StackExchange.Redis;
 namespace Portway.Adapters.Redis.Internal;
 
 /// <summary>
-/// Adds a group's hops to its hop stream with at most one call in flight: a hop sent while the stream is idle goes out
-/// at once (one <c>XADD</c>); the hops sent while a call is in flight queue and leave together when it returns, as ONE
-/// stream entry carrying them all (one <c>XADD</c> with an <c>e</c> field per hop, up to <see cref="MaxPerEntry"/>).
-/// Under load a call carries many hops in one entry — one entry for Redis to add, hand to a worker, track as pending
-/// and acknowledge, instead of one per hop; idle it costs nothing more than the plain <c>XADD</c>. A call that fails
-/// answers each of its hops <c>unavailable</c> through <see cref="RedisReplyHub"/> (their waiters end at once, not at
-/// their deadline).
+/// Adds a group's hops to its hop stream with at most one call in flight. A call does not leave from the caller's
+/// thread: the first hop sent while the stream is idle schedules a run at the back of the thread pool's queue, and the
+/// hops sent before it runs (the other requests of the same burst, already queued ahead of it) leave with it; when a call
+/// returns, the next run is scheduled the same way. A run takes every hop queued so far as ONE stream entry (one
+/// <c>XADD</c> with an <c>e</c> field per hop, up to <see cref="MaxPerEntry"/>; more hops, more entries in the same
+/// call). Under load a call carries many hops in one entry — one entry for Redis to add, hand to a worker, track as
+/// pending and acknowledge, instead of one per hop — and a burst of callers stays one batch end to end instead of
+/// splitting into a first hop alone and the rest (measured: ~10 % more req/s on the <c>sys.echo/redis</c> row); idle, a
+/// hop costs one work item more than a plain <c>XADD</c>. A call that fails answers each of its hops <c>unavailable</c>
+/// through <see cref="RedisReplyHub"/> (their waiters end at once, not at their deadline).
 /// </summary>
-internal sealed class RedisHopSender
+internal sealed class RedisHopSender : IThreadPoolWorkItem
 {
     /// <summary>
     /// The most hops one stream entry carries (a stream of <c>stream_max_length</c> entries holds at most this many times
@@ -29,13 +32,16 @@ internal sealed class RedisHopSender
     private readonly RedisKey _stream;
     private readonly int _maxLength;
     private readonly string _group;
+    private readonly Action<IThreadPoolWorkItem> _schedule;
     private readonly object _gate = new();
     private List<Hop> _queued = [];
     private bool _inFlight;
     private long _calls;
 
-    public RedisHopSender(RedisConnection connection, RedisReplyHub hub, string stream, int maxLength, string group)
+    /// <param name="schedule">Queues the sender's next run (tests run it by hand); default: the back of the thread pool's global queue.</param>
+    public RedisHopSender(RedisConnection connection, RedisReplyHub hub, string stream, int maxLength, string group, Action<IThreadPoolWorkItem>? schedule = null)
     {
+        _schedule = schedule ?? ScheduleOnThreadPool;
         _connection = connection;
         _hub = hub;
         _stream = stream;
@@ -46,60 +52,62 @@ internal sealed class RedisHopSender
     /// <summary>Calls sent to Redis (hops per call = hops / calls).</summary>
     public long Calls => Interlocked.Read(ref _calls);
 
-    /// <summary>Sends <paramref name="bytes"/> (the hop <paramref name="hopId"/>, its waiter registered): now, or with the next call.</summary>
+    /// <summary>Sends <paramref name="bytes"/> (the hop <paramref name="hopId"/>, its waiter registered) with the next call.</summary>
     public void Send(string hopId, byte[] bytes)
+    {
+        lock (_gate)
+        {
+            _queued.Add(new Hop(hopId, bytes));
+            if (_inFlight) return;
+            _inFlight = true;
+        }
+
+        _schedule(this);
+    }
+
+    /// <summary>A run: sends what has queued (up to <see cref="MaxPerCall"/> hops), or goes idle when nothing has.</summary>
+    void IThreadPoolWorkItem.Execute()
     {
         List<Hop> batch;
         lock (_gate)
         {
-            if (_inFlight)
+            if (_queued.Count == 0)
             {
-                _queued.Add(new Hop(hopId, bytes));
+                _inFlight = false;
                 return;
             }
 
-            _inFlight = true;
-            batch = [new Hop(hopId, bytes)];
+            if (_queued.Count <= MaxPerCall)
+            {
+                (batch, _queued) = (_queued, []);
+            }
+            else
+            {
+                batch = _queued.GetRange(0, MaxPerCall);
+                _queued.RemoveRange(0, MaxPerCall);
+            }
         }
 
-        _ = SendLoopAsync(batch);
+        _ = SendThenScheduleAsync(batch);
     }
 
-    /// <summary>Sends <paramref name="batch"/>, then whatever queued meanwhile, until nothing is left.</summary>
-    private async Task SendLoopAsync(List<Hop> batch)
+    /// <summary>Sends <paramref name="batch"/>, then schedules the next run (whatever queued meanwhile goes with it).</summary>
+    private async Task SendThenScheduleAsync(List<Hop> batch)
     {
-        while (true)
+        try
         {
-            try
-            {
-                await SendAsync(batch).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                // Whatever went wrong, this loop must go on: it is the only sender while _inFlight is set.
-                Fail(batch, ex.Message);
-            }
-
-            lock (_gate)
-            {
-                if (_queued.Count == 0)
-                {
-                    _inFlight = false;
-                    return;
-                }
-
-                if (_queued.Count <= MaxPerCall)
-                {
-                    (batch, _queued) = (_queued, []);
-                }
-                else
-                {
-                    batch = _queued.GetRange(0, MaxPerCall);
-                    _queued.RemoveRange(0, MaxPerCall);
-                }
-            }
+            await SendAsync(batch).ConfigureAwait(false);
         }
+        catch (Exception ex)
+        {
+            // Whatever went wrong, the runs must go on: this is the only sender while _inFlight is set.
+            Fail(batch, ex.Message);
+        }
+
+        _schedule(this);
     }
+
+    private static void ScheduleOnThreadPool(IThreadPoolWorkItem run) => ThreadPool.UnsafeQueueUserWorkItem(run, preferLocal: false);
 
     private async Task SendAsync(List<Hop> batch)
     {
